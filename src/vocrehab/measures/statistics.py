@@ -35,7 +35,8 @@ class PairedChange:
 
     ``improved``/``worsened``/``unchanged`` count pairs by direction of benefit, so
     for a lower-is-better score (HADS) a fall counts as improved. With ``mcid`` set,
-    improved means an improvement of at least ``mcid``. ``proportion_improved`` is a
+    improved means an improvement of at least ``mcid`` (so the three counts can sum to
+    less than ``n``). ``proportion_improved`` is a
     fraction 0-1 of ``n`` and ``improved_ci`` its Wilson 95% interval.
     """
 
