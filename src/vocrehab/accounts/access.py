@@ -1,0 +1,231 @@
+"""The access policy: the one place that decides who may do what, where.
+
+Every view declares what it needs with :func:`requires` (or :func:`public`, an explicit
+decision that a page is open to anyone). :class:`~vocrehab.accounts.middleware.
+AccessPolicyMiddleware` refuses any view that declares nothing, so a forgotten
+declaration fails closed. Object-level checks (a case manager sees only their service's
+people) go through :func:`services_for` in queries, so the API, exports and commands
+are covered as well as the web pages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership, Role, Service
+
+__all__ = ["Perm", "Role", "has_perm", "public", "requires", "services_for", "signed_in"]
+
+
+class Perm(StrEnum):
+    VIEW_PERSON = "view_person"  # read a client's record
+    EDIT_PERSON = "edit_person"  # change a client's record, record casework
+    TRIAGE = "triage"  # triage queue, intake by phone
+    ALLOCATE = "allocate"  # allocate and transfer caseloads
+    VIEW_CASELOAD = "view_caseload"  # own caseload
+    VIEW_ALL_CASELOADS = "view_all_caseloads"  # every caseload in the service
+    SIGN_OFF = "sign_off"  # supervise support workers
+    MANAGE_SERVICE = "manage_service"  # service settings, standards, tiers
+    IMPORT_DATA = "import_data"
+    EXPORT_DATA = "export_data"  # person-level exports
+    VIEW_REPORTS = "view_reports"  # aggregate reports (suppressed for commissioners)
+    VIEW_DASHBOARD = "view_dashboard"  # operational dashboard
+    RUN_ECONOMICS = "run_economics"
+    VIEW_DIRECTORY = "view_directory"
+    MANAGE_DIRECTORY = "manage_directory"
+    VIEW_SERVICE_MAPPING = "view_service_mapping"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+
+
+_CASEWORK = {Perm.VIEW_PERSON, Perm.EDIT_PERSON, Perm.VIEW_CASELOAD, Perm.VIEW_DIRECTORY}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMINISTRATOR: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_SERVICE, Perm.VIEW_AUDIT}),
+    Role.SERVICE_MANAGER: frozenset(
+        _CASEWORK
+        | {
+            Perm.TRIAGE,
+            Perm.ALLOCATE,
+            Perm.VIEW_ALL_CASELOADS,
+            Perm.SIGN_OFF,
+            Perm.MANAGE_SERVICE,
+            Perm.IMPORT_DATA,
+            Perm.EXPORT_DATA,
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_DASHBOARD,
+            Perm.RUN_ECONOMICS,
+            Perm.MANAGE_DIRECTORY,
+            Perm.VIEW_SERVICE_MAPPING,
+        }
+    ),
+    Role.CASE_MANAGER: frozenset(_CASEWORK | {Perm.TRIAGE, Perm.SIGN_OFF}),
+    Role.SUPPORT_WORKER: frozenset(_CASEWORK),
+    Role.ADMIN_ASSISTANT: frozenset({Perm.VIEW_PERSON, Perm.TRIAGE, Perm.VIEW_DIRECTORY}),
+    Role.COMMISSIONER: frozenset(
+        {Perm.VIEW_REPORTS, Perm.RUN_ECONOMICS, Perm.VIEW_SERVICE_MAPPING, Perm.VIEW_DIRECTORY}
+    ),
+    Role.AUDITOR: frozenset({Perm.VIEW_AUDIT}),
+}
+
+# Roles that see aggregates only: reports shown to them are small-number suppressed.
+AGGREGATE_ONLY_ROLES = frozenset({Role.COMMISSIONER})
+
+
+def _memberships(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_vocrehab_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, active=True).select_related("service"))
+        user._vocrehab_memberships = cached
+    return cached
+
+
+def roles(user, service: Service | None = None) -> set[str]:
+    """The user's roles, in one service (and organisation-wide roles) or anywhere."""
+    found = set()
+    for m in _memberships(user):
+        if service is not None and m.service_id is not None and m.service_id != service.pk:
+            continue
+        if service is not None and m.service_id is None:
+            # Organisation-wide roles apply only within their own organisation.
+            if m.organisation_id != service.organisation_id:
+                continue
+        found.add(m.role)
+    return found
+
+
+def has_perm(user, perm: Perm, service: Service | None = None) -> bool:
+    """May ``user`` do ``perm`` in ``service`` (or in at least one service)?"""
+    return any(perm in ROLE_PERMISSIONS.get(role, ()) for role in roles(user, service))
+
+
+def services_for(user, perm: Perm):
+    """The services in which ``user`` may do ``perm``, as a queryset (empty if none)."""
+    service_ids, organisation_ids = set(), set()
+    for m in _memberships(user):
+        if perm in ROLE_PERMISSIONS.get(m.role, ()):
+            if m.service_id is None:
+                organisation_ids.add(m.organisation_id)
+            else:
+                service_ids.add(m.service_id)
+    if not service_ids and not organisation_ids:
+        return Service.objects.none()
+    from django.db.models import Q
+
+    return Service.objects.filter(
+        Q(pk__in=service_ids) | Q(organisation_id__in=organisation_ids), active=True
+    )
+
+
+def is_aggregate_only(user, service: Service | None = None) -> bool:
+    """True when the user sees figures only because of a commissioner role."""
+    held = roles(user, service)
+    return bool(held) and all(role in AGGREGATE_ONLY_ROLES for role in held)
+
+
+def require_perm(user, perm: Perm, service: Service | None = None) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``perm`` (in ``service``)."""
+    if not has_perm(user, perm, service):
+        raise PermissionDenied
+
+
+def requires(perm: Perm):
+    """Declare the permission a view needs; anonymous users go to the login page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_permission = perm
+        return wrapped
+
+    return decorator
+
+
+def signed_in(view):
+    """Declare that any signed-in member of staff may use a view (their home page)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.access_signed_in = True
+    return wrapped
+
+
+def public(view):
+    """Declare, as an explicit decision, that a view is open to anyone."""
+    view.access_public = True
+    return view
+
+
+def declared_access(view) -> str | None:
+    """How a view declared its access: 'public', 'signed_in', a permission, or None."""
+    target = getattr(view, "view_class", None) or view
+    for candidate in (view, target):
+        if getattr(candidate, "access_public", False):
+            return "public"
+        if getattr(candidate, "access_signed_in", False):
+            return "signed_in"
+        perm = getattr(candidate, "access_permission", None)
+        if perm:
+            return str(perm)
+    return None
+
+
+# Views of libraries we use whose access is decided by the library itself, named here
+# as an explicit decision: sign-in, password reset, the two-factor steps and admin (which
+# requires a superuser and is wrapped by allauth's MFA-aware login).
+LIBRARY_DECIDED_NAMESPACES = frozenset({"admin"})
+LIBRARY_DECIDED_URL_NAMES = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "account_login_code_confirm",
+        "account_confirm_login_code",
+        "account_request_login_code",
+        "account_reauthenticate",
+        "account_change_password",
+        "account_set_password",
+        "account_email",
+        "account_inactive",
+        "account_signup",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "account_change_phone",
+        "account_verify_phone",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_deactivate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_trust",
+        "mfa_list_webauthn",
+        "mfa_add_webauthn",
+        "mfa_edit_webauthn",
+        "mfa_remove_webauthn",
+        "mfa_signup_webauthn",
+        "mfa_login_webauthn",
+        "mfa_reauthenticate_webauthn",
+    }
+)

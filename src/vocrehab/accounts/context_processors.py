@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import reverse
+
+from . import access
+from .navigation import navigation_for
+
+
+def shell(request):
+    """What every page's frame needs: navigation by role, service switcher, demo banner."""
+    context = {"demo_mode": settings.DEMO_MODE}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    current = getattr(request, "service", None)
+    choices = [{"id": s.pk, "name": s.name} for s in services_of(user)]
+    context.update(
+        {
+            "nav_items": navigation_for(request),
+            "current_service": current,
+            "service_choices": choices if len(choices) > 1 else [],
+            "home_url": reverse("home"),
+        }
+    )
+    return context
+
+
+def services_of(user):
+    from .models import Service
+
+    ids = {m.service_id for m in access._memberships(user) if m.service_id}
+    orgs = {m.organisation_id for m in access._memberships(user) if m.service_id is None}
+    from django.db.models import Q
+
+    return Service.objects.filter(Q(pk__in=ids) | Q(organisation_id__in=orgs), active=True)

@@ -1,0 +1,164 @@
+"""Organisations, services (sites), teams, staff and their roles."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.codes import Nation
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self):
+        return self.name
+
+
+class Service(models.Model):
+    """A VR service (site). Its ``code`` is the VRMDS ``service_code``."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services"
+    )
+    code = models.CharField(_("service code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    covered_areas = models.JSONField(
+        _("areas covered"),
+        default=list,
+        blank=True,
+        help_text=_("GSS codes of local authorities or health boards, or postcode districts."),
+    )
+    first_contact_standard_days = models.PositiveSmallIntegerField(
+        _("first contact within (working days)"), default=5
+    )
+    assessment_standard_days = models.PositiveSmallIntegerField(
+        _("assessment within (working days)"), default=10
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["service", "name"]
+        unique_together = [("service", "name")]
+        verbose_name = _("team")
+
+    def __str__(self):
+        return f"{self.service} – {self.name}"
+
+
+class StaffUserManager(UserManager):
+    use_in_migrations = True
+
+    def _create_user(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email)
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(None, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(None, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A member of staff. Staff sign in with their email address."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    professional_registration = models.CharField(
+        _("professional registration"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example HCPC OT12345. Registered practitioners can supervise."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+    objects = StaffUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("staff user")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SERVICE_MANAGER = "service_manager", _("Service manager")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    SUPPORT_WORKER = "support_worker", _("Support worker")
+    ADMIN_ASSISTANT = "admin_assistant", _("Admin assistant")
+    COMMISSIONER = "commissioner", _("Commissioner")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Membership(models.Model):
+    """A user's role in one service.
+
+    A user may hold several (a commissioner for each service they commission; a case
+    manager who also covers a neighbouring site). Administrators and auditors work across
+    every service of their organisation: their memberships leave ``service`` empty.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    supervisor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        verbose_name=_("supervising practitioner"),
+        help_text=_("Required for support workers: the registered practitioner who signs off."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("role membership")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "service", "role"], name="unique_role_per_service"
+            )
+        ]
+
+    def __str__(self):
+        where = self.service or self.organisation
+        return f"{self.user} – {self.get_role_display()} – {where}"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class VocrehabConfig(AppConfig):
+    """The project package itself: shared templates, static files and template tags."""
+
+    name = "vocrehab"
+    verbose_name = "vocrehab"

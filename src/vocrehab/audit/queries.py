@@ -1,0 +1,30 @@
+from .models import AccessEvent
+
+
+def filter_events(
+    *,
+    user_email="",
+    action="",
+    object_type="",
+    object_id="",
+    client_id=None,
+    date_from=None,
+    date_to=None,
+):
+    """Access events matching the filters, newest first."""
+    events = AccessEvent.objects.all()
+    if user_email:
+        events = events.filter(user_email__icontains=user_email)
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if client_id:
+        events = events.filter(client_id=client_id)
+    if date_from:
+        events = events.filter(timestamp__date__gte=date_from)
+    if date_to:
+        events = events.filter(timestamp__date__lte=date_to)
+    return events.order_by("-timestamp", "-id")

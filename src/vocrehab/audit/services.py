@@ -1,0 +1,70 @@
+"""Writing to the access log. Every read or change of a person's record calls these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .models import AccessEvent, Action
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # Behind a proxy, the proxy must set REMOTE_ADDR correctly (see docs/administration.md).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_event(
+    *,
+    action: str,
+    request=None,
+    user=None,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    client_id: int | None = None,
+    service_id: int | None = None,
+    fields: Iterable[str] = (),
+    detail: str = "",
+    ip_address: str | None = None,
+) -> AccessEvent:
+    """Append one event. ``obj`` may give the record type, id, client and service."""
+    if user is None and request is not None:
+        user = request.user if request.user.is_authenticated else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        if client_id is None:
+            client_id = _client_id_of(obj)
+        if service_id is None:
+            service_id = getattr(obj, "service_id", None)
+    return AccessEvent.objects.create(
+        user=user,
+        user_email=getattr(user, "email", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        client_id=client_id,
+        service_id=service_id,
+        fields=sorted(fields),
+        detail=detail[:255],
+        ip_address=ip_address or client_ip(request),
+        path=(request.path[:255] if request is not None else ""),
+    )
+
+
+def _client_id_of(obj) -> int | None:
+    if obj._meta.label_lower == "clients.client":
+        return obj.pk
+    return getattr(obj, "client_id", None)
+
+
+def record_read(request, obj, *, fields: Iterable[str] = ()) -> AccessEvent:
+    """Log that the signed-in user looked at ``obj`` (a person's record or part of it)."""
+    return record_event(action=Action.READ, request=request, obj=obj, fields=fields)
+
+
+def record_export(request=None, *, user=None, detail: str, service_id=None) -> AccessEvent:
+    return record_event(
+        action=Action.EXPORT, request=request, user=user, detail=detail, service_id=service_id
+    )

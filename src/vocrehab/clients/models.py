@@ -1,0 +1,82 @@
+"""People who use a service: identifiers, demographics, contact preferences."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.accounts.models import Service
+from vocrehab.codes import DeprivationIndex, Ethnicity, Sex
+
+
+class IdentifierType(models.TextChoices):
+    NHS = "nhs", _("NHS number")
+    CHI = "chi", _("CHI number")
+
+
+class Client(models.Model):
+    """A person known to one service.
+
+    Each service is a tenant: the same person referred to two services has a record in
+    each, so one service's staff never see another's notes. ``reference`` is the VRMDS
+    ``client_id`` (the same person across that service's episodes).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="clients")
+    reference = models.CharField(_("client reference"), max_length=64)
+    nhs_number = models.CharField(_("NHS or CHI number"), max_length=10, blank=True, db_index=True)
+    identifier_type = models.CharField(
+        _("identifier type"), max_length=3, choices=IdentifierType.choices, blank=True
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=1, choices=Ethnicity.choices, blank=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
+    contact_by_phone = models.BooleanField(_("may be contacted by phone"), default=True)
+    contact_by_email = models.BooleanField(_("may be contacted by email"), default=False)
+    contact_by_post = models.BooleanField(_("may be contacted by post"), default=False)
+    safe_to_leave_message = models.BooleanField(_("safe to leave a message"), default=False)
+    contact_notes = models.CharField(_("contact preferences"), max_length=255, blank=True)
+    area_code = models.CharField(
+        _("local authority or health board code"), max_length=9, blank=True
+    )
+    deprivation_index = models.CharField(
+        _("deprivation index"), max_length=10, choices=DeprivationIndex.choices, blank=True
+    )
+    deprivation_rank = models.PositiveIntegerField(_("deprivation rank"), null=True, blank=True)
+    deprivation_decile = models.PositiveSmallIntegerField(
+        _("deprivation decile"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("client")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "reference"], name="unique_client_reference_per_service"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["service", "last_name", "first_name"]),
+            models.Index(fields=["service", "date_of_birth"]),
+        ]
+
+    def __str__(self):
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.reference
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_additional_data(self):
+        """Lets the change history (django-auditlog) say whose record and which service."""
+        return {"client_id": self.pk, "service_id": self.service_id}

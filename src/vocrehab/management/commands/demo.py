@@ -1,0 +1,180 @@
+"""``vocrehab demo``: a demonstration organisation, staff of every role, synthetic clients.
+
+Safe to run again: it updates what is there rather than duplicating it.
+"""
+
+import importlib.util
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from vocrehab.accounts.models import Membership, Organisation, Role, Service, Team, User
+from vocrehab.codes import Nation
+
+DEMO_PASSWORD = "demo-vocrehab-2026"  # noqa: S105 - printed on purpose; demo mode only
+
+SERVICES = [
+    # code, name, nation, areas covered (GSS codes)
+    (
+        "GGC-VR",
+        "Glasgow Vocational Rehabilitation Service",
+        Nation.SCOTLAND,
+        ["S12000049", "S12000038", "S12000018", "S08000031"],
+    ),
+    ("LEEDS-VR", "Leeds Work and Health Service", Nation.ENGLAND, ["E08000035"]),
+    (
+        "SUSSEX-VR",
+        "Sussex Cancer Work Support",
+        Nation.ENGLAND,
+        ["E10000032", "E06000043", "E10000011"],
+    ),
+]
+
+# email local part, first name, last name, role, service code (None: organisation-wide)
+STAFF = [
+    ("admin", "Alex", "Admin", Role.ADMINISTRATOR, None),
+    ("manager", "Morag", "Manager", Role.SERVICE_MANAGER, "GGC-VR"),
+    ("casemanager", "Catriona", "Casey", Role.CASE_MANAGER, "GGC-VR"),
+    ("casemanager2", "Hamish", "Reid", Role.CASE_MANAGER, "GGC-VR"),
+    ("supportworker", "Sam", "Support", Role.SUPPORT_WORKER, "GGC-VR"),
+    ("assistant", "Ailsa", "Assistant", Role.ADMIN_ASSISTANT, "GGC-VR"),
+    ("leeds.manager", "Priya", "Shah", Role.SERVICE_MANAGER, "LEEDS-VR"),
+    ("leeds.casemanager", "Tom", "Atkinson", Role.CASE_MANAGER, "LEEDS-VR"),
+    ("sussex.manager", "Grace", "Okafor", Role.SERVICE_MANAGER, "SUSSEX-VR"),
+    ("sussex.casemanager", "Ben", "Hughes", Role.CASE_MANAGER, "SUSSEX-VR"),
+    ("commissioner", "Chris", "Commissioner", Role.COMMISSIONER, "*"),
+    ("auditor", "Audrey", "Auditor", Role.AUDITOR, None),
+]
+EMAIL_DOMAIN = "demo.vocrehab.invalid"
+
+
+class Command(BaseCommand):
+    help = "Set up (or refresh) the demonstration system, then serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Set up, do not serve.")
+        parser.add_argument("--reset", action="store_true", help="Delete all data first.")
+        parser.add_argument(
+            "--episodes", type=int, default=600, help="Synthetic episodes to load (default 600)."
+        )
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "Demonstration data is only loaded with VOCREHAB_DEMO=1 (and debug on). "
+                "Use `make demo`."
+            )
+        call_command("migrate", interactive=False, verbosity=0)
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+        with transaction.atomic():
+            services = self._organisation()
+            users = self._staff(services)
+        self._clients(services, users, options["episodes"])
+        self._print_logins()
+        if not options["no_serve"]:
+            self._serve(options["addrport"])
+
+    def _organisation(self):
+        organisation, _ = Organisation.objects.update_or_create(
+            code="demo", defaults={"name": "Demonstration Health Partnership"}
+        )
+        services = {}
+        for code, name, nation, areas in SERVICES:
+            service, _ = Service.objects.update_or_create(
+                code=code,
+                defaults={
+                    "organisation": organisation,
+                    "name": name,
+                    "nation": nation,
+                    "covered_areas": areas,
+                    "email": f"{code.lower()}@{EMAIL_DOMAIN}",
+                },
+            )
+            Team.objects.get_or_create(service=service, name="Case management")
+            services[code] = service
+        return services
+
+    def _staff(self, services):
+        organisation = Organisation.objects.get(code="demo")
+        users = {}
+        for local, first, last, role, service_code in STAFF:
+            user, _ = User.objects.update_or_create(
+                email=f"{local}@{EMAIL_DOMAIN}",
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "is_active": True,
+                    "is_staff": role == Role.ADMINISTRATOR,
+                    "is_superuser": role == Role.ADMINISTRATOR,
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users[local] = user
+            targets = (
+                list(services.values())
+                if service_code == "*"
+                else [None]
+                if service_code is None
+                else [services[service_code]]
+            )
+            for service in targets:
+                Membership.objects.update_or_create(
+                    user=user,
+                    service=service,
+                    role=role,
+                    defaults={"organisation": organisation, "active": True},
+                )
+        # Support workers are supervised by a registered practitioner.
+        Membership.objects.filter(user=users["supportworker"]).update(
+            supervisor=users["casemanager"]
+        )
+        return users
+
+    def _clients(self, services, users, episodes):
+        """Synthetic clients, loaded through the same VRMDS import that services use."""
+        if importlib.util.find_spec("vocrehab.interchange.importer") is None or episodes <= 0:
+            self.stdout.write("Synthetic clients: the VRMDS importer is not installed; skipped.")
+            return
+        from vocrehab.interchange import synth
+        from vocrehab.interchange.importer import import_dataset
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "demo"
+            synth.write_synthetic_dataset(out, episodes=episodes, seed=2014, services=len(services))
+            summary = import_dataset(out, create_services=False)
+        self.stdout.write(f"Synthetic clients: {summary}")
+        try:
+            from vocrehab.casework.services import assign_demo_caseloads
+        except ImportError:
+            return
+        assign_demo_caseloads(services=services, users=users)
+
+    def _print_logins(self):
+        self.stdout.write(self.style.SUCCESS("\nvocrehab demo is ready: http://127.0.0.1:8000/"))
+        self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
+        self.stdout.write("Demo users may skip two-factor enrolment (demo mode only).")
+        for local, _first, _last, role, service_code in STAFF:
+            where = "all services" if service_code in (None, "*") else service_code
+            self.stdout.write(f"  {role.label:<18} {local}@{EMAIL_DOMAIN:<28} {where}")
+
+    def _serve(self, addrport):
+        worker = None
+        from django.core.management import get_commands
+
+        if "db_worker" in get_commands():
+            # Background tasks (questionnaire invitations, reminders) run beside the server.
+            worker = subprocess.Popen([sys.executable, "-m", "vocrehab.cli", "db_worker"])  # noqa: S603
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()

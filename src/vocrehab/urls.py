@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from vocrehab.accounts import views as account_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "vocrehab administration"
+
+urlpatterns = [
+    path("healthz", account_views.healthz, name="healthz"),
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("staff/", include("vocrehab.accounts.urls")),
+    path("audit/", include("vocrehab.audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "vocrehab.views.permission_denied"
+handler404 = "vocrehab.views.page_not_found"
+handler500 = "vocrehab.views.server_error"

@@ -1,0 +1,98 @@
+"""Shared fixtures: an organisation with services, staff of every role, signed-in clients."""
+
+import itertools
+import os
+import shutil
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
+from vocrehab.codes import Nation
+
+_counter = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium; without it they skip, loudly.
+
+    CI sets VOCREHAB_REQUIRE_BROWSER=1 so that a missing browser fails the run instead.
+    """
+    if shutil.which("chromium") or os.path.exists("/usr/bin/chromium"):
+        return
+    if os.environ.get("VOCREHAB_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError("Browser tests are required but /usr/bin/chromium is missing.")
+    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(name="Demo Health Board", code="demo")
+
+
+@pytest.fixture
+def service(organisation):
+    return Service.objects.create(
+        organisation=organisation,
+        code="GGC-VR",
+        name="Glasgow VR Service",
+        nation=Nation.SCOTLAND,
+    )
+
+
+@pytest.fixture
+def other_service(organisation):
+    return Service.objects.create(
+        organisation=organisation,
+        code="LEEDS-VR",
+        name="Leeds VR Service",
+        nation=Nation.ENGLAND,
+    )
+
+
+def enrol_totp(user) -> str:
+    """Give a user a TOTP authenticator; returns the secret (for computing codes)."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def make_staff(db, organisation):
+    """Create a member of staff with a role (and TOTP enrolled unless mfa=False)."""
+
+    def make(role, service=None, *, mfa=True, supervisor=None, email=None, password=None):
+        n = next(_counter)
+        user = User.objects.create_user(
+            email=email or f"{role}{n}@example.org",
+            password=password or "correct horse battery staple",
+            first_name=role.replace("_", " ").title(),
+            last_name=f"Tester{n}",
+        )
+        Membership.objects.create(
+            user=user,
+            organisation=organisation,
+            service=None if role in (Role.ADMINISTRATOR, Role.AUDITOR) else service,
+            role=role,
+            supervisor=supervisor,
+        )
+        if mfa:
+            enrol_totp(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client, make_staff, service):
+    """A test client signed in as a user of the given role in ``service``."""
+
+    def sign_in(role, svc=None, **kwargs):
+        user = make_staff(role, svc or service, **kwargs)
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client, user
+
+    return sign_in
