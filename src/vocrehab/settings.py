@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "vocrehab.clients",
     "vocrehab.casework",
     "vocrehab.measures",
+    "vocrehab.referrals",
+    "vocrehab.directory",
+    "vocrehab.reports",
+    "vocrehab.economics",
     "vocrehab.interchange",
 ]
 

@@ -13,6 +13,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("staff/", include("vocrehab.accounts.urls")),
     path("audit/", include("vocrehab.audit.urls")),
+    path("clients/", include("vocrehab.clients.urls")),
+    path("referrals/", include("vocrehab.referrals.urls")),
+    path("casework/", include("vocrehab.casework.urls")),
+    path("measures/", include("vocrehab.measures.urls")),
+    path("directory/", include("vocrehab.directory.urls")),
+    path("reports/", include("vocrehab.reports.urls")),
+    path("economics/", include("vocrehab.economics.urls")),
+    path("data/", include("vocrehab.interchange.urls")),
     path("admin/", admin.site.urls),
 ]
 
