@@ -1,0 +1,50 @@
+// vocrehab behaviour. Loaded as a module (deferred). No inline handlers: the Content
+// Security Policy forbids them, so behaviour is attached here by data attributes.
+
+// Import NHS.UK frontend by the exact URL base.html loaded, so the module runs once
+// even when static file names are hashed.
+const nhsukScript = document.getElementById("nhsuk-frontend-script");
+
+async function initNhsuk(scope) {
+  if (!nhsukScript) return;
+  const nhsuk = await import(nhsukScript.src);
+  nhsuk.initAll(scope);
+}
+
+initNhsuk(document);
+
+// Content swapped in by htmx gets the same NHS.UK behaviour (error summary focus,
+// radios' conditional reveals, and so on).
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.target instanceof Element) {
+    initNhsuk(event.target);
+  }
+});
+
+// <button data-app-print> prints the page (return-to-work plans, letters).
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target.closest("[data-app-print]") : null;
+  if (target) {
+    event.preventDefault();
+    window.print();
+  }
+});
+
+// <form data-app-confirm="Question?"> asks before submitting (discharge, delete).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.appConfirm) {
+    if (!window.confirm(form.dataset.appConfirm)) {
+      event.preventDefault();
+    }
+  }
+});
+
+// A select with data-app-autosubmit submits its form on change; the form keeps a
+// visible submit button so it still works without JavaScript.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.dataset.appAutosubmit !== undefined) {
+    select.form?.requestSubmit();
+  }
+});
