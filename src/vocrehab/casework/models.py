@@ -307,3 +307,499 @@ class OnwardReferral(EpisodeChild):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.service_name or self.get_category_display()}"
+
+
+# ---------------------------------------------------------------------------------------
+# Casework records added for issue 5: assessment, goals, employer liaison, return-to-work
+# plans, notes, reminders and supervision. Each hangs off an episode, so a service's
+# records never leak into another's: every query starts from the user's services.
+
+
+class Assessment(EpisodeChild):
+    """The initial (or a later) assessment, on the 2014 evaluation's biopsychosocial areas.
+
+    Table 1 of the evaluation: assessment of work skills and capacity, job demands and
+    work environment, and social support; then prioritising key issues.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("date of assessment"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Illness experience
+    symptoms = models.TextField(_("symptoms"), blank=True)
+    treatment = models.TextField(_("treatment (current and planned)"), blank=True)
+    fatigue = models.TextField(_("fatigue"), blank=True)
+    cognition = models.TextField(_("cognition (memory, concentration)"), blank=True)
+    # Self-identity and the meaning of work
+    identity_and_work = models.TextField(_("self-identity and what work means to them"), blank=True)
+    # Family and financial context
+    family_context = models.TextField(_("family and caring responsibilities"), blank=True)
+    sick_pay_end_date = models.DateField(_("sick pay ends"), null=True, blank=True)
+    benefits = models.TextField(_("benefits"), blank=True)
+    insurance = models.TextField(_("insurance (income protection, critical illness)"), blank=True)
+    # Work environment
+    job_demands = models.TextField(_("job demands (physical, mental)"), blank=True)
+    contracted_hours = models.CharField(_("contracted hours"), max_length=100, blank=True)
+    shifts = models.CharField(_("shift pattern"), max_length=200, blank=True)
+    manager_relations = models.TextField(_("relations with manager"), blank=True)
+    colleague_relations = models.TextField(_("relations with colleagues"), blank=True)
+    occupational_health = models.TextField(_("occupational health involvement"), blank=True)
+    union = models.TextField(_("union involvement"), blank=True)
+    # Capacity and support
+    work_skills = models.TextField(_("work skills and capacity"), blank=True)
+    social_support = models.TextField(_("social support"), blank=True)
+    barriers = models.TextField(_("barriers to work"), blank=True)
+
+    AREAS = (
+        (
+            _("Illness experience"),
+            ("symptoms", "treatment", "fatigue", "cognition"),
+        ),
+        (_("Self-identity and the meaning of work"), ("identity_and_work",)),
+        (
+            _("Family and financial context"),
+            ("family_context", "sick_pay_end_date", "benefits", "insurance"),
+        ),
+        (
+            _("Work environment"),
+            (
+                "job_demands",
+                "contracted_hours",
+                "shifts",
+                "manager_relations",
+                "colleague_relations",
+                "occupational_health",
+                "union",
+            ),
+        ),
+        (_("Work skills and capacity"), ("work_skills",)),
+        (_("Social support"), ("social_support",)),
+        (_("Barriers"), ("barriers",)),
+    )
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        verbose_name = _("assessment")
+
+    def __str__(self):
+        return f"Assessment on {self.assessed_on}"
+
+
+class KeyIssue(models.Model):
+    """A key issue from an assessment, kept in the client's order of priority."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="key_issues")
+    position = models.PositiveSmallIntegerField(_("priority"))
+    text = models.CharField(_("issue"), max_length=500)
+
+    class Meta:
+        ordering = ["assessment", "position"]
+        verbose_name = _("key issue")
+
+    def get_additional_data(self):
+        episode = self.assessment.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"{self.position}. {self.text}"
+
+
+class GoalTerm(models.TextChoices):
+    SHORT = "short", _("Short term")
+    LONG = "long", _("Long term")
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("Working on it")
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    DROPPED = "dropped", _("No longer relevant")
+
+
+class Goal(EpisodeChild):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="goals")
+    description = models.CharField(_("goal"), max_length=500)
+    term = models.CharField(_("term"), max_length=5, choices=GoalTerm.choices)
+    set_on = models.DateField(_("date set"))
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["term", "target_date", "pk"]
+        verbose_name = _("goal")
+
+    def __str__(self):
+        return self.description
+
+
+class GoalReview(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("date reviewed"))
+    status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices)
+    note = models.TextField(_("progress"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "reviewed_on", "pk"]
+        verbose_name = _("goal review")
+
+    def get_additional_data(self):
+        episode = self.goal.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"Review of {self.goal} on {self.reviewed_on}"
+
+
+class Employer(EpisodeChild):
+    """The client's employer in this episode, and whether the client lets us contact them."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="employers")
+    name = models.CharField(_("employer"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+    consent_to_contact = models.BooleanField(
+        _("client consents to us contacting the employer"), default=False
+    )
+    consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    consent_note = models.CharField(
+        _("limits of consent"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example: only the line manager; do not disclose the diagnosis."),
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("employer")
+
+    def __str__(self):
+        return self.name
+
+
+class EmployerContactRole(models.TextChoices):
+    LINE_MANAGER = "line_manager", _("Line manager")
+    HR = "hr", _("Human resources")
+    OCCUPATIONAL_HEALTH = "occupational_health", _("Occupational health")
+    UNION = "union", _("Union representative")
+    OTHER = "other", _("Other")
+
+
+class EmployerContact(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("role"), max_length=20, choices=EmployerContactRole.choices)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["employer", "role", "name"]
+        verbose_name = _("employer contact")
+
+    def get_additional_data(self):
+        episode = self.employer.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class EmployerMeeting(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    attendees = models.CharField(_("who attended"), max_length=500, blank=True)
+    summary = models.TextField(_("what was discussed and agreed"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("employer meeting")
+
+    def get_additional_data(self):
+        episode = self.employer.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"Meeting with {self.employer} on {self.date}"
+
+
+class AdjustmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    IN_PLACE = "in_place", _("In place")
+    DECLINED = "declined", _("Declined by the employer")
+    ENDED = "ended", _("Ended")
+
+
+class ReasonableAdjustment(models.Model):
+    """An adjustment under the Equality Act 2010 (or NI's DDA), with where it has got to."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="adjustments")
+    description = models.CharField(_("adjustment"), max_length=500)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AdjustmentStatus.choices,
+        default=AdjustmentStatus.PROPOSED,
+    )
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["employer", "pk"]
+        verbose_name = _("reasonable adjustment")
+
+    def get_additional_data(self):
+        episode = self.employer.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return self.description
+
+
+class ReturnPlan(EpisodeChild):
+    """One version of a phased return-to-work plan.
+
+    A change makes a new version (``number`` + 1) and marks the old one superseded, so
+    what the client and employer agreed at each point is kept.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="return_plans")
+    number = models.PositiveSmallIntegerField(_("version"))
+    is_current = models.BooleanField(default=True)
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("employer"),
+    )
+    start_date = models.DateField(_("start date"))
+    usual_hours = models.DecimalField(
+        _("usual hours a week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    adjustments = models.TextField(_("adjustments during the return"), blank=True)
+    review_dates = models.JSONField(_("review dates"), default=list, blank=True)
+    agreed_by_client = models.BooleanField(_("agreed by the client"), default=False)
+    agreed_by_employer = models.CharField(
+        _("agreed for the employer by"), max_length=200, blank=True
+    )
+    agreed_on = models.DateField(_("date agreed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["episode", "number"]
+        verbose_name = _("return-to-work plan")
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="unique_plan_version"),
+        ]
+        indexes = [models.Index(fields=["episode", "is_current"])]
+
+    def __str__(self):
+        return f"Return-to-work plan v{self.number} from {self.start_date}"
+
+
+class PlanPhase(models.Model):
+    """One week of a phased return: hours, days and the duties taken on that week."""
+
+    plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="phases")
+    week = models.PositiveSmallIntegerField(_("week"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    days = models.CharField(_("days"), max_length=100, help_text=_("For example Mon, Wed, Fri."))
+    duties = models.TextField(_("duties, tasks and responsibilities"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "week"]
+        verbose_name = _("plan phase")
+        constraints = [models.UniqueConstraint(fields=["plan", "week"], name="unique_plan_week")]
+
+    def get_additional_data(self):
+        episode = self.plan.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"Week {self.week}: {self.hours} hours"
+
+
+class PlanReview(models.Model):
+    """A review date of a plan version; done when ``done_on`` is set."""
+
+    plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="reviews")
+    due_on = models.DateField(_("review due"))
+    done_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    note = models.TextField(_("outcome of the review"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "due_on"]
+        verbose_name = _("plan review")
+        indexes = [models.Index(fields=["plan", "done_on", "due_on"])]
+
+    def get_additional_data(self):
+        episode = self.plan.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"Review due {self.due_on}"
+
+
+class PlanProgress(models.Model):
+    """What actually happened in a week of the plan, to compare with what was planned."""
+
+    plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="progress")
+    week = models.PositiveSmallIntegerField(_("week"))
+    hours_worked = models.DecimalField(_("hours worked"), max_digits=4, decimal_places=1)
+    note = models.TextField(_("how it went"), blank=True)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "week", "pk"]
+        verbose_name = _("plan progress")
+
+    def get_additional_data(self):
+        episode = self.plan.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    def __str__(self):
+        return f"Week {self.week}: {self.hours_worked} hours worked"
+
+
+class CaseNote(models.Model):
+    """A case note. Notes are never edited or deleted: a correction is a new note that
+    points at the one it corrects, and the original is shown struck through."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written"), auto_now_add=True)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("case note")
+
+    def get_additional_data(self):
+        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
+
+    def __str__(self):
+        return f"Note by {self.author} at {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A next action with a due date, for the worker (or anyone) to do."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reminders")
+    text = models.CharField(_("what to do"), max_length=300)
+    due_on = models.DateField(_("due"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="casework_reminders",
+        verbose_name=_("for"),
+    )
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("reminder")
+        indexes = [models.Index(fields=["episode", "done_on", "due_on"])]
+
+    def get_additional_data(self):
+        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
+
+    def __str__(self):
+        return self.text
+
+
+class SignOffAction(models.TextChoices):
+    DISCHARGE = "discharge", _("Discharge")
+    TIER_CHANGE = "tier_change", _("Tier change")
+    EMPLOYER_CONTACT = "employer_contact", _("Contacting an employer")
+    RETURN_PLAN = "return_plan", _("Return-to-work plan")
+
+
+class SignOffStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for sign-off")
+    APPROVED = "approved", _("Signed off")
+    DECLINED = "declined", _("Not signed off")
+
+
+class SignOff(models.Model):
+    """An action by a support worker that waits for their supervisor.
+
+    Held actions (discharge, tier change) take effect only when signed off; actions
+    that have already happened (a call to an employer) are countersigned.
+    ``payload`` holds what the support worker asked for, to apply on approval.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="sign_offs")
+    action = models.CharField(_("action"), max_length=20, choices=SignOffAction.choices)
+    summary = models.CharField(_("what was done or asked for"), max_length=500)
+    payload = models.JSONField(default=dict, blank=True)
+    held = models.BooleanField(
+        default=True, help_text=_("True when the action waits for sign-off to take effect.")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_off_requests"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sign_off_queue",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignOffStatus.choices, default=SignOffStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("sign-off")
+        indexes = [models.Index(fields=["supervisor", "status"])]
+
+    def get_additional_data(self):
+        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.get_status_display()}"
