@@ -1,0 +1,47 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
+from vocrehab.management.commands.demo import DEMO_PASSWORD, STAFF
+
+
+def _counts():
+    from vocrehab.casework.models import Episode
+    from vocrehab.clients.models import Client
+
+    return (
+        Organisation.objects.count(),
+        Service.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Client.objects.count(),
+        Episode.objects.count(),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_sets_up_every_role_and_is_idempotent(settings, capsys):
+    settings.DEMO_MODE = True
+    call_command("demo", "--no-serve", "--episodes", "40")
+    first = _counts()
+    output = capsys.readouterr().out
+    assert DEMO_PASSWORD in output
+    call_command("demo", "--no-serve", "--episodes", "40")
+    assert _counts() == first
+    assert first[1] == 3
+    assert set(Service.objects.values_list("nation", flat=True)) == {"scotland", "england"}
+    held = set(Membership.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    for local, *_rest in STAFF:
+        user = User.objects.get(email__startswith=f"{local}@")
+        assert user.check_password(DEMO_PASSWORD)
+        assert f"{local}@" in output
+    supporter = Membership.objects.get(role=Role.SUPPORT_WORKER)
+    assert supporter.supervisor is not None
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="VOCREHAB_DEMO"):
+        call_command("demo", "--no-serve")
