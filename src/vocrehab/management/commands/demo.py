@@ -164,7 +164,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo users may skip two-factor enrolment (demo mode only).")
         for local, _first, _last, role, service_code in STAFF:
             where = "all services" if service_code in (None, "*") else service_code
-            self.stdout.write(f"  {role.label:<18} {local}@{EMAIL_DOMAIN:<28} {where}")
+            email = f"{local}@{EMAIL_DOMAIN}"
+            self.stdout.write(f"  {role.label:<18} {email:<42} {where}")
 
     def _serve(self, addrport):
         worker = None
