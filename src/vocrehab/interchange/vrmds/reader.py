@@ -8,6 +8,7 @@ against :class:`Limits` before and while it is read: an upload is untrusted inpu
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -267,20 +268,21 @@ class _GuardedStream(io.RawIOBase):
             super().close()
 
 
-def _csv_table(name: str, label: str, raw: IO[bytes], limits: Limits, budget: _Budget) -> Table:
-    guarded = io.BufferedReader(_GuardedStream(raw, label, limits, budget), 256 * 1024)
+def _csv_table(name: str, label: str, opener, limits: Limits, budget: _Budget) -> Table:
+    """A Table over a CSV byte stream; ``opener()`` gives a fresh stream of the same file."""
+    guarded = io.BufferedReader(_GuardedStream(opener(), label, limits, budget), 256 * 1024)
     text = io.TextIOWrapper(guarded, encoding="utf-8-sig", newline="")
 
     def rows() -> Iterator[list[str]]:
         reader = csv.reader(text, strict=True)
-        record = 1
+        record = 0
         try:
             for record, values in enumerate(reader, start=1):  # noqa: B007
                 yield values
         except UnicodeDecodeError:
             raise DatasetError(
-                _("the text is not UTF-8 (near row %(row)s). Save the file as 'CSV UTF-8'")
-                % {"row": record + 1},
+                _("the text is not UTF-8 (line %(line)s). Save the file as 'CSV UTF-8'")
+                % {"line": _first_bad_line(opener, limits.max_file_bytes)},
                 file=label,
             ) from None
         except csv.Error as exc:
@@ -291,6 +293,27 @@ def _csv_table(name: str, label: str, raw: IO[bytes], limits: Limits, budget: _B
             ) from None
 
     return Table(name, label, rows(), closer=text.close)
+
+
+def _first_bad_line(opener, limit: int) -> int | str:
+    """The line holding the first byte that is not UTF-8 (text is decoded in chunks, so
+    the reader itself only knows roughly where it failed)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    seen = 0
+    with opener() as raw:
+        while seen <= limit:
+            chunk = raw.read(64 * 1024)
+            seen += len(chunk)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return line + exc.object[: exc.start].count(b"\n")
+            if not chunk:
+                break
+            # The decoder may hold back the last few bytes of a character: they hold no \n.
+            line += chunk.count(b"\n")
+    return "?"
 
 
 class Dataset:
@@ -366,8 +389,10 @@ class _FolderDataset(Dataset):
 
     def open(self, name: str) -> Table:
         location = self._files[name]
-        raw = (self.path / location).open("rb")
-        return _csv_table(name, self.label(name), raw, self.limits, self._budget)
+        path = self.path / location
+        return _csv_table(
+            name, self.label(name), lambda: path.open("rb"), self.limits, self._budget
+        )
 
 
 def _check_zip(zf: zipfile.ZipFile, container: str, limits: Limits) -> list[zipfile.ZipInfo]:
@@ -482,15 +507,17 @@ class _ZipDataset(Dataset):
 
     def open(self, name: str) -> Table:
         location = self._files[name]
-        try:
-            raw = self._zip.open(location)
-        except (NotImplementedError, RuntimeError, zipfile.BadZipFile) as exc:
-            raise DatasetError(
-                _("cannot unpack this file (%(detail)s)") % {"detail": exc},
-                file=self.label(name),
-            ) from None
-        return _csv_table(name, self.label(name), _ZipMember(raw, self.label(name)), self.limits,
-                          self._budget)  # fmt: skip
+        label = self.label(name)
+
+        def opener():
+            try:
+                return _ZipMember(self._zip.open(location), label)
+            except (NotImplementedError, RuntimeError, zipfile.BadZipFile) as exc:
+                raise DatasetError(
+                    _("cannot unpack this file (%(detail)s)") % {"detail": exc}, file=label
+                ) from None
+
+        return _csv_table(name, label, opener, self.limits, self._budget)
 
 
 class _ZipMember(io.RawIOBase):
@@ -600,6 +627,6 @@ def _sniff(head: bytes) -> str:
 def _human(n: int) -> str:
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
         n /= 1024
     return str(n)  # pragma: no cover
