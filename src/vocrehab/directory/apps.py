@@ -5,3 +5,62 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "vocrehab.directory"
     verbose_name = _("Services directory")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from vocrehab.accounts import navigation
+        from vocrehab.accounts.access import Perm
+
+        from . import models
+
+        for model in (
+            models.DirectoryService,
+            models.SelfHelpMaterial,
+            models.MaterialGiven,
+            models.Programme,
+            models.Cohort,
+            models.PreCourseAssessment,
+            models.Enrolment,
+            models.Attendance,
+            models.InWorkSchedule,
+            models.InWorkSupport,
+            models.InWorkReview,
+        ):
+            auditlog.register(model)
+
+        navigation.register(
+            _("Services directory"),
+            "directory:index",
+            Perm.VIEW_DIRECTORY,
+            order=60,
+            description=_("Local services to refer or signpost clients to, by area and need."),
+        )
+        navigation.register(
+            _("Self-help library"),
+            "directory:library",
+            Perm.VIEW_DIRECTORY,
+            order=61,
+            description=_("Leaflets, links and documents to give clients, carers and employers."),
+        )
+        navigation.register(
+            _("Courses"),
+            "directory:programmes",
+            Perm.VIEW_DIRECTORY,
+            order=62,
+            description=_("Condition management courses, cohorts, enrolment and attendance."),
+        )
+        navigation.register(
+            _("In-work reviews"),
+            "directory:in_work_due",
+            Perm.VIEW_CASELOAD,
+            order=63,
+            description=_("Reviews due after clients' return to work."),
+        )
+        navigation.register(
+            _("Service mapping"),
+            "directory:mapping",
+            Perm.VIEW_SERVICE_MAPPING,
+            order=70,
+            description=_("Which needs are covered where, the gaps, and use of each service."),
+        )
