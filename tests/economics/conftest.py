@@ -28,3 +28,54 @@ def glasgow_outcomes():
         respondents=25,
         cohort_size=58,
     )
+
+
+@pytest.fixture
+def make_episode(db):
+    """Create a discharged episode (and its client) with given work statuses."""
+    import datetime
+    import itertools
+
+    from vocrehab.casework.models import Episode
+    from vocrehab.clients.models import Client
+    from vocrehab.codes import Condition, MainReason, ReferralSource
+
+    counter = itertools.count(1)
+
+    def make(service, at_referral, at_discharge="", *, discharged=None, reason=None):
+        n = next(counter)
+        client = Client.objects.create(service=service, reference=f"C{service.pk}-{n}")
+        return Episode.objects.create(
+            service=service,
+            client=client,
+            reference=f"E{service.pk}-{n}",
+            referral_date=datetime.date(2025, 1, 6),
+            referral_source=ReferralSource.SELF,
+            condition=Condition.CANCER,
+            work_status_at_referral=at_referral,
+            main_reason=reason or MainReason.RETURN_FROM_SICKNESS,
+            discharge_date=discharged,
+            work_status_at_discharge=at_discharge,
+        )
+
+    return make
+
+
+@pytest.fixture
+def health_use(db):
+    """Record a health service use questionnaire for an episode."""
+    from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
+
+    def record(episode, timepoint, gp=None, outpatient=None, status="completed"):
+        admin = Administration.objects.create(
+            episode=episode,
+            instrument="health_use",
+            timepoint=timepoint,
+            status=getattr(AdministrationStatus, status.upper()),
+        )
+        for item, value in (("gp_visits", gp), ("outpatient_visits", outpatient)):
+            if value is not None:
+                ItemValue.objects.create(administration=admin, item=item, value=value)
+        return admin
+
+    return record

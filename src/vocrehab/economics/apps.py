@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class EconomicsConfig(AppConfig):
     name = "vocrehab.economics"
     verbose_name = _("Cost-benefit analysis")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from vocrehab.accounts import navigation
+        from vocrehab.accounts.access import Perm
+
+        from .models import CostPreset
+
+        auditlog.register(CostPreset)
+        navigation.register(
+            _("Cost-benefit analysis"),
+            "economics:analysis",
+            Perm.RUN_ECONOMICS,
+            order=70,
+            description=_("Benefits to DWP, HM Treasury, the NHS and employers against costs."),
+        )

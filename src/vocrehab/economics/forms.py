@@ -1,0 +1,147 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.economics.model import PARAMETER_SPECS
+from vocrehab.economics.queries import preset_choices
+from vocrehab.economics.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
+from vocrehab.forms_rendering import NHSUKDateInput
+
+FORMATS = [
+    ("html", _("Show on screen")),
+    ("json", _("Download JSON")),
+    ("xlsx", _("Download spreadsheet (XLSX)")),
+    ("pdf", _("Download PDF")),
+]
+
+
+def _preset_field_choices():
+    return [
+        (f"{c.name}@{c.version}", f"{c.title} ({c.name}, version {c.version})")
+        for c in preset_choices()
+    ]
+
+
+class AnalysisForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Preset of assumptions"))
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Outcomes of every episode discharged in the period are added up."),
+    )
+    date_from = forms.DateField(label=_("Discharged from"), required=False, widget=NHSUKDateInput)
+    date_to = forms.DateField(label=_("Discharged to"), required=False, widget=NHSUKDateInput)
+    costs_file = forms.FileField(
+        label=_("Costs of the services (JSON or CSV)"),
+        required=False,
+        help_text=_(
+            "Columns year, service, role, fte, annual_cost, non_staff, overhead_pct. "
+            "Leave empty to use the preset's own costs, where it has them."
+        ),
+    )
+    draws = forms.IntegerField(
+        label=_("Monte Carlo draws"), min_value=100, max_value=100_000, initial=DEFAULT_DRAWS
+    )
+    seed = forms.IntegerField(
+        label=_("Random seed"),
+        min_value=0,
+        initial=DEFAULT_SEED,
+        help_text=_("The same seed gives the same answer."),
+    )
+    output = forms.ChoiceField(
+        label=_("Output"), choices=FORMATS, initial="html", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = services
+        self.fields["preset"].choices = _preset_field_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return data
+
+    def preset_name_version(self):
+        name, _sep, version = self.cleaned_data["preset"].partition("@")
+        return name, int(version)
+
+
+class PresetCopyForm(forms.Form):
+    """Copy of a preset with every parameter editable; built from the preset's values."""
+
+    name = forms.SlugField(
+        label=_("Name of your copy"),
+        max_length=64,
+        help_text=_("Lower-case letters, digits and hyphens. Keep the name for a new version."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("What you changed and why"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, preset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preset = preset
+        values = preset.parameters.as_values()
+        for name, spec in PARAMETER_SPECS.items():
+            label = f"{spec.label} ({name})"
+            initial = values[name]
+            if spec.kind == "choice":
+                field = forms.ChoiceField(label=label, choices=[(c, c) for c in spec.choices])
+            elif spec.kind == "flag":
+                field = forms.BooleanField(label=label, required=False)
+            elif spec.kind == "bands":
+                field = forms.CharField(
+                    label=label,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text=_(
+                        'JSON list, e.g. [{"width": 37700, "rate": 20}, '
+                        '{"width": null, "rate": 40}]'
+                    ),
+                )
+                initial = json.dumps(initial)
+            elif spec.kind == "count":
+                field = forms.IntegerField(label=label)
+            else:
+                field = forms.FloatField(label=label)
+            field.initial = initial
+            self.fields[f"p_{name}"] = field
+            self.fields[f"s_{name}"] = forms.CharField(
+                label=_("Source of %(name)s (if you changed it)") % {"name": name},
+                required=False,
+                max_length=500,
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name, spec in PARAMETER_SPECS.items():
+            key = f"p_{name}"
+            if spec.kind == "bands" and key in data:
+                try:
+                    data[key] = json.loads(data[key])
+                except json.JSONDecodeError:
+                    self.add_error(key, _("Give the bands as a JSON list."))
+        return data
+
+    def changes(self) -> dict:
+        """Parameter values that differ from the preset's."""
+        values = self.preset.parameters.as_values()
+        out = {}
+        for name in PARAMETER_SPECS:
+            new = self.cleaned_data[f"p_{name}"]
+            if new != values[name]:
+                out[name] = new
+        return out
+
+    def sources(self) -> dict:
+        return {
+            name: self.cleaned_data[f"s_{name}"]
+            for name in PARAMETER_SPECS
+            if self.cleaned_data.get(f"s_{name}")
+        }
