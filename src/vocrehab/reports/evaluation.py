@@ -1,0 +1,1036 @@
+"""The standard VRMDS evaluation report, computed in the database.
+
+:func:`build_evaluation` returns the report in the JSON shape of ``dataset/VRMDS.md``
+("Standard report: evaluation") for a set of services and a period. Every number comes
+from an aggregate query (``Count``, ``Avg``, ``Sum``, conditional aggregation); Python
+only turns the handful of aggregate rows into cells and percentages. The number of
+queries does not depend on the amount of data.
+
+Small-number suppression is a separate step (:mod:`vocrehab.reports.suppression`), so
+the same figures can be shown in full to a service manager and suppressed for a
+commissioner or a publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from vocrehab.casework.models import Contact, Episode, OnwardReferral
+from vocrehab.codes import (
+    DEPRIVATION_AREAS,
+    IN_WORK,
+    VRMDS_VERSION,
+    Condition,
+    ContactMode,
+    Engagement,
+    Ethnicity,
+    MainReason,
+    Occupation,
+    OnwardCategory,
+    OnwardKind,
+    ReferralSource,
+    Sex,
+    Tier,
+    Timepoint,
+    WorkStatus,
+)
+from vocrehab.measures.instruments import get_instrument
+from vocrehab.measures.models import AdministrationStatus, ItemValue
+from vocrehab.measures.valuesets import (
+    DEFAULT_VALUE_SETS,
+    DIMENSIONS,
+    AdditiveValueSet,
+    get_value_set,
+)
+
+from .models import WorkingDay
+from .sql import DaysBetween, RoundHalfUp1
+from .tables import NOT_RECORDED, TABLES
+from .working_days import ensure_calendar
+
+__all__ = ["ReportError", "build_evaluation"]
+
+ENTRY, DISCHARGE = Timepoint.ENTRY.value, Timepoint.DISCHARGE.value
+TIMEPOINTS = (ENTRY, DISCHARGE)
+FIRST_CONTACT_DAYS = 5
+ASSESSMENT_DAYS = 10
+INTERVALS = (("lt_6m", 183), ("6_12m", 365), ("1_2y", 730), ("2_5y", 1826))
+ASSESSMENT_WITHIN = (("same_day", 0), ("7_days", 7), ("14_days", 14), ("28_days", 28))
+STAY_WITHIN = (("4_weeks", 28), ("12_weeks", 84), ("16_weeks", 112))
+HADS_BANDS = (("normal", 8), ("mild", 11), ("moderate", 15), ("severe", None))
+WORK_CONFIDENCE_ITEMS = ("working", "managing_condition", "work_impact")
+HEALTH_USE_ITEMS = ("gp_visits", "outpatient_visits", "hospital_stays")
+SATISFACTION_QUESTIONS = (
+    "overall",
+    "helpful",
+    "involved",
+    "positive_impact",
+    "recommend",
+    "use_again",
+)
+IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
+NOT_ALLOCATED = "not_allocated"
+
+
+class ReportError(ValueError):
+    """The report cannot be produced as asked (for example an unusable value set)."""
+
+
+def _percent(count, total):
+    if count is None or not total:
+        return None
+    return 100.0 * count / total
+
+
+def _num(value):
+    """Database numbers (Decimal on PostgreSQL) as plain floats; None stays None.
+
+    Rounded to 9 decimal places to drop binary float noise (0.7120000000000001), far
+    below anything a report shows.
+    """
+    return None if value is None else round(float(value), 9)
+
+
+def _code(value) -> str:
+    return NOT_RECORDED if value in (None, "") else str(value)
+
+
+def _table(table_id: str, n, cells: list[dict], **extra) -> dict:
+    for cell in cells:
+        cell.setdefault("suppressed", False)
+    return {"title": str(TABLES[table_id].title), "n": n, **extra, "cells": cells}
+
+
+def _count_cells(dim: str, codes: Iterable[str], counts: dict, total: int, **fixed) -> list:
+    """One cell per code (zeros included) plus not_recorded when anything lacks a code."""
+    cells = []
+    seen = set()
+    for code in codes:
+        seen.add(code)
+        count = counts.get(code, 0)
+        cells.append({**fixed, dim: code, "count": count, "percent": _percent(count, total)})
+    for code in sorted(set(counts) - seen):
+        count = counts[code]
+        cells.append({**fixed, dim: code, "count": count, "percent": _percent(count, total)})
+    return cells
+
+
+def _grouped(queryset, *names, **expressions) -> dict:
+    """{key tuple (or value for one name): count} from one GROUP BY query."""
+    rows = (
+        queryset.annotate(**expressions)
+        .values(*names)
+        .annotate(_n=Count("pk"))
+        .order_by()
+        .values_list(*names, "_n")
+    )
+    out: dict = {}
+    for *key, n in rows:
+        k = tuple(_code(v) for v in key) if len(key) > 1 else _code(key[0])
+        out[k] = out.get(k, 0) + n
+    return out
+
+
+def _tier_expression():
+    # The VRMDS tier is the highest reached; fall back to the current tier for records
+    # where only that was kept.
+    return Case(
+        When(highest_tier="", then=F("tier")),
+        default=F("highest_tier"),
+        output_field=CharField(),
+    )
+
+
+def _deprivation_expressions():
+    """(decile, most deprived 15%) expressions for an Episode query."""
+    decile_whens, most_whens = [], []
+    for index, areas in DEPRIVATION_AREAS.items():
+        has_rank = Q(deprivation_index=index, deprivation_rank__isnull=False)
+        decile_whens.append(When(has_rank, then=(F("deprivation_rank") * 10 + (areas - 1)) / areas))
+        # rank ≤ 0.15 × areas, in integers: the largest whole rank that qualifies.
+        cutoff = areas * 15 // 100
+        most_whens.append(When(has_rank & Q(deprivation_rank__lte=cutoff), then=Value("yes")))
+        most_whens.append(When(has_rank, then=Value("no")))
+    decile = Case(*decile_whens, default=F("deprivation_decile"), output_field=IntegerField())
+    most = Case(*most_whens, default=Value(""), output_field=CharField())
+    return decile, most
+
+
+class _Evaluation:
+    def __init__(self, services, date_from, date_to, value_set, as_of):
+        self.services = list(services)
+        self.service_ids = [s.pk for s in self.services]
+        self.date_from = date_from
+        self.date_to = date_to
+        self.as_of = as_of or dt.date.today()
+        self.value_set_code = value_set
+        if value_set:
+            try:
+                chosen = get_value_set(value_set)
+            except KeyError as exc:
+                raise ReportError(str(exc.args[0])) from None
+            if not isinstance(chosen, AdditiveValueSet):
+                raise ReportError(
+                    f"value set {value_set} is a lookup table that reports cannot use; "
+                    "choose one of " + ", ".join(sorted(DEFAULT_VALUE_SETS.values()))
+                )
+
+        period = Q(service_id__in=self.service_ids)
+        if date_from:
+            period &= Q(referral_date__gte=date_from)
+        if date_to:
+            period &= Q(referral_date__lte=date_to)
+        self.episodes = Episode.objects.filter(period).order_by()
+        self.discharged = self.episodes.filter(discharge_date__isnull=False)
+        self.cohort = self.discharged.exclude(main_reason=MainReason.THIRD_PARTY)
+        self.episode_filter = {
+            "episode__service_id__in": self.service_ids,
+            **({"episode__referral_date__gte": date_from} if date_from else {}),
+            **({"episode__referral_date__lte": date_to} if date_to else {}),
+        }
+
+    # -- the report -----------------------------------------------------------------
+
+    def build(self) -> dict:
+        tables: dict[str, dict] = {}
+        scalars = self._scalars()
+        tables["summary"] = self._summary(scalars)
+        tables["referral_sources"] = self._simple(
+            "referral_sources", "referral_source", ReferralSource.values, scalars["referred"]
+        )
+        tables["conditions"] = self._conditions(scalars["referred"])
+        tables["sex"] = self._simple("sex", "sex", Sex.values, scalars["referred"])
+        tables["age"] = self._age(scalars)
+        tables["ethnicity"] = self._simple(
+            "ethnicity", "ethnicity", Ethnicity.values, scalars["referred"]
+        )
+        tables["deprivation"] = self._deprivation()
+        tables["occupations"] = self._simple(
+            "occupations", "occupation", Occupation.values, scalars["referred"]
+        )
+        tables["diagnosis_to_referral"] = self._diagnosis_to_referral()
+        tables["reasons_by_tier"] = self._reasons_by_tier()
+        tables["time_to_assessment"] = self._cumulative(
+            "time_to_assessment", scalars, "assessed", ASSESSMENT_WITHIN, remainder=None
+        )
+        tables["service_standards"] = self._service_standards(scalars["referred"])
+        tables["engagement"] = self._engagement(scalars["discharged"])
+        tables["contacts_by_tier"] = self._contacts_by_tier(scalars["discharged"])
+        tables["contact_modes"] = self._contact_modes()
+        tables["length_of_stay"] = self._cumulative(
+            "length_of_stay", scalars, "discharged", STAY_WITHIN, remainder="over_16_weeks"
+        )
+        tables["onward"] = self._onward()
+        tables.update(self._outcomes())
+        tables["followup"] = self._followup(scalars)
+        tables.update(self._eq5d())
+        tables["hads_bands"] = self._hads()
+        tables["copm"] = self._copm()
+        tables["work_confidence"] = self._item_means(
+            "work_confidence", "work_confidence", WORK_CONFIDENCE_ITEMS, "mean"
+        )
+        tables["health_use"] = self._item_means(
+            "health_use", "health_use", HEALTH_USE_ITEMS, "total"
+        )
+        tables["satisfaction"] = self._satisfaction()
+        return {
+            "report": "evaluation",
+            "vrmds_version": VRMDS_VERSION,
+            "filters": {
+                "services": [s.code for s in self.services],
+                "from": self.date_from.isoformat() if self.date_from else None,
+                "to": self.date_to.isoformat() if self.date_to else None,
+            },
+            "tables": {table_id: tables[table_id] for table_id in TABLES},
+        }
+
+    # -- one pass of scalar aggregates over the episodes ------------------------------
+
+    def _scalars(self) -> dict:
+        discharged = Q(discharge_date__isnull=False)
+        assessed = Q(assessment_date__isnull=False)
+        cohort_fu = (
+            discharged
+            & ~Q(main_reason=MainReason.THIRD_PARTY)
+            & ~Q(work_status_at_followup="")
+            & Q(work_status_at_followup__isnull=False)
+        )
+        in_work_d = Q(work_status_at_discharge__in=IN_WORK_CODES)
+        in_work_f = Q(work_status_at_followup__in=IN_WORK_CODES)
+        aggregates = {
+            "referred": Count("pk"),
+            "discharged": Count("pk", filter=discharged),
+            "re_referrals": Count("pk", filter=Q(previous_episode__isnull=False)),
+            "age_n": Count("age_at_referral"),
+            "age_mean": Avg("age_at_referral"),
+            "age_min": Min("age_at_referral"),
+            "age_max": Max("age_at_referral"),
+            "assessed": Count("pk", filter=assessed),
+            "fu_respondents": Count("pk", filter=cohort_fu),
+            "fu_in_work_d": Count("pk", filter=cohort_fu & in_work_d),
+            "fu_in_work_f": Count("pk", filter=cohort_fu & in_work_f),
+            "fu_still": Count("pk", filter=cohort_fu & in_work_d & in_work_f),
+        }
+        for code, days in ASSESSMENT_WITHIN:
+            aggregates[f"time_to_assessment:{code}"] = Count(
+                "pk", filter=assessed & Q(to_assessment__lte=days)
+            )
+        for code, days in STAY_WITHIN:
+            aggregates[f"length_of_stay:{code}"] = Count(
+                "pk", filter=discharged & Q(stay__lte=days)
+            )
+        return self.episodes.annotate(
+            to_assessment=DaysBetween(F("assessment_date"), F("referral_date")),
+            stay=DaysBetween(F("discharge_date"), F("referral_date")),
+        ).aggregate(**aggregates)
+
+    def _summary(self, s) -> dict:
+        referred, discharged = s["referred"], s["discharged"]
+        cells = [
+            {"metric": "referred", "count": referred},
+            {"metric": "discharged", "count": discharged},
+            {"metric": "open", "count": referred - discharged},
+            {"metric": "re_referrals", "count": s["re_referrals"]},
+        ]
+        return _table("summary", referred, cells)
+
+    def _simple(self, table_id, field, codes, total) -> dict:
+        counts = _grouped(self.episodes, field)
+        return _table(table_id, total, _count_cells(field, codes, counts, total))
+
+    def _conditions(self, total) -> dict:
+        counts = _grouped(self.episodes, "condition", "condition_detail")
+        by_condition: dict[str, int] = defaultdict(int)
+        details: dict[str, list] = defaultdict(list)
+        for (condition, detail), n in counts.items():
+            by_condition[condition] += n
+            if detail != NOT_RECORDED:
+                details[condition].append((detail, n))
+        cells = []
+        for condition in [*Condition.values, *sorted(set(by_condition) - set(Condition.values))]:
+            n = by_condition.get(condition, 0)
+            cells.append(
+                {
+                    "condition": condition,
+                    "condition_detail": "",
+                    "count": n,
+                    "percent": _percent(n, total),
+                }
+            )
+            for detail, count in sorted(details.get(condition, []), key=lambda d: (-d[1], d[0])):
+                cells.append(
+                    {
+                        "condition": condition,
+                        "condition_detail": detail,
+                        "count": count,
+                        "percent": _percent(count, total),
+                    }
+                )
+        return _table("conditions", total, cells)
+
+    def _age(self, s) -> dict:
+        n = s["age_n"]
+        # The median is not a portable SQL aggregate: fetch only the middle one or two
+        # ages of the ordered column. The query runs even when empty, so the number of
+        # queries does not depend on the data.
+        middle = list(
+            self.episodes.filter(age_at_referral__isnull=False)
+            .order_by("age_at_referral")
+            .values_list("age_at_referral", flat=True)[max(n - 1, 0) // 2 : max(n - 1, 0) // 2 + 2]
+        )
+        median = None
+        if n and middle:
+            median = float(middle[0]) if n % 2 else (middle[0] + middle[1]) / 2
+        cell = {
+            "mean": _num(s["age_mean"]),
+            "median": median,
+            "min": s["age_min"],
+            "max": s["age_max"],
+        }
+        return _table("age", n, [cell])
+
+    def _deprivation(self) -> dict:
+        decile, most = _deprivation_expressions()
+        counts = _grouped(
+            self.episodes.annotate(decile=decile),
+            "quintile",
+            "most",
+            quintile=(F("decile") + 1) / 2,
+            most=most,
+        )
+        quintiles: dict[str, int] = defaultdict(int)
+        most_counts: dict[str, int] = defaultdict(int)
+        population = 0
+        for (quintile, most_code), n in counts.items():
+            if quintile == NOT_RECORDED and most_code == NOT_RECORDED:
+                continue
+            population += n
+            if quintile != NOT_RECORDED:
+                quintiles[quintile] += n
+            if most_code != NOT_RECORDED:
+                most_counts[most_code] += n
+        with_rank = sum(most_counts.values())
+        with_quintile = sum(quintiles.values())
+        cells = [
+            {
+                "most_deprived_15pct": code,
+                "count": most_counts.get(code, 0),
+                "percent": _percent(most_counts.get(code, 0), with_rank),
+            }
+            for code in ("yes", "no")
+        ] + [
+            {
+                "deprivation_quintile": q,
+                "count": quintiles.get(str(q), 0),
+                "percent": _percent(quintiles.get(str(q), 0), with_quintile),
+            }
+            for q in range(1, 6)
+        ]
+        return _table("deprivation", population, cells)
+
+    def _interval_expression(self):
+        whens = [
+            When(diagnosis_date__isnull=True, then=Value("not_known")),
+            When(gap__lt=0, then=Value("not_known")),
+        ]
+        whens += [When(gap__lt=days, then=Value(code)) for code, days in INTERVALS]
+        return Case(*whens, default=Value("gt_5y"), output_field=CharField())
+
+    def _diagnosis_to_referral(self) -> dict:
+        counts = _grouped(
+            self.episodes.annotate(gap=DaysBetween(F("referral_date"), F("diagnosis_date"))),
+            "condition",
+            "interval",
+            interval=self._interval_expression(),
+        )
+        codes = [code for code, _days in INTERVALS] + ["gt_5y", "not_known"]
+        totals: dict[str, int] = defaultdict(int)
+        for (condition, _interval), n in counts.items():
+            totals[condition] += n
+        cells = []
+        for condition in [*Condition.values, *sorted(set(totals) - set(Condition.values))]:
+            for code in codes:
+                n = counts.get((condition, code), 0)
+                cells.append(
+                    {
+                        "condition": condition,
+                        "interval": code,
+                        "count": n,
+                        "percent": _percent(n, totals.get(condition, 0)),
+                    }
+                )
+        return _table("diagnosis_to_referral", sum(totals.values()), cells)
+
+    def _reasons_by_tier(self) -> dict:
+        counts = _grouped(self.episodes, "tier_code", "main_reason", tier_code=_tier_expression())
+        rows: dict[str, dict[str, int]] = {"2": {}, "3": {}, "all": {}}
+        for (tier, reason), n in counts.items():
+            if tier in rows:
+                rows[tier][reason] = rows[tier].get(reason, 0) + n
+            rows["all"][reason] = rows["all"].get(reason, 0) + n
+        cells = []
+        for tier, reasons in rows.items():
+            total = sum(reasons.values())
+            cells += _count_cells("main_reason", MainReason.values, reasons, total, tier=tier)
+        return _table("reasons_by_tier", sum(rows["all"].values()), cells)
+
+    def _cumulative(self, table_id, s, population_key, bands, remainder) -> dict:
+        n = s[population_key]
+        cells = []
+        for code, _days in bands:
+            count = s[f"{table_id}:{code}"]
+            cells.append({"within": code, "count": count, "percent": _percent(count, n)})
+        if remainder:
+            rest = n - cells[-1]["count"]
+            cells.append({"within": remainder, "count": rest, "percent": _percent(rest, n)})
+        return _table(table_id, n, cells)
+
+    def _service_standards(self, referred) -> dict:
+        nations = {s.nation for s in self.services}
+        ensure_calendar(nations)
+
+        def index_of(field):
+            return Subquery(
+                WorkingDay.objects.filter(
+                    nation=OuterRef("service__nation"), date=OuterRef(field)
+                ).values("index")[:1],
+                output_field=IntegerField(),
+            )
+
+        today = Subquery(
+            WorkingDay.objects.filter(nation=OuterRef("service__nation"), date=self.as_of).values(
+                "index"
+            )[:1],
+            output_field=IntegerField(),
+        )
+        contact = Q(first_contact_date__isnull=False)
+        assessed = Q(assessment_date__isnull=False)
+        open_ = Q(discharge_date__isnull=True)
+        row = self.episodes.annotate(
+            ref_i=index_of("referral_date"),
+            contact_i=index_of("first_contact_date"),
+            assess_i=index_of("assessment_date"),
+            today_i=today,
+        ).aggregate(
+            contact_met=Count(
+                "pk", filter=contact & Q(contact_i__lte=F("ref_i") + FIRST_CONTACT_DAYS)
+            ),
+            contact_eligible=Count(
+                "pk",
+                filter=contact | Q(today_i__gt=F("ref_i") + FIRST_CONTACT_DAYS),
+            ),
+            assess_met=Count("pk", filter=assessed & Q(assess_i__lte=F("ref_i") + ASSESSMENT_DAYS)),
+            assess_eligible=Count(
+                "pk",
+                filter=assessed | (open_ & Q(today_i__gt=F("ref_i") + ASSESSMENT_DAYS)),
+            ),
+        )
+        cells = [
+            {
+                "standard": "first_contact_5_working_days",
+                "met": row["contact_met"],
+                "eligible": row["contact_eligible"],
+                "percent": _percent(row["contact_met"], row["contact_eligible"]),
+            },
+            {
+                "standard": "assessment_10_working_days",
+                "met": row["assess_met"],
+                "eligible": row["assess_eligible"],
+                "percent": _percent(row["assess_met"], row["assess_eligible"]),
+            },
+        ]
+        return _table("service_standards", referred, cells)
+
+    def _engagement(self, discharged) -> dict:
+        counts = _grouped(self.discharged, "engagement")
+        return _table(
+            "engagement",
+            discharged,
+            _count_cells("engagement", Engagement.values, counts, discharged),
+        )
+
+    def _contacts_by_tier(self, discharged) -> dict:
+        row_code = Case(
+            When(main_reason=MainReason.THIRD_PARTY, then=Value("third_party")),
+            When(highest_tier=Tier.TWO, then=Value("2")),
+            When(highest_tier=Tier.THREE, then=Value("3")),
+            When(highest_tier="", tier=Tier.TWO, then=Value("2")),
+            When(highest_tier="", tier=Tier.THREE, then=Value("3")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+        rows = {
+            r["row"]: r
+            for r in self.discharged.annotate(row=row_code)
+            .values("row")
+            .annotate(clients=Count("client", distinct=True), contacts=Count("contacts"))
+            .order_by()
+        }
+        all_contacts = sum(r["contacts"] for r in rows.values())
+        cells = []
+        for code in ("2", "3", "third_party"):
+            r = rows.get(code, {"clients": 0, "contacts": 0})
+            cells.append(
+                {
+                    "tier": code,
+                    "clients": r["clients"],
+                    "contacts": r["contacts"],
+                    "mean_per_client": r["contacts"] / r["clients"] if r["clients"] else None,
+                    "percent_of_contacts": _percent(r["contacts"], all_contacts),
+                }
+            )
+        return _table("contacts_by_tier", discharged, cells)
+
+    def _contact_modes(self) -> dict:
+        counts = _grouped(Contact.objects.filter(**self.episode_filter).order_by(), "mode")
+        total = sum(counts.values())
+        return _table(
+            "contact_modes", total, _count_cells("mode", ContactMode.values, counts, total)
+        )
+
+    def _onward(self) -> dict:
+        rows = (
+            OnwardReferral.objects.filter(**self.episode_filter)
+            .values("kind", "category")
+            .annotate(count=Count("pk"), clients=Count("episode__client", distinct=True))
+            .order_by()
+        )
+        found = {(r["kind"], r["category"]): r for r in rows}
+        cells = []
+        for kind in OnwardKind.values:
+            for category in OnwardCategory.values:
+                r = found.get((kind, category), {"count": 0, "clients": 0})
+                cells.append(
+                    {
+                        "kind": kind,
+                        "category": category,
+                        "count": r["count"],
+                        "clients": r["clients"],
+                    }
+                )
+        return _table("onward", sum(r["count"] for r in found.values()), cells)
+
+    # -- outcomes: one GROUP BY feeds five tables -------------------------------------
+
+    def _outcomes(self) -> dict:
+        _decile, most = _deprivation_expressions()
+        counts = _grouped(
+            self.cohort,
+            "work_status_at_referral",
+            "work_status_at_discharge",
+            "tier_code",
+            "condition",
+            "most",
+            tier_code=_tier_expression(),
+            most=most,
+        )
+        n = sum(counts.values())
+        statuses = WorkStatus.values
+        entry: dict[str, int] = defaultdict(int)
+        discharge: dict[str, int] = defaultdict(int)
+        transitions: dict[tuple, int] = defaultdict(int)
+        by_tier: dict[tuple, int] = defaultdict(int)
+        by_most: dict[tuple, int] = defaultdict(int)
+        by_condition: dict[tuple, int] = defaultdict(int)
+        for (at_entry, at_discharge, tier, condition, most_code), c in counts.items():
+            entry[at_entry] += c
+            discharge[at_discharge] += c
+            group = (
+                "in_work"
+                if at_entry in IN_WORK_CODES
+                else "off_sick"
+                if at_entry == WorkStatus.OFF_SICK
+                else "not_in_work"
+            )
+            transitions[(group, at_discharge)] += c
+            tier = NOT_ALLOCATED if tier == NOT_RECORDED else tier
+            by_tier[(tier, ENTRY, at_entry)] += c
+            by_tier[(tier, DISCHARGE, at_discharge)] += c
+            if most_code != NOT_RECORDED:
+                by_most[(most_code, ENTRY, at_entry)] += c
+                by_most[(most_code, DISCHARGE, at_discharge)] += c
+            by_condition[(condition, at_discharge)] += c
+
+        def status_codes(found):
+            extra = sorted({k for k in found if k not in statuses})
+            return [*statuses, *extra]
+
+        work_status = []
+        for timepoint, found in ((ENTRY, entry), (DISCHARGE, discharge)):
+            work_status += _count_cells(
+                "work_status", status_codes(found), found, n, timepoint=timepoint
+            )
+        trans_cells = []
+        dis_codes = status_codes(discharge)
+        for group in ("in_work", "off_sick", "not_in_work"):
+            for code in dis_codes:
+                trans_cells.append(
+                    {
+                        "entry_group": group,
+                        "discharge_status": code,
+                        "count": transitions.get((group, code), 0),
+                    }
+                )
+
+        def crosstab(table_id, first_dim, firsts, found, population):
+            cells = []
+            for first in firsts:
+                for timepoint in TIMEPOINTS:
+                    sub = {k[2]: v for k, v in found.items() if k[0] == first and k[1] == timepoint}
+                    total = sum(sub.values())
+                    cells += _count_cells(
+                        "work_status",
+                        status_codes(sub),
+                        sub,
+                        total,
+                        **{first_dim: first, "timepoint": timepoint},
+                    )
+            return _table(table_id, population, cells)
+
+        tiers_present = {k[0] for k in by_tier}
+        tiers = [t for t in [*Tier.values, NOT_ALLOCATED] if t in tiers_present or t in ("2", "3")]
+        most_n = sum(v for k, v in by_most.items() if k[1] == ENTRY)
+        conditions = [
+            *Condition.values,
+            *sorted({k[0] for k in by_condition} - set(Condition.values)),
+        ]
+        cond_cells = []
+        for condition in conditions:
+            sub = {k[1]: v for k, v in by_condition.items() if k[0] == condition}
+            cond_cells += _count_cells(
+                "work_status", status_codes(sub), sub, sum(sub.values()), condition=condition
+            )
+        return {
+            "work_status": _table("work_status", n, work_status),
+            "work_status_transitions": _table("work_status_transitions", n, trans_cells),
+            "work_status_by_tier": crosstab("work_status_by_tier", "tier", tiers, by_tier, n),
+            "work_status_by_deprivation": crosstab(
+                "work_status_by_deprivation",
+                "most_deprived_15pct",
+                ("yes", "no"),
+                by_most,
+                most_n,
+            ),
+            "work_status_by_condition": _table("work_status_by_condition", n, cond_cells),
+        }
+
+    def _followup(self, s) -> dict:
+        respondents = s["fu_respondents"]
+        in_work_d, in_work_f, still = s["fu_in_work_d"], s["fu_in_work_f"], s["fu_still"]
+        cell = {
+            "respondents": respondents,
+            "in_work_at_discharge": in_work_d,
+            "still_in_work": still,
+            "percent_sustained": _percent(still, in_work_d),
+            "percent_in_work_at_discharge": _percent(in_work_d, respondents),
+            "percent_in_work_at_followup": _percent(in_work_f, respondents),
+        }
+        return _table("followup", respondents, [cell])
+
+    # -- measures ----------------------------------------------------------------------
+
+    def _values(self, instruments, **extra_filter):
+        """Completed entry/discharge item values of the report's episodes."""
+        prefix = {f"administration__{k}": v for k, v in self.episode_filter.items()}
+        return ItemValue.objects.filter(
+            administration__instrument__in=instruments,
+            administration__status=AdministrationStatus.COMPLETED,
+            administration__timepoint__in=TIMEPOINTS,
+            **prefix,
+            **extra_filter,
+        ).order_by()
+
+    @staticmethod
+    def _at(timepoint, item, expression="value", aggregate=Max, items=None):
+        """The value of ``item`` (or of any of ``items``) at ``timepoint``, per group."""
+        condition = Q(administration__timepoint=timepoint)
+        condition &= Q(item__in=items) if items else Q(item=item)
+        return aggregate(Case(When(condition, then=F(expression)), output_field=FloatField()))
+
+    def _per_episode(self, instruments, columns, **extra_filter):
+        """One row per (episode, instrument) with ``columns`` (aggregates) as a subquery."""
+        return (
+            self._values(instruments, **extra_filter)
+            .values("administration__episode_id", "administration__instrument")
+            .annotate(**columns)
+        )
+
+    def _eq5d(self) -> dict:
+        columns = {}
+        for tp in TIMEPOINTS:
+            for item in (*DIMENSIONS, "vas"):
+                columns[f"{tp}_{item}"] = self._at(tp, item)
+        rows = self._per_episode(("eq5d5l", "eq5d3l"), columns)
+
+        def paired(item):
+            return Q(**{f"{ENTRY}_{item}__isnull": False, f"{DISCHARGE}_{item}__isnull": False})
+
+        aggregates = {}
+        for dim in DIMENSIONS:
+            aggregates[f"n_{dim}"] = Count("administration__episode_id", filter=paired(dim))
+            for tp in TIMEPOINTS:
+                aggregates[f"{tp}_{dim}_none"] = Count(
+                    "administration__episode_id", filter=paired(dim) & Q(**{f"{tp}_{dim}": 1})
+                )
+        aggregates["n_vas"] = Count("administration__episode_id", filter=paired("vas"))
+        for tp in TIMEPOINTS:
+            aggregates[f"{tp}_vas_mean"] = Avg(
+                Case(When(paired("vas"), then=F(f"{tp}_vas")), output_field=FloatField())
+            )
+        agg = rows.aggregate(**aggregates)
+        eq5d_cells = []
+        for dim in DIMENSIONS:
+            for tp in TIMEPOINTS:
+                eq5d_cells.append(
+                    {
+                        "dimension": dim,
+                        "timepoint": tp,
+                        "count": agg[f"{tp}_{dim}_none"],
+                        "n": agg[f"n_{dim}"],
+                    }
+                )
+        vas_cells = [
+            {"timepoint": tp, "mean": _num(agg[f"{tp}_vas_mean"]), "n": agg["n_vas"]}
+            for tp in TIMEPOINTS
+        ]
+        n_eq5d = max((agg[f"n_{d}"] for d in DIMENSIONS), default=0)
+        return {
+            "eq5d_no_problems": _table("eq5d_no_problems", n_eq5d, eq5d_cells),
+            "eq_vas": _table("eq_vas", agg["n_vas"], vas_cells),
+            "eq5d_index": self._eq5d_index(),
+        }
+
+    def _eq5d_index(self) -> dict:
+        if self.value_set_code:
+            value_set = get_value_set(self.value_set_code)
+        else:
+            # The 5L default unless the episodes hold 3L responses only.
+            has_5l = self._values(("eq5d5l",)).exists()
+            has_3l = not has_5l and self._values(("eq5d3l",)).exists()
+            value_set = get_value_set(DEFAULT_VALUE_SETS["eq5d3l" if has_3l else "eq5d5l"])
+        columns = {f"{tp}_{d}": self._at(tp, d) for tp in TIMEPOINTS for d in DIMENSIONS}
+        rows = self._per_episode((value_set.instrument,), columns)
+        paired = Q(**{f"{tp}_{d}__isnull": False for tp in TIMEPOINTS for d in DIMENSIONS})
+        aggregates = {"n": Count("administration__episode_id", filter=paired)}
+        for tp in TIMEPOINTS:
+            aggregates[f"{tp}_mean"] = Avg(
+                Case(
+                    When(paired, then=self._index_expression(value_set, tp)),
+                    output_field=FloatField(),
+                )
+            )
+        agg = rows.aggregate(**aggregates)
+        cells = [
+            {"timepoint": tp, "mean": _num(agg[f"{tp}_mean"]), "n": agg["n"]} for tp in TIMEPOINTS
+        ]
+        return _table("eq5d_index", agg["n"], cells, value_set=value_set.code)
+
+    @staticmethod
+    def _index_expression(value_set: AdditiveValueSet, tp: str):
+        """The value set's additive formula as SQL over the per-episode level columns."""
+        expression = Value(1.0)
+        not_full_health = Q()
+        for dim in DIMENSIONS:
+            not_full_health |= ~Q(**{f"{tp}_{dim}": 1})
+            decrements = value_set.decrements[dim]
+            expression = expression - Case(
+                *[
+                    When(**{f"{tp}_{dim}": level + 2}, then=Value(float(dec)))
+                    for level, dec in enumerate(decrements)
+                ],
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        if float(value_set.constant):
+            expression = expression - Case(
+                When(not_full_health, then=Value(float(value_set.constant))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        if float(value_set.n3):
+            any_level_3 = Q()
+            for dim in DIMENSIONS:
+                any_level_3 |= Q(**{f"{tp}_{dim}": 3})
+            expression = expression - Case(
+                When(any_level_3, then=Value(float(value_set.n3))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        return expression
+
+    def _hads(self) -> dict:
+        columns = {}
+        for subscale, prefix in (("anxiety", "a"), ("depression", "d")):
+            items = [f"{prefix}{i}" for i in range(1, 8)]
+            for tp in TIMEPOINTS:
+                columns[f"{tp}_{subscale}_sum"] = self._at(tp, None, items=items, aggregate=Sum)
+                columns[f"{tp}_{subscale}_items"] = self._at(tp, None, items=items, aggregate=Count)
+                columns[f"{tp}_{subscale}_total"] = self._at(tp, subscale)
+        rows = self._per_episode(("hads",), columns)
+
+        def score(tp, subscale):
+            # Seven items: their sum; six: prorated, floor(7s/6 + 1/2) = floor((14s+6)/12),
+            # left unfloored because bands only compare it with whole numbers; otherwise
+            # the recorded total.
+            s = F(f"{tp}_{subscale}_sum")
+            return Case(
+                When(**{f"{tp}_{subscale}_items": 7}, then=s),
+                When(**{f"{tp}_{subscale}_items": 6}, then=(s * 14 + 6) / 12.0),
+                default=F(f"{tp}_{subscale}_total"),
+                output_field=FloatField(),
+            )
+
+        annotated = rows.annotate(
+            **{
+                f"x_{tp}_{sub}": score(tp, sub)
+                for tp in TIMEPOINTS
+                for sub in ("anxiety", "depression")
+            }
+        )
+        aggregates = {}
+        for sub in ("anxiety", "depression"):
+            paired = Q(**{f"x_{ENTRY}_{sub}__isnull": False, f"x_{DISCHARGE}_{sub}__isnull": False})
+            aggregates[f"n_{sub}"] = Count("administration__episode_id", filter=paired)
+            for tp in TIMEPOINTS:
+                lower = None
+                for band, upper in HADS_BANDS:
+                    cond = paired
+                    if lower is not None:
+                        cond &= Q(**{f"x_{tp}_{sub}__gte": lower})
+                    if upper is not None:
+                        cond &= Q(**{f"x_{tp}_{sub}__lt": upper})
+                    aggregates[f"{sub}_{tp}_{band}"] = Count(
+                        "administration__episode_id", filter=cond
+                    )
+                    lower = upper
+            aggregates["n_any"] = Count(
+                "administration__episode_id",
+                filter=Q(
+                    **{f"x_{ENTRY}_anxiety__isnull": False, f"x_{DISCHARGE}_anxiety__isnull": False}
+                )
+                | Q(
+                    **{
+                        f"x_{ENTRY}_depression__isnull": False,
+                        f"x_{DISCHARGE}_depression__isnull": False,
+                    }
+                ),
+            )
+        agg = annotated.aggregate(**aggregates)
+        cells = [
+            {"subscale": sub, "timepoint": tp, "band": band, "count": agg[f"{sub}_{tp}_{band}"]}
+            for sub in ("anxiety", "depression")
+            for tp in TIMEPOINTS
+            for band, _upper in HADS_BANDS
+        ]
+        return _table("hads_bands", agg["n_any"], cells)
+
+    def _copm(self) -> dict:
+        columns = {}
+        for tp in TIMEPOINTS:
+            for score in ("performance", "satisfaction"):
+                problems = [f"p{i}_{score}" for i in range(1, 6)]
+                columns[f"{tp}_{score}_problems"] = self._at(
+                    tp, None, items=problems, aggregate=Avg
+                )
+                columns[f"{tp}_{score}_recorded"] = self._at(tp, score)
+        rows = self._per_episode(("copm",), columns).annotate(
+            **{
+                f"{tp}_{score}": RoundHalfUp1(
+                    Coalesce(F(f"{tp}_{score}_problems"), F(f"{tp}_{score}_recorded")),
+                    output_field=FloatField(),
+                )
+                for tp in TIMEPOINTS
+                for score in ("performance", "satisfaction")
+            }
+        )
+        aggregates = {}
+        for score in ("performance", "satisfaction"):
+            paired = Q(**{f"{ENTRY}_{score}__isnull": False, f"{DISCHARGE}_{score}__isnull": False})
+            aggregates[f"n_{score}"] = Count("administration__episode_id", filter=paired)
+            for tp in TIMEPOINTS:
+                aggregates[f"{tp}_{score}_mean"] = Avg(
+                    Case(When(paired, then=F(f"{tp}_{score}")), output_field=FloatField())
+                )
+            aggregates[f"{score}_improved"] = Count(
+                "administration__episode_id",
+                filter=paired & Q(**{f"{DISCHARGE}_{score}__gte": F(f"{ENTRY}_{score}") + 2}),
+            )
+        agg = rows.aggregate(**aggregates)
+        cells = []
+        for score in ("performance", "satisfaction"):
+            for tp in TIMEPOINTS:
+                cell = {
+                    "score": score,
+                    "timepoint": tp,
+                    "mean": _num(agg[f"{tp}_{score}_mean"]),
+                    "n": agg[f"n_{score}"],
+                }
+                cell["improved_2_or_more"] = agg[f"{score}_improved"] if tp == DISCHARGE else None
+                cells.append(cell)
+        n = max(agg["n_performance"], agg["n_satisfaction"])
+        return _table("copm", n, cells)
+
+    def _item_means(self, table_id, instrument, items, measure) -> dict:
+        columns = {f"{tp}_{item}": self._at(tp, item) for tp in TIMEPOINTS for item in items}
+        rows = self._per_episode((instrument,), columns)
+        aggregates = {}
+        function = Avg if measure == "mean" else Sum
+        for item in items:
+            paired = Q(**{f"{ENTRY}_{item}__isnull": False, f"{DISCHARGE}_{item}__isnull": False})
+            aggregates[f"n_{item}"] = Count("administration__episode_id", filter=paired)
+            for tp in TIMEPOINTS:
+                aggregates[f"m_{tp}_{item}"] = function(
+                    Case(When(paired, then=F(f"{tp}_{item}")), output_field=FloatField())
+                )
+        agg = rows.aggregate(**aggregates)
+        cells = []
+        for item in items:
+            for tp in TIMEPOINTS:
+                value = _num(agg[f"m_{tp}_{item}"])
+                if measure == "total" and value is None and agg[f"n_{item}"] == 0:
+                    value = 0
+                cells.append({"item": item, "timepoint": tp, measure: value, "n": agg[f"n_{item}"]})
+        n = max((agg[f"n_{item}"] for item in items), default=0)
+        return _table(table_id, n, cells)
+
+    def _satisfaction(self) -> dict:
+        prefix = {f"administration__{k}": v for k, v in self.episode_filter.items()}
+        values = ItemValue.objects.filter(
+            administration__instrument="satisfaction",
+            administration__status=AdministrationStatus.COMPLETED,
+            administration__timepoint=DISCHARGE,
+            administration__episode__discharge_date__isnull=False,
+            item__in=SATISFACTION_QUESTIONS,
+            **prefix,
+        ).order_by()
+        rows = (
+            values.values("item", "value")
+            .annotate(count=Count("administration__episode", distinct=True))
+            .order_by()
+        )
+        found: dict[tuple[str, str], int] = defaultdict(int)
+        for r in rows:
+            answer = r["value"]
+            code = str(int(answer)) if float(answer).is_integer() else str(answer)
+            found[(r["item"], code)] += r["count"]
+        surveyed = values.aggregate(n=Count("administration__episode", distinct=True))["n"]
+        instrument = get_instrument("satisfaction")
+        cells = []
+        for question in SATISFACTION_QUESTIONS:
+            item = instrument.item(question)
+            answers = [str(v) for v in range(int(item.max), int(item.min) - 1, -1)]
+            answered = sum(v for (q, _a), v in found.items() if q == question)
+            extra = sorted(a for (q, a) in found if q == question and a not in answers)
+            for answer in [*answers, *extra]:
+                count = found.get((question, answer), 0)
+                cells.append(
+                    {
+                        "question": question,
+                        "answer": answer,
+                        "count": count,
+                        "percent": _percent(count, answered),
+                    }
+                )
+        return _table("satisfaction", surveyed, cells)
+
+
+def build_evaluation(
+    services,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    value_set: str | None = None,
+    as_of: dt.date | None = None,
+) -> dict:
+    """The standard evaluation report for ``services`` (Service objects) and a period.
+
+    Episodes count when their referral date is within ``date_from``..``date_to``
+    (inclusive; either may be None for an open end). ``value_set`` chooses the EQ-5D
+    value set (default: England 5L, or UK 3L when only 3L responses exist); ``as_of``
+    is the date overdue service standards are judged on (default today). Figures are
+    unsuppressed: pass the result to :func:`vocrehab.reports.suppression.suppress`
+    before showing it to a commissioner or publishing it. Raises ReportError for an
+    unusable option.
+    """
+    return _Evaluation(services, date_from, date_to, value_set, as_of).build()

@@ -1,0 +1,399 @@
+"""The tables of the VRMDS standard evaluation report: ids, titles, shape and rules.
+
+One :class:`TableSpec` per table of ``dataset/VRMDS.md`` ("Standard report:
+evaluation"). The engine (:mod:`vocrehab.reports.evaluation`) fills them; suppression,
+exports, the web pages and the PDF appendix read their shape and definitions from here,
+so a table is described once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    title: str
+    population: str
+    dimensions: tuple[str, ...]
+    measures: tuple[str, ...]
+    definition: str
+    # Measures that count people or events: 1 to threshold-1 is suppressed.
+    counts: tuple[str, ...] = ("count",)
+    # Dimensions whose cells add up to a published total: secondary suppression
+    # works within each group of cells sharing these dimension values.
+    groups: tuple[str, ...] = ()
+    # Cells are cumulative ("within 7 days" includes "same day").
+    cumulative: bool = False
+    # Means and other statistics of a small group are hidden too.
+    statistic: bool = False
+
+
+S = TableSpec
+
+TABLES: dict[str, TableSpec] = {
+    spec.id: spec
+    for spec in (
+        S(
+            "summary",
+            _("Summary"),
+            _("All episodes referred in the period"),
+            ("metric",),
+            ("count",),
+            _(
+                "Referred: episodes whose referral date is in the period. Discharged: those "
+                "with a discharge date. Open: those without. Re-referrals: episodes linked to "
+                "an earlier episode of the same person."
+            ),
+            groups=("split",),
+        ),
+        S(
+            "referral_sources",
+            _("Referral sources"),
+            _("All episodes"),
+            ("referral_source",),
+            ("count", "percent"),
+            _("Who referred, as a percentage of all episodes referred in the period."),
+        ),
+        S(
+            "conditions",
+            _("Conditions"),
+            _("All episodes"),
+            ("condition", "condition_detail"),
+            ("count", "percent"),
+            _(
+                "Each condition's total has an empty detail; detail rows (for cancer the "
+                "ICD-10 site) follow it. Episodes without a detail count in the total only."
+            ),
+            groups=("condition", "level"),
+        ),
+        S(
+            "sex",
+            _("Sex"),
+            _("All episodes"),
+            ("sex",),
+            ("count", "percent"),
+            _("Sex as recorded at referral; not_recorded when empty."),
+        ),
+        S(
+            "age",
+            _("Age at referral"),
+            _("All episodes with an age"),
+            (),
+            ("mean", "median", "min", "max"),
+            _(
+                "Age in whole years at referral. The median of an even number of ages is the "
+                "mean of the two middle ones."
+            ),
+            counts=(),
+            statistic=True,
+        ),
+        S(
+            "ethnicity",
+            _("Ethnic group"),
+            _("All episodes"),
+            ("ethnicity",),
+            ("count", "percent"),
+            _("NHS ethnic category letters; not_recorded when empty."),
+        ),
+        S(
+            "deprivation",
+            _("Deprivation"),
+            _("All episodes with a deprivation decile or rank"),
+            ("most_deprived_15pct", "deprivation_quintile"),
+            ("count", "percent"),
+            _(
+                "Most deprived 15%: rank at most 0.15 × the number of areas of the index; "
+                "needs the rank, so episodes with only a decile are left out of that split. "
+                "Quintile = ⌈decile ÷ 2⌉, the decile derived from the rank when the rank is "
+                "given (⌈10 × rank ÷ areas⌉). Percentages are of each split's own total."
+            ),
+            groups=("split",),
+        ),
+        S(
+            "occupations",
+            _("Occupations"),
+            _("All episodes"),
+            ("occupation",),
+            ("count", "percent"),
+            _("SOC 2020 major group, or the reason there is none; not_recorded when empty."),
+        ),
+        S(
+            "diagnosis_to_referral",
+            _("Time from diagnosis to referral"),
+            _("All episodes"),
+            ("condition", "interval"),
+            ("count", "percent"),
+            _(
+                "Calendar days from diagnosis to referral: lt_6m under 183, 6_12m under 365, "
+                "1_2y under 730, 2_5y under 1826, gt_5y otherwise; not_known without a "
+                "diagnosis date (or with one after the referral). Percent of the condition."
+            ),
+            groups=("condition",),
+        ),
+        S(
+            "reasons_by_tier",
+            _("Main reason for coming, by tier"),
+            _("All episodes"),
+            ("tier", "main_reason"),
+            ("count", "percent"),
+            _(
+                "Tier is the highest tier reached. The 'all' rows hold every episode, "
+                "including tier 1 and those never allocated. Percent of the tier."
+            ),
+            groups=("tier",),
+        ),
+        S(
+            "time_to_assessment",
+            _("Time from referral to assessment"),
+            _("Episodes with an assessment date"),
+            ("within",),
+            ("count", "percent"),
+            _(
+                "Calendar days from referral to the initial assessment. Cumulative: "
+                "7_days counts everyone assessed within 7 days, same day included."
+            ),
+            cumulative=True,
+        ),
+        S(
+            "service_standards",
+            _("Service standards"),
+            _("All episodes"),
+            ("standard",),
+            ("met", "eligible", "percent"),
+            _(
+                "Working days (Monday to Friday less the public holidays of the service's "
+                "nation) after the referral date. First contact within 5: eligible are "
+                "episodes with a first contact, and those without one whose 5 working days "
+                "have passed by the report date. Assessment within 10: eligible are "
+                "episodes assessed, and open episodes not yet assessed whose 10 working "
+                "days have passed."
+            ),
+            counts=("met", "eligible"),
+        ),
+        S(
+            "engagement",
+            _("Engagement"),
+            _("Discharged episodes"),
+            ("engagement",),
+            ("count", "percent"),
+            _("How the client engaged, for discharged episodes; not_recorded when empty."),
+        ),
+        S(
+            "contacts_by_tier",
+            _("Contacts by tier"),
+            _("Discharged episodes"),
+            ("tier",),
+            ("clients", "contacts", "mean_per_client", "percent_of_contacts"),
+            _(
+                "Highest tier reached; episodes whose main reason is third_party are shown "
+                "in their own row and left out of the tier rows. Clients are distinct "
+                "people; contacts are all contacts of their episodes. Percent of all "
+                "contacts of discharged episodes."
+            ),
+            counts=("clients",),
+        ),
+        S(
+            "contact_modes",
+            _("Contact modes"),
+            _("All contacts of the episodes"),
+            ("mode",),
+            ("count", "percent"),
+            _("Every contact recorded in the episodes referred in the period, by mode."),
+        ),
+        S(
+            "length_of_stay",
+            _("Length of stay"),
+            _("Discharged episodes"),
+            ("within",),
+            ("count", "percent"),
+            _(
+                "Calendar days from referral to discharge; weeks are 7 days. The first "
+                "three rows are cumulative (within 12 weeks includes within 4 weeks); "
+                "over_16_weeks is the rest."
+            ),
+            cumulative=True,
+        ),
+        S(
+            "onward",
+            _("Onward referrals and signposts"),
+            _("All onward referrals and signposts of the episodes"),
+            ("kind", "category"),
+            ("count", "clients"),
+            _("Count of referrals or signposts, and of distinct people who had one."),
+            counts=("count", "clients"),
+            groups=("kind",),
+        ),
+        S(
+            "work_status",
+            _("Work status at entry and discharge"),
+            _("Outcome cohort: discharged, main reason not third_party"),
+            ("timepoint", "work_status"),
+            ("count", "percent"),
+            _(
+                "Entry is the work status at referral. not_recorded when no discharge "
+                "status was recorded. Percent of the cohort."
+            ),
+            groups=("timepoint",),
+        ),
+        S(
+            "work_status_transitions",
+            _("Work status transitions"),
+            _("Outcome cohort"),
+            ("entry_group", "discharge_status"),
+            ("count",),
+            _(
+                "Entry group: in_work (at_work or self_employed), off_sick, or not_in_work "
+                "(every other status); against the status at discharge."
+            ),
+            groups=("entry_group",),
+        ),
+        S(
+            "work_status_by_tier",
+            _("Work status by tier"),
+            _("Outcome cohort"),
+            ("tier", "timepoint", "work_status"),
+            ("count", "percent"),
+            _("Highest tier reached; not_allocated when never allocated. Percent of the tier."),
+            groups=("tier", "timepoint"),
+        ),
+        S(
+            "work_status_by_deprivation",
+            _("Work status by deprivation"),
+            _("Outcome cohort with a deprivation rank"),
+            ("most_deprived_15pct", "timepoint", "work_status"),
+            ("count", "percent"),
+            _("Most deprived 15% as in the deprivation table. Percent of the group."),
+            groups=("most_deprived_15pct", "timepoint"),
+        ),
+        S(
+            "work_status_by_condition",
+            _("Work status at discharge by condition"),
+            _("Outcome cohort"),
+            ("condition", "work_status"),
+            ("count", "percent"),
+            _("Work status at discharge. Percent of the condition."),
+            groups=("condition",),
+        ),
+        S(
+            "followup",
+            _("Six-month follow-up"),
+            _("Outcome cohort with a follow-up work status"),
+            (),
+            (
+                "respondents",
+                "in_work_at_discharge",
+                "still_in_work",
+                "percent_sustained",
+                "percent_in_work_at_discharge",
+                "percent_in_work_at_followup",
+            ),
+            _(
+                "In work means at_work or self_employed. Sustained: in work at discharge "
+                "and at follow-up, as a percentage of those in work at discharge."
+            ),
+            counts=("respondents", "in_work_at_discharge", "still_in_work"),
+        ),
+        S(
+            "eq5d_no_problems",
+            _("EQ-5D: no problems, by dimension"),
+            _("Paired EQ-5D (5L or 3L)"),
+            ("dimension", "timepoint"),
+            ("count", "n"),
+            _(
+                "Clients reporting level 1 (no problems) in each dimension, among those who "
+                "answered that dimension at both entry and discharge."
+            ),
+            counts=("count", "n"),
+        ),
+        S(
+            "eq_vas",
+            _("EQ VAS"),
+            _("Paired EQ VAS"),
+            ("timepoint",),
+            ("mean", "n"),
+            _("Mean EQ VAS (0–100) of clients with a VAS at both entry and discharge."),
+            counts=("n",),
+            statistic=True,
+        ),
+        S(
+            "eq5d_index",
+            _("EQ-5D index"),
+            _("Paired EQ-5D profiles"),
+            ("timepoint",),
+            ("mean", "n"),
+            _(
+                "Mean index value of clients with a complete profile at both entry and "
+                "discharge, valued with the value set named in the table; only the "
+                "responses that value set values (5L or 3L) are included."
+            ),
+            counts=("n",),
+            statistic=True,
+        ),
+        S(
+            "hads_bands",
+            _("HADS bands"),
+            _("Paired HADS"),
+            ("subscale", "timepoint", "band"),
+            ("count",),
+            _(
+                "Subscale totals: 0–7 normal, 8–10 mild, 11–14 moderate, 15–21 severe. One "
+                "missing item is prorated (mean of six × 7, rounded half up); with more "
+                "missing the recorded total is used if there is one. Paired per subscale."
+            ),
+            groups=("subscale", "timepoint"),
+        ),
+        S(
+            "copm",
+            _("COPM"),
+            _("Paired COPM"),
+            ("score", "timepoint"),
+            ("mean", "n", "improved_2_or_more"),
+            _(
+                "Mean performance and satisfaction scores (each the client's mean over their "
+                "problems, to one decimal). improved_2_or_more, on the discharge cell: "
+                "clients whose score rose by 2 or more, the clinically important change."
+            ),
+            counts=("n", "improved_2_or_more"),
+            statistic=True,
+        ),
+        S(
+            "work_confidence",
+            _("Work confidence"),
+            _("Paired work confidence"),
+            ("item", "timepoint"),
+            ("mean", "n"),
+            _("Mean of each 0–10 item among clients who answered it at entry and discharge."),
+            counts=("n",),
+            statistic=True,
+        ),
+        S(
+            "health_use",
+            _("Health service use in the last month"),
+            _("Paired health service use"),
+            ("item", "timepoint"),
+            ("total", "n"),
+            _("Total visits or stays among clients who answered the item at both timepoints."),
+            counts=("n",),
+            statistic=True,
+        ),
+        S(
+            "satisfaction",
+            _("Client satisfaction"),
+            _("Discharged episodes with a satisfaction survey"),
+            ("question", "answer"),
+            ("count", "percent"),
+            _(
+                "Answers as coded in VRMDS (overall 4 excellent … 1 poor; recommend and "
+                "use_again 1 yes, 0 no). Percent of those who answered the question."
+            ),
+            groups=("question",),
+        ),
+    )
+}
+
+# Work statuses, in the order the standard lists them.
+NOT_RECORDED = "not_recorded"
