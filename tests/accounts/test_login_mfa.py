@@ -131,3 +131,26 @@ def test_logout_ends_the_session(client, signed_in):
 def test_signup_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert b"closed" in response.content.lower() or response.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_first_enrolment_needs_no_second_password_but_changes_do(client, make_staff, service):
+    from allauth.mfa.models import Authenticator
+
+    from vocrehab.accounts.middleware import user_has_mfa
+
+    user = make_staff(Role.CASE_MANAGER, service, mfa=False)
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert user_has_mfa(user)
+    # Recovery codes come with the first factor.
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert client.get(reverse("home")).status_code == 200
+    # Removing the factor asks for the password again.
+    response = client.get(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
