@@ -9,7 +9,17 @@ class MeasuresConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Administration, ItemValue
+        from .models import (
+            Administration,
+            ItemValue,
+            ItemWording,
+            MeasureSchedule,
+            QuestionnaireLink,
+        )
 
         auditlog.register(Administration)
         auditlog.register(ItemValue)
+        # The link's nonce is what a token is signed over: keep it out of the history.
+        auditlog.register(QuestionnaireLink, exclude_fields=["nonce", "code_digest"])
+        auditlog.register(ItemWording)
+        auditlog.register(MeasureSchedule)

@@ -5,10 +5,14 @@ them by the instrument engine (``measures.instruments``), naming the rule or val
 that produced each score.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.accounts.models import Service
 from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint
 
@@ -83,7 +87,10 @@ class ItemValue(models.Model):
         Administration, on_delete=models.CASCADE, related_name="values"
     )
     item = models.CharField(_("item"), max_length=40)
-    value = models.FloatField(_("value"))
+    # Numbers go in ``value``; code and free-text answers (follow-up work status,
+    # comments, COPM problem wording) in ``text_value``. Exactly one is set.
+    value = models.FloatField(_("value"), null=True, blank=True)
+    text_value = models.TextField(_("text value"), blank=True)
     extensions = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -98,4 +105,180 @@ class ItemValue(models.Model):
         return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
+        if self.value is None:
+            return f"{self.item} = {self.text_value!r}"
         return f"{self.item} = {self.value:g}"
+
+    @property
+    def answer(self):
+        """The stored answer: the number, or the text for code and text items."""
+        return self.value if self.value is not None else (self.text_value or None)
+
+
+LINK_LIFETIME_DAYS = 14
+
+
+def default_link_expiry():
+    return timezone.now() + timedelta(days=LINK_LIFETIME_DAYS)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    LETTER = "letter", _("Letter")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+    TO_PRINT = "to_print", _("Letter to print")
+    PRINTED = "printed", _("Letter printed")
+
+
+class QuestionnaireLink(models.Model):
+    """A client's way in to one administration, without signing in.
+
+    The URL token is ``signing.Signer`` over ``pk:nonce`` (salted), so it can be rebuilt
+    for a reminder or a retry without being stored; the letter short code is derived
+    from the same secret and only its digest is stored. Revoking a link (or changing
+    the nonce) invalidates every copy of it.
+    """
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="links"
+    )
+    nonce = models.CharField(max_length=32, editable=False)
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(_("sent by"), max_length=8, choices=Channel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_link_expiry)
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    used_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Delivery (email and SMS). Responses never depend on these: a failed send is
+    # retried by the sweep with back-off, and answers are saved as they are given.
+    delivery_status = models.CharField(
+        _("delivery"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(_("last delivery error"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("questionnaire link")
+        indexes = [
+            models.Index(fields=["delivery_status", "next_attempt_at"]),
+            models.Index(fields=["expires_at", "used_at"]),
+        ]
+
+    def __str__(self):
+        return f"link {self.pk} for {self.administration}"
+
+    def get_additional_data(self):
+        episode = self.administration.episode
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and not self.is_expired
+
+
+class ItemWording(models.Model):
+    """Licensed wording of an item, loaded by a service that holds the licence.
+
+    The project ships none (EQ-5D and HADS wording is copyrighted); without a row the
+    neutral label from the instrument definition is shown.
+    """
+
+    instrument = models.CharField(_("instrument"), max_length=32)
+    item = models.CharField(_("item"), max_length=40)
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+    text = models.TextField(_("wording"))
+    hint = models.TextField(_("hint"), blank=True)
+    # Answer labels for rating items, keyed by value as text ("1": "I have no problems").
+    options = models.JSONField(_("answer labels"), default=dict, blank=True)
+    licence = models.CharField(_("licence reference"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["instrument", "item", "language"]
+        verbose_name = _("item wording")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "item", "language"], name="unique_item_wording"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instrument}.{self.item} ({self.language})"
+
+
+def default_entry_instruments():
+    return ["eq5d5l", "hads", "work_confidence", "work_ability", "health_use"]
+
+
+def default_discharge_instruments():
+    return [*default_entry_instruments(), "satisfaction"]
+
+
+def default_followup_instruments():
+    return ["followup_survey"]
+
+
+class MeasureSchedule(models.Model):
+    """Which questionnaires a service sends at each timepoint, and when."""
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="measure_schedule"
+    )
+    entry_instruments = models.JSONField(
+        _("at entry (assessment)"), default=default_entry_instruments, blank=True
+    )
+    discharge_instruments = models.JSONField(
+        _("at discharge"), default=default_discharge_instruments, blank=True
+    )
+    followup_instruments = models.JSONField(
+        _("at follow-up"), default=default_followup_instruments, blank=True
+    )
+    followup_months = models.PositiveSmallIntegerField(
+        _("follow-up after discharge (months)"), default=6
+    )
+    link_days = models.PositiveSmallIntegerField(
+        _("questionnaire links last (days)"), default=LINK_LIFETIME_DAYS
+    )
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("send a reminder after (days)"), default=5
+    )
+    max_reminders = models.PositiveSmallIntegerField(_("reminders at most"), default=1)
+    send_to_clients = models.BooleanField(
+        _("send questionnaires to clients"),
+        default=True,
+        help_text=_("Off: questionnaires are scheduled for staff to enter only."),
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire schedule")
+
+    def __str__(self):
+        return f"questionnaire schedule of {self.service}"
+
+    def instruments_for(self, timepoint: str) -> list[str]:
+        return list(
+            {
+                Timepoint.ENTRY: self.entry_instruments,
+                Timepoint.DISCHARGE: self.discharge_instruments,
+                Timepoint.FOLLOWUP: self.followup_instruments,
+            }.get(timepoint, [])
+        )

@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "measures"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Staff
+    path("episodes/<int:episode_id>/", views.episode_measures, name="episode"),
+    path("episodes/<int:episode_id>/enter/", views.choose, name="choose"),
+    path(
+        "episodes/<int:episode_id>/enter/<str:instrument>/<str:timepoint>/",
+        views.enter,
+        name="enter",
+    ),
+    path("administrations/<int:administration_id>/send/", views.send_link, name="send_link"),
+    path("links/<int:link_id>/letter/", views.letter, name="letter"),
+    # Clients (public by decision: signed links and letter codes)
+    path("q/<str:token>/", views.open_link, name="open_link"),
+    path("code/", views.enter_code, name="enter_code"),
+    path("questionnaire/<int:link_id>/", views.questionnaire, name="questionnaire"),
+    path("questionnaire/<int:link_id>/check/", views.check, name="check"),
+    path("questionnaire/done/", views.done, name="done"),
+]

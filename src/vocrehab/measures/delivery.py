@@ -1,0 +1,135 @@
+"""Sending questionnaire invitations and reminders: Django email or GOV.UK Notify.
+
+Which is used is decided by settings read from the environment:
+
+- ``VOCREHAB_NOTIFY_API_KEY`` with ``VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID``: email goes
+  through Notify; without them, through Django's email backend (SMTP in production).
+- ``VOCREHAB_NOTIFY_API_KEY`` with ``VOCREHAB_NOTIFY_SMS_TEMPLATE_ID``: text messages
+  can be sent (there is no SMS without Notify).
+- ``VOCREHAB_PUBLIC_URL``: the site's address as clients reach it, for links.
+
+Every function here raises :class:`DeliveryError` on failure; callers record it and
+retry. Nothing here touches answers.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+
+class DeliveryError(Exception):
+    """An email or text message could not be handed over for delivery."""
+
+
+def _setting(name: str, default: str = "") -> str:
+    return str(getattr(settings, name, "") or os.environ.get(name, "") or default)
+
+
+def notify_api_key() -> str:
+    return str(getattr(settings, "NOTIFY_API_KEY", "") or _setting("VOCREHAB_NOTIFY_API_KEY"))
+
+
+def email_template_id() -> str:
+    return _setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID")
+
+
+def sms_template_id() -> str:
+    return _setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID")
+
+
+def uses_notify_for_email() -> bool:
+    return bool(notify_api_key() and email_template_id())
+
+
+def can_send_sms() -> bool:
+    return bool(notify_api_key() and sms_template_id())
+
+
+def public_url(path: str) -> str:
+    base = _setting("VOCREHAB_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+    return base + path
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What one message says: the questionnaires (name, URL) and when links expire."""
+
+    service_name: str
+    questionnaires: tuple[tuple[str, str], ...]
+    expires: str
+    reminder: bool = False
+
+    @property
+    def links_text(self) -> str:
+        return "\n".join(f"{name}: {url}" for name, url in self.questionnaires)
+
+
+def token_url(token: str) -> str:
+    return public_url(reverse("measures:open_link", args=[token]))
+
+
+def notify_client():
+    """A Notify API client (a function so that tests can replace it)."""
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    return NotificationsAPIClient(notify_api_key())
+
+
+def _personalisation(invitation: Invitation) -> dict[str, str]:
+    return {
+        "service_name": invitation.service_name,
+        "links": invitation.links_text,
+        "expires": invitation.expires,
+        "reminder": "yes" if invitation.reminder else "no",
+    }
+
+
+def send_email(address: str, invitation: Invitation) -> None:
+    """Send ``invitation`` to ``address`` by Notify or Django email; DeliveryError if not."""
+    if not address:
+        raise DeliveryError("no email address")
+    try:
+        if uses_notify_for_email():
+            notify_client().send_email_notification(
+                email_address=address,
+                template_id=email_template_id(),
+                personalisation=_personalisation(invitation),
+            )
+            return
+        context = {"invitation": invitation}
+        subject = render_to_string("measures/email/invitation_subject.txt", context).strip()
+        body = render_to_string("measures/email/invitation.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+    except DeliveryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+        raise DeliveryError(_describe(exc)) from exc
+
+
+def send_sms(number: str, invitation: Invitation) -> None:
+    """Send ``invitation`` as a text message through Notify; DeliveryError if not."""
+    if not number:
+        raise DeliveryError("no phone number")
+    if not can_send_sms():
+        raise DeliveryError("text messages need GOV.UK Notify settings")
+    try:
+        notify_client().send_sms_notification(
+            phone_number=number,
+            template_id=sms_template_id(),
+            personalisation=_personalisation(invitation),
+        )
+    except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+        raise DeliveryError(_describe(exc)) from exc
+
+
+def _describe(exc: Exception) -> str:
+    # Notify errors carry a status code and message; never include the address.
+    status = getattr(exc, "status_code", None)
+    text = f"{type(exc).__name__}" + (f" {status}" if status else "")
+    return text[:255]

@@ -1,0 +1,194 @@
+"""Forms generated from instrument definitions, for staff entry and client pages.
+
+Each item becomes one field named by its code. Values are checked by the instrument
+engine (``Instrument.validate_value``) so that the rules and messages are the same as
+for imports.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.codes import Timepoint, WorkStatus
+from vocrehab.forms_rendering import NHSUKDateInput
+
+from .instruments import INSTRUMENTS, Instrument, Item, ItemKind, get_instrument
+from .models import Channel
+
+# Rating scales with at most this many points are radios; longer ones a number box.
+MAX_RADIO_POINTS = 11
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def client_items(instrument: Instrument) -> list[Item]:
+    """The items a client answers: recorded totals (HADS) are for staff and imports."""
+    return [item for item in instrument.items if item.group != "total"]
+
+
+def field_for(item: Item, wording=None, *, inline: bool = False) -> forms.Field:
+    """A form field for ``item``; ``wording`` (an ItemWording) replaces the neutral label."""
+    label = wording.text if wording is not None else item.label
+    options = dict(wording.options) if wording is not None else {}
+    hint = wording.hint if wording is not None and wording.hint else ""
+    radio_attrs = {"class": "nhsuk-radios--inline"} if inline else {}
+    if item.kind is ItemKind.TEXT:
+        return forms.CharField(
+            label=label,
+            required=False,
+            max_length=item.max_length or None,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=hint,
+        )
+    if item.kind is ItemKind.CODE:
+        labels = dict(WorkStatus.choices) if item.code == "work_status" else {}
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[(c, options.get(c) or labels.get(c, c)) for c in item.choices],
+            widget=forms.RadioSelect,
+            help_text=hint,
+        )
+    if item.kind is ItemKind.YES_NO:
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[("1", options.get("1") or _("Yes")), ("0", options.get("0") or _("No"))],
+            widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
+            help_text=hint,
+        )
+    points = None
+    if item.integer and item.min is not None and item.max is not None:
+        points = int(item.max - item.min) + 1
+    if points is not None and points <= MAX_RADIO_POINTS:
+        values = [_number_text(item.min + n) for n in range(points)]
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[(v, options.get(v, v)) for v in values],
+            widget=forms.RadioSelect(attrs=radio_attrs),
+            help_text=hint
+            or _("From %(low)s to %(high)s.") % {"low": values[0], "high": values[-1]},
+        )
+    if item.max is not None:
+        range_hint = _("A number from %(low)s to %(high)s.") % {
+            "low": _number_text(item.min or 0),
+            "high": _number_text(item.max),
+        }
+    else:
+        range_hint = _("A whole number, 0 or more.")
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric" if item.integer else "decimal",
+                "class": "nhsuk-input--width-4",
+                "autocomplete": "off",
+            }
+        ),
+        help_text=hint or range_hint,
+    )
+
+
+class InstrumentItemsForm(forms.Form):
+    """Fields for some items of one instrument, validated by the engine."""
+
+    def __init__(self, *args, instrument: Instrument, items=None, wording=None, **kwargs):
+        self.instrument = instrument
+        self.items = list(items if items is not None else instrument.items)
+        super().__init__(*args, **kwargs)
+        wording = wording or {}
+        inline = len(self.items) > 3
+        for item in self.items:
+            self.fields[item.code] = field_for(item, wording.get(item.code), inline=inline)
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            value = cleaned.get(item.code)
+            message = self.instrument.validate_value(item, value)
+            if message:
+                self.add_error(item.code, message[:1].upper() + message[1:] + ".")
+        return cleaned
+
+    def item_values(self) -> dict:
+        return {item.code: self.cleaned_data.get(item.code) for item in self.items}
+
+
+class StaffEntryForm(InstrumentItemsForm):
+    """A whole questionnaire entered by staff, with the date it was completed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "date": forms.DateField(
+                label=_("Date completed"),
+                widget=NHSUKDateInput,
+                help_text=_("For example, 27 3 2026"),
+            ),
+            **self.fields,
+            "comment": forms.CharField(
+                label=_("Comments (optional)"),
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            ),
+        }
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date completed cannot be in the future."))
+        return value
+
+
+class ChooseQuestionnaireForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Questionnaire"), choices=(), widget=forms.Select)
+    timepoint = forms.ChoiceField(
+        label=_("When"), choices=Timepoint.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [
+            (code, instrument.name) for code, instrument in INSTRUMENTS.items()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        code, timepoint = cleaned.get("instrument"), cleaned.get("timepoint")
+        if code and timepoint and timepoint not in get_instrument(code).timepoints:
+            allowed = ", ".join(
+                str(Timepoint(t).label).lower() for t in get_instrument(code).timepoints
+            )
+            self.add_error(
+                "timepoint",
+                _("%(name)s is given at %(allowed)s only.")
+                % {"name": get_instrument(code).name, "allowed": allowed},
+            )
+        return cleaned
+
+
+class SendLinkForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Send by"), choices=Channel.choices, widget=forms.RadioSelect
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enter the code from your letter"),
+        help_text=_("It is 10 letters and numbers, for example K7QM-2XP9-4T."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-10"}
+        ),
+    )
+    # Honeypot: people never see or fill it; form-filling bots often do.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,70 @@
+"""``vocrehab worker``: run background tasks and the questionnaire sweep.
+
+Runs django-tasks' database worker (``db_worker``) in this process, and from a
+background thread enqueues the questionnaire sweep (invite what is due, send, retry
+failed sends, remind, expire) every ``--sweep-minutes``. Several workers may run:
+the sweep claims each send, so nothing goes twice.
+"""
+
+import logging
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+def _sweep_loop(stop: threading.Event, minutes: float) -> None:
+    from vocrehab.measures.tasks import send_due_invitations_task
+
+    while not stop.is_set():
+        try:
+            send_due_invitations_task.enqueue()
+        except Exception:  # noqa: BLE001 - keep sweeping; the worker logs task failures
+            logger.exception("could not enqueue the questionnaire sweep")
+        finally:
+            close_old_connections()
+        stop.wait(minutes * 60)
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (django-tasks db_worker) and the questionnaire sweep."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sweep-minutes",
+            type=float,
+            default=5.0,
+            help="Minutes between questionnaire sweeps (default 5); 0 to never sweep.",
+        )
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Run one sweep now in this process and exit (for cron or a check).",
+        )
+        parser.add_argument("--queue-name", default="default")
+        parser.add_argument("--interval", type=float, default=1.0)
+
+    def handle(self, *args, sweep_minutes, once, queue_name, interval, **options):
+        if once:
+            from vocrehab.measures.services import send_due_invitations
+
+            self.stdout.write(str(send_due_invitations()))
+            return
+        stop = threading.Event()
+        if sweep_minutes > 0:
+            threading.Thread(
+                target=_sweep_loop, args=(stop, sweep_minutes), daemon=True, name="sweep"
+            ).start()
+        try:
+            call_command(
+                "db_worker",
+                queue_name=queue_name,
+                interval=interval,
+                reload=False,
+                verbosity=options.get("verbosity", 1),
+            )
+        finally:
+            stop.set()

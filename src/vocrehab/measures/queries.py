@@ -1,0 +1,315 @@
+"""Reads for outcome measures: what staff see on an episode, and pre/post for reports.
+
+Every function that returns a person's data takes the user (or a queryset already
+limited by ``services_for``), so another service's records are never reachable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from vocrehab.accounts.access import Perm, services_for
+from vocrehab.casework.models import Episode
+from vocrehab.codes import Timepoint
+
+from .instruments import INSTRUMENTS, Flag, InvalidValues, Score, get_instrument
+from .models import Administration, AdministrationStatus, ItemValue, ItemWording, QuestionnaireLink
+from .statistics import PairedChange, paired_change
+from .valuesets import ValueSetError
+
+__all__ = [
+    "TIMEPOINT_ORDER",
+    "episode_for",
+    "episode_measures",
+    "headline_scores",
+    "pre_post",
+    "paired_values",
+    "score_of",
+    "values_of",
+    "wording_for",
+]
+
+TIMEPOINT_ORDER = {
+    Timepoint.ENTRY: 0,
+    Timepoint.AD_HOC: 1,
+    Timepoint.DISCHARGE: 2,
+    Timepoint.FOLLOWUP: 3,
+}
+
+
+def episode_for(user, episode_id: int, perm: Perm = Perm.VIEW_PERSON) -> Episode:
+    """The episode if ``user`` may ``perm`` in its service; Http404 otherwise."""
+    episode = (
+        Episode.objects.select_related("client", "service", "case_manager")
+        .filter(pk=episode_id, service__in=services_for(user, perm))
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    return episode
+
+
+def administration_for(user, administration_id: int, perm: Perm) -> Administration:
+    administration = (
+        Administration.objects.select_related("episode__client", "episode__service")
+        .filter(pk=administration_id, episode__service__in=services_for(user, perm))
+        .first()
+    )
+    if administration is None:
+        raise Http404
+    return administration
+
+
+def link_for(user, link_id: int, perm: Perm) -> QuestionnaireLink:
+    link = (
+        QuestionnaireLink.objects.select_related(
+            "administration__episode__client", "administration__episode__service"
+        )
+        .filter(pk=link_id, administration__episode__service__in=services_for(user, perm))
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
+
+
+def values_of(administration: Administration) -> dict[str, Any]:
+    """Item code -> stored answer (number or text), using prefetched values if there."""
+    return {v.item: v.answer for v in administration.values.all()}
+
+
+def score_of(administration: Administration, *, baseline: Score | None = None) -> Score | None:
+    """Score an administration with the default rules; None if it cannot be scored.
+
+    EQ-5D uses the instrument's default value set; COPM takes ``baseline`` for change.
+    """
+    instrument = get_instrument(administration.instrument)
+    values = {k: v for k, v in values_of(administration).items() if k in instrument.item_codes}
+    options: dict[str, Any] = {}
+    if administration.instrument == "copm" and baseline is not None:
+        options["baseline"] = baseline
+    try:
+        return instrument.score(values, **options)
+    except (InvalidValues, ValueSetError, ValueError):
+        return None
+
+
+def headline_scores(instrument_code: str) -> list[str]:
+    """The scores shown and compared over time for an instrument (direction known)."""
+    instrument = get_instrument(instrument_code)
+    if instrument.higher_is_better:
+        return list(instrument.higher_is_better)
+    if instrument_code == "followup_survey":
+        return ["in_work", "hours_per_week", "more_support_needed"]
+    return []
+
+
+@dataclass
+class ScoreCell:
+    name: str
+    value: Any
+    band: str | None = None
+    band_label: str | None = None
+    flags: frozenset = frozenset()
+    change: float | None = None
+    improved: bool | None = None
+    clinically_significant: bool = False
+
+
+@dataclass
+class AdministrationRow:
+    administration: Administration
+    score: Score | None
+    cells: list[ScoreCell] = field(default_factory=list)
+
+
+@dataclass
+class InstrumentSummary:
+    code: str
+    name: str
+    rows: list[AdministrationRow]
+    score_names: list[str]
+    mcid: dict[str, float]
+    higher_is_better: dict[str, bool]
+
+    def series(self, score_name: str) -> list[tuple[str, float]]:
+        """(label, value) points of one score over completed administrations."""
+        points = []
+        for row in self.rows:
+            cell = next((c for c in row.cells if c.name == score_name), None)
+            if cell is not None and isinstance(cell.value, int | float):
+                label = str(row.administration.get_timepoint_display())
+                points.append((label, float(cell.value)))
+        return points
+
+
+def _band_label(instrument, score_name: str, code: str | None) -> str | None:
+    for band in instrument.bands.get(score_name, ()):
+        if band.code == code:
+            return str(band.label)
+    return None
+
+
+def episode_measures(episode: Episode) -> list[InstrumentSummary]:
+    """Completed questionnaires of an episode by instrument, scored, with change.
+
+    Change is from the earliest completed administration (usually entry). A change is
+    clinically significant when the instrument sets a minimal important change (COPM:
+    2) and the change reaches it, or for HADS when the band moves. Two queries.
+    """
+    administrations = (
+        Administration.objects.filter(episode=episode, status=AdministrationStatus.COMPLETED)
+        .prefetch_related(Prefetch("values", queryset=ItemValue.objects.order_by("pk")))
+        .order_by("date", "pk")
+    )
+    by_instrument: dict[str, list[Administration]] = defaultdict(list)
+    for administration in administrations:
+        if administration.instrument in INSTRUMENTS:
+            by_instrument[administration.instrument].append(administration)
+    summaries = []
+    for code in INSTRUMENTS:
+        given = sorted(
+            by_instrument.get(code, []),
+            key=lambda a: (a.date or a.created_at.date(), TIMEPOINT_ORDER.get(a.timepoint, 9)),
+        )
+        if not given:
+            continue
+        instrument = get_instrument(code)
+        names = headline_scores(code)
+        rows: list[AdministrationRow] = []
+        first: Score | None = None
+        for administration in given:
+            score = score_of(administration, baseline=first if code == "copm" else None)
+            row = AdministrationRow(administration, score)
+            for name in names:
+                value = score.get(name) if score else None
+                cell = ScoreCell(name=name, value=value)
+                if score:
+                    cell.band = score.bands.get(name)
+                    cell.band_label = _band_label(instrument, name, cell.band)
+                    cell.flags = score.flags.get(name, frozenset())
+                before = first.get(name) if first is not None and rows else None
+                if isinstance(value, int | float) and isinstance(before, int | float):
+                    cell.change = round(float(value) - float(before), 3)
+                    better = instrument.higher_is_better.get(name)
+                    if better is not None and cell.change != 0:
+                        cell.improved = (cell.change > 0) == better
+                    threshold = instrument.mcid.get(name)
+                    if threshold is not None:
+                        cell.clinically_significant = abs(cell.change) >= threshold - 1e-9
+                    elif instrument.bands.get(name) and first is not None:
+                        cell.clinically_significant = cell.band != first.bands.get(name)
+                row.cells.append(cell)
+            if score and code == "copm":
+                for name in ("performance", "satisfaction"):
+                    flagged = score.flags.get(f"{name}_change", frozenset())
+                    for cell in row.cells:
+                        if cell.name == name and (
+                            Flag.CHANGE_2_OR_MORE in flagged or Flag.DECLINE_2_OR_MORE in flagged
+                        ):
+                            cell.clinically_significant = True
+            rows.append(row)
+            if first is None and score is not None:
+                first = score
+        summaries.append(
+            InstrumentSummary(
+                code=code,
+                name=str(instrument.name),
+                rows=rows,
+                score_names=names,
+                mcid=dict(instrument.mcid),
+                higher_is_better=dict(instrument.higher_is_better),
+            )
+        )
+    return summaries
+
+
+# --------------------------------------------------------------------- pre / post
+
+
+def paired_values(
+    episodes: QuerySet[Episode] | Iterable[Episode],
+    instrument: str,
+    score: str,
+    *,
+    before: str = Timepoint.ENTRY,
+    after: str = Timepoint.DISCHARGE,
+    value_set: str | None = None,
+) -> list[tuple[float | None, float | None]]:
+    """One (before, after) pair of ``score`` per episode that has either side.
+
+    ``episodes`` must already be limited to what the caller may see (reports pass a
+    queryset filtered by ``services_for``). Only completed administrations count;
+    a side that cannot be scored (too many items missing) is None, so
+    :func:`paired_change` counts it as incomplete. EQ-5D uses ``value_set`` or the
+    instrument's default. COPM change is the plain difference of the means.
+    """
+    definition = get_instrument(instrument)
+    if isinstance(episodes, QuerySet):
+        episode_filter = {"episode__in": episodes.values("pk")}
+    else:
+        episode_filter = {"episode__in": [e.pk for e in episodes]}
+    administrations = (
+        Administration.objects.filter(
+            instrument=instrument,
+            timepoint__in=(before, after),
+            status=AdministrationStatus.COMPLETED,
+            **episode_filter,
+        )
+        .prefetch_related("values")
+        .only("pk", "episode_id", "timepoint", "instrument")
+    )
+    sides: dict[int, dict[str, float | None]] = defaultdict(dict)
+    for administration in administrations:
+        values = {k: v for k, v in values_of(administration).items() if k in definition.item_codes}
+        options = {"value_set": value_set} if value_set and instrument.startswith("eq5d") else {}
+        try:
+            result = definition.score(values, **options).get(score)
+        except (InvalidValues, ValueSetError, ValueError):
+            result = None
+        sides[administration.episode_id][administration.timepoint] = (
+            float(result) if isinstance(result, int | float) else None
+        )
+    return [(s.get(before), s.get(after)) for _, s in sorted(sides.items())]
+
+
+def pre_post(
+    episodes: QuerySet[Episode] | Iterable[Episode],
+    instrument: str,
+    score: str,
+    *,
+    before: str = Timepoint.ENTRY,
+    after: str = Timepoint.DISCHARGE,
+    value_set: str | None = None,
+) -> PairedChange:
+    """Paired change of ``score`` between two timepoints, with the instrument's
+    direction of benefit and minimal important change (COPM: 2) applied.
+
+    Mean difference with 95% t interval, Wilcoxon signed-rank p value, proportion
+    improved with its Wilson interval: see :class:`statistics.PairedChange`.
+    """
+    definition = get_instrument(instrument)
+    return paired_change(
+        paired_values(episodes, instrument, score, before=before, after=after, value_set=value_set),
+        higher_is_better=definition.higher_is_better.get(score, True),
+        mcid=definition.mcid.get(score),
+    )
+
+
+# ------------------------------------------------------------------------ wording
+
+
+def wording_for(instrument: str, language: str = "en-gb") -> dict[str, ItemWording]:
+    """Licensed wording loaded for ``instrument``: item -> ItemWording (English fallback)."""
+    found: dict[str, ItemWording] = {}
+    rows = ItemWording.objects.filter(instrument=instrument, language__in={language, "en-gb"})
+    for row in rows:
+        if row.item not in found or row.language == language:
+            found[row.item] = row
+    return found

@@ -1,0 +1,616 @@
+"""Writes for outcome measures: scheduling, links, answers, submissions, delivery.
+
+Colleagues call the three scheduling functions from casework:
+``schedule_entry_questionnaires(episode)`` at assessment,
+``schedule_discharge_questionnaires(episode)`` and ``schedule_followup(episode)`` at
+discharge. They only create "scheduled" administrations with a due date; the periodic
+:func:`send_due_invitations` sweep (run by ``vocrehab worker``) turns due ones into
+links and messages, retries failed sends with back-off, sends reminders and marks
+lapsed questionnaires expired. Answers are stored as they are given, before and
+independently of any message, so a failed email can never lose a response.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from vocrehab.casework.models import Episode
+from vocrehab.codes import Timepoint
+
+from . import delivery, links
+from .instruments import InvalidValues, ItemKind, get_instrument
+from .models import (
+    Administration,
+    AdministrationStatus,
+    Channel,
+    CompletedBy,
+    DeliveryStatus,
+    ItemValue,
+    ItemWording,
+    MeasureSchedule,
+    QuestionnaireLink,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_SEND_ATTEMPTS",
+    "add_months",
+    "choose_channel",
+    "issue_link",
+    "load_wording",
+    "mark_opened",
+    "record_staff_entry",
+    "save_answers",
+    "schedule_discharge_questionnaires",
+    "schedule_entry_questionnaires",
+    "schedule_followup",
+    "schedule_for",
+    "send_due_invitations",
+    "send_pending",
+    "submit_response",
+]
+
+MAX_SEND_ATTEMPTS = 6
+BACKOFF_FIRST = timedelta(minutes=5)
+BACKOFF_MAX = timedelta(hours=6)
+# A claimed send holds its links this long, so a second worker leaves them alone.
+SEND_LEASE = timedelta(minutes=10)
+OPEN_STATUSES = (AdministrationStatus.INVITED, AdministrationStatus.IN_PROGRESS)
+
+
+# ------------------------------------------------------------------------ scheduling
+
+
+def schedule_for(service) -> MeasureSchedule:
+    """The service's questionnaire schedule, or an unsaved default one (never None)."""
+    try:
+        return service.measure_schedule
+    except MeasureSchedule.DoesNotExist:
+        return MeasureSchedule(service=service)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, on the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _schedule(episode: Episode, timepoint: str, due: date, instruments: Iterable[str]):
+    created = []
+    for code in instruments:
+        try:
+            instrument = get_instrument(code)
+        except KeyError:
+            logger.warning(
+                "schedule of service %s names unknown instrument %s", episode.service_id, code
+            )
+            continue
+        if timepoint not in instrument.timepoints:
+            continue
+        if Administration.objects.filter(
+            episode=episode, instrument=code, timepoint=timepoint
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Administration.objects.create(
+                        episode=episode,
+                        instrument=code,
+                        instrument_version=instrument.version,
+                        timepoint=timepoint,
+                        due_date=due,
+                        status=AdministrationStatus.SCHEDULED,
+                        completed_by=CompletedBy.CLIENT,
+                    )
+                )
+        except IntegrityError:
+            # Scheduled at the same moment by another process: theirs stands.
+            continue
+    return created
+
+
+def schedule_entry_questionnaires(episode: Episode, *, due: date | None = None):
+    """Schedule the service's entry questionnaires, due at assessment (or ``due``).
+
+    Returns the administrations created; instruments already given at entry are
+    skipped, so calling it twice is harmless.
+    """
+    when = due or episode.assessment_date or timezone.localdate()
+    plan = schedule_for(episode.service)
+    return _schedule(episode, Timepoint.ENTRY, when, plan.instruments_for(Timepoint.ENTRY))
+
+
+def schedule_discharge_questionnaires(episode: Episode, *, due: date | None = None):
+    """Schedule the service's discharge questionnaires, due at discharge (or ``due``)."""
+    when = due or episode.discharge_date or timezone.localdate()
+    plan = schedule_for(episode.service)
+    return _schedule(episode, Timepoint.DISCHARGE, when, plan.instruments_for(Timepoint.DISCHARGE))
+
+
+def schedule_followup(episode: Episode):
+    """Schedule follow-up questionnaires at discharge + the service's months (default 6).
+
+    Does nothing (returns []) for an episode not yet discharged.
+    """
+    if episode.discharge_date is None:
+        return []
+    plan = schedule_for(episode.service)
+    due = add_months(episode.discharge_date, plan.followup_months)
+    return _schedule(episode, Timepoint.FOLLOWUP, due, plan.instruments_for(Timepoint.FOLLOWUP))
+
+
+# --------------------------------------------------------------------------- links
+
+
+def choose_channel(client) -> str:
+    """How to reach ``client``: email, text message, or a letter when neither will do."""
+    if client.contact_by_email and client.email:
+        return Channel.EMAIL
+    if client.contact_by_phone and client.phone and delivery.can_send_sms():
+        return Channel.SMS
+    return Channel.LETTER
+
+
+def issue_link(
+    administration: Administration,
+    *,
+    channel: str | None = None,
+    by=None,
+    days: int | None = None,
+) -> QuestionnaireLink:
+    """Create a link to ``administration``, withdrawing any earlier unused one.
+
+    The link expires after ``days`` (default: the service's setting, 14). Email and
+    text links wait for the sender; letter links wait to be printed.
+    """
+    episode = administration.episode
+    plan = schedule_for(episode.service)
+    channel = channel or choose_channel(episode.client)
+    now = timezone.now()
+    with transaction.atomic():
+        QuestionnaireLink.objects.filter(
+            administration=administration, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        link = QuestionnaireLink(
+            administration=administration,
+            nonce=links.new_nonce(),
+            code_digest="",
+            channel=channel,
+            expires_at=now + timedelta(days=days or plan.link_days),
+            created_by=by,
+            delivery_status=(
+                DeliveryStatus.TO_PRINT if channel == Channel.LETTER else DeliveryStatus.PENDING
+            ),
+            next_attempt_at=None if channel == Channel.LETTER else now,
+        )
+        # The digest needs the primary key; a placeholder unique value until then.
+        link.code_digest = "pending-" + link.nonce
+        link.save()
+        link.code_digest = links.digest_for(link)
+        link.save(update_fields=["code_digest"])
+        if administration.status in (AdministrationStatus.SCHEDULED, AdministrationStatus.EXPIRED):
+            administration.status = AdministrationStatus.INVITED
+            administration.version = F("version") + 1
+            administration.save(update_fields=["status", "version", "updated_at"])
+            administration.refresh_from_db(fields=["version"])
+    return link
+
+
+def mark_opened(link: QuestionnaireLink) -> None:
+    """Record the first opening of a link and show the questionnaire as started."""
+    now = timezone.now()
+    QuestionnaireLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(
+        first_opened_at=now
+    )
+    Administration.objects.filter(
+        pk=link.administration_id, status=AdministrationStatus.INVITED
+    ).update(status=AdministrationStatus.IN_PROGRESS, version=F("version") + 1)
+
+
+def mark_printed(link: QuestionnaireLink) -> None:
+    QuestionnaireLink.objects.filter(pk=link.pk, delivery_status=DeliveryStatus.TO_PRINT).update(
+        delivery_status=DeliveryStatus.PRINTED, sent_at=timezone.now()
+    )
+
+
+# ------------------------------------------------------------------------- answers
+
+
+def _store(administration: Administration, cleaned: Mapping[str, Any]) -> None:
+    instrument = get_instrument(administration.instrument)
+    for code, value in cleaned.items():
+        item = instrument.item(code)
+        if value is None:
+            ItemValue.objects.filter(administration=administration, item=code).delete()
+            continue
+        if item.kind in (ItemKind.TEXT, ItemKind.CODE):
+            defaults = {"value": None, "text_value": str(value)}
+        else:
+            defaults = {"value": float(value), "text_value": ""}
+        ItemValue.objects.update_or_create(
+            administration=administration, item=code, defaults=defaults
+        )
+
+
+def save_answers(administration: Administration, values: Mapping[str, Any]) -> None:
+    """Validate and store some answers of an unfinished administration (progress).
+
+    Raises InvalidValues (item -> message) and stores nothing if any value is invalid;
+    ValueError if the administration is already completed or cancelled.
+    """
+    instrument = get_instrument(administration.instrument)
+    cleaned = instrument.clean(values)
+    with transaction.atomic():
+        current = Administration.objects.select_for_update().get(pk=administration.pk)
+        if current.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
+            raise ValueError("this questionnaire has already been submitted")
+        _store(current, cleaned)
+        Administration.objects.filter(pk=current.pk).update(
+            status=AdministrationStatus.IN_PROGRESS
+            if current.status != AdministrationStatus.EXPIRED
+            else current.status,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+
+
+def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administration:
+    """Finish a client's questionnaire: the link becomes used, the answers final.
+
+    Raises ValueError if the link is no longer usable (already used, expired,
+    withdrawn). Answers were saved page by page; this only closes the administration,
+    so no message sent afterwards can undo it.
+    """
+    with transaction.atomic():
+        current = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
+        state = links.check_link(current)
+        if not state.ok:
+            raise ValueError(f"questionnaire link is {state.problem}")
+        now = timezone.now()
+        current.used_at = now
+        current.save(update_fields=["used_at"])
+        administration = Administration.objects.select_for_update().get(
+            pk=current.administration_id
+        )
+        administration.status = AdministrationStatus.COMPLETED
+        administration.completed_by = CompletedBy.CLIENT
+        administration.date = timezone.localdate()
+        if comment:
+            administration.comment = comment
+        administration.version += 1
+        administration.save()
+    from .tasks import tell_case_manager
+
+    transaction.on_commit(lambda: _enqueue_safely(tell_case_manager, administration.pk))
+    return administration
+
+
+def _enqueue_safely(task, *args) -> None:
+    # The response is already committed; a broken queue must not turn that into an error.
+    try:
+        task.enqueue(*args)
+    except Exception:  # noqa: BLE001
+        logger.exception("could not enqueue %s", getattr(task, "name", task))
+
+
+class StaleAdministration(Exception):
+    """The questionnaire was changed by someone else since the form was opened."""
+
+
+def record_staff_entry(
+    episode: Episode,
+    *,
+    instrument: str,
+    timepoint: str,
+    date_completed: date,
+    values: Mapping[str, Any],
+    by,
+    comment: str = "",
+    administration: Administration | None = None,
+    expected_version: int | None = None,
+) -> Administration:
+    """Store a questionnaire entered by staff (from paper or an interview).
+
+    Fills the scheduled or started administration of that instrument and timepoint if
+    there is one, else creates one (ad hoc ones always create). Replaces every answer.
+    Raises InvalidValues with item -> message; ValueError for an instrument not given
+    at that timepoint; StaleAdministration when ``expected_version`` is out of date.
+    """
+    definition = get_instrument(instrument)
+    if timepoint not in definition.timepoints:
+        raise ValueError(f"{definition.name} is not given at {Timepoint(timepoint).label.lower()}")
+    if date_completed > timezone.localdate():
+        raise InvalidValues({"date": "The date completed cannot be in the future."})
+    full = {item.code: values.get(item.code) for item in definition.items}
+    cleaned = definition.clean(full)
+    with transaction.atomic():
+        if administration is None and timepoint != Timepoint.AD_HOC:
+            administration = (
+                Administration.objects.select_for_update()
+                .filter(episode=episode, instrument=instrument, timepoint=timepoint)
+                .first()
+            )
+        elif administration is not None:
+            administration = Administration.objects.select_for_update().get(pk=administration.pk)
+        if administration is None:
+            administration = Administration(
+                episode=episode, instrument=instrument, timepoint=timepoint
+            )
+        elif expected_version is not None and administration.version != expected_version:
+            raise StaleAdministration(administration)
+        else:
+            administration.version += 1
+        administration.instrument_version = definition.version
+        administration.date = date_completed
+        administration.status = AdministrationStatus.COMPLETED
+        administration.completed_by = CompletedBy.STAFF
+        administration.entered_by = by
+        administration.comment = comment
+        administration.save()
+        _store(administration, cleaned)
+        # A client link to a questionnaire now entered by staff must not reopen it.
+        QuestionnaireLink.objects.filter(
+            administration=administration, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+    return administration
+
+
+def cancel_administration(administration: Administration) -> None:
+    with transaction.atomic():
+        Administration.objects.filter(pk=administration.pk).exclude(
+            status=AdministrationStatus.COMPLETED
+        ).update(status=AdministrationStatus.CANCELLED, version=F("version") + 1)
+        QuestionnaireLink.objects.filter(
+            administration=administration, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+
+
+# ------------------------------------------------------------------------- wording
+
+
+def load_wording(rows: Iterable[Mapping[str, Any]], *, licence: str = "") -> int:
+    """Store licensed item wording from rows with instrument, item, language, text.
+
+    Optional keys: ``hint`` and ``options`` (value -> label). All rows are checked
+    first; ValueError naming the row if any instrument or item is unknown, and nothing
+    is stored. Returns the number of rows stored.
+    """
+    checked = []
+    for number, row in enumerate(rows, start=1):
+        code = str(row.get("instrument", "")).strip()
+        item = str(row.get("item", "")).strip()
+        text = str(row.get("text", "")).strip()
+        try:
+            get_instrument(code).item(item)
+        except KeyError as exc:
+            raise ValueError(f"row {number}: {exc.args[0]}") from None
+        if not text:
+            raise ValueError(f"row {number}: no text for {code}.{item}")
+        options = row.get("options") or {}
+        if not isinstance(options, dict):
+            raise ValueError(f"row {number}: options must map values to labels")
+        checked.append(
+            (
+                code,
+                item,
+                str(row.get("language") or "en-gb").strip().lower(),
+                text,
+                str(row.get("hint") or "").strip(),
+                {str(k): str(v) for k, v in options.items()},
+            )
+        )
+    with transaction.atomic():
+        for code, item, language, text, hint, options in checked:
+            ItemWording.objects.update_or_create(
+                instrument=code,
+                item=item,
+                language=language,
+                defaults={"text": text, "hint": hint, "options": options, "licence": licence},
+            )
+    return len(checked)
+
+
+# -------------------------------------------------------------------------- sending
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def _invitation(group: list[QuestionnaireLink], *, reminder: bool) -> delivery.Invitation:
+    episode = group[0].administration.episode
+    expires = min(link.expires_at for link in group)
+    return delivery.Invitation(
+        service_name=episode.service.name,
+        questionnaires=tuple(
+            (
+                str(get_instrument(link.administration.instrument).name),
+                delivery.token_url(links.make_token(link)),
+            )
+            for link in group
+        ),
+        expires=date_format(timezone.localtime(expires).date(), "j F Y"),
+        reminder=reminder,
+    )
+
+
+def _send(group: list[QuestionnaireLink], *, reminder: bool) -> None:
+    client = group[0].administration.episode.client
+    invitation = _invitation(group, reminder=reminder)
+    if group[0].channel == Channel.SMS:
+        delivery.send_sms(client.phone, invitation)
+    else:
+        delivery.send_email(client.email, invitation)
+
+
+def _claimable(now: datetime):
+    return QuestionnaireLink.objects.filter(
+        delivery_status=DeliveryStatus.PENDING,
+        channel__in=(Channel.EMAIL, Channel.SMS),
+        next_attempt_at__lte=now,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    )
+
+
+def send_pending(link_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> dict:
+    """Send invitations waiting to go (all, or those in ``link_ids``); never raises.
+
+    Links of one client and channel go in one message. A failure is recorded and
+    retried with back-off (5 minutes, doubling, at most 6 hours) up to
+    MAX_SEND_ATTEMPTS, then shown to staff as not sent. Returns counts.
+    """
+    now = now or timezone.now()
+    pending = _claimable(now)
+    if link_ids is not None:
+        pending = pending.filter(pk__in=list(link_ids))
+    candidates = list(pending.values_list("pk", flat=True)[:500])
+    claimed = [
+        pk
+        for pk in candidates
+        if _claimable(now).filter(pk=pk).update(next_attempt_at=now + SEND_LEASE)
+    ]
+    groups: dict[tuple, list[QuestionnaireLink]] = defaultdict(list)
+    for link in QuestionnaireLink.objects.filter(pk__in=claimed).select_related(
+        "administration__episode__client", "administration__episode__service"
+    ):
+        groups[(link.administration.episode_id, link.channel)].append(link)
+    counts = {"sent": 0, "failed": 0, "retrying": 0}
+    for group in groups.values():
+        ids = [link.pk for link in group]
+        try:
+            _send(group, reminder=False)
+        except delivery.DeliveryError as exc:
+            attempts = max(link.attempts for link in group) + 1
+            gave_up = attempts >= MAX_SEND_ATTEMPTS
+            QuestionnaireLink.objects.filter(pk__in=ids).update(
+                attempts=attempts,
+                last_error=str(exc)[:255],
+                delivery_status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
+                next_attempt_at=None if gave_up else now + _backoff(attempts),
+            )
+            counts["failed" if gave_up else "retrying"] += len(ids)
+            logger.warning("questionnaire invitation not sent (attempt %s): %s", attempts, exc)
+        else:
+            QuestionnaireLink.objects.filter(pk__in=ids).update(
+                attempts=F("attempts") + 1,
+                delivery_status=DeliveryStatus.SENT,
+                sent_at=now,
+                next_attempt_at=None,
+                last_error="",
+            )
+            counts["sent"] += len(ids)
+    return counts
+
+
+def _invite_due(now: datetime) -> int:
+    today = timezone.localdate(now)
+    due = (
+        Administration.objects.filter(
+            status=AdministrationStatus.SCHEDULED,
+            due_date__lte=today,
+            episode__service__active=True,
+        )
+        .exclude(episode__service__measure_schedule__send_to_clients=False)
+        .exclude(instrument="copm")  # given in an interview, never sent
+        .select_related("episode__client", "episode__service")
+    )
+    issued = 0
+    for administration in due[:1000]:
+        claimed = Administration.objects.filter(
+            pk=administration.pk, status=AdministrationStatus.SCHEDULED
+        ).update(status=AdministrationStatus.INVITED, version=F("version") + 1)
+        if not claimed:
+            continue
+        administration.status = AdministrationStatus.INVITED
+        issue_link(administration)
+        issued += 1
+    return issued
+
+
+def _send_reminders(now: datetime) -> dict:
+    counts = {"reminded": 0, "reminder_failed": 0}
+    candidates = (
+        QuestionnaireLink.objects.filter(
+            delivery_status=DeliveryStatus.SENT,
+            channel__in=(Channel.EMAIL, Channel.SMS),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            administration__status__in=OPEN_STATUSES,
+        )
+        .select_related("administration__episode__client", "administration__episode__service")
+        .order_by("pk")
+    )
+    groups: dict[tuple, list[QuestionnaireLink]] = defaultdict(list)
+    for link in candidates[:1000]:
+        plan = schedule_for(link.administration.episode.service)
+        last = link.last_reminder_at or link.sent_at
+        if link.reminders_sent >= plan.max_reminders or last is None:
+            continue
+        if now - last < timedelta(days=plan.reminder_after_days):
+            continue
+        claimed = QuestionnaireLink.objects.filter(
+            pk=link.pk, reminders_sent=link.reminders_sent
+        ).update(reminders_sent=F("reminders_sent") + 1, last_reminder_at=now)
+        if claimed:
+            groups[(link.administration.episode_id, link.channel)].append(link)
+    for group in groups.values():
+        try:
+            _send(group, reminder=True)
+            counts["reminded"] += len(group)
+        except delivery.DeliveryError as exc:
+            # Give the reminder back so that the next sweep tries again.
+            for link in group:
+                QuestionnaireLink.objects.filter(pk=link.pk).update(
+                    reminders_sent=link.reminders_sent,
+                    last_reminder_at=link.last_reminder_at,
+                    last_error=str(exc)[:255],
+                )
+            counts["reminder_failed"] += len(group)
+    return counts
+
+
+def _expire(now: datetime) -> int:
+    live_link = QuestionnaireLink.objects.filter(
+        administration=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=now
+    )
+    any_link = QuestionnaireLink.objects.filter(administration=OuterRef("pk"))
+    return (
+        Administration.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Exists(any_link))
+        .exclude(Exists(live_link))
+        .update(status=AdministrationStatus.EXPIRED, version=F("version") + 1)
+    )
+
+
+def send_due_invitations(*, now: datetime | None = None) -> dict:
+    """The periodic sweep: invite what is due, send, retry, remind, expire. Never raises
+    for a delivery failure; returns counts of what it did."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {"invited": _invite_due(now)}
+    counts.update(send_pending(now=now))
+    counts.update(_send_reminders(now))
+    counts["expired"] = _expire(now)
+    return counts
+
+
+def letters_to_print(services) -> Q:
+    return Q(
+        delivery_status=DeliveryStatus.TO_PRINT,
+        administration__episode__service__in=services,
+    )

@@ -1,0 +1,538 @@
+"""Measures pages: staff entry and summaries on an episode; client questionnaire pages.
+
+Client pages are public by decision (no login): a signed link is swapped on first use
+for a grant in a short session and a redirect to a clean URL, so the token does not
+stay in the address bar, history or Referer. Those pages send
+``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vocrehab.accounts.access import Perm, public, requires
+from vocrehab.audit.services import record_read
+from vocrehab.codes import Timepoint
+
+from . import charts, links, queries, services
+from .forms import (
+    ChooseQuestionnaireForm,
+    CodeForm,
+    InstrumentItemsForm,
+    SendLinkForm,
+    StaffEntryForm,
+    client_items,
+)
+from .instruments import INSTRUMENTS, InvalidValues, ItemKind, get_instrument
+from .models import AdministrationStatus, Channel, DeliveryStatus
+from .tasks import send_link_now
+
+SESSION_KEY = "vocrehab_questionnaire_links"
+CODE_ATTEMPTS = 10
+CODE_WINDOW_SECONDS = 15 * 60
+
+# ------------------------------------------------------------------------------ staff
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:g}"
+    return str(value)
+
+
+def _axis(code: str, score_name: str) -> tuple[float | None, float | None]:
+    instrument = get_instrument(code)
+    if score_name == "index":
+        return (-0.6, 1.0)
+    try:
+        item = instrument.item(score_name)
+        return item.min, item.max
+    except KeyError:
+        return None, None
+
+
+@requires(Perm.VIEW_PERSON)
+def episode_measures(request, episode_id: int):
+    episode = queries.episode_for(request.user, episode_id)
+    record_read(request, episode, fields=["measures"])
+    summaries = queries.episode_measures(episode)
+    blocks = []
+    for summary in summaries:
+        headers = [_("When"), _("Date")]
+        for name in summary.score_names:
+            headers.append({"text": name.replace("_", " ").capitalize(), "numeric": True})
+        rows = []
+        for row in summary.rows:
+            cells = [
+                str(row.administration.get_timepoint_display()),
+                row.administration.date.isoformat() if row.administration.date else "–",
+            ]
+            for cell in row.cells:
+                text = _fmt(cell.value)
+                if cell.band_label:
+                    text += f" ({cell.band_label})"
+                if cell.change is not None:
+                    sign = "+" if cell.change > 0 else ""
+                    text += f", {_('change')} {sign}{_fmt(cell.change)}"
+                    if cell.improved is True:
+                        text += f" {_('better')}"
+                    elif cell.improved is False:
+                        text += f" {_('worse')}"
+                if cell.clinically_significant:
+                    text += f" – {_('clinically significant')}"
+                if cell.flags:
+                    text += " [" + ", ".join(sorted(str(f) for f in cell.flags)) + "]"
+                cells.append({"text": text, "numeric": True})
+            rows.append(cells)
+        chart_list = []
+        for name in summary.score_names:
+            series = summary.series(name)
+            if len(series) >= 1 and name not in ("in_work", "more_support_needed"):
+                low, high = _axis(summary.code, name)
+                chart_list.append(
+                    charts.line_chart(
+                        series,
+                        low=low,
+                        high=high,
+                        title=f"{summary.name}: {name.replace('_', ' ')}",
+                    )
+                )
+        blocks.append({"summary": summary, "headers": headers, "rows": rows, "charts": chart_list})
+    administrations = episode.administrations.exclude(
+        status=AdministrationStatus.COMPLETED
+    ).prefetch_related("links")
+    pending = []
+    for administration in administrations:
+        link = next(iter(administration.links.all()), None)
+        pending.append(
+            {
+                "administration": administration,
+                "name": INSTRUMENTS[administration.instrument].name
+                if administration.instrument in INSTRUMENTS
+                else administration.instrument,
+                "link": link,
+            }
+        )
+    return render(
+        request,
+        "measures/episode.html",
+        {
+            "episode": episode,
+            "blocks": blocks,
+            "pending": pending,
+            "choose_form": ChooseQuestionnaireForm(),
+            "may_edit": services_may_edit(request.user, episode),
+        },
+    )
+
+
+def services_may_edit(user, episode) -> bool:
+    from vocrehab.accounts.access import services_for
+
+    return services_for(user, Perm.EDIT_PERSON).filter(pk=episode.service_id).exists()
+
+
+@requires(Perm.EDIT_PERSON)
+def choose(request, episode_id: int):
+    episode = queries.episode_for(request.user, episode_id, Perm.EDIT_PERSON)
+    form = ChooseQuestionnaireForm(request.GET or None)
+    if form.is_valid():
+        return redirect(
+            "measures:enter",
+            episode_id=episode.pk,
+            instrument=form.cleaned_data["instrument"],
+            timepoint=form.cleaned_data["timepoint"],
+        )
+    return render(request, "measures/choose.html", {"episode": episode, "form": form})
+
+
+@requires(Perm.EDIT_PERSON)
+def enter(request, episode_id: int, instrument: str, timepoint: str):
+    episode = queries.episode_for(request.user, episode_id, Perm.EDIT_PERSON)
+    if instrument not in INSTRUMENTS or timepoint not in Timepoint.values:
+        raise Http404
+    definition = get_instrument(instrument)
+    if timepoint not in definition.timepoints:
+        raise Http404
+    record_read(request, episode, fields=["measures"])
+    existing = None
+    if timepoint != Timepoint.AD_HOC:
+        existing = episode.administrations.filter(
+            instrument=instrument, timepoint=timepoint
+        ).first()
+    wording = queries.wording_for(instrument, get_language() or "en-gb")
+    if request.method == "POST":
+        form = StaffEntryForm(request.POST, instrument=definition, wording=wording)
+        if form.is_valid():
+            try:
+                services.record_staff_entry(
+                    episode,
+                    instrument=instrument,
+                    timepoint=timepoint,
+                    date_completed=form.cleaned_data["date"],
+                    values=form.item_values(),
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    administration=existing,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except services.StaleAdministration:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else changed this questionnaire while you were entering it. "
+                        "Check their answers below before saving again."
+                    ),
+                )
+            except InvalidValues as exc:
+                for code, message in exc.errors.items():
+                    form.add_error(code if code in form.fields else None, message)
+            else:
+                messages.success(request, _("Questionnaire saved."))
+                return redirect("measures:episode", episode_id=episode.pk)
+    else:
+        initial = {"version": existing.version if existing else None}
+        if existing is not None:
+            initial.update(
+                {
+                    k: (_fmt(v) if isinstance(v, float) else v)
+                    for k, v in queries.values_of(existing).items()
+                }
+            )
+            initial["date"] = existing.date
+            initial["comment"] = existing.comment
+        form = StaffEntryForm(initial=initial, instrument=definition, wording=wording)
+    return render(
+        request,
+        "measures/enter.html",
+        {
+            "episode": episode,
+            "instrument": definition,
+            "timepoint": Timepoint(timepoint),
+            "form": form,
+            "existing": existing,
+        },
+    )
+
+
+@requires(Perm.EDIT_PERSON)
+@require_POST
+def send_link(request, administration_id: int):
+    administration = queries.administration_for(request.user, administration_id, Perm.EDIT_PERSON)
+    if administration.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
+        messages.error(request, _("That questionnaire is already finished."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    if administration.instrument == "copm":
+        messages.error(request, _("The COPM is given in an interview, not sent."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    form = SendLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how to send the questionnaire."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    channel = form.cleaned_data["channel"]
+    client = administration.episode.client
+    if channel == Channel.EMAIL and not client.email:
+        messages.error(request, _("There is no email address for this client."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    if channel == Channel.SMS and not (client.phone and services.delivery.can_send_sms()):
+        messages.error(
+            request, _("Text messages need a mobile number and GOV.UK Notify to be set up.")
+        )
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    link = services.issue_link(administration, channel=channel, by=request.user)
+    if channel == Channel.LETTER:
+        return redirect("measures:letter", link_id=link.pk)
+    transaction.on_commit(lambda: services._enqueue_safely(send_link_now, link.pk))
+    messages.success(request, _("The questionnaire will be sent in a moment."))
+    return redirect("measures:episode", episode_id=administration.episode_id)
+
+
+@requires(Perm.EDIT_PERSON)
+def letter(request, link_id: int):
+    link = queries.link_for(request.user, link_id, Perm.EDIT_PERSON)
+    if link.channel != Channel.LETTER:
+        raise Http404
+    episode = link.administration.episode
+    record_read(request, episode.client, fields=["name", "address"])
+    services.mark_printed(link)
+    return render(
+        request,
+        "measures/letter.html",
+        {
+            "link": link,
+            "episode": episode,
+            "client": episode.client,
+            "instrument": get_instrument(link.administration.instrument),
+            "code": links.letter_code(link) if link.is_usable else None,
+            "code_url": services.delivery.public_url(reverse("measures:enter_code")),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- client
+
+
+def client_page(view):
+    """Headers for a client's questionnaire pages: no Referer, nothing cached."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+    return wrapped
+
+
+_PROBLEM_STATUS = {
+    links.LinkProblem.INVALID: 404,
+    links.LinkProblem.EXPIRED: 410,
+    links.LinkProblem.USED: 410,
+    links.LinkProblem.WITHDRAWN: 410,
+}
+
+
+def _problem(request, problem: str):
+    return render(
+        request,
+        "measures/public/problem.html",
+        {"problem": problem},
+        status=_PROBLEM_STATUS.get(problem, 403),
+    )
+
+
+def _grant(request, link) -> None:
+    # A new session key on entry: a token cannot be used to fix someone's session.
+    request.session.cycle_key()
+    granted = [pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk]
+    request.session[SESSION_KEY] = [*granted[-4:], link.pk]
+
+
+@public
+@client_page
+def open_link(request, token: str):
+    state = links.check_token(token)
+    if not state.ok:
+        return _problem(request, state.problem)
+    services.mark_opened(state.link)
+    _grant(request, state.link)
+    return redirect("measures:questionnaire", link_id=state.link.pk)
+
+
+def _rate_limited(request) -> bool:
+    key = f"measures-code:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, CODE_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, CODE_WINDOW_SECONDS)
+        attempts = 1
+    return attempts > CODE_ATTEMPTS
+
+
+@public
+@client_page
+def enter_code(request):
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request):
+            return render(request, "measures/public/too_many.html", status=429)
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                return _problem(request, links.LinkProblem.INVALID)
+            state = links.check_code(form.cleaned_data["code"])
+            if state.ok:
+                services.mark_opened(state.link)
+                _grant(request, state.link)
+                return redirect("measures:questionnaire", link_id=state.link.pk)
+            if state.problem != links.LinkProblem.INVALID:
+                return _problem(request, state.problem)
+            form.add_error("code", _("That code was not recognised. Check it against your letter."))
+    return render(request, "measures/public/enter_code.html", {"form": form})
+
+
+def _granted_link(request, link_id: int):
+    """The link if this browser was given it; otherwise (None, problem)."""
+    if link_id not in request.session.get(SESSION_KEY, []):
+        return None, "not_yours"
+    from .models import QuestionnaireLink
+
+    link = (
+        QuestionnaireLink.objects.select_related("administration__episode__service")
+        .filter(pk=link_id)
+        .first()
+    )
+    if link is None:
+        return None, links.LinkProblem.INVALID
+    state = links.check_link(link)
+    if not state.ok:
+        return None, state.problem
+    return link, None
+
+
+def _page_url(link, page: int) -> str:
+    return reverse("measures:questionnaire", args=[link.pk]) + f"?page={page}"
+
+
+def _initial(value):
+    # Radio values are strings of whole numbers ("3"), not "3.0".
+    return _fmt(value) if isinstance(value, float) else value
+
+
+def _pages(instrument) -> list[list]:
+    return [[item] for item in client_items(instrument)]
+
+
+@public
+@client_page
+def questionnaire(request, link_id: int):
+    link, problem = _granted_link(request, link_id)
+    if link is None:
+        return _problem(request, problem)
+    administration = link.administration
+    instrument = get_instrument(administration.instrument)
+    pages = _pages(instrument)
+    wording = queries.wording_for(instrument.code, get_language() or "en-gb")
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    if page > len(pages):
+        return redirect(reverse("measures:check", args=[link.pk]))
+    page = max(page, 1)
+    items = pages[page - 1]
+    saved = queries.values_of(administration)
+    if request.method == "POST":
+        form = InstrumentItemsForm(
+            request.POST, instrument=instrument, items=items, wording=wording
+        )
+        if form.is_valid():
+            try:
+                services.save_answers(administration, form.item_values())
+            except InvalidValues as exc:
+                for code, message in exc.errors.items():
+                    form.add_error(code, message)
+            except ValueError:
+                return _problem(request, links.LinkProblem.USED)
+            else:
+                if request.GET.get("from") == "check":
+                    return redirect(reverse("measures:check", args=[link.pk]))
+                return redirect(
+                    reverse("measures:questionnaire", args=[link.pk]) + f"?page={page + 1}"
+                )
+    else:
+        initial = {
+            item.code: _fmt(saved[item.code])
+            if isinstance(saved.get(item.code), float)
+            else saved.get(item.code)
+            for item in items
+            if item.code in saved
+        }
+        form = InstrumentItemsForm(
+            initial=initial, instrument=instrument, items=items, wording=wording
+        )
+    previous = (
+        reverse("measures:questionnaire", args=[link.pk]) + f"?page={page - 1}"
+        if page > 1
+        else None
+    )
+    return render(
+        request,
+        "measures/public/page.html",
+        {
+            "link": link,
+            "instrument": instrument,
+            "service": administration.episode.service,
+            "form": form,
+            "page": page,
+            "page_count": len(pages),
+            "previous": previous,
+            "from_check": request.GET.get("from") == "check",
+        },
+    )
+
+
+def _answer_text(item, value, wording) -> str:
+    if value is None or value == "":
+        return _("Not answered")
+    entry = wording.get(item.code)
+    text = _fmt(value)
+    if entry is not None and entry.options.get(text):
+        return entry.options[text]
+    if item.kind is ItemKind.YES_NO:
+        return _("Yes") if value in (1, 1.0, "1") else _("No")
+    if item.kind is ItemKind.CODE and item.code == "work_status":
+        from vocrehab.codes import WorkStatus
+
+        return str(dict(WorkStatus.choices).get(value, value))
+    return text
+
+
+@public
+@client_page
+def check(request, link_id: int):
+    link, problem = _granted_link(request, link_id)
+    if link is None:
+        return _problem(request, problem)
+    administration = link.administration
+    instrument = get_instrument(administration.instrument)
+    wording = queries.wording_for(instrument.code, get_language() or "en-gb")
+    saved = queries.values_of(administration)
+    if request.method == "POST":
+        try:
+            services.submit_response(link)
+        except ValueError:
+            return _problem(request, links.LinkProblem.USED)
+        request.session[SESSION_KEY] = [
+            pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk
+        ]
+        request.session["vocrehab_questionnaire_done"] = str(instrument.name)
+        return redirect("measures:done")
+    rows = []
+    for number, item in enumerate(client_items(instrument), start=1):
+        label = wording[item.code].text if item.code in wording else item.label
+        rows.append(
+            {
+                "key": label,
+                "value": _answer_text(item, saved.get(item.code), wording),
+                "url": reverse("measures:questionnaire", args=[link.pk])
+                + f"?page={number}&from=check",
+                "action": _("Change"),
+            }
+        )
+    return render(
+        request,
+        "measures/public/check.html",
+        {
+            "link": link,
+            "instrument": instrument,
+            "rows": rows,
+            "service": administration.episode.service,
+        },
+    )
+
+
+@public
+@client_page
+def done(request):
+    name = request.session.get("vocrehab_questionnaire_done")
+    return render(request, "measures/public/done.html", {"name": name})
+
+
+def _is_letter(link) -> bool:
+    return link.delivery_status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED)
