@@ -27,8 +27,8 @@ OUTCOME_LABELS = {
     "moved_into_work": (_("Moved into work"), "not_in_work_at_entry", _("not in work at entry")),
 }
 
-_CHART_WIDTH = 640
-_LABEL_WIDTH = 260
+_CHART_WIDTH = 860
+_LABEL_WIDTH = 360
 _BAR_HEIGHT = 22
 _GAP = 8
 
