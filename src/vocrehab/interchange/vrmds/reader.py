@@ -48,11 +48,15 @@ _SIGNATURES = (
 
 @dataclass(frozen=True)
 class Limits:
-    """How much the reader accepts. The defaults hold a national ten-year dataset."""
+    """How much the reader accepts.
 
-    max_file_bytes: int = 2048 * MIB  # one CSV file or worksheet, uncompressed
-    max_total_bytes: int = 8192 * MIB  # all files together, uncompressed
-    max_container_bytes: int = 2048 * MIB  # the .zip or .xlsx as uploaded
+    The defaults hold a national ten-year dataset (a million episodes is about 700 MiB
+    of CSV); a web upload should pass tighter limits.
+    """
+
+    max_file_bytes: int = 1024 * MIB  # one CSV file or worksheet, uncompressed
+    max_total_bytes: int = 4096 * MIB  # all files together, uncompressed
+    max_container_bytes: int = 1024 * MIB  # the .zip or .xlsx as uploaded
     max_ratio: int = 100  # uncompressed ÷ compressed size of one zip member
     max_members: int = 1000  # entries in a zip or xlsx
     ratio_floor_bytes: int = 4 * MIB  # members smaller than this skip the ratio test

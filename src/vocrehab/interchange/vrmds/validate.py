@@ -364,6 +364,7 @@ class _Validator:
     def _file(self, name: str) -> None:
         label = self.dataset.label(name)
         add = self.result.add
+        table = None
         try:
             with self.dataset.open(name) as table:
                 columns = self._header(name, label, table.columns)
@@ -396,7 +397,8 @@ class _Validator:
                     self._previous_links(label)
         except DatasetError as exc:
             add(exc.file or label, exc.row, exc.column, "%(m)s", m=exc.message)
-            self.result.rows.setdefault(name, 0)
+            # The rows read before the file became unreadable were still checked.
+            self.result.rows[name] = table.row_count if table is not None else 0
 
     def _header(self, name: str, label: str, header: list[str]) -> list[Column]:
         known = {c.name: c for c in schema.COLUMNS[name]}
