@@ -1,0 +1,121 @@
+"""Charts of the evaluation tables, drawn with matplotlib as SVG.
+
+The same SVG goes into the PDF and, as a ``data:`` image, into the web page (the
+Content Security Policy allows ``data:`` images but no inline styles or scripts, so
+the SVG is never inlined into the HTML). Suppressed cells are drawn as gaps and the
+chart says so; every chart has a text alternative built from the same numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import threading
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+_LOCK = threading.Lock()  # pyplot keeps global state
+_BLUE, _DARK, _GREY = "#005eb8", "#003087", "#768692"
+
+# table id -> (category dimension, series dimension or None, measure)
+CHARTS: dict[str, tuple[str, str | None, str]] = {
+    "referral_sources": ("referral_source", None, "count"),
+    "conditions": ("condition", None, "count"),
+    "work_status": ("work_status", "timepoint", "count"),
+    "work_status_transitions": ("discharge_status", "entry_group", "count"),
+    "hads_bands": ("band", "timepoint", "count"),
+    "length_of_stay": ("within", None, "count"),
+}
+
+
+def _series(table_id: str, table: dict):
+    category_dim, series_dim, measure = CHARTS[table_id]
+    cells = table["cells"]
+    if table_id == "conditions":
+        cells = [c for c in cells if c["condition_detail"] == ""]
+    if table_id == "hads_bands":
+        # One chart for both subscales: categories "anxiety: mild" and so on.
+        cells = [{**c, "band": f"{c['subscale'][:4]}. {c['band']}"} for c in cells]
+    categories: list[str] = []
+    series: dict[str, dict[str, float | None]] = {}
+    for c in cells:
+        category = str(c[category_dim])
+        if category not in categories:
+            categories.append(category)
+        key = str(c[series_dim]) if series_dim else ""
+        series.setdefault(key, {})[category] = c.get(measure)
+    # Drop categories that are zero everywhere (long code lists) but keep suppressed ones.
+    categories = [
+        cat for cat in categories if any(s.get(cat) is None or s.get(cat) for s in series.values())
+    ]
+    return categories, series
+
+
+def chart_svg(table_id: str, table: dict) -> str | None:
+    """SVG text of the chart of ``table_id``, or None when it has no chart or no data."""
+    if table_id not in CHARTS:
+        return None
+    categories, series = _series(table_id, table)
+    if not categories:
+        return None
+    with _LOCK:
+        height = max(2.4, 0.32 * len(categories) * max(1, len(series)) + 0.9)
+        fig, ax = plt.subplots(figsize=(6.5, min(height, 8)))
+        try:
+            bar = 0.8 / max(1, len(series))
+            colours = [_BLUE, _DARK, _GREY, "#41b6e6", "#330072"]
+            for i, (name, values) in enumerate(series.items()):
+                ys = [k + i * bar for k in range(len(categories))]
+                xs = [values.get(cat) or 0 for cat in categories]
+                ax.barh(ys, xs, height=bar, label=name or None, color=colours[i % len(colours)])
+                for y, cat in zip(ys, categories, strict=True):
+                    if cat in values and values[cat] is None:
+                        ax.text(0, y, " suppressed", va="center", fontsize=7, color=_GREY)
+            ax.set_yticks([k + bar * (len(series) - 1) / 2 for k in range(len(categories))])
+            ax.set_yticklabels([c.replace("_", " ") for c in categories], fontsize=8)
+            ax.invert_yaxis()
+            ax.set_xlabel(CHARTS[table_id][2], fontsize=8)
+            ax.tick_params(axis="x", labelsize=8)
+            ax.spines[["top", "right"]].set_visible(False)
+            if len(series) > 1:
+                ax.legend(fontsize=7, frameon=False)
+            fig.tight_layout()
+            out = io.StringIO()
+            fig.savefig(out, format="svg")
+        finally:
+            plt.close(fig)
+    # Several charts share one PDF: give each its own element ids.
+    svg = out.getvalue()
+    for old, new in (
+        ('id="', f'id="{table_id}-'),
+        ('href="#', f'href="#{table_id}-'),
+        ("url(#", f"url(#{table_id}-"),
+    ):
+        svg = svg.replace(old, new)
+    return svg
+
+
+def chart_data_uri(table_id: str, table: dict) -> str | None:
+    svg = chart_svg(table_id, table)
+    if svg is None:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def chart_alt(table_id: str, table: dict) -> str:
+    """A text alternative: every bar's value, in words."""
+    if table_id not in CHARTS:
+        return ""
+    categories, series = _series(table_id, table)
+    parts = []
+    for name, values in series.items():
+        shown = ", ".join(
+            f"{cat.replace('_', ' ')} {'suppressed' if values.get(cat) is None else values[cat]}"
+            for cat in categories
+            if cat in values
+        )
+        parts.append(f"{name.replace('_', ' ')}: {shown}" if name else shown)
+    return f"{table['title']}. " + "; ".join(parts)

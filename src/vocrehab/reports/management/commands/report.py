@@ -1,0 +1,114 @@
+"""``vocrehab report evaluation``: the standard VRMDS evaluation report from the command line.
+
+An operator's tool: it runs with the server's rights over the named services (or every
+active service), so it is logged as an export. ``--publication`` applies small-number
+suppression, as for anything leaving the service.
+"""
+
+import datetime
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from vocrehab.accounts.models import Service
+from vocrehab.audit.services import record_export
+from vocrehab.reports import exports
+from vocrehab.reports.evaluation import ReportError, build_evaluation
+from vocrehab.reports.suppression import suppress
+
+
+def _date(text):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"'{text}' is not a date (use YYYY-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = "Produce a standard report. Reports: evaluation."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="report", required=True, metavar="REPORT")
+        evaluation = sub.add_parser(
+            "evaluation",
+            help="the VRMDS standard evaluation report",
+            description="The VRMDS standard evaluation tables for services and a period.",
+        )
+        evaluation.add_argument(
+            "--service",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="service code (repeat for several; default every active service)",
+        )
+        evaluation.add_argument(
+            "--from", dest="date_from", type=_date, help="referred on or after (YYYY-MM-DD)"
+        )
+        evaluation.add_argument(
+            "--to", dest="date_to", type=_date, help="referred on or before (YYYY-MM-DD)"
+        )
+        evaluation.add_argument("--format", choices=exports.FORMATS, required=True)
+        evaluation.add_argument(
+            "--out",
+            required=True,
+            help="file to write; for csv a folder, or a zip when it ends in .zip; '-' = stdout "
+            "(json only)",
+        )
+        evaluation.add_argument(
+            "--publication",
+            action="store_true",
+            help="suppress small numbers (counts below VOCREHAB_SUPPRESSION_THRESHOLD)",
+        )
+        evaluation.add_argument(
+            "--value-set", help="EQ-5D value set code (default england-5l-2018 / uk-3l-1997)"
+        )
+
+    def handle(self, *args, **opts):
+        services = self._services(opts["service"])
+        if opts["date_from"] and opts["date_to"] and opts["date_from"] > opts["date_to"]:
+            raise CommandError("--from is after --to.")
+        try:
+            report = build_evaluation(
+                services, opts["date_from"], opts["date_to"], value_set=opts["value_set"]
+            )
+        except ReportError as exc:
+            raise CommandError(str(exc)) from None
+        if opts["publication"]:
+            report = suppress(report)
+        fmt, out = opts["format"], opts["out"]
+        if out == "-" and fmt != "json":
+            raise CommandError("Only --format json can be written to stdout.")
+        if fmt == "json":
+            data = exports.to_json(report)
+            if out == "-":
+                sys.stdout.buffer.write(data + b"\n")
+            else:
+                Path(out).write_bytes(data)
+        elif fmt == "csv":
+            exports.write_csv(report, Path(out))
+        elif fmt == "xlsx":
+            Path(out).write_bytes(exports.to_xlsx(report))
+        else:
+            Path(out).write_bytes(exports.to_pdf(report, suppressed=opts["publication"]))
+        record_export(
+            detail=(
+                f"evaluation report {fmt} services={','.join(s.code for s in services)} "
+                f"from={opts['date_from'] or ''} to={opts['date_to'] or ''}"
+                f"{' publication' if opts['publication'] else ''}"
+            )
+        )
+        if out != "-":
+            self.stderr.write(f"Wrote the evaluation report ({fmt}) to {out}")
+
+    def _services(self, codes):
+        if not codes:
+            services = list(Service.objects.filter(active=True).order_by("code"))
+            if not services:
+                raise CommandError("There are no active services to report on.")
+            return services
+        found = {s.code: s for s in Service.objects.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise CommandError(f"Unknown service code(s): {', '.join(unknown)}.")
+        return [found[c] for c in dict.fromkeys(codes)]

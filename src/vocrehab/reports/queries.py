@@ -1,0 +1,209 @@
+"""Reads for the reports pages: which services a user may report on, the evaluation
+report as they may see it, benchmarking and the manager's dashboard.
+
+Access is decided here, so the web pages, exports and any future API share it: a user
+reports only on ``services_for(user, Perm.VIEW_REPORTS)``, and the figures are
+small-number suppressed whenever any chosen service is one the user sees as a
+commissioner (aggregates only), or when the output is marked for publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+
+from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
+from vocrehab.casework.models import Episode
+from vocrehab.codes import IN_WORK, MainReason
+from vocrehab.measures.models import Administration, AdministrationStatus
+
+from .evaluation import build_evaluation
+from .suppression import suppress
+from .working_days import ensure_calendar
+
+OUTSTANDING_STATUSES = (
+    AdministrationStatus.SCHEDULED,
+    AdministrationStatus.INVITED,
+    AdministrationStatus.IN_PROGRESS,
+)
+
+
+def reportable_services(user):
+    """Services ``user`` may see reports for (a Service queryset, ordered by name)."""
+    return services_for(user, Perm.VIEW_REPORTS).order_by("name", "code")
+
+
+def must_suppress(user, services, *, publication: bool = False) -> bool:
+    """True when figures for ``services`` shown to ``user`` must be suppressed."""
+    return publication or any(is_aggregate_only(user, s) for s in services)
+
+
+def evaluation_for(
+    user,
+    services,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    publication: bool = False,
+    value_set: str | None = None,
+) -> tuple[dict, bool]:
+    """The evaluation report for ``user``: (report, suppressed?).
+
+    Raises PermissionDenied when a service is not one the user may report on.
+    """
+    allowed = set(reportable_services(user).values_list("pk", flat=True))
+    services = list(services)
+    if not services or any(s.pk not in allowed for s in services):
+        raise PermissionDenied
+    report = build_evaluation(services, date_from, date_to, value_set=value_set)
+    suppressed = must_suppress(user, services, publication=publication)
+    return (suppress(report) if suppressed else report), suppressed
+
+
+def benchmark_for(user, services, date_from=None, date_to=None, *, publication=False):
+    """Reports for each service and for all of them together: [(label, report)], suppressed?
+
+    Each service's report is suppressed on its own terms; the combined one when any
+    part of it must be.
+    """
+    services = list(services)
+    columns = []
+    suppressed_any = False
+    for service in services:
+        report, suppressed = evaluation_for(
+            user, [service], date_from, date_to, publication=publication
+        )
+        suppressed_any |= suppressed
+        columns.append((service.code, report))
+    if len(services) > 1:
+        report, suppressed = evaluation_for(
+            user, services, date_from, date_to, publication=publication
+        )
+        suppressed_any |= suppressed
+        columns.append(("all", report))
+    return columns, suppressed_any
+
+
+# -- the manager's dashboard ------------------------------------------------------
+
+
+def dashboard_services(user):
+    return services_for(user, Perm.VIEW_DASHBOARD).order_by("name", "code")
+
+
+def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> dict:
+    """Operational figures for ``services``; a fixed number of aggregate queries."""
+    today = today or dt.date.today()
+    services = list(services)
+    ids = [s.pk for s in services]
+    episodes = Episode.objects.filter(service_id__in=ids).order_by()
+    first_month = dt.date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        first_month = (first_month - dt.timedelta(days=1)).replace(day=1)
+
+    by_month = {
+        row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]: row["n"]
+        for row in episodes.filter(referral_date__gte=first_month)
+        .annotate(month=TruncMonth("referral_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    }
+    months_list = []
+    month = first_month
+    while month <= today:
+        months_list.append({"month": month, "referrals": by_month.get(month, 0)})
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+
+    open_episodes = episodes.filter(discharge_date__isnull=True)
+    by_tier = {
+        row["tier"]: row["n"]
+        for row in open_episodes.values("tier").annotate(n=Count("pk")).order_by()
+    }
+    by_case_manager = list(
+        open_episodes.values(
+            "case_manager_id",
+            first_name=F("case_manager__first_name"),
+            last_name=F("case_manager__last_name"),
+        )
+        .annotate(
+            n=Count("pk"),
+            tier2=Count("pk", filter=Q(tier="2")),
+            tier3=Count("pk", filter=Q(tier="3")),
+        )
+        .order_by("last_name", "first_name", "case_manager_id")
+    )
+
+    year_ago = today - dt.timedelta(days=365)
+    recent = episodes.filter(referral_date__gte=year_ago)
+    standards = build_standards(services, recent, today)
+    in_work = [str(s) for s in IN_WORK]
+    outcomes = (
+        episodes.filter(discharge_date__isnull=False)
+        .exclude(main_reason=MainReason.THIRD_PARTY)
+        .aggregate(
+            discharged=Count("pk"),
+            in_work_at_entry=Count("pk", filter=Q(work_status_at_referral__in=in_work)),
+            in_work_at_discharge=Count("pk", filter=Q(work_status_at_discharge__in=in_work)),
+            off_sick_returned=Count(
+                "pk",
+                filter=Q(work_status_at_referral="off_sick", work_status_at_discharge__in=in_work),
+            ),
+            off_sick_at_entry=Count("pk", filter=Q(work_status_at_referral="off_sick")),
+        )
+    )
+    outstanding = Administration.objects.filter(
+        episode__service_id__in=ids, status__in=OUTSTANDING_STATUSES
+    ).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+    )
+    return {
+        "months": months_list,
+        "open_total": sum(by_tier.values()),
+        "open_by_tier": [
+            {"tier": tier or "", "n": by_tier.get(tier, 0)} for tier in ("", "1", "2", "3")
+        ],
+        "open_by_case_manager": by_case_manager,
+        "standards": standards,
+        "outcomes": outcomes,
+        "outstanding": outstanding,
+    }
+
+
+def build_standards(services, episodes, today):
+    """First contact and assessment standards met over ``episodes`` (each service's own
+    standard days), as {"contact_met", "contact_eligible", "assess_met", "assess_eligible"}."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+
+    from .models import WorkingDay
+
+    ensure_calendar({s.nation for s in services})
+
+    def index_of(field=None, date=None):
+        filters = {"nation": OuterRef("service__nation")}
+        filters["date"] = OuterRef(field) if field else date
+        return Subquery(
+            WorkingDay.objects.filter(**filters).values("index")[:1], output_field=IntegerField()
+        )
+
+    contact, assessed = Q(first_contact_date__isnull=False), Q(assessment_date__isnull=False)
+    contact_days = F("service__first_contact_standard_days")
+    assess_days = F("service__assessment_standard_days")
+    return episodes.annotate(
+        ref_i=index_of("referral_date"),
+        contact_i=index_of("first_contact_date"),
+        assess_i=index_of("assessment_date"),
+        today_i=index_of(date=today),
+    ).aggregate(
+        contact_met=Count("pk", filter=contact & Q(contact_i__lte=F("ref_i") + contact_days)),
+        contact_eligible=Count("pk", filter=contact | Q(today_i__gt=F("ref_i") + contact_days)),
+        assess_met=Count("pk", filter=assessed & Q(assess_i__lte=F("ref_i") + assess_days)),
+        assess_eligible=Count(
+            "pk",
+            filter=assessed | Q(discharge_date__isnull=True, today_i__gt=F("ref_i") + assess_days),
+        ),
+    )
