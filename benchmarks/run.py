@@ -15,8 +15,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(argv: list[str]) -> int:
-    only = [a for a in argv if not a.startswith("-")]
-    passthrough = [a for a in argv if a.startswith("-")]
+    # Script-name filters come first; everything from the first option on is passed
+    # through (so ``--episodes 100000`` keeps its value).
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    only, passthrough = argv[:first_option], argv[first_option:]
     scripts = sorted(HERE.glob("bench_*.py"))
     if only:
         scripts = [s for s in scripts if any(name in s.name for name in only)]
