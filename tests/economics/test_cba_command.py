@@ -130,3 +130,19 @@ def test_a_period_without_discharges_is_a_clear_error(service, make_episode, tmp
     make_episode(service, "off_sick")
     with pytest.raises(CommandError, match="no outcomes"):
         run("--preset", "glasgow-2014", "--out", str(tmp_path / "x.json"))
+
+
+def test_the_pdf_never_fetches_urls_named_in_preset_text(monkeypatch):
+    from vocrehab.economics import files
+
+    asked = []
+    refuse = files._no_fetching
+
+    def spy(url, *args, **kwargs):
+        asked.append(url)
+        return refuse(url, *args, **kwargs)
+
+    monkeypatch.setattr(files, "_no_fetching", spy)
+    pdf = files.to_pdf('<p>x</p><img src="http://169.254.169.254/latest/meta-data/">')
+    assert pdf.startswith(b"%PDF")
+    assert asked == ["http://169.254.169.254/latest/meta-data/"]

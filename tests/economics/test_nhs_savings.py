@@ -47,3 +47,10 @@ def test_no_respondents_means_no_saving_and_no_division_by_zero():
 def test_glasgow_nhs_line_over_three_years(glasgow, glasgow_outcomes):
     result = run_model(glasgow.parameters, glasgow_outcomes, glasgow.costs)
     assert result.benefits["nhs"] == pytest.approx((23 * 66 + 22 * 139) * 2 * 12 * 3)
+
+
+def test_unknown_cohort_means_no_grossing_up():
+    params = simple_parameters(gp_visit_cost=50, nhs_grossing_method="response_rate")
+    outcomes = simple_outcomes(**(HEALTH | {"cohort_size": 0}))
+    result = run_model(params, outcomes, one_year_costs())
+    assert result.nhs["gross_up"] == 1

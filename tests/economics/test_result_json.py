@@ -37,3 +37,8 @@ def test_a_preset_without_costs_needs_costs(glasgow_outcomes):
         assert "no costs" in exc.messages[0]
     else:
         raise AssertionError("expected ModelInputError")
+
+
+def test_the_preset_version_is_recorded(glasgow_outcomes):
+    result = run_analysis("glasgow-2014", glasgow_outcomes, with_sensitivity=False)
+    assert result.to_dict()["preset_version"] == 1

@@ -44,6 +44,7 @@ def run_analysis(
             )
         costs = preset.costs
     result = run_model(preset.parameters, outcomes, costs, preset=preset.name)
+    result.preset_version = preset.version
     if with_sensitivity:
         result.sensitivity = sensitivity.analyse(
             preset.parameters,

@@ -166,8 +166,14 @@ def _table(wb, title, rows):
     _rows(ws, [[row.get(h) for h in headers] for row in rows])
 
 
-def to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """A PDF of the printable report HTML (rendered by ``views.report_html``)."""
+def _no_fetching(url: str, *args, **kwargs):
+    # The report needs no images or stylesheets from anywhere: refusing every fetch
+    # means text typed into a preset can never make the server request a URL.
+    raise ValueError(f"The PDF report does not load external resources ({url[:40]}).")
+
+
+def to_pdf(html: str) -> bytes:
+    """A PDF of the printable report HTML (``economics/report_print.html``)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()

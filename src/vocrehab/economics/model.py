@@ -542,11 +542,13 @@ class Result:
     npv: float
     by_year: list[dict[str, Any]]
     sensitivity: dict[str, Any] = field(default_factory=dict)
+    preset_version: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (money rounded to pence, ratio to 3 dp)."""
         return {
             "preset": self.preset,
+            "preset_version": self.preset_version,
             "parameters": self.parameters.as_values(),
             "outcomes": self.outcomes.as_values(),
             "attributable": {k: _r(v, 3) for k, v in self.attributable.items()},
@@ -671,7 +673,9 @@ def evaluate(values: Mapping[str, Any], outcomes: Outcomes, costs: Costs) -> dic
     ]
     if values["nhs_grossing_method"] == "response_rate":
         # No respondents means no measured change, so nothing to gross up.
-        gross_up = outcomes.cohort_size / outcomes.respondents if outcomes.respondents else 0.0
+        # An unknown cohort (0) means only the respondents are known: no grossing up.
+        cohort = max(outcomes.cohort_size, outcomes.respondents)
+        gross_up = cohort / outcomes.respondents if outcomes.respondents else 0.0
     else:
         gross_up = values["nhs_grossing_factor"]
     # The before/after change has no comparison group; only credit-sharing applies to it.

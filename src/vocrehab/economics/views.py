@@ -78,7 +78,7 @@ def _download(request, output, result, preset, context):
         body = files.to_xlsx(result, preset)
     else:
         html = render_to_string("economics/report_print.html", context, request=request)
-        body = files.to_pdf(html, base_url=request.build_absolute_uri("/"))
+        body = files.to_pdf(html)
     response = HttpResponse(body, content_type=CONTENT_TYPES[output])
     response["Content-Disposition"] = f'attachment; filename="cost-benefit-{preset.name}.{output}"'
     return response
