@@ -152,7 +152,7 @@ def test_service_switcher_posts_to_switch_service_with_the_current_one_selected(
 
 def test_one_service_is_shown_without_a_switcher():
     page = parse(page_for(user=FakeUser(), current_service=FakeService(), service_choices=[]))
-    assert "Leeds VR Service" in page.find("div", cls="app-service-bar").text()
+    assert "Leeds VR Service" in page.find("section", cls="app-service-bar").text()
     assert not page.find_all("form", cls="app-service-switcher")
 
 
@@ -190,3 +190,22 @@ def test_blocks_are_filled_by_child_templates():
     assert page.find("main").find("h1").text() == "Clients"
     assert page.find("meta", name="x-test")
     assert page.find("script", src="/static/x.js")
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/referrals/phone/", "Phone referral"), ("/referrals/42/", "Triage"), ("/", "Home")],
+)
+def test_only_the_most_specific_navigation_entry_is_current(path, current):
+    nav_items = [
+        {"label": "Home", "url": "/", "active": False},
+        {"label": "Triage", "url": "/referrals/", "active": path.startswith("/referrals/")},
+        {
+            "label": "Phone referral",
+            "url": "/referrals/phone/",
+            "active": path.startswith("/referrals/phone/"),
+        },
+    ]
+    page = parse(page_for(path, nav_items=nav_items, user=FakeUser()))
+    marked = [a.text() for a in page.iter() if a.tag == "a" and "aria-current" in a.attrs]
+    assert marked == [current]

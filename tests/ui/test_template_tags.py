@@ -56,6 +56,7 @@ def test_table_with_caption_headers_and_numeric_columns():
     caption = table.find("caption", cls="nhsuk-table__caption")
     assert caption.text() == "Referrals by service"
     region = page.find("div", cls="nhsuk-scroll__content")
+    assert caption.attrs["id"] == "table-referrals-by-service-caption"
     assert region.attrs["aria-labelledby"] == caption.attrs["id"]
     heads = table.find("thead").find_all("th")
     assert [h.attrs["scope"] for h in heads] == ["col", "col"]

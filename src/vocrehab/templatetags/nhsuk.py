@@ -16,6 +16,7 @@ from django.forms.formsets import BaseFormSet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -314,7 +315,23 @@ def table(
                 prepared["header"] = True
             cells.append(prepared)
         body.append(cells)
-    return {"headers": heads, "rows": body, "caption": caption}
+    caption_id = f"table-{slugify(str(caption))[:40] or 'caption'}-caption" if caption else ""
+    return {"headers": heads, "rows": body, "caption": caption, "caption_id": caption_id}
+
+
+@register.simple_tag
+def current_nav_url(nav_items: Iterable[Mapping[str, Any]] | None, path: str = "") -> str:
+    """Return the URL of the one navigation entry to mark as current, or "".
+
+    The entry for exactly this page wins; otherwise the most specific active entry, so
+    that "/referrals/phone/" is current rather than its parent "/referrals/" as well.
+    """
+    items = list(nav_items or ())
+    urls = [str(item.get("url", "")) for item in items]
+    if path and path in urls:
+        return path
+    active = [url for item, url in zip(items, urls, strict=True) if item.get("active") and url]
+    return max(active, key=len, default="")
 
 
 @register.simple_tag
