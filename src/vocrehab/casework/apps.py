@@ -9,6 +9,9 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from vocrehab.accounts.access import Perm
+        from vocrehab.accounts.navigation import register
+
         from . import models
 
         for model in (
@@ -17,5 +20,35 @@ class CaseworkConfig(AppConfig):
             models.Contact,
             models.ContactIntervention,
             models.OnwardReferral,
+            models.Assessment,
+            models.KeyIssue,
+            models.Goal,
+            models.GoalReview,
+            models.Employer,
+            models.EmployerContact,
+            models.EmployerMeeting,
+            models.ReasonableAdjustment,
+            models.ReturnPlan,
+            models.PlanPhase,
+            models.PlanReview,
+            models.PlanProgress,
+            models.CaseNote,
+            models.Reminder,
+            models.SignOff,
         ):
             auditlog.register(model)
+
+        register(
+            _("Caseload"),
+            "casework:caseload",
+            Perm.VIEW_CASELOAD,
+            order=20,
+            description=_("Your open episodes, with what is due and what needs attention."),
+        )
+        register(
+            _("My tasks"),
+            "casework:tasks",
+            Perm.VIEW_CASELOAD,
+            order=21,
+            description=_("Follow-ups, plan reviews, standards at risk and sign-offs."),
+        )

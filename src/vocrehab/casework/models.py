@@ -689,9 +689,7 @@ class CaseNote(models.Model):
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(_("note"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(_("written"), auto_now_add=True)
     corrects = models.OneToOneField(
         "self",

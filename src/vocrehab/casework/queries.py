@@ -1,0 +1,560 @@
+"""Reads of casework: the caseload, an episode's record, a worker's tasks.
+
+Every function starts from the services the user may act in (``services_for``), so a
+record of another service is simply not found (404), whichever caller asks. Lists are
+computed in the database (annotations and subqueries), so the number of queries does
+not grow with the caseload.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.accounts.access import Perm, services_for
+from vocrehab.codes import Tier
+
+from .models import (
+    CaseNote,
+    Contact,
+    ContactIntervention,
+    Employer,
+    Episode,
+    Goal,
+    OnwardReferral,
+    PlanReview,
+    Reminder,
+    ReturnPlan,
+    SignOff,
+    SignOffStatus,
+)
+
+# Sorts "no date" after every real date, on SQLite and PostgreSQL alike.
+NO_DATE = datetime.date(9999, 12, 31)
+PLAN_REVIEW_NOTICE_DAYS = 7
+OUTSTANDING_QUESTIONNAIRE = ("scheduled", "invited", "in_progress")
+
+
+def episodes_for(user, perm: Perm = Perm.VIEW_PERSON):
+    """Episodes of the services where ``user`` may do ``perm``."""
+    return Episode.objects.filter(service__in=services_for(user, perm))
+
+
+def get_episode(user, pk: int, perm: Perm = Perm.VIEW_PERSON) -> Episode:
+    """The episode ``pk`` if the user may see it in one of their services; 404 otherwise."""
+    return get_object_or_404(
+        episodes_for(user, perm).select_related("client", "service", "case_manager"), pk=pk
+    )
+
+
+def get_child(user, model, pk: int, perm: Perm = Perm.EDIT_PERSON, *, path="episode"):
+    """A record that hangs off an episode (by ``path``), only within the user's services."""
+    services = services_for(user, perm)
+    return get_object_or_404(
+        model.objects.select_related(path, f"{path}__service", f"{path}__client").filter(
+            **{f"{path}__service__in": services}
+        ),
+        pk=pk,
+    )
+
+
+# --- service standards ---------------------------------------------------------------
+
+
+def _working_days_between(start, end, nation) -> int:
+    try:
+        from vocrehab.referrals.working_days import working_days_between
+    except ImportError:  # pragma: no cover - the intake app provides it
+        return _fallback_working_days_between(start, end, nation)
+    return working_days_between(start, end, nation)
+
+
+def _fallback_working_days_between(start, end, nation) -> int:
+    import holidays
+
+    subdiv = {"scotland": "SCT", "wales": "WLS", "northern_ireland": "NIR"}.get(nation, "ENG")
+    closed = holidays.country_holidays("GB", subdiv=subdiv, years={start.year, end.year})
+    day, count = start + datetime.timedelta(days=1), 0
+    while day <= end:
+        count += day.weekday() < 5 and day not in closed
+        day += datetime.timedelta(days=1)
+    return count
+
+
+AT_RISK_WITHIN = 1  # working days left before a standard counts as at risk
+
+
+@lru_cache(maxsize=256)
+def at_risk_cutoff(today: datetime.date, limit: int, nation: str) -> datetime.date:
+    """The latest referral date whose standard of ``limit`` working days is at risk today.
+
+    A standard is at risk when at most one working day is left (or it is breached), so
+    any referral received on or before this date and not yet met is flagged. Working
+    days are Monday to Friday less the nation's public holidays (VRMDS time rules).
+    """
+    day = today
+    while _working_days_between(day, today, nation) < limit - AT_RISK_WITHIN:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _standard_at_risk(services, today) -> Q | None:
+    """A condition true for open episodes whose first contact or assessment is at risk."""
+    condition = None
+    for service in services:
+        first = at_risk_cutoff(today, service.first_contact_standard_days, service.nation)
+        assess = at_risk_cutoff(today, service.assessment_standard_days, service.nation)
+        clause = Q(service_id=service.pk) & (
+            Q(first_contact_date__isnull=True, referral_date__lte=first)
+            | Q(assessment_date__isnull=True, referral_date__lte=assess)
+        )
+        condition = clause if condition is None else condition | clause
+    if condition is None:
+        return None
+    return condition & Q(discharge_date__isnull=True)
+
+
+# --- caseload ------------------------------------------------------------------------
+
+SORTS = {
+    "days_open": ("referral_date", "pk"),
+    "-days_open": ("-referral_date", "-pk"),
+    "next_action": ("next_action_due", "referral_date", "pk"),
+    "last_contact": (F("last_contact").asc(nulls_first=True), "pk"),
+    "tier": ("-tier", "referral_date", "pk"),
+    "name": ("client__last_name", "client__first_name", "pk"),
+}
+FLAGS = {
+    "standard_at_risk": _("Standard at risk"),
+    "followup_due": _("Follow-up due"),
+    "questionnaire_outstanding": _("Questionnaire outstanding"),
+    "plan_review_due": _("Plan review due"),
+    "sign_off_pending": _("Waiting for sign-off"),
+}
+STATUSES = {
+    "open": _("Open"),
+    "followup": _("Discharged, follow-up to record"),
+    "all": _("Open or awaiting follow-up"),
+}
+
+
+def annotate_caseload(queryset, *, services, today: datetime.date | None = None):
+    """Add the caseload columns to an episode queryset, all computed in the database.
+
+    ``last_contact``, ``next_action_due`` (the earliest open reminder, current plan review
+    or follow-up; ``NO_DATE`` when none), and the flags ``standard_at_risk``,
+    ``followup_due``, ``questionnaire_outstanding``, ``plan_review_due`` and
+    ``sign_off_pending``.
+    """
+    from vocrehab.measures.models import Administration
+
+    today = today or timezone.localdate()
+    last_contact = (
+        Contact.objects.filter(episode=OuterRef("pk"))
+        .order_by()
+        .values("episode")
+        .annotate(latest=Max("contact_date"))
+        .values("latest")[:1]
+    )
+    next_reminder = (
+        Reminder.objects.filter(episode=OuterRef("pk"), done_on__isnull=True)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    current_reviews = PlanReview.objects.filter(
+        plan__episode=OuterRef("pk"), plan__is_current=True, done_on__isnull=True
+    )
+    next_review = current_reviews.order_by("due_on").values("due_on")[:1]
+    awaiting_followup = Q(
+        discharge_date__isnull=False,
+        followup_date__isnull=False,
+        work_status_at_followup="",
+    )
+    at_risk = _standard_at_risk(services, today)
+    no_date = Value(NO_DATE, output_field=DateField())
+    return queryset.annotate(
+        last_contact=Subquery(last_contact, output_field=DateField()),
+        next_reminder=Subquery(next_reminder, output_field=DateField()),
+        next_review=Subquery(next_review, output_field=DateField()),
+        next_action_due=Least(
+            Coalesce(F("next_reminder"), no_date),
+            Coalesce(F("next_review"), no_date),
+            Case(When(awaiting_followup, then=F("followup_date")), default=no_date),
+        ),
+        standard_at_risk=Case(
+            When(at_risk if at_risk is not None else Q(pk__in=[]), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        followup_due=ExpressionWrapper(
+            awaiting_followup & Q(followup_date__lte=today), output_field=BooleanField()
+        ),
+        questionnaire_outstanding=Exists(
+            Administration.objects.filter(
+                episode=OuterRef("pk"),
+                status__in=OUTSTANDING_QUESTIONNAIRE,
+                due_date__lte=today,
+            )
+        ),
+        plan_review_due=Exists(
+            current_reviews.filter(due_on__lte=today + datetime.timedelta(PLAN_REVIEW_NOTICE_DAYS))
+        ),
+        sign_off_pending=Exists(
+            SignOff.objects.filter(episode=OuterRef("pk"), status=SignOffStatus.PENDING)
+        ),
+    )
+
+
+@dataclass
+class CaseloadFilter:
+    worker_id: int | None = None  # None with everyone=True: the whole service
+    everyone: bool = False
+    tier: str = ""
+    flag: str = ""
+    status: str = "all"
+    search: str = ""
+    sort: str = "next_action"
+
+
+def caseload(user, filters: CaseloadFilter, *, today: datetime.date | None = None):
+    """The episodes of a caseload, annotated (see ``annotate_caseload``), filtered and sorted.
+
+    Without VIEW_ALL_CASELOADS a user sees only their own caseload, whatever the filter
+    asks; a manager may see one worker's or the whole service's.
+    """
+    today = today or timezone.localdate()
+    services = list(services_for(user, Perm.VIEW_CASELOAD))
+    queryset = Episode.objects.filter(service__in=[s.pk for s in services])
+    managed = {s.pk for s in services_for(user, Perm.VIEW_ALL_CASELOADS)}
+    if filters.everyone and managed:
+        queryset = queryset.filter(service__in=managed)
+        if filters.worker_id:
+            queryset = queryset.filter(case_manager_id=filters.worker_id)
+    elif filters.worker_id and managed:
+        queryset = queryset.filter(service__in=managed, case_manager_id=filters.worker_id)
+    else:
+        queryset = queryset.filter(case_manager=user)
+    awaiting = Q(discharge_date__isnull=False, followup_date__isnull=False)
+    awaiting &= Q(work_status_at_followup="")
+    if filters.status == "open":
+        queryset = queryset.filter(discharge_date__isnull=True)
+    elif filters.status == "followup":
+        queryset = queryset.filter(awaiting)
+    else:
+        queryset = queryset.filter(Q(discharge_date__isnull=True) | awaiting)
+    if filters.tier in Tier.values:
+        queryset = queryset.filter(tier=filters.tier)
+    elif filters.tier == "none":
+        queryset = queryset.filter(tier="")
+    if filters.search:
+        term = filters.search.strip()
+        queryset = queryset.filter(
+            Q(reference__icontains=term)
+            | Q(client__last_name__icontains=term)
+            | Q(client__first_name__icontains=term)
+        )
+    queryset = annotate_caseload(queryset, services=services, today=today)
+    if filters.flag in FLAGS:
+        queryset = queryset.filter(**{filters.flag: True})
+    order = SORTS.get(filters.sort, SORTS["next_action"])
+    return queryset.select_related("client", "case_manager").order_by(*order)
+
+
+def finish_rows(rows, today: datetime.date | None = None):
+    """Turn annotated episodes into display rows (days open; NO_DATE back to None)."""
+    today = today or timezone.localdate()
+    for episode in rows:
+        if getattr(episode, "next_action_due", None) == NO_DATE:
+            episode.next_action_due = None
+        episode.days_open = (today - episode.referral_date).days
+        episode.overdue = bool(episode.next_action_due and episode.next_action_due < today)
+        episode.flag_labels = [
+            label for name, label in FLAGS.items() if getattr(episode, name, False)
+        ]
+    return rows
+
+
+def caseload_counts(user):
+    """Open episodes per worker and tier in the services the user manages (one query)."""
+    managed = services_for(user, Perm.VIEW_ALL_CASELOADS)
+    tiers = {f"tier_{t}": Count("pk", filter=Q(tier=t)) for t in Tier.values}
+    rows = (
+        Episode.objects.open()
+        .filter(service__in=managed)
+        .values(
+            "case_manager",
+            "case_manager__first_name",
+            "case_manager__last_name",
+        )
+        .annotate(total=Count("pk"), untiered=Count("pk", filter=Q(tier="")), **tiers)
+        .order_by("case_manager__last_name", "case_manager__first_name")
+    )
+    return list(rows)
+
+
+# --- the episode record --------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    date: datetime.date
+    kind: str
+    title: str
+    detail: str = ""
+    by: object = None
+    obj: object = None
+    order: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def episode_record(episode: Episode) -> dict:
+    """Everything recorded in an episode, and a timeline of it, in a fixed number of queries."""
+    from vocrehab.measures.models import Administration
+
+    tier_changes = list(episode.tier_changes.select_related("changed_by"))
+    contacts = list(
+        episode.contacts.select_related("recorded_by").prefetch_related(
+            Prefetch("interventions", queryset=ContactIntervention.objects.order_by("position"))
+        )
+    )
+    administrations = list(
+        Administration.objects.filter(episode=episode).order_by("due_date", "date", "pk")
+    )
+    onward = list(episode.onward.select_related("recorded_by"))
+    assessments = list(
+        episode.assessments.select_related("assessed_by").prefetch_related("key_issues")
+    )
+    goals = list(episode.goals.prefetch_related("reviews"))
+    employers = list(
+        Employer.objects.filter(episode=episode).prefetch_related(
+            "people", "meetings", "adjustments"
+        )
+    )
+    plans = list(
+        ReturnPlan.objects.filter(episode=episode)
+        .select_related("created_by")
+        .prefetch_related("phases", "reviews", "progress")
+        .order_by("-number")
+    )
+    notes = list(
+        CaseNote.objects.filter(episode=episode)
+        .select_related("author", "corrects")
+        .order_by("written_at", "pk")
+    )
+    corrected_ids = {n.corrects_id for n in notes if n.corrects_id}
+    for note in notes:
+        note.is_corrected = note.pk in corrected_ids
+    reminders = list(episode.reminders.filter(done_on__isnull=True).select_related("assigned_to"))
+    sign_offs = list(episode.sign_offs.select_related("requested_by", "supervisor", "decided_by"))
+    timeline = [
+        TimelineEntry(
+            episode.referral_date,
+            "referral",
+            _("Referral received"),
+            episode.get_referral_source_display(),
+            order=0,
+        )
+    ]
+    if episode.previous_episode_id:
+        timeline[0].extra["previous"] = episode.previous_episode_id
+    for tc in tier_changes:
+        timeline.append(
+            TimelineEntry(tc.changed_on, "tier", str(tc), tc.reason, tc.changed_by, tc, 1)
+        )
+    for a in assessments:
+        timeline.append(
+            TimelineEntry(a.assessed_on, "assessment", _("Assessment"), "", a.assessed_by, a, 2)
+        )
+    for c in contacts:
+        timeline.append(
+            TimelineEntry(
+                c.contact_date,
+                "contact",
+                f"{c.get_mode_display()} – {c.get_contact_with_display()}",
+                c.note,
+                c.recorded_by,
+                c,
+                3,
+            )
+        )
+    for adm in administrations:
+        when = adm.date or adm.due_date or episode.referral_date
+        timeline.append(
+            TimelineEntry(when, "measure", str(adm), adm.get_status_display(), None, adm, 4)
+        )
+    for o in onward:
+        timeline.append(TimelineEntry(o.date, "onward", str(o), o.outcome, o.recorded_by, o, 5))
+    for g in goals:
+        timeline.append(TimelineEntry(g.set_on, "goal", _("Goal set"), g.description, None, g, 6))
+        for r in g.reviews.all():
+            timeline.append(
+                TimelineEntry(r.reviewed_on, "goal_review", _("Goal reviewed"), r.note, None, r, 6)
+            )
+    for employer in employers:
+        for m in employer.meetings.all():
+            timeline.append(
+                TimelineEntry(
+                    m.date, "meeting", _("Meeting with the employer"), m.summary, None, m, 7
+                )
+            )
+    for plan in plans:
+        timeline.append(
+            TimelineEntry(
+                plan.created_at.date(),
+                "plan",
+                _("Return-to-work plan, version %(n)s") % {"n": plan.number},
+                "",
+                plan.created_by,
+                plan,
+                8,
+            )
+        )
+    for note in notes:
+        timeline.append(
+            TimelineEntry(
+                timezone.localtime(note.written_at).date(),
+                "note",
+                _("Correction") if note.corrects_id else _("Case note"),
+                note.text,
+                note.author,
+                note,
+                9,
+            )
+        )
+    for s in sign_offs:
+        timeline.append(
+            TimelineEntry(
+                timezone.localtime(s.requested_at).date(),
+                "sign_off",
+                s.get_action_display(),
+                s.summary,
+                s.requested_by,
+                s,
+                10,
+            )
+        )
+    if episode.discharge_date:
+        timeline.append(
+            TimelineEntry(
+                episode.discharge_date,
+                "discharge",
+                _("Discharged"),
+                episode.get_work_status_at_discharge_display(),
+                order=11,
+            )
+        )
+    timeline.sort(key=lambda e: (e.date, e.order), reverse=True)
+    current_plan = next((p for p in plans if p.is_current), None)
+    return {
+        "tier_changes": tier_changes,
+        "contacts": contacts,
+        "administrations": administrations,
+        "onward": onward,
+        "assessments": assessments,
+        "goals": goals,
+        "employers": employers,
+        "plans": plans,
+        "current_plan": current_plan,
+        "notes": notes,
+        "reminders": reminders,
+        "sign_offs": sign_offs,
+        "timeline": timeline,
+    }
+
+
+def plan_progress(plan: ReturnPlan) -> list[dict]:
+    """Each week of the plan beside what was recorded for it (planned vs worked hours)."""
+    recorded: dict[int, list] = {}
+    for p in plan.progress.all():
+        recorded.setdefault(p.week, []).append(p)
+    rows = []
+    for phase in plan.phases.all():
+        done = recorded.get(phase.week, [])
+        worked = done[-1].hours_worked if done else None
+        rows.append(
+            {
+                "phase": phase,
+                "start": plan.start_date + datetime.timedelta(weeks=phase.week - 1),
+                "worked": worked,
+                "note": done[-1].note if done else "",
+                "on_plan": None if worked is None else worked >= phase.hours,
+            }
+        )
+    return rows
+
+
+# --- tasks ---------------------------------------------------------------------------
+
+
+def tasks_for(user, today: datetime.date | None = None) -> dict:
+    """What the user has to do: reminders, follow-ups, plan reviews, standards, sign-offs."""
+    today = today or timezone.localdate()
+    services = list(services_for(user, Perm.VIEW_CASELOAD))
+    mine = Episode.objects.filter(service__in=[s.pk for s in services], case_manager=user)
+    annotated = annotate_caseload(mine, services=services, today=today).select_related("client")
+    reminders = (
+        Reminder.objects.filter(
+            episode__service__in=[s.pk for s in services],
+            assigned_to=user,
+            done_on__isnull=True,
+            due_on__lte=today + datetime.timedelta(days=7),
+        )
+        .select_related("episode", "episode__client")
+        .order_by("due_on")
+    )
+    flagged = list(
+        annotated.filter(
+            Q(followup_due=True) | Q(plan_review_due=True) | Q(standard_at_risk=True)
+        ).order_by("referral_date")
+    )
+    sign_off_queue = list(
+        SignOff.objects.filter(
+            supervisor=user,
+            status=SignOffStatus.PENDING,
+            episode__service__in=services_for(user, Perm.SIGN_OFF),
+        ).select_related("episode", "episode__client", "requested_by")
+    )
+    my_requests = list(
+        SignOff.objects.filter(requested_by=user, status=SignOffStatus.PENDING).select_related(
+            "episode", "episode__client", "supervisor"
+        )
+    )
+    return {
+        "reminders": list(reminders),
+        "followups": [e for e in flagged if e.followup_due],
+        "plan_reviews": [e for e in flagged if e.plan_review_due],
+        "at_risk": [e for e in flagged if e.standard_at_risk],
+        "sign_off_queue": sign_off_queue,
+        "my_requests": my_requests,
+        "today": today,
+    }
+
+
+def goals_due(episode: Episode):
+    return Goal.objects.filter(episode=episode, status="open").order_by("target_date")
+
+
+def onward_of(episode: Episode):
+    return OnwardReferral.objects.filter(episode=episode)
