@@ -23,6 +23,7 @@ def make_episode(db):
             email=fields.pop("email", f"client{n}@example.invalid"),
             phone=fields.pop("phone", "07700900123"),
             contact_by_email=fields.pop("contact_by_email", True),
+            contact_by_phone=fields.pop("contact_by_phone", True),
             address="1 Synthetic Street",
             postcode="G1 1AA",
         )

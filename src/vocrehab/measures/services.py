@@ -170,6 +170,7 @@ def issue_link(
     channel: str | None = None,
     by=None,
     days: int | None = None,
+    now: datetime | None = None,
 ) -> QuestionnaireLink:
     """Create a link to ``administration``, withdrawing any earlier unused one.
 
@@ -179,7 +180,7 @@ def issue_link(
     episode = administration.episode
     plan = schedule_for(episode.service)
     channel = channel or choose_channel(episode.client)
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         QuestionnaireLink.objects.filter(
             administration=administration, used_at__isnull=True, revoked_at__isnull=True
@@ -537,7 +538,7 @@ def _invite_due(now: datetime) -> int:
         if not claimed:
             continue
         administration.status = AdministrationStatus.INVITED
-        issue_link(administration)
+        issue_link(administration, now=now)
         issued += 1
     return issued
 
