@@ -13,10 +13,10 @@ from vocrehab.economics.presets import (
 
 
 def test_shipped_presets():
-    assert {"glasgow-2014", "uk-current"} <= set(available())
+    assert {"glasgow-2014", "uk-current", "scotland-current"} <= set(available())
 
 
-@pytest.mark.parametrize("name", ["glasgow-2014", "uk-current"])
+@pytest.mark.parametrize("name", ["glasgow-2014", "uk-current", "scotland-current"])
 def test_every_parameter_has_a_value_source_and_year(name):
     data = load_data(name)
     assert set(data["parameters"]) == set(PARAMETER_SPECS)
@@ -28,7 +28,7 @@ def test_every_parameter_has_a_value_source_and_year(name):
     assert preset.version >= 1
 
 
-@pytest.mark.parametrize("name", ["glasgow-2014", "uk-current"])
+@pytest.mark.parametrize("name", ["glasgow-2014", "uk-current", "scotland-current"])
 def test_ranges_contain_the_base_value(name):
     preset = load_preset(name)
     values = preset.parameters.as_values() | {"cost_scale": 1}
@@ -111,3 +111,13 @@ def test_a_preset_missing_a_parameter_is_refused():
     del data["parameters"]["years"]
     with pytest.raises(ModelInputError, match="'years' is missing"):
         preset_from_data(data)
+
+
+def test_scotland_current_uses_scottish_income_tax():
+    from vocrehab.economics.model import income_tax
+
+    p = load_preset("scotland-current").parameters
+    tax = income_tax(39_039, p.personal_allowance, p.income_tax_bands)
+    assert tax == pytest.approx(0.19 * 2_827 + 0.20 * 12_094 + 0.21 * (39_039 - 27_491))
+    uk = load_preset("uk-current").parameters
+    assert tax > income_tax(39_039, uk.personal_allowance, uk.income_tax_bands)
