@@ -9,6 +9,16 @@ class ClientsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from vocrehab.accounts.access import Perm
+        from vocrehab.accounts.navigation import register
+
         from .models import Client
 
         auditlog.register(Client)
+        register(
+            _("Find a client"),
+            "clients:search",
+            Perm.VIEW_PERSON,
+            order=20,
+            description=_("Search by name, NHS or CHI number, date of birth or reference."),
+        )

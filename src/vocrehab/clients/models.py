@@ -80,3 +80,38 @@ class Client(models.Model):
     def get_additional_data(self):
         """Lets the change history (django-auditlog) say whose record and which service."""
         return {"client_id": self.pk, "service_id": self.service_id}
+
+
+class PostcodeArea(models.Model):
+    """One postcode's small area and deprivation, from a government look-up file.
+
+    An administrator loads these with ``vocrehab import_deprivation``; the client record
+    reads the rank and decile from here when a postcode is entered. ``postcode`` is kept
+    normalised (upper case, no spaces) so that look-ups are one indexed equality.
+    """
+
+    postcode = models.CharField(_("postcode"), max_length=8)
+    area_code = models.CharField(_("small area code"), max_length=9, blank=True)
+    local_authority_code = models.CharField(_("local authority code"), max_length=9, blank=True)
+    deprivation_index = models.CharField(
+        _("deprivation index"), max_length=10, choices=DeprivationIndex.choices
+    )
+    rank = models.PositiveIntegerField(_("deprivation rank"), null=True, blank=True)
+    decile = models.PositiveSmallIntegerField(_("deprivation decile"), null=True, blank=True)
+    sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented rows shipped for demonstration; not from a published file."),
+    )
+
+    class Meta:
+        verbose_name = _("postcode area")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postcode", "deprivation_index"], name="unique_postcode_per_index"
+            )
+        ]
+        indexes = [models.Index(fields=["postcode"])]
+
+    def __str__(self):
+        return f"{self.postcode} ({self.get_deprivation_index_display()})"

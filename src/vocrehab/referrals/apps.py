@@ -5,3 +5,30 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "vocrehab.referrals"
     verbose_name = _("Referrals and triage")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from vocrehab.accounts.access import Perm
+        from vocrehab.accounts.navigation import register
+
+        from . import models
+
+        for model in (models.Referral, models.ClockPause, models.ServiceLevel, models.Allocation):
+            auditlog.register(model)
+        register(
+            _("Triage"),
+            "referrals:queue",
+            Perm.TRIAGE,
+            order=10,
+            description=_(
+                "New referrals, their age against the service standards, and allocation."
+            ),
+        )
+        register(
+            _("Phone referral"),
+            "referrals:phone",
+            Perm.TRIAGE,
+            order=12,
+            description=_("Enter a referral taken by phone."),
+        )
