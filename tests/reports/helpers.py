@@ -144,8 +144,6 @@ def give_measure(episode, instrument, timepoint, values: dict, *, status="comple
 def cell(report_or_table, table_id=None, **dims):
     """The one cell of a table whose dimensions match ``dims``."""
     table = report_or_table["tables"][table_id] if table_id else report_or_table
-    found = [
-        c for c in table["cells"] if all(str(c.get(k)) == str(v) for k, v in dims.items())
-    ]
+    found = [c for c in table["cells"] if all(str(c.get(k)) == str(v) for k, v in dims.items())]
     assert len(found) == 1, f"{len(found)} cells match {dims} in {table_id}"
     return found[0]

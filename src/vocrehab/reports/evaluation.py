@@ -34,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from vocrehab.casework.models import Contact, Episode, OnwardReferral
 from vocrehab.codes import (
@@ -234,7 +234,7 @@ class _Evaluation:
         tables["time_to_assessment"] = self._cumulative(
             "time_to_assessment", scalars, "assessed", ASSESSMENT_WITHIN, remainder=None
         )
-        tables["service_standards"] = self._service_standards(scalars["referred"])
+        tables["service_standards"] = self._service_standards(scalars)
         tables["engagement"] = self._engagement(scalars["discharged"])
         tables["contacts_by_tier"] = self._contacts_by_tier(scalars["discharged"])
         tables["contact_modes"] = self._contact_modes()
@@ -280,6 +280,14 @@ class _Evaluation:
         in_work_f = Q(work_status_at_followup__in=IN_WORK_CODES)
         aggregates = {
             "referred": Count("pk"),
+            "first_referral": Min("referral_date"),
+            "last_date": Max(
+                Greatest(
+                    "referral_date",
+                    Coalesce("first_contact_date", "referral_date"),
+                    Coalesce("assessment_date", "referral_date"),
+                )
+            ),
             "discharged": Count("pk", filter=discharged),
             "re_referrals": Count("pk", filter=Q(previous_episode__isnull=False)),
             "age_n": Count("age_at_referral"),
@@ -466,9 +474,13 @@ class _Evaluation:
             cells.append({"within": remainder, "count": rest, "percent": _percent(rest, n)})
         return _table(table_id, n, cells)
 
-    def _service_standards(self, referred) -> dict:
-        nations = {s.nation for s in self.services}
-        ensure_calendar(nations)
+    def _service_standards(self, scalars) -> dict:
+        referred = scalars["referred"]
+        # The calendar must cover every date compared: referrals, contacts, assessments
+        # and the report date.
+        first = min(filter(None, (scalars["first_referral"], self.as_of)))
+        last = max(filter(None, (scalars["last_date"], self.as_of)))
+        ensure_calendar({s.nation for s in self.services}, first, last)
 
         def index_of(field):
             return Subquery(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncMonth
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
@@ -181,7 +181,8 @@ def build_standards(services, episodes, today):
 
     from .models import WorkingDay
 
-    ensure_calendar({s.nation for s in services})
+    first = episodes.aggregate(first=Min("referral_date"))["first"] or today
+    ensure_calendar({s.nation for s in services}, min(first, today), today)
 
     def index_of(field=None, date=None):
         filters = {"nation": OuterRef("service__nation")}

@@ -61,9 +61,12 @@ def _suppress_table(spec: TableSpec, table: dict, limit: int) -> None:
     cells = table["cells"]
     small_population = _small(table.get("n"), limit)
     for cell in cells:
-        if any(_small(cell.get(m), limit) for m in spec.counts):
-            _hide(spec, cell)
-        elif spec.statistic and not spec.counts and small_population:
+        if (
+            any(_small(cell.get(m), limit) for m in spec.counts)
+            or spec.statistic
+            and not spec.counts
+            and small_population
+        ):
             _hide(spec, cell)
     if spec.cumulative:
         _cumulative(spec, cells, table.get("n"), limit)

@@ -25,9 +25,6 @@ NATION_SUBDIVISIONS = {
 
 # Indices count from here. Any fixed date works: only differences are used.
 EPOCH = dt.date(1990, 1, 1)
-# The calendar is kept for this window around today, and widened when data need it.
-DEFAULT_YEARS_BACK = 25
-DEFAULT_YEARS_AHEAD = 3
 
 
 @lru_cache(maxsize=256)
@@ -96,13 +93,7 @@ def _index_of(nation: str, day: dt.date) -> int:
     return weekdays - holidays_on_weekdays
 
 
-def default_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    today = today or dt.date.today()
-    start = max(EPOCH, dt.date(today.year - DEFAULT_YEARS_BACK, 1, 1))
-    return start, dt.date(today.year + DEFAULT_YEARS_AHEAD, 12, 31)
-
-
-def ensure_calendar(nations, start: dt.date | None = None, end: dt.date | None = None) -> int:
+def ensure_calendar(nations, start: dt.date, end: dt.date) -> int:
     """Make sure every date from ``start`` to ``end`` exists for each nation.
 
     Costs one query when the calendar is already there (the usual case); otherwise
@@ -112,9 +103,8 @@ def ensure_calendar(nations, start: dt.date | None = None, end: dt.date | None =
 
     from .models import WorkingDay
 
-    window_start, window_end = default_window()
-    start = max(EPOCH, min(start or window_start, window_start))
-    end = max(end or window_end, window_end)
+    start = max(EPOCH, start)
+    end = max(start, end)
     nations = sorted({str(n) for n in nations})
     if not nations:
         return 0
