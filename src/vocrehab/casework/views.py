@@ -251,13 +251,6 @@ def episode_edit(request, pk):
         except StaleEditError as stale:
             conflict = stale.current
             form = forms.EpisodeFactsForm(instance=stale.current)
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this episode after you opened it. Their version "
-                    "is shown below; make your change again."
-                ),
-            )
         else:
             messages.success(request, _("Saved."))
             return redirect(_episode_url(ep))
@@ -352,13 +345,6 @@ def _assessment_page(request, ep, form, save, title):
         except StaleEditError as stale:
             conflict = stale.current
             form = forms.AssessmentEditForm(instance=stale.current)
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this assessment after you opened it. Their "
-                    "version is shown; make your change again."
-                ),
-            )
         except CaseworkError as error:
             _add_errors(form, error)
         else:

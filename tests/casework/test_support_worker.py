@@ -1,0 +1,146 @@
+"""Support workers: what they may not do alone, and their supervisor's sign-off."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from vocrehab.accounts.models import Role
+from vocrehab.casework import services
+from vocrehab.casework.models import SignOff, TierChange
+
+
+@pytest.fixture
+def team(signed_in, make_staff, service, client):
+    supervisor = make_staff(Role.CASE_MANAGER, service)
+    web, worker = signed_in(Role.SUPPORT_WORKER, supervisor=supervisor)
+    return web, worker, supervisor
+
+
+@pytest.mark.django_db
+def test_support_worker_discharge_waits_for_sign_off(team, make_episode, service, client):
+    web, worker, supervisor = team
+    episode = make_episode(service, worker=worker, tier="2")
+    r = web.post(
+        reverse("casework:discharge", args=[episode.pk]),
+        {
+            "version": episode.version,
+            "discharge_date": timezone.localdate().isoformat(),
+            "work_status": "at_work",
+            "reason": "Back at work",
+        },
+    )
+    assert r.status_code == 302
+    episode.refresh_from_db()
+    assert episode.discharge_date is None  # not yet
+    request = SignOff.objects.get(episode=episode)
+    assert (request.action, request.status, request.supervisor) == (
+        "discharge",
+        "pending",
+        supervisor,
+    )
+
+    # The support worker cannot decide it (no SIGN_OFF permission).
+    assert web.get(reverse("casework:sign_off", args=[request.pk])).status_code == 403
+
+    # The supervisor sees it in their tasks and signs it off; the discharge happens.
+    client.force_login(supervisor, backend="allauth.account.auth_backends.AuthenticationBackend")
+    r = client.get(reverse("casework:tasks"))
+    assert "Waiting for your sign-off" in r.text and str(episode.client.last_name) in r.text
+    r = client.post(
+        reverse("casework:sign_off", args=[request.pk]), {"decision": "approve", "comment": "OK"}
+    )
+    assert r.status_code == 302
+    episode.refresh_from_db()
+    assert episode.discharge_date == timezone.localdate()
+    assert episode.followup_date is not None
+    request.refresh_from_db()
+    assert (request.status, request.decided_by) == ("approved", supervisor)
+
+
+@pytest.mark.django_db
+def test_tier_change_declined_is_not_applied(team, make_episode, service, client):
+    web, worker, supervisor = team
+    episode = make_episode(service, worker=worker, tier="2")
+    web.post(reverse("casework:tier_change", args=[episode.pk]), {"to_tier": "3", "reason": "x"})
+    episode.refresh_from_db()
+    assert episode.tier == "2"
+    request = SignOff.objects.get(episode=episode, action="tier_change")
+    services.decide_sign_off(request, by=supervisor, approve=False, comment="Stay at 2")
+    episode.refresh_from_db()
+    assert episode.tier == "2" and not TierChange.objects.filter(episode=episode).exists()
+
+
+@pytest.mark.django_db
+def test_support_worker_employer_contact_is_countersigned(team, make_episode, service):
+    web, worker, supervisor = team
+    episode = make_episode(service, worker=worker, tier="2")
+    r = web.post(
+        reverse("casework:contact_add", args=[episode.pk]),
+        {
+            "contact_date": timezone.localdate().isoformat(),
+            "mode": "phone",
+            "contact_with": "employer",
+        },
+    )
+    assert r.status_code == 302
+    assert episode.contacts.count() == 1  # recorded at once
+    request = SignOff.objects.get(episode=episode)
+    assert (request.action, request.held, request.supervisor) == (
+        "employer_contact",
+        False,
+        supervisor,
+    )
+
+
+@pytest.mark.django_db
+def test_support_worker_may_not_record_on_a_colleagues_episode(team, make_episode, service):
+    web, worker, supervisor = team
+    episode = make_episode(service, worker=supervisor)
+    # They may read it (covering a query), but not record on it.
+    assert web.get(reverse("casework:episode", args=[episode.pk])).status_code == 200
+    assert web.get(reverse("casework:contact_add", args=[episode.pk])).status_code == 403
+    assert (
+        web.post(reverse("casework:note_add", args=[episode.pk]), {"text": "x"}).status_code == 403
+    )
+    assert not episode.notes.exists()
+
+
+@pytest.mark.django_db
+def test_support_worker_sees_only_their_own_caseload(team, make_episode, service):
+    web, worker, supervisor = team
+    mine = make_episode(service, worker=worker, tier="2")
+    theirs = make_episode(service, worker=supervisor)
+    r = web.get(reverse("casework:caseload"), {"everyone": "1", "worker": supervisor.pk})
+    assert mine.reference in r.text and theirs.reference not in r.text
+    assert "tier-counts" not in r.text
+
+
+@pytest.mark.django_db
+def test_case_manager_actions_need_no_sign_off(case_manager, make_episode, service):
+    web, user = case_manager
+    episode = make_episode(service, worker=user, tier="2")
+    web.post(reverse("casework:tier_change", args=[episode.pk]), {"to_tier": "3", "reason": "x"})
+    episode.refresh_from_db()
+    assert episode.tier == "3" and not SignOff.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(VOCREHAB_SIGN_OFF_ACTIONS=["discharge"])
+def test_the_sign_off_list_is_configurable(team, make_episode, service):
+    web, worker, supervisor = team
+    episode = make_episode(service, worker=worker, tier="2")
+    web.post(reverse("casework:tier_change", args=[episode.pk]), {"to_tier": "3", "reason": "x"})
+    episode.refresh_from_db()
+    assert episode.tier == "3"  # tier change not on the list: done at once
+
+
+@pytest.mark.django_db
+def test_support_worker_without_a_supervisor_is_told(signed_in, make_episode, service):
+    web, worker = signed_in(Role.SUPPORT_WORKER)
+    episode = make_episode(service, worker=worker, tier="2")
+    r = web.post(
+        reverse("casework:tier_change", args=[episode.pk]), {"to_tier": "3", "reason": "x"}
+    )
+    assert r.status_code == 200
+    assert "no supervising practitioner" in r.text
