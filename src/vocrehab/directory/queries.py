@@ -321,6 +321,7 @@ def service_mapping(user) -> dict:
         "activity": directory_activity(services, organisations, suppress=suppress),
         "suppressed": suppress,
         "small_number": SMALL_NUMBER,
+        "small_max": SMALL_NUMBER - 1,
     }
 
 
