@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, has_perm, is_aggregate_only, requires, services_for
-from vocrehab.audit.services import record_export, record_read
+from vocrehab.audit.models import Action
+from vocrehab.audit.services import record_event, record_export, record_read
 
 from . import csvio, queries, services
 from .forms import (
@@ -220,6 +221,13 @@ def import_csv(request):
             except csvio.DirectoryImportFailed as failed:
                 errors = failed.errors
             else:
+                record_event(
+                    action=Action.IMPORT,
+                    request=request,
+                    detail=(
+                        f"services directory CSV: {result.created} added, {result.updated} updated"
+                    ),
+                )
                 messages.success(
                     request,
                     _("Imported: %(created)s added, %(updated)s updated.")
