@@ -152,3 +152,34 @@ def test_error_summary_title_can_be_changed():
     form = ContactForm(data={})
     html = render('{% error_summary form title="Check your answers" %}', form=form)
     assert parse(html).find("h2").text() == "Check your answers"
+
+
+def test_pagination_keeps_filters_and_marks_the_current_page():
+    from django.core.paginator import Paginator
+    from django.test import RequestFactory
+
+    page_obj = Paginator(list(range(200)), 10).page(5)
+    request = RequestFactory().get("/clients/", {"tier": "2", "page": "5"})
+    html = Template("{% load nhsuk %}{% pagination page_obj %}").render(
+        Context({"page_obj": page_obj, "request": request})
+    )
+    nav = parse(html).find("nav", cls="nhsuk-pagination")
+    assert nav.attrs["aria-label"] == "Pagination"
+    assert nav.find("a", rel="prev").attrs["href"] == "?tier=2&page=4"
+    assert nav.find("a", rel="next").attrs["href"] == "?tier=2&page=6"
+    numbers = [a.text() for a in nav.find_all("a", cls="nhsuk-pagination__link")]
+    assert numbers == ["1", "4", "5", "6", "20"]
+    assert len(nav.find_all("li", cls="nhsuk-pagination__item--ellipsis")) == 2
+    current = nav.find("a", aria_current="page")
+    assert current.text() == "5"
+    assert current.attrs["aria-label"] == "Page 5"
+
+
+def test_pagination_is_absent_for_a_single_page():
+    from django.core.paginator import Paginator
+
+    page_obj = Paginator([1, 2], 10).page(1)
+    html = Template("{% load nhsuk %}{% pagination page_obj %}").render(
+        Context({"page_obj": page_obj})
+    )
+    assert html.strip() == ""

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -317,6 +318,37 @@ def table(
         body.append(cells)
     caption_id = f"table-{slugify(str(caption))[:40] or 'caption'}-caption" if caption else ""
     return {"headers": heads, "rows": body, "caption": caption, "caption_id": caption_id}
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context: template.Context, page_obj: Any, param: str = "page") -> dict[str, Any]:
+    """Render NHS.UK numbered pagination for a Django ``Page``.
+
+    Links keep the request's other query parameters (filters, sort order) and change
+    only ``param``. Renders nothing when there is a single page.
+    """
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+
+    def url_for(number: int) -> str:
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    paginator = page_obj.paginator
+    items = []
+    for number in paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1):
+        if number == paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append(
+                {"number": number, "url": url_for(number), "current": number == page_obj.number}
+            )
+    return {
+        "show": paginator.num_pages > 1,
+        "items": items,
+        "previous_url": url_for(page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "next_url": url_for(page_obj.next_page_number()) if page_obj.has_next() else "",
+    }
 
 
 @register.simple_tag
