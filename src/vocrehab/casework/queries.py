@@ -139,8 +139,9 @@ def _standard_at_risk(services, today) -> Q | None:
 # --- caseload ------------------------------------------------------------------------
 
 SORTS = {
-    "days_open": ("referral_date", "pk"),
-    "-days_open": ("-referral_date", "-pk"),
+    # Days open grows as the referral date gets older.
+    "days_open": ("-referral_date", "-pk"),
+    "-days_open": ("referral_date", "pk"),
     "next_action": ("next_action_due", "referral_date", "pk"),
     "last_contact": (F("last_contact").asc(nulls_first=True), "pk"),
     "tier": ("-tier", "referral_date", "pk"),
