@@ -87,19 +87,17 @@ def line_chart(
     for i, (label, value) in enumerate(points):
         parts.append(
             format_html(
-                '<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="#005eb8">'
-                "<title>{}: {}</title></circle>",
-                x(i),
-                y(value),
+                '<circle cx="{}" cy="{}" r="4" fill="#005eb8"><title>{}: {}</title></circle>',
+                f"{x(i):.1f}",
+                f"{y(value):.1f}",
                 label,
                 _fmt(value),
             )
         )
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle" '
-                'fill="#212b32">{}</text>',
-                x(i),
+                '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#212b32">{}</text>',
+                f"{x(i):.1f}",
                 HEIGHT - 10,
                 label,
             )

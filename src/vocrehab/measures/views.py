@@ -34,7 +34,7 @@ from .forms import (
     StaffEntryForm,
     client_items,
 )
-from .instruments import INSTRUMENTS, InvalidValues, ItemKind, get_instrument
+from .instruments import INSTRUMENTS, Flag, InvalidValues, ItemKind, get_instrument
 from .models import AdministrationStatus, Channel, DeliveryStatus
 from .tasks import send_link_now
 
@@ -51,6 +51,16 @@ def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:g}"
     return str(value)
+
+
+def _flag(flag) -> str:
+    return str(
+        {
+            Flag.PRORATED: _("prorated: one item missing"),
+            Flag.FROM_TOTAL: _("from the recorded total"),
+            Flag.REFER: _("at or above the referral cut-off"),
+        }.get(flag, flag)
+    )
 
 
 def _axis(code: str, score_name: str) -> tuple[float | None, float | None]:
@@ -94,7 +104,7 @@ def episode_measures(request, episode_id: int):
                 if cell.clinically_significant:
                     text += f" – {_('clinically significant')}"
                 if cell.flags:
-                    text += " [" + ", ".join(sorted(str(f) for f in cell.flags)) + "]"
+                    text += " [" + ", ".join(sorted(_flag(f) for f in cell.flags)) + "]"
                 cells.append({"text": text, "numeric": True})
             rows.append(cells)
         chart_list = []

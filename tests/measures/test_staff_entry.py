@@ -1,0 +1,218 @@
+"""Staff enter a questionnaire on an episode and see scores, bands, change and a chart."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from vocrehab.accounts.models import Role
+from vocrehab.audit.models import AccessEvent
+from vocrehab.measures import services
+from vocrehab.measures.models import Administration, ItemValue
+
+HADS_ENTRY = {f"a{n}": 2 for n in range(1, 8)} | {f"d{n}": 1 for n in range(1, 8)}
+
+
+def _enter_url(episode, instrument="hads", timepoint="entry"):
+    return reverse("measures:enter", args=[episode.pk, instrument, timepoint])
+
+
+def _date(day: date) -> dict:
+    return {"date_day": day.day, "date_month": day.month, "date_year": day.year}
+
+
+def test_a_case_manager_enters_hads_and_it_is_scored(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    data = {**_date(date(2026, 1, 20)), **{k: str(v) for k, v in HADS_ENTRY.items()}}
+    response = client.post(_enter_url(episode), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    administration = Administration.objects.get(episode=episode, instrument="hads")
+    assert administration.status == "completed"
+    assert administration.completed_by == "staff"
+    assert administration.entered_by == user
+    assert administration.values.count() == 14
+    page = client.get(reverse("measures:episode", args=[episode.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "14 (Moderate)" in text  # anxiety 7 x 2
+    assert "7 (Normal)" in text  # depression 7 x 1
+
+
+def test_out_of_range_values_get_clear_messages_and_nothing_is_stored(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    data = {**_date(date(2026, 1, 20)), "vas": "101", "mobility": "2"}
+    response = client.post(_enter_url(episode, "eq5d5l"), data)
+    assert response.status_code == 200
+    assert "value 101 is outside 0–100 for eq5d5l item vas" in response.content.decode().lower()
+    assert not Administration.objects.filter(episode=episode).exists()
+
+
+def test_a_future_date_is_refused(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    response = client.post(_enter_url(episode, "work_ability"), {**_date(date(2099, 1, 1))})
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+
+
+def test_change_and_clinically_significant_copm_change_are_shown(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    for timepoint, perf, sat, day in (
+        ("entry", "3", "4", date(2026, 1, 20)),
+        ("discharge", "6", "5", date(2026, 4, 20)),
+    ):
+        services.record_staff_entry(
+            episode,
+            instrument="copm",
+            timepoint=timepoint,
+            date_completed=day,
+            values={"p1_performance": perf, "p1_satisfaction": sat, "p1_importance": "8"},
+            by=user,
+        )
+    page = client.get(reverse("measures:episode", args=[episode.pk])).content.decode()
+    assert "change +3 better – clinically significant" in page
+    assert "change +1 better" in page
+    assert "<svg" in page and "<polyline" in page
+    assert "style=" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_hads_band_change_counts_as_clinically_significant(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    services.record_staff_entry(
+        episode,
+        instrument="hads",
+        timepoint="entry",
+        date_completed=date(2026, 1, 20),
+        values={"anxiety": 12, "depression": 6},
+        by=user,
+    )
+    services.record_staff_entry(
+        episode,
+        instrument="hads",
+        timepoint="discharge",
+        date_completed=date(2026, 4, 20),
+        values={"anxiety": 6, "depression": 6},
+        by=user,
+    )
+    page = client.get(reverse("measures:episode", args=[episode.pk])).content.decode()
+    assert "6 (Normal), change -6 better – clinically significant" in page
+    # No change in depression: shown, not flagged as significant.
+    assert "6 (Normal), change 0 [from the recorded total]" in page
+
+
+def test_entering_fills_the_scheduled_administration(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    services.schedule_entry_questionnaires(episode)
+    client.post(_enter_url(episode, "work_ability"), {**_date(date(2026, 1, 20)), "score": "6"})
+    (administration,) = Administration.objects.filter(episode=episode, instrument="work_ability")
+    assert administration.status == "completed"
+    assert ItemValue.objects.get(administration=administration).value == 6
+
+
+def test_the_followup_survey_keeps_the_work_status_as_text(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    response = client.post(
+        _enter_url(episode, "followup_survey", "followup"),
+        {
+            **_date(date(2026, 10, 1)),
+            "work_status": "at_work",
+            "hours_per_week": "22.5",
+            "more_support_needed": "0",
+        },
+    )
+    assert response.status_code == 302
+    value = ItemValue.objects.get(item="work_status")
+    assert value.value is None and value.text_value == "at_work"
+
+
+def test_an_instrument_not_given_at_that_timepoint_is_not_found(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    assert client.get(_enter_url(episode, "satisfaction", "entry")).status_code == 404
+    assert client.get(_enter_url(episode, "nonsense", "entry")).status_code == 404
+
+
+def test_viewing_scores_is_audited(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    client.get(reverse("measures:episode", args=[episode.pk]))
+    assert AccessEvent.objects.filter(user=user, client_id=episode.client_id).exists()
+
+
+@pytest.mark.parametrize("name", ["episode", "choose"])
+def test_another_services_episode_is_not_found(signed_in, make_episode, other_service, name):
+    client, _ = signed_in(Role.SERVICE_MANAGER)
+    theirs = make_episode(other_service)
+    assert client.get(reverse(f"measures:{name}", args=[theirs.pk])).status_code == 404
+    assert client.get(_enter_url(theirs)).status_code == 404
+
+
+def test_another_services_administration_cannot_be_sent(signed_in, make_episode, other_service):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    theirs = Administration.objects.create(
+        episode=make_episode(other_service),
+        instrument="hads",
+        timepoint="entry",
+        status="scheduled",
+    )
+    url = reverse("measures:send_link", args=[theirs.pk])
+    assert client.post(url, {"channel": "email"}).status_code == 404
+    assert not theirs.links.exists()
+
+
+def test_an_admin_assistant_may_view_but_not_enter(signed_in, episode):
+    client, _ = signed_in(Role.ADMIN_ASSISTANT)
+    assert client.get(reverse("measures:episode", args=[episode.pk])).status_code == 200
+    assert client.get(_enter_url(episode)).status_code == 403
+
+
+def test_a_commissioner_sees_no_persons_scores(signed_in, episode):
+    client, _ = signed_in(Role.COMMISSIONER)
+    assert client.get(reverse("measures:episode", args=[episode.pk])).status_code == 403
+
+
+def test_the_episode_page_query_count_does_not_grow_with_questionnaires(
+    signed_in, episode, django_assert_max_num_queries
+):
+    client, user = signed_in(Role.CASE_MANAGER)
+    for n, timepoint in enumerate(("entry", "discharge", "followup")):
+        for instrument in ("eq5d5l", "work_confidence", "work_ability"):
+            services.record_staff_entry(
+                episode,
+                instrument=instrument,
+                timepoint=timepoint,
+                date_completed=date(2026, 1 + 3 * n, 20),
+                values={},
+                by=user,
+            )
+    url = reverse("measures:episode", args=[episode.pk])
+    client.get(url)
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+def test_sending_a_link_by_email_from_the_episode(
+    signed_in, episode, django_capture_on_commit_callbacks, mailoutbox
+):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    (administration,) = services.schedule_entry_questionnaires(episode)[:1]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("measures:send_link", args=[administration.pk]), {"channel": "email"}
+        )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert administration.links.get().delivery_status == "sent"
+
+
+def test_a_letter_shows_a_code_and_marks_it_printed(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    (administration,) = services.schedule_entry_questionnaires(episode)[:1]
+    response = client.post(
+        reverse("measures:send_link", args=[administration.pk]), {"channel": "letter"}
+    )
+    link = administration.links.get()
+    assert response["Location"] == reverse("measures:letter", args=[link.pk])
+    letter = client.get(response["Location"])
+    from vocrehab.measures.links import letter_code
+
+    assert letter_code(link) in letter.content.decode()
+    link.refresh_from_db()
+    assert link.delivery_status == "printed"
