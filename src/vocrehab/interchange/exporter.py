@@ -1,0 +1,443 @@
+"""Export services' records as a VRMDS v1 dataset (folder of CSV files, .zip or .xlsx).
+
+What it promises:
+
+- Stable output: rows ordered by service code, ``episode_id`` (byte order, the same on
+  every database), then date and id; columns in the standard's order, then the local
+  ``x_`` columns sorted by name; numbers written canonically (``3``, ``6.5``, never
+  ``3.0``). So export → import (into an empty database) → export gives identical CSV
+  bytes.
+- Cells a spreadsheet would run as a formula are neutralised with a leading ``'`` in
+  CSV and XLSX, in a way the importer undoes exactly (:mod:`.cells`).
+- ``pseudonymise``: no NHS number column; ``client_id``, ``episode_id`` (everywhere)
+  and ``previous_episode_id`` replaced by keyed hashes (HMAC-SHA256 with
+  ``settings.PSEUDONYMISATION_KEY``), the same in every export made with that key;
+  free text (non-ICD-10 ``condition_detail``, onward ``service_name``) and every local
+  ``x_`` column left out, since they may hold anything.
+- Memory stays flat: every file is streamed from the database in chunks.
+- Each export is recorded with :func:`vocrehab.audit.services.record_export`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
+from django.utils.translation import gettext as _
+
+from vocrehab import codes
+from vocrehab.accounts.access import Perm, services_for
+from vocrehab.accounts.models import Service
+from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.interchange.bulk import chunks
+from vocrehab.interchange.cells import neutralise
+from vocrehab.interchange.vrmds import schema
+from vocrehab.interchange.vrmds.validate import parse_number
+from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
+from vocrehab.measures.vrmds import to_vrmds_rows
+
+FORMATS = ("csv", "xlsx", "zip")
+CHUNK = 2000
+
+_ICD10 = re.compile(r"[A-Z]\d\d")
+_DATE_COLUMNS = {
+    c.name for columns in schema.COLUMNS.values() for c in columns if c.kind == schema.Kind.DATE
+}
+
+# VRMDS episodes.csv column <- Episode field, where the names differ or a join is needed.
+_EPISODE_SOURCE = {
+    "episode_id": "reference",
+    "client_id": "client__reference",
+    "service_code": "service__code",
+    "nhs_number": "client__nhs_number",
+    "tier": "highest_tier",
+    "previous_episode_id": "previous_episode__reference",
+}
+
+
+class ExportError(Exception):
+    """The export cannot be made (bad options, no key); ``str()`` says why."""
+
+
+@dataclass
+class ExportSummary:
+    path: str
+    format: str
+    services: list[str]
+    pseudonymised: bool
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        lines = [
+            _("Wrote %(path)s (%(format)s%(pseudo)s) for %(services)s")
+            % {
+                "path": self.path,
+                "format": self.format,
+                "pseudo": _(", pseudonymised") if self.pseudonymised else "",
+                "services": ", ".join(self.services) or "-",
+            }
+        ]
+        lines += [f"{name}: {count:,} rows" for name, count in self.rows.items()]
+        return "\n".join(lines)
+
+
+def resolve_services(codes_wanted: Iterable[str] | None, *, user=None):
+    """The services to export, as a list ordered by code.
+
+    ``codes_wanted`` None means all (for ``user``: all they may export). With ``user``
+    every service must be one where they hold ``Perm.EXPORT_DATA``: PermissionDenied
+    otherwise. An unknown code is an :class:`ExportError`.
+    """
+    queryset = Service.objects.all() if user is None else services_for(user, Perm.EXPORT_DATA)
+    if codes_wanted is None:
+        return list(queryset.order_by("code"))
+    wanted = list(dict.fromkeys(codes_wanted))
+    found = {s.code: s for s in Service.objects.filter(code__in=wanted)}
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        raise ExportError(
+            _("there is no service with the code %(codes)s") % {"codes": ", ".join(unknown)}
+        )
+    if user is not None:
+        allowed = set(queryset.values_list("pk", flat=True))
+        if any(found[c].pk not in allowed for c in wanted):
+            raise PermissionDenied
+    return sorted(found.values(), key=lambda s: s.code)
+
+
+def export_dataset(
+    out: str | Path,
+    *,
+    services: Iterable[str] | None = None,
+    fmt: str = "csv",
+    pseudonymise: bool = False,
+    user=None,
+    request=None,
+) -> ExportSummary:
+    """Write the VRMDS dataset of ``services`` (codes; None: all) to ``out``.
+
+    ``fmt`` "csv" writes a folder of CSV files at ``out``, "zip" a .zip of them, "xlsx"
+    one workbook with a sheet per file. With ``user``, only services where the user
+    holds ``Perm.EXPORT_DATA`` may be exported (PermissionDenied otherwise).
+    """
+    if fmt not in FORMATS:
+        raise ExportError(
+            _("the format must be one of %(formats)s") % {"formats": ", ".join(FORMATS)}
+        )
+    key = b""
+    if pseudonymise:
+        secret = getattr(settings, "PSEUDONYMISATION_KEY", "")
+        if not secret:
+            raise ExportError(
+                _(
+                    "a pseudonymised export needs a secret key: set "
+                    "VOCREHAB_PSEUDONYMISATION_KEY in the server's environment"
+                )
+            )
+        key = secret.encode()
+    chosen = resolve_services(services, user=user)
+    out = Path(out)
+    builder = _Builder(chosen, key)
+    summary = ExportSummary(
+        path=str(out), format=fmt, services=[s.code for s in chosen], pseudonymised=pseudonymise
+    )
+    files = [
+        (schema.EPISODES, builder.episodes),
+        (schema.CONTACTS, builder.contacts),
+        (schema.ONWARD, builder.onward),
+        (schema.MEASURES, builder.measures),
+    ]
+    if fmt == "csv":
+        out.mkdir(parents=True, exist_ok=True)
+        for name, make in files:
+            with (out / name).open("w", encoding="utf-8", newline="") as fh:
+                summary.rows[name] = _write_csv(fh, make())
+    elif fmt == "zip":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, make in files:
+                with zf.open(name, "w", force_zip64=True) as raw:
+                    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                    summary.rows[name] = _write_csv(text, make())
+                    text.flush()
+                    text.detach()
+    else:
+        import openpyxl
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        workbook = openpyxl.Workbook(write_only=True)
+        for name, make in files:
+            sheet = workbook.create_sheet(name.removesuffix(".csv"))
+            summary.rows[name] = _write_sheet(sheet, make())
+        workbook.save(out)
+    from vocrehab.audit.services import record_export
+
+    record_export(
+        request,
+        user=user,
+        detail=(
+            f"VRMDS {fmt}{' pseudonymised' if pseudonymise else ''}: "
+            f"{','.join(summary.services)}; "
+            + " ".join(f"{k.removesuffix('.csv')}={v}" for k, v in summary.rows.items())
+        ),
+        service_id=chosen[0].pk if len(chosen) == 1 else None,
+    )
+    return summary
+
+
+# ------------------------------------------------------------------------------ writers
+
+
+def _write_csv(fh, table: tuple[list[str], Iterator[list]]) -> int:
+    header, rows = table
+    writer = csv.writer(fh)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_text(v) for v in row])
+        count += 1
+    return count
+
+
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _write_sheet(sheet, table: tuple[list[str], Iterator[list]]) -> int:
+    header, rows = table
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        # Numbers stay numbers (a spreadsheet can sum them); text is neutralised.
+        sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        count += 1
+    return count
+
+
+# ------------------------------------------------------------------------------- rows
+
+
+def _ordered(field_name: str):
+    """Byte-order sorting, whatever the database's collation, so every export agrees."""
+    if connection.vendor == "postgresql":
+        return Collate(F(field_name), "C")
+    return F(field_name)
+
+
+class _Builder:
+    def __init__(self, services: list[Service], key: bytes):
+        self.services = services
+        self.service_ids = [s.pk for s in services]
+        self.key = key
+
+    @property
+    def pseudonymise(self) -> bool:
+        return bool(self.key)
+
+    def _hash(self, kind: str, service_code: str, reference: str | None) -> str:
+        if not reference:
+            return ""
+        message = f"{kind}\x1f{service_code}\x1f{reference}".encode()
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:32]
+
+    def _episode_ref(self, service_code: str, reference: str) -> str:
+        return self._hash("episode", service_code, reference) if self.key else reference
+
+    def _extensions(self, queryset) -> list[str]:
+        if self.pseudonymise:
+            return []
+        keys: set[str] = set()
+        for extensions in queryset.values_list("extensions", flat=True).iterator(chunk_size=CHUNK):
+            if extensions:
+                keys.update(k for k in extensions if str(k).startswith(schema.EXTENSION_PREFIX))
+        return sorted(keys)
+
+    # -- episodes.csv ----------------------------------------------------------------
+
+    def episodes(self):
+        queryset = Episode.objects.filter(service_id__in=self.service_ids)
+        extra = self._extensions(queryset)
+        columns = list(schema.HEADERS[schema.EPISODES])
+        if self.pseudonymise:
+            columns.remove("nhs_number")
+        sources = [_EPISODE_SOURCE.get(c, c) for c in columns]
+        rows = (
+            queryset.order_by(_ordered("service__code"), _ordered("reference"))
+            .values_list(*sources, "condition", "extensions")
+            .iterator(chunk_size=CHUNK)
+        )
+
+        def generate():
+            position = {c: i for i, c in enumerate(columns)}
+            for values in rows:
+                *cells, condition, extensions = values
+                cells = [_cell(c, v) for c, v in zip(columns, cells, strict=True)]
+                if self.pseudonymise:
+                    service = cells[position["service_code"]]
+                    for column, kind in (
+                        ("episode_id", "episode"),
+                        ("previous_episode_id", "episode"),
+                        ("client_id", "client"),
+                    ):
+                        cells[position[column]] = self._hash(kind, service, cells[position[column]])
+                    detail = cells[position["condition_detail"]]
+                    if detail and not (
+                        condition == codes.Condition.CANCER and _ICD10.fullmatch(detail)
+                    ):
+                        cells[position["condition_detail"]] = ""
+                extensions = extensions or {}
+                cells += [_text(extensions.get(k)) for k in extra]
+                yield cells
+
+        return columns + extra, generate()
+
+    # -- contacts.csv ----------------------------------------------------------------
+
+    def contacts(self):
+        queryset = Contact.objects.filter(episode__service_id__in=self.service_ids)
+        extra = self._extensions(queryset)
+        columns = list(schema.HEADERS[schema.CONTACTS])
+        rows = (
+            queryset.order_by(
+                _ordered("episode__service__code"),
+                _ordered("episode__reference"),
+                "contact_date",
+                "pk",
+            )
+            .values_list(
+                "pk",
+                "episode__service__code",
+                "episode__reference",
+                "contact_date",
+                "mode",
+                "contact_with",
+                "minutes",
+                "extensions",
+            )
+            .iterator(chunk_size=CHUNK)
+        )
+
+        def generate():
+            for batch in chunks(rows, CHUNK):
+                interventions: dict[int, list[str]] = {}
+                for contact_id, code in (
+                    ContactIntervention.objects.filter(contact_id__in=[r[0] for r in batch])
+                    .order_by("contact_id", "position", "pk")
+                    .values_list("contact_id", "code")
+                ):
+                    interventions.setdefault(contact_id, []).append(code)
+                for pk, service, episode, day, mode, with_, minutes, extensions in batch:
+                    extensions = extensions or {}
+                    yield [
+                        self._episode_ref(service, episode),
+                        day.isoformat(),
+                        mode,
+                        with_ or "",
+                        minutes,
+                        ";".join(interventions.get(pk, ())),
+                    ] + [_text(extensions.get(k)) for k in extra]
+
+        return columns + extra, generate()
+
+    # -- onward.csv ------------------------------------------------------------------
+
+    def onward(self):
+        queryset = OnwardReferral.objects.filter(episode__service_id__in=self.service_ids)
+        extra = self._extensions(queryset)
+        columns = list(schema.HEADERS[schema.ONWARD])
+        rows = (
+            queryset.order_by(
+                _ordered("episode__service__code"), _ordered("episode__reference"), "date", "pk"
+            )
+            .values_list(
+                "episode__service__code",
+                "episode__reference",
+                "date",
+                "kind",
+                "category",
+                "service_name",
+                "service_ref",
+                "extensions",
+            )
+            .iterator(chunk_size=CHUNK)
+        )
+
+        def generate():
+            for service, episode, day, kind, category, name, ref, extensions in rows:
+                extensions = extensions or {}
+                yield [
+                    self._episode_ref(service, episode),
+                    day.isoformat(),
+                    kind,
+                    category,
+                    "" if self.pseudonymise else name,
+                    ref,
+                ] + [_text(extensions.get(k)) for k in extra]
+
+        return columns + extra, generate()
+
+    # -- measures.csv ----------------------------------------------------------------
+
+    def measures(self):
+        administrations = Administration.objects.filter(
+            episode__service_id__in=self.service_ids,
+            status=AdministrationStatus.COMPLETED,
+            timepoint__in=codes.VRMDS_TIMEPOINTS,
+        )
+        extra = self._extensions(ItemValue.objects.filter(administration__in=administrations))
+        columns = list(schema.HEADERS[schema.MEASURES])
+        rows = (
+            administrations.select_related("episode__service")
+            .prefetch_related("values")
+            .order_by(
+                _ordered("episode__service__code"),
+                _ordered("episode__reference"),
+                "date",
+                "pk",
+            )
+            .iterator(chunk_size=CHUNK)
+        )
+
+        def generate():
+            for administration in rows:
+                episode = administration.episode
+                reference = self._episode_ref(episode.service.code, episode.reference)
+                for row in to_vrmds_rows(administration, episode_id=reference):
+                    cells = [row[c] for c in columns]
+                    cells[columns.index("value")] = parse_number(row["value"])
+                    yield cells + [row.get(k, "") for k in extra]
+
+        return columns + extra, generate()
+
+
+def _cell(column: str, value):
+    if value is None:
+        return None
+    if column in _DATE_COLUMNS:
+        return value.isoformat()
+    return value
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+__all__ = ["ExportError", "ExportSummary", "export_dataset", "resolve_services"]
