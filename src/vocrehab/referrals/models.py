@@ -30,7 +30,8 @@ class TreatmentStage(models.TextChoices):
 
 class TriageStatus(models.TextChoices):
     NEW = "new", _("New: awaiting triage")
-    TRIAGED = "triaged", _("Triaged")
+    TRIAGED = "triaged", _("Triaged: awaiting assessment or allocation")
+    COMPLETE = "complete", _("Triage complete: assessed and allocated")
     MERGED = "merged", _("Merged into an open episode")
     CLOSED = "closed", _("Closed")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from vocrehab.accounts.access import public
+from vocrehab.codes import ReferralSource
 
 from . import forms as f
 from .display import summary_rows
@@ -205,6 +206,8 @@ def check(request, kind):
         data = {}
         for _slug, form in built:
             data.update(form.to_intake())
+        if journey.kind == "self":
+            data["referral_source"] = ReferralSource.SELF
         service = person.cleaned_data["service"]
         email = _acknowledgement_address(journey, data)
         intake = create_referral(

@@ -51,7 +51,7 @@ def queue_queryset(service):
         )
         .select_related("episode", "episode__client", "episode__case_manager")
         .prefetch_related(Prefetch("pauses", queryset=ClockPause.objects.order_by("start")))
-        .order_by("received_at", "pk")
+        .order_by("episode__referral_date", "received_at", "pk")
     )
 
 

@@ -278,6 +278,18 @@ def retry_acknowledgements(*, max_attempts: int = MAX_EMAIL_ATTEMPTS) -> tuple[i
 # ------------------------------------------------------------------------- triage
 
 
+def _advance(referral: Referral) -> None:
+    """Leave the queue once triaged, assessed and allocated (so the queue stays small)."""
+    episode = Episode.objects.get(pk=referral.episode_id)
+    if (
+        referral.triage_status == TriageStatus.TRIAGED
+        and episode.assessment_date
+        and episode.case_manager_id
+    ):
+        referral.triage_status = TriageStatus.COMPLETE
+        Referral.objects.filter(pk=referral.pk).update(triage_status=TriageStatus.COMPLETE)
+
+
 def _check_open(episode: Episode) -> None:
     if episode.discharge_date is not None:
         raise ValidationError(_("This episode is closed."))
@@ -305,6 +317,7 @@ def record_assessment(referral: Referral, *, on: datetime.date, version: int, by
             episode.first_contact_date = on
         casework.save_versioned(episode, version, ["assessment_date", "first_contact_date"])
         referral.pauses.filter(end__isnull=True).update(end=on)
+        _advance(referral)
     return episode
 
 
@@ -385,6 +398,7 @@ def set_level(
         referral.triage_status = TriageStatus.TRIAGED
     referral.save(update_fields=["service_level", "triage_status"])
     referral.episode.refresh_from_db()
+    _advance(referral)
     return change
 
 
@@ -422,6 +436,8 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
         episode=episode, worker=worker, allocated_by=by, reason=reason.strip()
     )
     casework.allocate(episode, worker=worker, by=by)
+    for referral in Referral.objects.filter(episode=episode):
+        _advance(referral)
     return allocation
 
 

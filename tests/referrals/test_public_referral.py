@@ -1,0 +1,158 @@
+"""The public referral forms, from the first page to the acknowledgement."""
+
+import pytest
+from django.core import mail
+
+from vocrehab.clients.deprivation_import import load_samples
+from vocrehab.codes import ReferralSource
+from vocrehab.referrals.models import Channel, Referral
+
+from .helpers import fill_steps
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def glasgow(service):
+    service.covered_areas = ["S12000049"]
+    service.phone = "0141 000 0000"
+    service.save()
+    load_samples()
+    return service
+
+
+def test_start_page_offers_three_journeys(client):
+    response = client.get("/referrals/refer/")
+    assert response.status_code == 200
+    for kind in ("professional", "self", "carer"):
+        assert f"/referrals/refer/{kind}/person/".encode() in response.content
+
+
+def test_professional_referral_end_to_end(client, glasgow, django_capture_on_commit_callbacks):
+    last = fill_steps(client, "professional")
+    assert last["Location"] == "/referrals/refer/professional/check/"
+    check = client.get(last["Location"])
+    assert check.status_code == 200
+    body = check.content.decode()
+    assert "Check your answers" in body and "Glasgow VR Service" in body
+    assert "Breast care nurse" in body and "C50" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(last["Location"], {"website": ""})
+    assert sent["Location"] == "/referrals/refer/done/"
+    referral = Referral.objects.get()
+    assert referral.channel == Channel.PROFESSIONAL_FORM
+    assert referral.service == glasgow
+    episode = referral.episode
+    assert episode.referral_source == ReferralSource.ACUTE_NHS
+    assert episode.consent_to_contact is True and episode.consent_to_share is True
+    assert episode.condition_detail == "C50"
+    assert referral.treatment_stage == "during"
+    client_record = episode.client
+    assert client_record.nhs_number == "9434765919"
+    assert client_record.postcode == "G31 9ZA"
+    assert client_record.deprivation_index == "simd2020"
+    assert client_record.deprivation_rank == 212 and client_record.deprivation_decile == 1
+    assert episode.deprivation_decile == 1 and episode.age_at_referral is not None
+    assert referral.submitted["first_name"] == "Ann"
+    done = client.get("/referrals/refer/done/")
+    assert referral.reference.encode() in done.content
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nurse@example.org"]
+    assert referral.reference in mail.outbox[0].subject
+    referral.refresh_from_db()
+    assert referral.email_sent_at is not None and referral.email_attempts == 1
+    # The draft is gone: a second visit to the acknowledgement starts again.
+    assert client.get("/referrals/refer/done/").status_code == 302
+
+
+def test_self_referral_is_recorded_as_self(client, glasgow):
+    fill_steps(client, "self")
+    client.post("/referrals/refer/self/check/", {})
+    referral = Referral.objects.get()
+    assert referral.channel == Channel.SELF_FORM
+    assert referral.episode.referral_source == ReferralSource.SELF
+    assert referral.acknowledgement_email == "ann@example.org"
+
+
+def test_family_referral_is_recorded_as_third_party(client, glasgow):
+    fill_steps(client, "carer")
+    client.post("/referrals/refer/carer/check/", {})
+    referral = Referral.objects.get()
+    assert referral.channel == Channel.THIRD_PARTY_FORM
+    assert referral.episode.referrer_role == "Husband"
+    assert referral.acknowledgement_email == "bob@example.org"
+
+
+def test_service_chosen_by_referrer_when_postcode_unknown(client, service, other_service):
+    fill_steps(client, "self", person={"postcode": "ZE1 0AA", "service": str(other_service.pk)})
+    client.post("/referrals/refer/self/check/", {})
+    assert Referral.objects.get().service == other_service
+
+
+def test_unknown_postcode_without_choice_asks_for_a_service(client, service):
+    response = client.post(
+        "/referrals/refer/self/person/",
+        {
+            **__import__("tests.referrals.helpers", fromlist=["PERSON"]).PERSON,
+            "postcode": "ZE1 0AA",
+        },
+    )
+    assert response.status_code == 200
+    assert b"Choose a service" in response.content
+
+
+def test_postcode_district_falls_back_to_covered_areas(client, service):
+    service.covered_areas = ["G31"]
+    service.save()
+    fill_steps(client, "self")
+    client.post("/referrals/refer/self/check/", {})
+    assert Referral.objects.get().service == service
+
+
+def test_skipping_a_step_sends_you_back(client, glasgow):
+    response = client.get("/referrals/refer/professional/you/")
+    assert response["Location"] == "/referrals/refer/professional/person/"
+    response = client.get("/referrals/refer/professional/check/")
+    assert response["Location"] == "/referrals/refer/professional/person/"
+
+
+def test_change_link_returns_to_check(client, glasgow):
+    fill_steps(client, "self")
+    from .helpers import HEALTH
+
+    response = client.post(
+        "/referrals/refer/self/health/?change=1", {**HEALTH, "job_title": "Manager"}
+    )
+    assert response["Location"] == "/referrals/refer/self/check/"
+    assert b"Manager" in client.get("/referrals/refer/self/check/").content
+
+
+def test_answers_are_kept_when_going_back(client, glasgow):
+    fill_steps(client, "self")
+    page = client.get("/referrals/refer/self/person/")
+    assert b'value="Smith"' in page.content
+
+
+def test_honeypot_discards_the_submission_quietly(client, glasgow):
+    fill_steps(client, "self", person={"website": "http://spam.example"})
+    assert Referral.objects.count() == 0
+    done = client.get("/referrals/refer/done/")
+    assert done.status_code == 200 and b"Referral sent" in done.content
+
+
+def test_honeypot_on_the_check_page(client, glasgow):
+    fill_steps(client, "self")
+    client.post("/referrals/refer/self/check/", {"website": "x"})
+    assert Referral.objects.count() == 0
+
+
+def test_unknown_journey_is_404(client):
+    assert client.get("/referrals/refer/robot/person/").status_code == 404
+    assert client.get("/referrals/refer/self/nowhere/").status_code == 404
+
+
+def test_public_pages_work_on_a_phone_width_layout(client):
+    # The NHS.UK grid collapses to one column; the page must carry the viewport meta.
+    page = client.get("/referrals/refer/self/person/")
+    assert b'name="viewport"' in page.content
+    assert b"nhsuk-grid-column-two-thirds" in page.content
