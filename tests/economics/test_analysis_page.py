@@ -146,3 +146,14 @@ def test_preset_pages_and_copy_and_edit(signed_in):
 def test_unknown_preset_page_is_404(signed_in):
     client, _user = signed_in("service_manager")
     assert client.get(reverse("economics:preset_detail", args=["nope", 1])).status_code == 404
+
+
+def test_copying_a_stored_preset_offers_its_next_version(signed_in):
+    from vocrehab.economics.services import copy_preset
+
+    client, user = signed_in("service_manager")
+    copy_preset(source="uk-current", name="ours", user=user)
+    form = client.get(reverse("economics:preset_copy", args=["ours", 1])).context["form"]
+    assert form.fields["name"].initial == "ours"
+    shipped = client.get(reverse("economics:preset_copy", args=["uk-current", 1])).context["form"]
+    assert shipped.fields["name"].initial == "uk-current-local"

@@ -88,6 +88,12 @@ class PresetCopyForm(forms.Form):
     def __init__(self, *args, preset, **kwargs):
         super().__init__(*args, **kwargs)
         self.preset = preset
+        from vocrehab.economics.presets import available
+
+        # A stored preset is edited into its next version; a shipped one needs a new name.
+        shipped = preset.name in available()
+        self.fields["name"].initial = f"{preset.name}-local" if shipped else preset.name
+        self.fields["title"].initial = preset.title
         values = preset.parameters.as_values()
         for name, spec in PARAMETER_SPECS.items():
             label = f"{spec.label} ({name})"
