@@ -1,0 +1,107 @@
+"""A client completes a questionnaire from a link: one question a page, progress saved,
+check answers, change an answer, send; licensed wording is shown when loaded."""
+
+import pytest
+from django.urls import reverse
+
+from vocrehab.measures import links, services
+from vocrehab.measures.models import Administration, Channel, ItemValue, ItemWording
+
+
+@pytest.fixture
+def opened(client, episode):
+    administration = Administration.objects.create(
+        episode=episode, instrument="work_confidence", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    return link
+
+
+def page(link, n, **extra):
+    url = reverse("measures:questionnaire", args=[link.pk]) + f"?page={n}"
+    return url + "".join(f"&{k}={v}" for k, v in extra.items())
+
+
+def test_the_client_answers_page_by_page_and_sends(client, opened):
+    first = client.get(page(opened, 1))
+    assert b"Question 1 of 3" in first.content
+    assert b"Confidence about working" in first.content
+    response = client.post(page(opened, 1), {"working": "7"})
+    assert response["Location"] == page(opened, 2)
+    client.post(page(opened, 2), {"managing_condition": "5"})
+    response = client.post(page(opened, 3), {})  # skipped: allowed
+    assert response["Location"] == page(opened, 4)
+    check = client.get(client.get(page(opened, 4))["Location"])
+    text = check.content.decode()
+    assert "Check your answers" in text
+    assert "Not answered" in text
+    done = client.post(reverse("measures:check", args=[opened.pk]))
+    assert done["Location"] == reverse("measures:done")
+    administration = opened.administration
+    administration.refresh_from_db()
+    assert administration.status == "completed"
+    assert dict(administration.values.values_list("item", "value")) == {
+        "working": 7.0,
+        "managing_condition": 5.0,
+    }
+
+
+def test_progress_is_saved_between_visits(client, opened):
+    client.post(page(opened, 1), {"working": "9"})
+    client.logout()  # a new browser session: the link opens it again
+    client.get(reverse("measures:open_link", args=[links.make_token(opened)]))
+    again = client.get(page(opened, 1)).content.decode()
+    assert 'value="9" checked' in again
+
+
+def test_changing_an_answer_returns_to_check(client, opened):
+    client.post(page(opened, 1), {"working": "2"})
+    response = client.post(page(opened, 1, **{"from": "check"}), {"working": "3"})
+    assert response["Location"] == reverse("measures:check", args=[opened.pk])
+    assert ItemValue.objects.get(item="working").value == 3
+
+
+def test_an_invalid_answer_is_explained_and_not_saved(client, opened):
+    response = client.post(page(opened, 1), {"working": "11"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ItemValue.objects.exists()
+
+
+def test_loaded_wording_replaces_the_neutral_label(client, opened):
+    services.load_wording(
+        [
+            {
+                "instrument": "work_confidence",
+                "item": "working",
+                "text": "Licensed question wording (synthetic)",
+                "options": {"0": "Not at all confident", "10": "Completely confident"},
+            }
+        ],
+        licence="test",
+    )
+    html = client.get(page(opened, 1)).content.decode()
+    assert "Licensed question wording (synthetic)" in html
+    assert "Completely confident" in html
+    assert ItemWording.objects.get().licence == "test"
+
+
+def test_load_wording_refuses_unknown_items_and_stores_nothing(db):
+    with pytest.raises(ValueError, match="row 2"):
+        services.load_wording(
+            [
+                {"instrument": "hads", "item": "a1", "text": "ok"},
+                {"instrument": "hads", "item": "z9", "text": "bad"},
+            ]
+        )
+    assert not ItemWording.objects.exists()
+
+
+def test_hads_totals_are_not_asked_of_clients(client, episode):
+    administration = Administration.objects.create(
+        episode=episode, instrument="hads", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    assert b"Question 1 of 14" in client.get(page(link, 1)).content
