@@ -296,17 +296,27 @@ def letter(request, link_id: int):
 # ----------------------------------------------------------------------------- client
 
 
-def client_page(view):
-    """Headers for a client's questionnaire pages: no Referer, nothing cached."""
+def client_page(view=None, *, referrer_policy: str = "same-origin"):
+    """Headers for a client's questionnaire pages: nothing cached, Referer limited.
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store, private"
-        return response
+    Responses to a URL holding a token send ``no-referrer``. The clean pages holding
+    forms send ``same-origin`` instead: under ``no-referrer`` browsers send
+    ``Origin: null`` with a form's POST, which CSRF protection rightly refuses, and
+    those URLs carry no secret; ``same-origin`` still never sends a Referer to
+    another site.
+    """
 
-    return wrapped
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response["Referrer-Policy"] = referrer_policy
+            response["Cache-Control"] = "no-store, private"
+            return response
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
 
 
 _PROBLEM_STATUS = {
@@ -334,7 +344,7 @@ def _grant(request, link) -> None:
 
 
 @public
-@client_page
+@client_page(referrer_policy="no-referrer")
 def open_link(request, token: str):
     state = links.check_token(token)
     if not state.ok:

@@ -171,9 +171,12 @@ class Command(BaseCommand):
         worker = None
         from django.core.management import get_commands
 
-        if "db_worker" in get_commands():
-            # Background tasks (questionnaire invitations, reminders) run beside the server.
-            worker = subprocess.Popen([sys.executable, "-m", "vocrehab.cli", "db_worker"])  # noqa: S603
+        commands = get_commands()
+        if "worker" in commands or "db_worker" in commands:
+            # Background tasks and the questionnaire sweep (invitations, retries,
+            # reminders) run beside the server; `worker` wraps django-tasks' db_worker.
+            name = "worker" if "worker" in commands else "db_worker"
+            worker = subprocess.Popen([sys.executable, "-m", "vocrehab.cli", name])  # noqa: S603
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:

@@ -1,0 +1,106 @@
+"""A client completes a questionnaire from an emailed link on a phone-sized screen."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from vocrehab.casework.models import Episode
+from vocrehab.clients.models import Client
+from vocrehab.measures import links, services
+from vocrehab.measures.models import Administration, Channel, ItemValue
+
+from .axe import assert_no_serious_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 667}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", device_scale_factor=2
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def _fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def _episode(service):
+    client = Client.objects.create(
+        service=service, reference="C-PHONE", first_name="Synthetic", last_name="Person"
+    )
+    return Episode.objects.create(
+        service=service,
+        client=client,
+        reference="E-PHONE",
+        referral_date=date(2026, 1, 5),
+        referral_source="self",
+        condition="cancer",
+        work_status_at_referral="off_sick",
+        main_reason="return_from_sickness",
+    )
+
+
+def test_a_client_completes_a_questionnaire_on_a_phone(
+    phone, live_server, transactional_db, service
+):
+    episode = _episode(service)
+    administration = Administration.objects.create(
+        episode=episode, instrument="work_confidence", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    token = links.make_token(link)
+
+    phone.goto(f"{live_server.url}/measures/q/{token}/")
+    # The token is swapped for a session: it is gone from the address bar.
+    expect(phone).to_have_url(re.compile(rf"/measures/questionnaire/{link.pk}/$"))
+    assert token not in phone.url
+    expect(phone.get_by_text("Question 1 of 3")).to_be_visible()
+    assert _fits_the_screen(phone)
+    assert_no_serious_violations(phone, "questionnaire question page on a phone")
+
+    phone.get_by_label("7", exact=True).check()
+    phone.get_by_role("button", name="Continue").tap()
+    expect(phone.get_by_text("Question 2 of 3")).to_be_visible()
+    phone.get_by_label("4", exact=True).check()
+    phone.get_by_role("button", name="Continue").tap()
+    expect(phone.get_by_text("Question 3 of 3")).to_be_visible()
+    # Back keeps the answer given.
+    phone.get_by_role("link", name="Back").tap()
+    expect(phone.get_by_label("4", exact=True)).to_be_checked()
+    phone.get_by_role("button", name="Continue").tap()
+    phone.get_by_label("10", exact=True).check()
+    phone.get_by_role("button", name="Continue").tap()
+
+    expect(phone.get_by_role("heading", name="Check your answers")).to_be_visible()
+    assert _fits_the_screen(phone)
+    phone.get_by_role("button", name="Send my answers").tap()
+    expect(phone.get_by_text("Thank you: your answers have been sent")).to_be_visible()
+
+    administration.refresh_from_db()
+    assert administration.status == "completed"
+    assert dict(ItemValue.objects.values_list("item", "value")) == {
+        "working": 7.0,
+        "managing_condition": 4.0,
+        "work_impact": 10.0,
+    }
+    # The same link now says it was used.
+    phone.goto(f"{live_server.url}/measures/q/{token}/")
+    expect(
+        phone.get_by_role("heading", name="These answers have already been sent")
+    ).to_be_visible()
+    assert not [e for e in phone.errors if "Content Security Policy" in e], phone.errors
