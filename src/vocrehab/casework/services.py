@@ -573,7 +573,9 @@ def save_employer(
             consent_recorded_on=consent_on,
             consent_note=consent_note,
         )
-    if consent_to_contact and not employer.consent_to_contact:
+    # Compare with what is stored: a bound form may already have changed ``employer``.
+    had_consent = Employer.objects.filter(pk=employer.pk, consent_to_contact=True).exists()
+    if consent_to_contact and not had_consent:
         employer.consent_recorded_on = consent_on
     elif not consent_to_contact:
         employer.consent_recorded_on = None
