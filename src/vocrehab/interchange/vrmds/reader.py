@@ -587,9 +587,19 @@ class _XlsxDataset(Dataset):
         label = self.label(name)
 
         def rows() -> Iterator[list[str]]:
+            width = None
             try:
                 for values in ws.iter_rows(values_only=True):
-                    yield [_cell_text(v) for v in values]
+                    cells = [_cell_text(v) for v in values]
+                    # A workbook need not store a row's trailing empty cells (write-only
+                    # openpyxl and some Excel versions leave them out): they are empty.
+                    if width is None:
+                        while cells and not cells[-1]:
+                            cells.pop()
+                        width = len(cells)
+                    elif len(cells) < width:
+                        cells += [""] * (width - len(cells))
+                    yield cells
             except DatasetError:
                 raise
             except Exception as exc:  # openpyxl raises many kinds on a malformed sheet
