@@ -68,3 +68,25 @@ def test_the_include_renders_without_a_form_of_its_own():
     assert "<form" not in html
     assert 'name="directory_area_code" value="S12000049"' in html
     assert "hx-get=" in html and "/directory/picker/" in html
+
+
+@pytest.mark.django_db
+def test_a_prefixed_category_field_is_read(signed_in, organisation, make_entry):
+    make_entry(organisation, name="Legal help", categories=["legal"], areas=[GLASGOW])
+    make_entry(organisation, name="Money help", categories=["financial"], areas=[GLASGOW])
+    client, _user = signed_in(Role.CASE_MANAGER)
+    page = client.get(
+        reverse("directory:picker"),
+        {
+            "directory_area_code": GLASGOW,
+            "category_input": "onward-category",
+            "onward-category": "legal",
+        },
+    ).content.decode()
+    assert "Legal help" in page and "Money help" not in page
+
+
+def test_the_include_reads_the_named_category_input():
+    html = render_to_string("directory/_picker.html", {"category_input": "onward-category"})
+    assert "[name='onward-category']" in html
+    assert "category_input=onward-category" in html

@@ -265,7 +265,8 @@ def picker(request):
     data = {
         "area_code": get.get("directory_area_code", ""),
         "postcode": get.get("directory_postcode", ""),
-        "category": get.get("directory_category", "") or get.get("category", ""),
+        "category": get.get("directory_category", "")
+        or get.get(_input_name(request, "category_input", "category"), ""),
         "condition": get.get("directory_condition", ""),
         "q": get.get("directory_q", ""),
     }
