@@ -13,3 +13,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    """A form was sent without its security token (often an expired page): say so plainly."""
+    return render(request, "errors/403_csrf.html", status=403)

@@ -25,3 +25,16 @@ def test_anonymous_pages_other_than_public_ones_go_to_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_token_gets_a_plain_english_page(make_staff, service):
+    from django.test import Client
+
+    from vocrehab.accounts.models import Role
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff(Role.CASE_MANAGER, service))
+    response = client.post("/staff/switch-service/", {"service": service.pk})
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
