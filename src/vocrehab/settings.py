@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vocrehab.reports",
     "vocrehab.economics",
     "vocrehab.interchange",
+    "vocrehab.api",
 ]
 
 MIDDLEWARE = [
