@@ -232,23 +232,19 @@ class OnwardForm(forms.Form):
         label=_("Service"),
         max_length=200,
         required=False,
-        help_text=_("Free text until the services directory is available."),
+        help_text=_("Choose from the directory above, or type the service's name."),
+    )
+    service_ref = forms.CharField(
+        label=_("Directory reference"),
+        max_length=64,
+        required=False,
+        help_text=_("Filled in when you choose a service from the directory."),
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("", _("Not known yet"))] + OnwardOutcome.choices,
         required=False,
     )
-
-    def __init__(self, *args, directory_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if directory_choices:
-            # Hook for the services directory (issue 9): pick a listed service.
-            self.fields["service_ref"] = forms.ChoiceField(
-                label=_("Service from the directory"),
-                choices=[("", _("Not listed"))] + list(directory_choices),
-                required=False,
-            )
 
     def clean(self):
         data = super().clean()

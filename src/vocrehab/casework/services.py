@@ -503,17 +503,23 @@ def review_goal(
 # --- onward referrals ---------------------------------------------------------------
 
 
-def directory_hook():
-    """The services directory's chooser, once it exists (issue 9); None until then.
+def directory_picker_available() -> bool:
+    """True when the services directory (issue 9) offers its picker for onward referrals.
 
-    When ``vocrehab.directory.queries.onward_choices(service, category=None)`` is
-    importable, the onward-referral form offers its entries (``service_ref`` is the
-    directory reference); until then the service is typed as free text.
+    The directory app's ``directory/_picker.html`` partial, included in the onward form,
+    fills ``service_name`` and ``service_ref`` (the directory reference) when a service
+    is chosen; without it the service is typed as free text.
     """
-    if importlib.util.find_spec("vocrehab.directory.queries") is None:
-        return None
-    module = importlib.import_module("vocrehab.directory.queries")
-    return getattr(module, "onward_choices", None)
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        get_template("directory/_picker.html")
+        reverse("directory:picker")
+    except (TemplateDoesNotExist, NoReverseMatch):
+        return False
+    return True
 
 
 def add_onward_referral(

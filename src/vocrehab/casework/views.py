@@ -431,17 +431,30 @@ def contact_add(request, pk):
 
 @requires(Perm.EDIT_PERSON)
 def onward_add(request, pk):
+    """Record an onward referral or signpost; the directory's picker helps choose the service."""
     ep = _editable_episode(request, pk)
-    hook = services.directory_hook()
-    choices = hook(ep.service) if hook else None
-    form = forms.OnwardForm(request.POST or None, directory_choices=choices)
-    return _form_page(
+    form = forms.OnwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_onward_referral(ep, by=request.user, **form.cleaned_data)
+        except CaseworkError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_episode_url(ep, "onward"))
+    elif request.method != "POST":
+        record_read(request, ep)
+    return render(
         request,
-        ep,
-        form,
-        title=_("Onward referral or signpost"),
-        anchor="onward",
-        save=lambda f: services.add_onward_referral(ep, by=request.user, **f.cleaned_data),
+        "casework/onward_form.html",
+        {
+            "episode": ep,
+            "form": form,
+            "title": _("Onward referral or signpost"),
+            "submit": _("Save"),
+            "directory_picker": services.directory_picker_available()
+            and has_perm(request.user, Perm.VIEW_DIRECTORY),
+        },
     )
 
 
