@@ -9,6 +9,9 @@ class MeasuresConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from vocrehab.accounts.access import Perm
+        from vocrehab.accounts.navigation import register
+
         from .models import (
             Administration,
             ItemValue,
@@ -23,3 +26,18 @@ class MeasuresConfig(AppConfig):
         auditlog.register(QuestionnaireLink, exclude_fields=["nonce", "code_digest"])
         auditlog.register(ItemWording)
         auditlog.register(MeasureSchedule)
+
+        register(
+            _("Questionnaires"),
+            "measures:overview",
+            Perm.VIEW_PERSON,
+            order=40,
+            description=_("Letters to print, invitations not sent, questionnaires overdue."),
+        )
+        register(
+            _("Questionnaire schedule"),
+            "measures:schedule",
+            Perm.MANAGE_SERVICE,
+            order=85,
+            description=_("Which questionnaires go out at entry, discharge and follow-up."),
+        )

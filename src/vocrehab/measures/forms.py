@@ -15,7 +15,7 @@ from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.forms_rendering import NHSUKDateInput
 
 from .instruments import INSTRUMENTS, Instrument, Item, ItemKind, get_instrument
-from .models import Channel
+from .models import Channel, MeasureSchedule
 
 # Rating scales with at most this many points are radios; longer ones a number box.
 MAX_RADIO_POINTS = 11
@@ -192,3 +192,70 @@ class CodeForm(forms.Form):
     )
     # Honeypot: people never see or fill it; form-filling bots often do.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def _instrument_choices(timepoint: str) -> list[tuple[str, str]]:
+    return [
+        (code, instrument.name)
+        for code, instrument in INSTRUMENTS.items()
+        if timepoint in instrument.timepoints
+    ]
+
+
+class ScheduleForm(forms.ModelForm):
+    """A service's questionnaire schedule: what goes out at each timepoint, and when."""
+
+    entry_instruments = forms.MultipleChoiceField(
+        label=_("At entry (sent at assessment)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    discharge_instruments = forms.MultipleChoiceField(
+        label=_("At discharge"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    followup_instruments = forms.MultipleChoiceField(
+        label=_("At follow-up"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = MeasureSchedule
+        fields = [
+            "entry_instruments",
+            "discharge_instruments",
+            "followup_instruments",
+            "followup_months",
+            "link_days",
+            "reminder_after_days",
+            "max_reminders",
+            "send_to_clients",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry_instruments"].choices = _instrument_choices(Timepoint.ENTRY)
+        self.fields["discharge_instruments"].choices = _instrument_choices(Timepoint.DISCHARGE)
+        self.fields["followup_instruments"].choices = _instrument_choices(Timepoint.FOLLOWUP)
+        for name in ("followup_months", "link_days", "reminder_after_days", "max_reminders"):
+            self.fields[name].widget.attrs.update(
+                {"inputmode": "numeric", "class": "nhsuk-input--width-3"}
+            )
+
+    def _between(self, name: str, low: int, high: int, message: str) -> int:
+        value = self.cleaned_data[name]
+        if not low <= value <= high:
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_followup_months(self):
+        return self._between(
+            "followup_months", 1, 24, _("Follow-up must be between 1 and 24 months.")
+        )
+
+    def clean_link_days(self):
+        return self._between("link_days", 1, 60, _("Links must last between 1 and 60 days."))
+
+    def clean_reminder_after_days(self):
+        return self._between("reminder_after_days", 1, 30, _("Send reminders after 1 to 30 days."))
+
+    def clean_max_reminders(self):
+        return self._between("max_reminders", 0, 3, _("Send at most 3 reminders."))

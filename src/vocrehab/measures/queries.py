@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from vocrehab.accounts.access import Perm, services_for
@@ -313,3 +313,50 @@ def wording_for(instrument: str, language: str = "en-gb") -> dict[str, ItemWordi
         if row.item not in found or row.language == language:
             found[row.item] = row
     return found
+
+
+# ------------------------------------------------------------------- service work
+
+
+def may_manage(user, service) -> bool:
+    return services_for(user, Perm.MANAGE_SERVICE).filter(pk=service.pk).exists()
+
+
+def work_to_do(user, *, limit: int = 100) -> dict:
+    """Letters to print, sends that failed or are being retried, and overdue
+    questionnaires, in the services where ``user`` may see people. Three queries.
+    """
+    from django.utils import timezone
+
+    from .models import DeliveryStatus
+
+    visible = services_for(user, Perm.VIEW_PERSON)
+    now = timezone.now()
+    base = QuestionnaireLink.objects.filter(
+        administration__episode__service__in=visible,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).select_related("administration__episode")
+    letters = list(
+        base.filter(delivery_status=DeliveryStatus.TO_PRINT).order_by("created_at")[:limit]
+    )
+    failing = list(
+        base.filter(
+            Q(delivery_status=DeliveryStatus.FAILED)
+            | Q(delivery_status=DeliveryStatus.PENDING, attempts__gt=0)
+        ).order_by("created_at")[:limit]
+    )
+    overdue = list(
+        Administration.objects.filter(
+            episode__service__in=visible,
+            status__in=(
+                AdministrationStatus.INVITED,
+                AdministrationStatus.IN_PROGRESS,
+                AdministrationStatus.EXPIRED,
+            ),
+        )
+        .select_related("episode")
+        .order_by("due_date", "pk")[:limit]
+    )
+    return {"letters": letters, "failing": failing, "overdue": overdue}

@@ -6,6 +6,8 @@ app_name = "measures"
 
 urlpatterns = [
     # Staff
+    path("", views.service_overview, name="overview"),
+    path("schedule/", views.schedule, name="schedule"),
     path("episodes/<int:episode_id>/", views.episode_measures, name="episode"),
     path("episodes/<int:episode_id>/enter/", views.choose, name="choose"),
     path(

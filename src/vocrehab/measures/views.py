@@ -30,6 +30,7 @@ from .forms import (
     ChooseQuestionnaireForm,
     CodeForm,
     InstrumentItemsForm,
+    ScheduleForm,
     SendLinkForm,
     StaffEntryForm,
     client_items,
@@ -291,6 +292,27 @@ def letter(request, link_id: int):
             "today": timezone.localdate(),
         },
     )
+
+
+@requires(Perm.VIEW_PERSON)
+def service_overview(request):
+    """What needs doing across the user's services: letters, failed sends, overdue."""
+    work = queries.work_to_do(request.user)
+    return render(request, "measures/overview.html", work)
+
+
+@requires(Perm.MANAGE_SERVICE)
+def schedule(request):
+    service = request.service
+    if service is None or not queries.may_manage(request.user, service):
+        raise Http404
+    instance = services.schedule_for(service)
+    form = ScheduleForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Questionnaire schedule saved."))
+        return redirect("measures:schedule")
+    return render(request, "measures/schedule.html", {"form": form, "service": service})
 
 
 # ----------------------------------------------------------------------------- client

@@ -1,0 +1,79 @@
+"""The service's questionnaire work list and its schedule settings."""
+
+import smtplib
+from datetime import date
+from unittest import mock
+
+from django.urls import reverse
+
+from vocrehab.accounts.models import Role
+from vocrehab.measures import services
+from vocrehab.measures.models import Channel, MeasureSchedule
+
+
+def test_the_overview_lists_letters_failed_sends_and_waiting(
+    signed_in, episode, make_episode, other_service
+):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    letter_admin, email_admin, *_ = services.schedule_entry_questionnaires(episode)
+    services.issue_link(letter_admin, channel=Channel.LETTER)
+    services.issue_link(email_admin, channel=Channel.EMAIL)
+    with mock.patch("vocrehab.measures.delivery.send_mail", side_effect=smtplib.SMTPException):
+        services.send_pending()
+    theirs = make_episode(other_service)
+    (their_admin, *_) = services.schedule_entry_questionnaires(theirs)
+    services.issue_link(their_admin, channel=Channel.LETTER)
+    html = client.get(reverse("measures:overview")).content.decode()
+    assert f"Letter for episode {episode.reference}" in html
+    assert "SMTPException (1 attempt)" in html
+    assert theirs.reference not in html
+
+
+def test_a_service_manager_sets_the_schedule(signed_in, service):
+    client, _ = signed_in(Role.SERVICE_MANAGER)
+    response = client.post(
+        reverse("measures:schedule"),
+        {
+            "entry_instruments": ["hads", "eq5d5l"],
+            "discharge_instruments": ["hads", "satisfaction"],
+            "followup_instruments": ["followup_survey"],
+            "followup_months": "12",
+            "link_days": "21",
+            "reminder_after_days": "7",
+            "max_reminders": "2",
+            "send_to_clients": "on",
+        },
+    )
+    assert response.status_code == 302
+    saved = MeasureSchedule.objects.get(service=service)
+    assert saved.entry_instruments == ["hads", "eq5d5l"]
+    assert saved.followup_months == 12
+
+
+def test_the_schedule_refuses_an_instrument_at_the_wrong_timepoint(signed_in, service):
+    client, _ = signed_in(Role.SERVICE_MANAGER)
+    response = client.post(
+        reverse("measures:schedule"),
+        {
+            "entry_instruments": ["satisfaction"],
+            "followup_months": "6",
+            "link_days": "14",
+            "reminder_after_days": "5",
+            "max_reminders": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not MeasureSchedule.objects.exists()
+
+
+def test_followup_uses_the_saved_months(signed_in, episode, service):
+    MeasureSchedule.objects.create(service=service, followup_months=12)
+    episode.discharge_date = date(2026, 3, 1)
+    (followup,) = services.schedule_followup(episode)
+    assert followup.due_date == date(2027, 3, 1)
+
+
+def test_a_case_manager_may_not_change_the_schedule(signed_in):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    assert client.get(reverse("measures:schedule")).status_code == 403
