@@ -70,12 +70,12 @@ def test_close_through_the_page(signed_in, make_referral):
     response = client.post(
         f"/referrals/{referral.pk}/not-engaged/",
         {
-            "kind": "withdrew",
-            "reason": "declined",
-            "work_status": "",
-            "on_day": str(TODAY.day),
-            "on_month": str(TODAY.month),
-            "on_year": str(TODAY.year),
+            "ne-kind": "withdrew",
+            "ne-reason": "declined",
+            "ne-work_status": "",
+            "ne-on_day": str(TODAY.day),
+            "ne-on_month": str(TODAY.month),
+            "ne-on_year": str(TODAY.year),
         },
     )
     assert response.status_code == 302
@@ -90,11 +90,11 @@ def test_self_help_through_the_page(signed_in, make_referral):
     response = client.post(
         f"/referrals/{referral.pk}/self-help/",
         {
-            "material": "Work and cancer booklet",
-            "work_status": "at_work",
-            "on_day": str(TODAY.day),
-            "on_month": str(TODAY.month),
-            "on_year": str(TODAY.year),
+            "sh-material": "Work and cancer booklet",
+            "sh-work_status": "at_work",
+            "sh-on_day": str(TODAY.day),
+            "sh-on_month": str(TODAY.month),
+            "sh-on_year": str(TODAY.year),
         },
     )
     assert response.status_code == 302

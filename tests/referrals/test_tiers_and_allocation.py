@@ -102,12 +102,12 @@ def test_triage_page_allocates_and_shows_caseloads(signed_in, make_staff, make_r
     referral = make_referral()
     client, manager = signed_in(Role.SERVICE_MANAGER)
     response = client.post(
-        f"/referrals/{referral.pk}/tier/", {"level": "tier-3", "reason": "Complex"}
+        f"/referrals/{referral.pk}/tier/", {"tier-level": "tier-3", "tier-reason": "Complex"}
     )
     assert response.status_code == 302
     page = client.get(f"/referrals/{referral.pk}/")
     assert b"(1 open cases)" in page.content
-    response = client.post(f"/referrals/{referral.pk}/allocate/", {"worker": str(worker.pk)})
+    response = client.post(f"/referrals/{referral.pk}/allocate/", {"alloc-worker": str(worker.pk)})
     assert response.status_code == 302
     referral.episode.refresh_from_db()
     assert referral.episode.case_manager == worker
@@ -120,13 +120,15 @@ def test_case_manager_may_set_tier_but_not_allocate(signed_in, make_staff, make_
     client, _user = signed_in(Role.CASE_MANAGER)
     assert (
         client.post(
-            f"/referrals/{referral.pk}/tier/", {"level": "tier-2", "reason": "r"}
+            f"/referrals/{referral.pk}/tier/", {"tier-level": "tier-2", "tier-reason": "r"}
         ).status_code
         == 302
     )
     worker = make_staff(Role.CASE_MANAGER, service)
     assert (
-        client.post(f"/referrals/{referral.pk}/allocate/", {"worker": str(worker.pk)}).status_code
+        client.post(
+            f"/referrals/{referral.pk}/allocate/", {"alloc-worker": str(worker.pk)}
+        ).status_code
         == 403
     )
 
@@ -134,6 +136,8 @@ def test_case_manager_may_set_tier_but_not_allocate(signed_in, make_staff, make_
 def test_tier_form_errors_are_shown(signed_in, make_referral):
     referral = make_referral()
     client, _user = signed_in(Role.CASE_MANAGER)
-    response = client.post(f"/referrals/{referral.pk}/tier/", {"level": "tier-9", "reason": ""})
+    response = client.post(
+        f"/referrals/{referral.pk}/tier/", {"tier-level": "tier-9", "tier-reason": ""}
+    )
     assert response.status_code == 400
     assert b"There is a problem" in response.content

@@ -189,20 +189,20 @@ def test_pause_and_resume_with_a_reason(signed_in, make_referral):
     missing = client.post(
         f"/referrals/{referral.pk}/pause/",
         {
-            "start_day": today.day,
-            "start_month": today.month,
-            "start_year": today.year,
-            "reason": "",
+            "pause-start_day": today.day,
+            "pause-start_month": today.month,
+            "pause-start_year": today.year,
+            "pause-reason": "",
         },
     )
     assert missing.status_code == 400
     response = client.post(
         f"/referrals/{referral.pk}/pause/",
         {
-            "start_day": today.day,
-            "start_month": today.month,
-            "start_year": today.year,
-            "reason": "Wants to wait until chemotherapy ends",
+            "pause-start_day": today.day,
+            "pause-start_month": today.month,
+            "pause-start_year": today.year,
+            "pause-reason": "Wants to wait until chemotherapy ends",
         },
     )
     assert response.status_code == 302
@@ -213,7 +213,11 @@ def test_pause_and_resume_with_a_reason(signed_in, make_referral):
     later = today + datetime.timedelta(days=1)
     response = client.post(
         f"/referrals/{referral.pk}/resume/",
-        {"end_day": later.day, "end_month": later.month, "end_year": later.year},
+        {
+            "resume-end_day": later.day,
+            "resume-end_month": later.month,
+            "resume-end_year": later.year,
+        },
     )
     assert response.status_code == 302
     pause.refresh_from_db()

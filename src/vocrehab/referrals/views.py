@@ -131,14 +131,19 @@ def _detail(request, referral, status=200, **bound):
             or f.DateOnlyForm(initial={"on": today, **version}, prefix="fc"),
             "assessment_form": bound.get("assessment_form")
             or f.DateOnlyForm(initial={"on": today, **version}, prefix="as"),
-            "pause_form": bound.get("pause_form") or f.PauseForm(initial={"start": today}),
-            "resume_form": bound.get("resume_form") or f.ResumeForm(initial={"end": today}),
-            "tier_form": bound.get("tier_form") or f.TierForm(levels=levels),
+            "pause_form": bound.get("pause_form")
+            or f.PauseForm(initial={"start": today}, prefix="pause"),
+            "resume_form": bound.get("resume_form")
+            or f.ResumeForm(initial={"end": today}, prefix="resume"),
+            "tier_form": bound.get("tier_form") or f.TierForm(levels=levels, prefix="tier"),
             "allocate_form": bound.get("allocate_form")
-            or (f.AllocateForm(workers=workers, counts=counts) if workers else None),
-            "self_help_form": bound.get("self_help_form") or f.SelfHelpForm(initial={"on": today}),
+            or (
+                f.AllocateForm(workers=workers, counts=counts, prefix="alloc") if workers else None
+            ),
+            "self_help_form": bound.get("self_help_form")
+            or f.SelfHelpForm(initial={"on": today}, prefix="sh"),
             "not_engaged_form": bound.get("not_engaged_form")
-            or f.NotEngagedForm(initial={"on": today}),
+            or f.NotEngagedForm(initial={"on": today}, prefix="ne"),
             "can_edit": has_perm(request.user, Perm.EDIT_PERSON, service),
             "can_allocate": has_perm(request.user, Perm.ALLOCATE, service),
         }
@@ -220,7 +225,7 @@ def pause(request, pk):
         pk,
         Perm.TRIAGE,
         "pause_form",
-        lambda r: f.PauseForm(request.POST),
+        lambda r: f.PauseForm(request.POST, prefix="pause"),
         lambda r, form: services.pause_clock(
             r, start=form.cleaned_data["start"], reason=form.cleaned_data["reason"], by=request.user
         ),
@@ -236,7 +241,7 @@ def resume(request, pk):
         pk,
         Perm.TRIAGE,
         "resume_form",
-        lambda r: f.ResumeForm(request.POST),
+        lambda r: f.ResumeForm(request.POST, prefix="resume"),
         lambda r, form: services.resume_clock(r, end=form.cleaned_data["end"], by=request.user),
         _("The clock has restarted."),
     )
@@ -261,7 +266,7 @@ def tier(request, pk):
         pk,
         Perm.EDIT_PERSON,
         "tier_form",
-        lambda r: f.TierForm(request.POST, levels=services.levels_for(r.service)),
+        lambda r: f.TierForm(request.POST, levels=services.levels_for(r.service), prefix="tier"),
         lambda r, form: _set_tier(request, r, form),
         _("Tier recorded."),
     )
@@ -273,7 +278,7 @@ def _allocate_form(request, referral):
         list(services.eligible_workers(referral.service, episode.tier)) if episode.tier else []
     )
     counts = queries.caseload_counts(referral.service, workers)
-    return f.AllocateForm(request.POST, workers=workers, counts=counts)
+    return f.AllocateForm(request.POST, workers=workers, counts=counts, prefix="alloc")
 
 
 @requires(Perm.ALLOCATE)
@@ -300,7 +305,7 @@ def self_help(request, pk):
         pk,
         Perm.EDIT_PERSON,
         "self_help_form",
-        lambda r: f.SelfHelpForm(request.POST),
+        lambda r: f.SelfHelpForm(request.POST, prefix="sh"),
         lambda r, form: services.close_self_help(
             r,
             material=form.cleaned_data["material"],
@@ -320,7 +325,7 @@ def not_engaged(request, pk):
         pk,
         Perm.EDIT_PERSON,
         "not_engaged_form",
-        lambda r: f.NotEngagedForm(request.POST),
+        lambda r: f.NotEngagedForm(request.POST, prefix="ne"),
         lambda r, form: services.close_not_engaged(
             r.episode,
             kind=form.cleaned_data["kind"],
