@@ -106,8 +106,9 @@ def test_allowed_services_are_enforced(organisation, service):
 
 
 def test_import_is_audited_once(organisation):
-    from vocrehab.audit.models import AccessEvent
     from auditlog.models import LogEntry
+
+    from vocrehab.audit.models import AccessEvent
 
     example_service(organisation)
     entries = LogEntry.objects.count()

@@ -42,12 +42,13 @@ from vocrehab.interchange.vrmds.reader import DatasetError, Limits, open_dataset
 from vocrehab.interchange.vrmds.validate import (
     DEFAULT_MAX_ERRORS,
     Issue,
+    parse_codes,
+    parse_date,
     parse_row,
     validate_dataset,
 )
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import Administration, AdministrationStatus, CompletedBy, ItemValue
-from vocrehab.measures.vrmds import VrmdsError, parse_vrmds_rows
 
 EPISODE_BATCH = 2000
 CHILD_BATCH = 5000
@@ -303,10 +304,11 @@ def import_dataset(
         return _failed(summary, [issue], 1, started)
     summary.seconds = time.perf_counter() - started
     if not dry_run:
+        from vocrehab.audit.models import Action
         from vocrehab.audit.services import record_event
 
         record_event(
-            action="import",
+            action=Action.IMPORT,
             request=request,
             user=user,
             object_type="interchange.dataset",
@@ -462,12 +464,15 @@ def _plan_services(dataset, *, service_code, create_services, allowed_services, 
 def _restore(row: dict, columns) -> None:
     """Undo the formula neutralisation of an export on the text columns of ``row``."""
     for name in columns:
-        value = row.get(name)
+        value = row[name]
         if value and value[0] == "'":
             row[name] = restore_cell(value)
-    for name, value in row.items():
-        if value and isinstance(name, str) and name.startswith("x_") and value[0] == "'":
-            row[name] = restore_cell(value)
+
+
+def _restorable(file_name: str, header) -> list[str]:
+    """The columns of ``header`` that an export may have neutralised (text and x_)."""
+    text = set(_TEXT_COLUMNS[file_name])
+    return [c for c in header if c in text or c.startswith(schema.EXTENSION_PREFIX)]
 
 
 class _Run:
@@ -501,9 +506,9 @@ class _Run:
         clients = self.summary.count("clients")
         episodes = self.summary.count(schema.EPISODES)
         label = self.dataset.label(schema.EPISODES)
-        text_columns = _TEXT_COLUMNS[schema.EPISODES]
         with self.dataset.open(schema.EPISODES) as table:
             extension_columns = [c for c in table.columns if c.startswith("x_")]
+            text_columns = _restorable(schema.EPISODES, table.columns)
             for batch in chunks(table, EPISODE_BATCH):
                 parsed = []
                 for row_number, row in batch:
@@ -764,9 +769,9 @@ class _Run:
 
     def _child_rows(self, name: str):
         label = self.dataset.label(name)
-        text_columns = _TEXT_COLUMNS[name]
         with self.dataset.open(name) as table:
             extension_columns = [c for c in table.columns if c.startswith("x_")]
+            text_columns = _restorable(name, table.columns)
             for batch in chunks(table, CHILD_BATCH):
                 pks = self._episode_pks(label, batch)
                 out = []
@@ -786,19 +791,22 @@ class _Run:
         for batch in self._child_rows(schema.CONTACTS):
             rows, codes_of = [], []
             for _n, episode_pk, row, ext in batch:
-                v = parse_row(schema.CONTACTS, row)
+                # Validated already: dates go to the database as ISO text, which both
+                # PostgreSQL's COPY and SQLite store as the date itself.
+                minutes = row.get("minutes")
                 rows.append(
                     {
                         "episode_id": episode_pk,
-                        "contact_date": v["contact_date"],
-                        "mode": v["mode"],
-                        "contact_with": v["with"] or codes.ContactWith.CLIENT,
-                        "minutes": v["minutes"],
+                        "contact_date": row["contact_date"],
+                        "mode": row["mode"],
+                        "contact_with": row.get("with") or codes.ContactWith.CLIENT,
+                        "minutes": int(minutes) if minutes else None,
                         "extensions": ext,
                     }
                 )
                 # The same code twice in one cell means the same intervention once.
-                codes_of.append(list(dict.fromkeys(v["interventions"])))
+                found = row.get("interventions")
+                codes_of.append(list(dict.fromkeys(parse_codes(found))) if found else [])
             ids = self.inserter.insert(Contact, rows)
             interventions = [
                 {"contact_id": pk, "code": code, "position": position}
@@ -835,18 +843,12 @@ class _Run:
             if not batch:
                 continue
             numbers = [n for n, *_rest in batch]
-            episode_of = {}
-            try:
-                groups = parse_vrmds_rows([row for _n, _pk, row, _ext in batch], first_row=0)
-            except VrmdsError as exc:
-                raise ImportError_(
-                    [Issue(label, numbers[i], column, message) for i, column, message in exc.errors]
-                ) from None
-            for _n, pk, row, _ext in batch:
-                episode_of[row["episode_id"]] = pk
+            groups = _group_measures(label, batch)
+            episode_of = {row["episode_id"]: pk for _n, pk, row, _ext in batch}
             self._write_administrations(label, groups, episode_of, numbers, counts)
 
     def _write_administrations(self, label, groups, episode_of, numbers, counts: Counts):
+        """Store one batch of questionnaires (``groups``), merging with earlier batches."""
         episode_ids = {episode_of[g.episode_id] for g in groups}
         existing = {
             (a["episode_id"], a["instrument"], a["timepoint"]): a
@@ -908,7 +910,7 @@ class _Run:
         ]
 
     def _append_values(self, label, current, group, numbers, values) -> None:
-        first = numbers[group.rows[0]]
+        first = group.rows[0]
         if current["date"] != group.date:
             raise ImportError_(
                 [
@@ -947,6 +949,68 @@ class _Run:
                 ]
             )
         values += self._value_rows(current["pk"], group)
+
+
+@dataclass
+class _Questionnaire:
+    """The measures.csv rows of one questionnaire (episode, timepoint, instrument)."""
+
+    episode_id: str
+    timepoint: str
+    instrument: str
+    date: dt.date
+    values: dict[str, float] = field(default_factory=dict)
+    extensions: dict[str, dict[str, str]] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)
+
+
+def _group_measures(label: str, batch) -> list[_Questionnaire]:
+    """Group validated measures.csv rows into questionnaires, in the order first seen.
+
+    The validator has checked every code, item and range; what only a whole
+    questionnaire shows (two dates for it, an item given twice) is an error here.
+    This is the same grouping as :func:`vocrehab.measures.vrmds.parse_vrmds_rows`
+    without re-checking each value, which a national import cannot afford.
+    """
+    groups: dict[tuple[str, str, str], _Questionnaire] = {}
+    issues: list[Issue] = []
+    for row_number, _pk, row, ext in batch:
+        key = (row["episode_id"], row["timepoint"], row["instrument"])
+        when = parse_date(row["date"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Questionnaire(*key, date=when)
+        item = row["item"]
+        if group.date != when:
+            issues.append(
+                Issue(
+                    label,
+                    row_number,
+                    "date",
+                    _("%(instrument)s at %(timepoint)s already has the date %(date)s")
+                    % {"instrument": key[2], "timepoint": key[1], "date": group.date},
+                )
+            )
+            continue
+        if item in group.values:
+            issues.append(
+                Issue(
+                    label,
+                    row_number,
+                    "item",
+                    _("%(instrument)s item %(item)s is given twice at %(timepoint)s")
+                    % {"instrument": key[2], "item": item, "timepoint": key[1]},
+                )
+            )
+            continue
+        group.values[item] = float(row["value"])
+        kept = {k: v for k, v in ext.items() if v}
+        if kept:
+            group.extensions[item] = kept
+        group.rows.append(row_number)
+    if issues:
+        raise ImportError_(issues)
+    return list(groups.values())
 
 
 __all__ = ["ImportSummary", "import_dataset"]
