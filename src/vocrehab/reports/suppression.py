@@ -14,7 +14,8 @@ totals cannot give the hidden ones back by subtraction:
 * means and other statistics of fewer than threshold people are hidden;
 * the table's population ``n`` is hidden when it is itself small.
 
-A hidden cell keeps its dimensions; all its measures become ``null`` and
+A hidden cell keeps its dimensions (except a hidden condition detail, which may be free
+text and is dropped); all its measures become ``null`` and
 ``"suppressed": true``, as VRMDS requires. Zero is not suppressed: it identifies no one.
 """
 
@@ -74,6 +75,10 @@ def _suppress_table(spec: TableSpec, table: dict, limit: int) -> None:
         _secondary(spec, cells)
     if small_population:
         table["n"] = None
+    if spec.id == "conditions":
+        # A condition detail may be free text; hidden ones go, text and all, since the
+        # text alone could point to the person.
+        table["cells"] = [c for c in cells if not (c["condition_detail"] and c["suppressed"])]
 
 
 def _group_key(spec: TableSpec, cell: dict):

@@ -1,96 +1,44 @@
-"""Working days: Monday to Friday less the public holidays of a service's nation.
+"""The working-day calendar that lets reports count working days in SQL.
 
-The holiday logic lives here once; :func:`ensure_calendar` materialises it as
-:class:`~vocrehab.reports.models.WorkingDay` rows so reports can count working days
-in SQL.
+The rule (Monday to Friday less the public holidays of the service's nation) lives once,
+in :mod:`vocrehab.referrals.working_days`; :func:`ensure_calendar` materialises it as
+:class:`~vocrehab.reports.models.WorkingDay` rows, one per nation and date, each with
+the number of working days from :data:`EPOCH` up to and including that date. The
+working days between two dates are then the difference of two indices, which the
+database can look up for a million episodes at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
-import holidays
 from django.db import transaction
 
-from vocrehab.codes import Nation
-
-# ISO 3166-2:GB subdivisions used by the ``holidays`` package.
-NATION_SUBDIVISIONS = {
-    Nation.ENGLAND: "ENG",
-    Nation.SCOTLAND: "SCT",
-    Nation.WALES: "WLS",
-    Nation.NORTHERN_IRELAND: "NIR",
-}
+from vocrehab.referrals.working_days import is_working_day
 
 # Indices count from here. Any fixed date works: only differences are used.
 EPOCH = dt.date(1990, 1, 1)
 
 
-@lru_cache(maxsize=256)
-def public_holidays(nation: str, year: int) -> frozenset[dt.date]:
-    """The public holidays of ``nation`` (a codes.Nation value) in ``year``."""
-    subdiv = NATION_SUBDIVISIONS[Nation(nation)]
-    return frozenset(holidays.country_holidays("GB", subdiv=subdiv, years=[year]).keys())
-
-
-def is_working_day(nation: str, day: dt.date) -> bool:
-    """True for Monday to Friday when the day is not a public holiday in ``nation``."""
-    return day.weekday() < 5 and day not in public_holidays(nation, day.year)
-
-
-def working_days_between(nation: str, start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (negative if end < start).
-
-    A referral on a Friday answered on the Monday took one working day; answered the
-    same day, none.
-    """
-    if end < start:
-        return -working_days_between(nation, end, start)
-    count = 0
-    day = start + dt.timedelta(days=1)
-    while day <= end:
-        count += is_working_day(nation, day)
-        day += dt.timedelta(days=1)
+def working_day_index(nation: str, day: dt.date) -> int:
+    """Working days from :data:`EPOCH` up to and including ``day``."""
+    if day < EPOCH:
+        raise ValueError(f"the working-day calendar starts on {EPOCH.isoformat()}")
+    count, current = 0, EPOCH
+    while current <= day:
+        count += is_working_day(current, nation)
+        current += dt.timedelta(days=1)
     return count
-
-
-def add_working_days(nation: str, start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days after ``start`` (the deadline of a standard)."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        remaining -= is_working_day(nation, day)
-    return day
 
 
 def calendar_rows(nation: str, start: dt.date, end: dt.date):
     """Yield (date, index, is_working_day) for every date from ``start`` to ``end``."""
-    if start < EPOCH:
-        raise ValueError(f"the working-day calendar starts on {EPOCH.isoformat()}")
-    index = _index_of(nation, start)
+    index = working_day_index(nation, start)
     day = start
     while day <= end:
-        yield day, index, is_working_day(nation, day)
+        yield day, index, is_working_day(day, nation)
         day += dt.timedelta(days=1)
-        index += is_working_day(nation, day)
-
-
-def _index_of(nation: str, day: dt.date) -> int:
-    # Working days in [EPOCH, day]: whole weeks counted at once, holidays subtracted.
-    days = (day - EPOCH).days + 1
-    weeks, rest = divmod(days, 7)
-    weekdays = weeks * 5
-    start_rest = EPOCH + dt.timedelta(days=weeks * 7)
-    weekdays += sum(1 for i in range(rest) if (start_rest + dt.timedelta(days=i)).weekday() < 5)
-    holidays_on_weekdays = sum(
-        1
-        for year in range(EPOCH.year, day.year + 1)
-        for h in public_holidays(nation, year)
-        if EPOCH <= h <= day and h.weekday() < 5
-    )
-    return weekdays - holidays_on_weekdays
+        index += is_working_day(day, nation)
 
 
 def ensure_calendar(nations, start: dt.date, end: dt.date) -> int:
@@ -110,15 +58,15 @@ def ensure_calendar(nations, start: dt.date, end: dt.date) -> int:
         return 0
     expected = (end - start).days + 1
     have = {
-        row["nation"]: row
+        row["nation"]: row["days"]
         for row in WorkingDay.objects.filter(nation__in=nations, date__range=(start, end))
         .values("nation")
         .annotate(days=Count("id"))
+        .order_by()
     }
     inserted = 0
     for nation in nations:
-        row = have.get(nation)
-        if row and row["days"] == expected:
+        if have.get(nation) == expected:
             continue
         with transaction.atomic():
             existing = set(
@@ -131,6 +79,7 @@ def ensure_calendar(nations, start: dt.date, end: dt.date) -> int:
                 for day, index, working in calendar_rows(nation, start, end)
                 if day not in existing
             ]
-            WorkingDay.objects.bulk_create(new, batch_size=2000)
+            # Another process may fill the same dates at the same time: let it win.
+            WorkingDay.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
             inserted += len(new)
     return inserted
