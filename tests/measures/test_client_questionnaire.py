@@ -105,3 +105,11 @@ def test_hads_totals_are_not_asked_of_clients(client, episode):
     link = services.issue_link(administration, channel=Channel.EMAIL)
     client.get(reverse("measures:open_link", args=[links.make_token(link)]))
     assert b"Question 1 of 14" in client.get(page(link, 1)).content
+
+
+def test_nothing_answered_cannot_be_sent(client, opened):
+    response = client.post(reverse("measures:check", args=[opened.pk]))
+    assert response.status_code == 422
+    assert "Answer at least one question before sending" in response.content.decode()
+    opened.refresh_from_db()
+    assert opened.used_at is None

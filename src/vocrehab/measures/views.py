@@ -535,7 +535,8 @@ def check(request, link_id: int):
     instrument = get_instrument(administration.instrument)
     wording = queries.wording_for(instrument.code, get_language() or "en-gb")
     saved = queries.values_of(administration)
-    if request.method == "POST":
+    nothing_answered = not any(v not in (None, "") for v in saved.values())
+    if request.method == "POST" and not nothing_answered:
         try:
             services.submit_response(link)
         except ValueError:
@@ -565,7 +566,10 @@ def check(request, link_id: int):
             "instrument": instrument,
             "rows": rows,
             "service": administration.episode.service,
+            "nothing_answered": nothing_answered,
+            "tried_to_send": request.method == "POST",
         },
+        status=422 if request.method == "POST" else 200,
     )
 
 
