@@ -273,7 +273,27 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "vocrehab API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "vocrehab API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # VRMDS code lists appear under their own names, once, however many fields use them.
+    "ENUM_NAME_OVERRIDES": {
+        name: f"vocrehab.codes.{name}"
+        for name in (
+            "Condition",
+            "ContactMode",
+            "ContactWith",
+            "Engagement",
+            "Intervention",
+            "MainReason",
+            "Occupation",
+            "ReferralSource",
+            "Tier",
+            "WorkStatus",
+        )
+    },
+}
 
 # Secret for keyed hashes in pseudonymised exports; separate from SECRET_KEY so it can be
 # shared with a research partner's pipeline without exposing session signing.

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+"""The API, versioned by path: /api/v1/..."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("v1/services/", views.ServiceList.as_view(), name="services"),
+    path("v1/episodes/", views.EpisodeList.as_view(), name="episodes"),
+    path("v1/episodes/<int:pk>/", views.EpisodeDetail.as_view(), name="episode"),
+    path("v1/episodes/<int:pk>/contacts/", views.ContactCreate.as_view(), name="contacts"),
+    path("v1/reports/evaluation", views.EvaluationReport.as_view(), name="evaluation"),
+    path("v1/schema/", views.Schema.as_view(), name="schema"),
+    path("v1/docs/", views.docs, name="docs"),
+]

@@ -1,0 +1,214 @@
+"""What the API reads and writes. Shapes only: rules live in the apps' services and queries."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from vocrehab.casework.forms import ContactForm
+from vocrehab.casework.models import Contact, Episode
+from vocrehab.codes import ContactMode, ContactWith, Intervention
+
+# --- services --------------------------------------------------------------------------
+
+
+class ServiceSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("The VRMDS service code."))
+    name = serializers.CharField()
+    nation = serializers.CharField()
+    roles = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Your roles in this service.")
+    )
+    permissions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("What your roles let you do here.")
+    )
+
+
+# --- episodes --------------------------------------------------------------------------
+
+
+class EpisodeQuerySerializer(serializers.Serializer):
+    """The filters of the episode list."""
+
+    service = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text=_("A service code; without it, every service you may see."),
+    )
+    open = serializers.BooleanField(
+        required=False,
+        help_text=_("true: open episodes only; false: discharged only; absent: both."),
+    )
+
+
+class EpisodeSummarySerializer(serializers.ModelSerializer):
+    service = serializers.CharField(source="service.code", read_only=True)
+    client_reference = serializers.CharField(source="client.reference", read_only=True)
+    case_manager = serializers.SerializerMethodField()
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Episode
+        fields = [
+            "id",
+            "reference",
+            "service",
+            "client_reference",
+            "referral_date",
+            "referral_source",
+            "condition",
+            "main_reason",
+            "work_status_at_referral",
+            "tier",
+            "highest_tier",
+            "case_manager",
+            "first_contact_date",
+            "assessment_date",
+            "discharge_date",
+            "work_status_at_discharge",
+            "followup_date",
+            "work_status_at_followup",
+            "is_open",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_case_manager(self, episode) -> str | None:
+        worker = episode.case_manager
+        return worker.get_full_name() or worker.email if worker else None
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    interventions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "contact_date",
+            "mode",
+            "contact_with",
+            "minutes",
+            "interventions",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_interventions(self, contact) -> list[str]:
+        return contact.intervention_codes
+
+
+class ClientSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+
+
+class EpisodeDetailSerializer(EpisodeSummarySerializer):
+    client = ClientSummarySerializer(read_only=True)
+    contacts = ContactSerializer(many=True, read_only=True)
+
+    class Meta(EpisodeSummarySerializer.Meta):
+        fields = [
+            *EpisodeSummarySerializer.Meta.fields,
+            "client",
+            "previous_episode",
+            "job_title",
+            "employer_name",
+            "occupation",
+            "weeks_absent_at_referral",
+            "engagement",
+            "discharge_reason",
+            "contacts",
+        ]
+        read_only_fields = fields
+
+
+# --- recording a contact ---------------------------------------------------------------
+
+# The web form's limits on minutes are the rule; the API takes them from there.
+_MINUTES = ContactForm.base_fields["minutes"]
+
+
+class ContactInputSerializer(serializers.Serializer):
+    """A contact to record. Shapes and codes are checked here; the casework rules (not in
+    the future, not before the referral, sign-off) are the casework service's."""
+
+    contact_date = serializers.DateField(help_text=_("ISO date, for example 2025-03-14."))
+    mode = serializers.ChoiceField(choices=ContactMode.choices)
+    contact_with = serializers.ChoiceField(choices=ContactWith.choices, default=ContactWith.CLIENT)
+    minutes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=_MINUTES.min_value,
+        max_value=_MINUTES.max_value,
+    )
+    interventions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Intervention.choices),
+        required=False,
+        default=list,
+        help_text=_("VRMDS intervention codes delivered in the contact."),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- the evaluation report -------------------------------------------------------------
+
+
+class EvaluationQuerySerializer(serializers.Serializer):
+    """The evaluation report's service and period (``from`` and ``to`` are inclusive)."""
+
+    def get_fields(self):
+        # ``from`` is a Python keyword, so the fields are named here rather than declared.
+        return {
+            "service": serializers.CharField(max_length=32, help_text=_("A service code.")),
+            "from": serializers.DateField(
+                required=False, help_text=_("First referral date counted (inclusive).")
+            ),
+            "to": serializers.DateField(
+                required=False, help_text=_("Last referral date counted (inclusive).")
+            ),
+        }
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {"to": _("The end of the period must not be before its start.")}
+            )
+        return attrs
+
+
+class ReportFiltersSerializer(serializers.Serializer):
+    services = serializers.ListField(child=serializers.CharField())
+    to = serializers.DateField(allow_null=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(allow_null=True)
+        return fields
+
+
+class ReportTableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    n = serializers.FloatField(
+        allow_null=True, help_text=_("The table's population; null when suppressed.")
+    )
+    cells = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=_(
+            "Tidy cells: dimension codes and measures; a suppressed cell has null "
+            'measures and "suppressed": true.'
+        ),
+    )
+
+
+class EvaluationReportSerializer(serializers.Serializer):
+    """The VRMDS ``evaluation`` report (documentation of its shape; see dataset/VRMDS.md)."""
+
+    report = serializers.CharField()
+    vrmds_version = serializers.IntegerField()
+    filters = ReportFiltersSerializer()
+    tables = serializers.DictField(child=ReportTableSerializer())

@@ -1,0 +1,277 @@
+"""API v1: thin adapters over the same queries and services the web pages use.
+
+Reads start from ``services_for`` (through the casework and reports queries), so another
+service's record is a 404; every read of a person's record is in the access log; writes go
+through the casework services, in their transactions.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vocrehab.accounts.access import ROLE_PERMISSIONS, Perm, roles, services_for, signed_in
+from vocrehab.accounts.context_processors import services_of
+from vocrehab.audit.models import Action
+from vocrehab.audit.services import record_event, record_read
+from vocrehab.casework import queries as casework_queries
+from vocrehab.casework import services as casework_services
+from vocrehab.casework.models import Contact, ContactIntervention
+from vocrehab.reports import queries as report_queries
+from vocrehab.reports.evaluation import ReportError
+
+from . import serializers as s
+from .policy import PolicyMixin
+
+NOT_YOURS = _("Unknown service, or not one you may use for this.")
+ERROR_RESPONSES = {
+    400: OpenApiResponse(description=_("Invalid input; the body names each field in error.")),
+    403: OpenApiResponse(description=_("Your roles do not allow this.")),
+}
+NOT_FOUND = {404: OpenApiResponse(description=_("No such episode in your services."))}
+
+
+class EpisodePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _validated(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- services -----------------------------------------------------------------------
+
+
+class ServiceList(PolicyMixin, APIView):
+    """The services you work in, with your roles and permissions in each."""
+
+    access_signed_in = True
+
+    @extend_schema(responses={200: s.ServiceSerializer(many=True)})
+    def get(self, request):
+        user = request.user
+        rows = []
+        for service in services_of(user).order_by("name", "code"):
+            held = sorted(roles(user, service))
+            perms = set().union(*(ROLE_PERMISSIONS.get(r, ()) for r in held))
+            rows.append(
+                {
+                    "code": service.code,
+                    "name": service.name,
+                    "nation": service.nation,
+                    "roles": held,
+                    "permissions": sorted(str(p) for p in perms),
+                }
+            )
+        return Response(s.ServiceSerializer(rows, many=True).data)
+
+
+# --- episodes -----------------------------------------------------------------------
+
+
+class EpisodeList(PolicyMixin, generics.ListAPIView):
+    """Episodes of your services, newest referral first.
+
+    One access-log event per request names the service(s) and the episode ids returned.
+    """
+
+    access_permission = Perm.VIEW_PERSON
+    serializer_class = s.EpisodeSummarySerializer
+    pagination_class = EpisodePagination
+
+    def get_queryset(self):
+        query = _validated(s.EpisodeQuerySerializer, self.request.query_params.dict())
+        services = list(services_for(self.request.user, Perm.VIEW_PERSON))
+        code = query.get("service")
+        if code:
+            services = [svc for svc in services if svc.code == code]
+            if not services:
+                raise ValidationError({"service": [NOT_YOURS]})
+        self.services = services
+        episodes = casework_queries.episodes_for(self.request.user, Perm.VIEW_PERSON).filter(
+            service__in=[svc.pk for svc in services]
+        )
+        if query.get("open") is True:
+            episodes = episodes.open()
+        elif query.get("open") is False:
+            episodes = episodes.discharged()
+        return episodes.select_related("service", "client", "case_manager").order_by(
+            "-referral_date", "-pk"
+        )
+
+    @extend_schema(
+        parameters=[s.EpisodeQuerySerializer],
+        responses={200: s.EpisodeSummarySerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        ids = [str(row["id"]) for row in response.data["results"]]
+        codes = ",".join(svc.code for svc in self.services)
+        record_event(
+            action=Action.READ,
+            request=request,
+            object_type="casework.episode",
+            service_id=self.services[0].pk if len(self.services) == 1 else None,
+            fields=ids,
+            detail=f"API episode list; services {codes}; {len(ids)} episodes (ids in fields)",
+        )
+        return response
+
+
+class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
+    """One episode with its contacts. 404 for an episode outside your services."""
+
+    access_permission = Perm.VIEW_PERSON
+    serializer_class = s.EpisodeDetailSerializer
+
+    @extend_schema(responses={200: s.EpisodeDetailSerializer, **NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        episode = casework_queries.get_episode(self.request.user, self.kwargs["pk"])
+        prefetch_related_objects(
+            [episode],
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.prefetch_related(
+                    Prefetch(
+                        "interventions", queryset=ContactIntervention.objects.order_by("position")
+                    )
+                ),
+            ),
+        )
+        record_read(self.request, episode)
+        return episode
+
+
+# --- recording a contact --------------------------------------------------------------
+
+
+def _casework_error_body(error) -> dict:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"non_field_errors": error.messages}
+
+
+class ContactCreate(PolicyMixin, APIView):
+    """Record a contact and the interventions delivered in it (casework ``record_contact``)."""
+
+    access_permission = Perm.EDIT_PERSON
+
+    @extend_schema(
+        request=s.ContactInputSerializer,
+        responses={201: s.ContactSerializer, **ERROR_RESPONSES, **NOT_FOUND},
+    )
+    def post(self, request, pk):
+        episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
+        casework_services.check_may_record(request.user, episode)
+        data = _validated(s.ContactInputSerializer, request.data)
+        try:
+            contact = casework_services.record_contact(episode, by=request.user, **data)
+        except casework_services.CaseworkError as error:
+            return Response(_casework_error_body(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+# --- the evaluation report --------------------------------------------------------------
+
+
+class EvaluationReport(PolicyMixin, APIView):
+    """The VRMDS evaluation report for one service and period.
+
+    Small numbers are suppressed when you see the service as a commissioner (aggregates
+    only); the ``Vocrehab-Suppressed`` header says whether they were.
+    """
+
+    access_permission = Perm.VIEW_REPORTS
+
+    @extend_schema(
+        parameters=[s.EvaluationQuerySerializer],
+        responses={200: s.EvaluationReportSerializer, **ERROR_RESPONSES},
+    )
+    def get(self, request):
+        query = _validated(s.EvaluationQuerySerializer, request.query_params.dict())
+        service = report_queries.reportable_services(request.user).filter(code=query["service"])
+        service = service.first()
+        if service is None:
+            raise ValidationError({"service": [NOT_YOURS]})
+        try:
+            report, suppressed = report_queries.evaluation_for(
+                request.user, [service], query.get("from"), query.get("to")
+            )
+        except ReportError as error:
+            raise ValidationError({"non_field_errors": [str(error)]}) from None
+        except PermissionDenied:
+            raise ValidationError({"service": [NOT_YOURS]}) from None
+        response = Response(report)
+        response["Vocrehab-Suppressed"] = "true" if suppressed else "false"
+        return response
+
+
+# --- the schema -------------------------------------------------------------------------
+
+
+class Schema(PolicyMixin, SpectacularAPIView):
+    """The OpenAPI 3 description of this API (YAML, or JSON with ?format=json)."""
+
+    access_signed_in = True
+    # The schema view's own renderers (YAML, and JSON), not the JSON-only default.
+    renderer_classes = SpectacularAPIView.renderer_classes
+
+
+# --- the documentation page -------------------------------------------------------------
+
+_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _operations(schema: dict) -> list[dict]:
+    """The operations of an OpenAPI document, flattened for a page."""
+    rows = []
+    for path, item in schema.get("paths", {}).items():
+        for method in _METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            rows.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": op.get("operationId", ""),
+                    "description": op.get("description", ""),
+                    "parameters": op.get("parameters", []),
+                    "body": body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1],
+                    "responses": sorted(op.get("responses", {}).items()),
+                }
+            )
+    return rows
+
+
+@signed_in
+def docs(request):
+    """A readable listing of the API's operations, rendered on the server (no scripts)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "operations": _operations(schema),
+            "components": sorted(schema.get("components", {}).get("schemas", {}).items()),
+            "info": schema.get("info", {}),
+        },
+    )
