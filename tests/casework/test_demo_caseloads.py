@@ -1,0 +1,33 @@
+"""``assign_demo_caseloads``: the demo's workers get realistic open caseloads."""
+
+import pytest
+
+from vocrehab.accounts.models import Role
+from vocrehab.casework import services
+from vocrehab.casework.models import Episode
+
+
+@pytest.mark.django_db
+def test_open_episodes_are_shared_out_once(make_staff, make_episode, service):
+    users = {
+        "casemanager": make_staff(Role.CASE_MANAGER, service),
+        "casemanager2": make_staff(Role.CASE_MANAGER, service),
+        "supportworker": make_staff(Role.SUPPORT_WORKER, service),
+    }
+    for i in range(12):
+        make_episode(service, tier="2" if i % 2 else "3", days_ago=i + 1)
+    closed = make_episode(service, tier="3")
+    services.discharge(closed, by=None, on=closed.referral_date, work_status="at_work")
+
+    allocated = services.assign_demo_caseloads(services={"GGC-VR": service}, users=users)
+    assert allocated == 12
+    held = {k: Episode.objects.filter(case_manager=u).count() for k, u in users.items()}
+    assert all(n > 0 for n in held.values()), held
+    # The support worker holds tier 2 episodes only.
+    assert set(
+        Episode.objects.filter(case_manager=users["supportworker"]).values_list("tier", flat=True)
+    ) == {"2"}
+    closed.refresh_from_db()
+    assert closed.case_manager is None
+    # Safe to run again: nothing moves.
+    assert services.assign_demo_caseloads(services={"GGC-VR": service}, users=users) == 0
