@@ -20,7 +20,9 @@ def test_open_episodes_are_shared_out_once(make_staff, make_episode, service):
     services.discharge(closed, by=None, on=closed.referral_date, work_status="at_work")
 
     allocated = services.assign_demo_caseloads(services={"GGC-VR": service}, users=users)
-    assert allocated == 12
+    # The twelve open episodes, and one re-referral of the discharged client to top up.
+    assert allocated == 13
+    assert Episode.objects.filter(previous_episode=closed, case_manager__isnull=False).exists()
     held = {k: Episode.objects.filter(case_manager=u).count() for k, u in users.items()}
     assert all(n > 0 for n in held.values()), held
     # The support worker holds tier 2 episodes only.

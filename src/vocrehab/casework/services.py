@@ -1069,7 +1069,8 @@ def _demo_episode(source: Episode, *, worker, support: bool, rng) -> Episode:
     from vocrehab.codes import ContactMode, Intervention
 
     today = timezone.localdate()
-    age = rng.randint(0, 70)
+    # Received in the last ten weeks, and after the earlier discharge.
+    age = min(rng.randint(0, 70), (today - source.discharge_date).days)
     with transaction.atomic():
         episode = re_refer(source, by=None, referral_date=today - datetime.timedelta(days=age))
         tier = "2" if support or rng.random() < 0.3 else "3"
