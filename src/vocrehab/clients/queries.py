@@ -44,11 +44,19 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
     elif (born := parse_date(query)) is not None:
         found = base.filter(date_of_birth=born)
     elif _REFERENCE.match(query):
+        from vocrehab.casework.models import Episode
+        from vocrehab.referrals.models import Referral
+
         code = query.upper()
+        # Subqueries rather than joins: each is one indexed look-up, and no row repeats.
         found = base.filter(
             Q(reference=code)
-            | Q(episodes__reference=code)
-            | Q(episodes__merged_referrals__reference=code)
+            | Q(pk__in=Episode.objects.filter(service=service, reference=code).values("client_id"))
+            | Q(
+                pk__in=Referral.objects.filter(service=service, reference=code).values(
+                    "merged_into__client_id"
+                )
+            )
         )
     else:
         words = query.split()
@@ -56,9 +64,10 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
             found = base.filter(last_name__istartswith=words[0])
         else:
             found = base.filter(
-                first_name__istartswith=words[0], last_name__istartswith=words[-1]
-            ) | base.filter(last_name__istartswith=words[0], first_name__istartswith=words[-1])
-    return found.distinct().order_by("last_name", "first_name", "pk")[:limit]
+                Q(first_name__istartswith=words[0], last_name__istartswith=words[-1])
+                | Q(last_name__istartswith=words[0], first_name__istartswith=words[-1])
+            )
+    return found.order_by("last_name", "first_name", "pk")[:limit]
 
 
 def client_for(user, pk: int) -> Client:

@@ -46,8 +46,60 @@ def queue(request):
     return render(
         request,
         "referrals/queue.html",
-        {"service": service, "rows": rows, "page": page},
+        {"service": service, "rows": rows, "page": page, "lines": _queue_lines(rows)},
     )
+
+
+def _queue_lines(rows):
+    """The queue's rows as ready-made text: the page is rendered for every triage visit,
+    and translating and formatting once per page rather than per cell keeps it fast."""
+    from django.urls import reverse
+    from django.utils.dates import MONTHS_3
+
+    from .working_days import ClockState
+
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    tags = {
+        ClockState.MET: ("nhsuk-tag--green", _("Met")),
+        ClockState.LATE: ("nhsuk-tag--orange", _("Met late")),
+        ClockState.BREACHED: ("nhsuk-tag--red", _("Breached")),
+        ClockState.AT_RISK: ("nhsuk-tag--yellow", _("At risk")),
+        ClockState.PAUSED: ("nhsuk-tag--grey", _("Paused")),
+        ClockState.ON_TRACK: ("nhsuk-tag--blue", _("On track")),
+    }
+    days_of = _("%(n)s of %(limit)s working days")
+    due_word = _("due")
+    not_triaged = _("Not triaged")
+    detail_url = reverse("referrals:detail", kwargs={"pk": 0})[:-2]
+
+    def day(value):
+        return f"{value.day} {months[value.month]} {value.year}" if value else ""
+
+    def clock_cell(clock):
+        css, label = tags[clock.state]
+        text = days_of % {"n": clock.elapsed, "limit": clock.limit}
+        if clock.due and not clock.done_on:
+            text = f"{text} · {due_word} {day(clock.due)}"
+        return {"css": css, "label": label, "text": text}
+
+    lines = []
+    for row in rows:
+        episode = row.episode
+        lines.append(
+            {
+                "state": row.worst_state,
+                "reference": row.referral.reference,
+                "url": f"{detail_url}{row.referral.pk}/",
+                "channel": row.referral.get_channel_display(),
+                "name": episode.client.full_name,
+                "received": day(episode.referral_date),
+                "first_contact": clock_cell(row.first_contact),
+                "assessment": clock_cell(row.assessment),
+                "tier": episode.get_tier_display() if episode.tier else not_triaged,
+                "worker": str(episode.case_manager) if episode.case_manager_id else "",
+            }
+        )
+    return lines
 
 
 @requires(Perm.TRIAGE)
