@@ -5,6 +5,11 @@ import itertools
 
 import pytest
 
+from tests.browser.conftest import (  # noqa: F401 - Debian's Chromium for the picker test
+    browser_context_args,
+    browser_type_launch_args,
+    console_errors,
+)
 from vocrehab.casework.models import Episode, OnwardReferral
 from vocrehab.clients.models import Client
 from vocrehab.directory.models import DirectoryService

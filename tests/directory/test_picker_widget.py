@@ -88,5 +88,5 @@ def test_a_prefixed_category_field_is_read(signed_in, organisation, make_entry):
 
 def test_the_include_reads_the_named_category_input():
     html = render_to_string("directory/_picker.html", {"category_input": "onward-category"})
-    assert "[name='onward-category']" in html
+    assert "form:has(.app-directory-picker) [name='onward-category']" in html
     assert "category_input=onward-category" in html

@@ -265,8 +265,10 @@ def picker(request):
     data = {
         "area_code": get.get("directory_area_code", ""),
         "postcode": get.get("directory_postcode", ""),
-        "category": get.get("directory_category", "")
-        or get.get(_input_name(request, "category_input", "category"), ""),
+        "category": next(
+            (v for v in get.getlist(_input_name(request, "category_input", "category")) if v),
+            "",
+        ),
         "condition": get.get("directory_condition", ""),
         "q": get.get("directory_q", ""),
     }
