@@ -1,0 +1,67 @@
+"""Forms of the web import and export pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+UPLOAD_SUFFIXES = (".zip", ".xlsx")
+
+
+class ImportForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Import into"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("Episodes of other services in the file are left out."),
+    )
+    file = forms.FileField(
+        label=_("Dataset"),
+        help_text=_(
+            "A .zip of the VRMDS CSV files (episodes.csv and, if you have them, "
+            "contacts.csv, onward.csv, measures.csv) or one .xlsx workbook with a sheet per file."
+        ),
+    )
+
+    def __init__(self, *args, services, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(
+                _("Upload a .zip of the CSV files or an .xlsx workbook."), code="type"
+            )
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; ask an administrator to import it.")
+                % {"mb": self.max_bytes // (1024 * 1024)},
+                code="size",
+            )
+        return upload
+
+
+class ExportForm(forms.Form):
+    FORMAT_CHOICES = (
+        ("zip", _("A .zip of CSV files")),
+        ("xlsx", _("One .xlsx workbook")),
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=FORMAT_CHOICES, initial="zip", widget=forms.RadioSelect
+    )
+    pseudonymise = forms.BooleanField(
+        label=_("Pseudonymise (for research)"),
+        required=False,
+        help_text=_(
+            "Leaves out NHS numbers, free text and local columns, and replaces client and "
+            "episode ids with keyed codes that stay the same between exports."
+        ),
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = services
