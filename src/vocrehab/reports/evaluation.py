@@ -67,7 +67,7 @@ from vocrehab.measures.valuesets import (
 from .models import WorkingDay
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
-from .working_days import ensure_calendar
+from .working_days import ensure_calendar, working_day_index
 
 __all__ = ["ReportError", "build_evaluation"]
 
@@ -490,10 +490,13 @@ class _Evaluation:
                 output_field=IntegerField(),
             )
 
-        today = Subquery(
-            WorkingDay.objects.filter(nation=OuterRef("service__nation"), date=self.as_of).values(
-                "index"
-            )[:1],
+        # The report date's index is one number per nation: worked out here, not per row.
+        today = Case(
+            *[
+                When(service__nation=nation, then=Value(working_day_index(nation, self.as_of)))
+                for nation in sorted({s.nation for s in self.services})
+            ],
+            default=Value(None),
             output_field=IntegerField(),
         )
         contact = Q(first_contact_date__isnull=False)
@@ -749,16 +752,25 @@ class _Evaluation:
         )
 
     def _eq5d(self) -> dict:
+        # One pass over the EQ-5D values feeds all three EQ-5D tables.
         columns = {}
         for tp in TIMEPOINTS:
             for item in (*DIMENSIONS, "vas"):
                 columns[f"{tp}_{item}"] = self._at(tp, item)
+        columns["is_5l"] = Max(
+            Case(
+                When(administration__instrument="eq5d5l", then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
         rows = self._per_episode(("eq5d5l", "eq5d3l"), columns)
 
         def paired(item):
             return Q(**{f"{ENTRY}_{item}__isnull": False, f"{DISCHARGE}_{item}__isnull": False})
 
-        aggregates = {}
+        aggregates = {"rows_5l": Count("administration__episode_id", filter=Q(is_5l=1))}
+        aggregates["rows_3l"] = Count("administration__episode_id", filter=Q(is_5l=0))
         for dim in DIMENSIONS:
             aggregates[f"n_{dim}"] = Count("administration__episode_id", filter=paired(dim))
             for tp in TIMEPOINTS:
@@ -770,6 +782,21 @@ class _Evaluation:
             aggregates[f"{tp}_vas_mean"] = Avg(
                 Case(When(paired("vas"), then=F(f"{tp}_vas")), output_field=FloatField())
             )
+        if self.value_set_code:
+            candidates = [get_value_set(self.value_set_code)]
+        else:
+            candidates = [get_value_set(DEFAULT_VALUE_SETS[i]) for i in ("eq5d5l", "eq5d3l")]
+        profile = Q(**{f"{tp}_{d}__isnull": False for tp in TIMEPOINTS for d in DIMENSIONS})
+        for vs in candidates:
+            pairs = profile & Q(is_5l=1 if vs.instrument == "eq5d5l" else 0)
+            aggregates[f"index_n:{vs.code}"] = Count("administration__episode_id", filter=pairs)
+            for tp in TIMEPOINTS:
+                aggregates[f"index_{tp}:{vs.code}"] = Avg(
+                    Case(
+                        When(pairs, then=self._index_expression(vs, tp)),
+                        output_field=FloatField(),
+                    )
+                )
         agg = rows.aggregate(**aggregates)
         eq5d_cells = []
         for dim in DIMENSIONS:
@@ -787,36 +814,20 @@ class _Evaluation:
             for tp in TIMEPOINTS
         ]
         n_eq5d = max((agg[f"n_{d}"] for d in DIMENSIONS), default=0)
+        # The 5L default unless the episodes hold 3L responses only.
+        chosen = candidates[0]
+        if len(candidates) > 1 and not agg["rows_5l"] and agg["rows_3l"]:
+            chosen = candidates[1]
+        n = agg[f"index_n:{chosen.code}"]
+        index_cells = [
+            {"timepoint": tp, "mean": _num(agg[f"index_{tp}:{chosen.code}"]), "n": n}
+            for tp in TIMEPOINTS
+        ]
         return {
             "eq5d_no_problems": _table("eq5d_no_problems", n_eq5d, eq5d_cells),
             "eq_vas": _table("eq_vas", agg["n_vas"], vas_cells),
-            "eq5d_index": self._eq5d_index(),
+            "eq5d_index": _table("eq5d_index", n, index_cells, value_set=chosen.code),
         }
-
-    def _eq5d_index(self) -> dict:
-        if self.value_set_code:
-            value_set = get_value_set(self.value_set_code)
-        else:
-            # The 5L default unless the episodes hold 3L responses only.
-            has_5l = self._values(("eq5d5l",)).exists()
-            has_3l = not has_5l and self._values(("eq5d3l",)).exists()
-            value_set = get_value_set(DEFAULT_VALUE_SETS["eq5d3l" if has_3l else "eq5d5l"])
-        columns = {f"{tp}_{d}": self._at(tp, d) for tp in TIMEPOINTS for d in DIMENSIONS}
-        rows = self._per_episode((value_set.instrument,), columns)
-        paired = Q(**{f"{tp}_{d}__isnull": False for tp in TIMEPOINTS for d in DIMENSIONS})
-        aggregates = {"n": Count("administration__episode_id", filter=paired)}
-        for tp in TIMEPOINTS:
-            aggregates[f"{tp}_mean"] = Avg(
-                Case(
-                    When(paired, then=self._index_expression(value_set, tp)),
-                    output_field=FloatField(),
-                )
-            )
-        agg = rows.aggregate(**aggregates)
-        cells = [
-            {"timepoint": tp, "mean": _num(agg[f"{tp}_mean"]), "n": agg["n"]} for tp in TIMEPOINTS
-        ]
-        return _table("eq5d_index", agg["n"], cells, value_set=value_set.code)
 
     @staticmethod
     def _index_expression(value_set: AdditiveValueSet, tp: str):
