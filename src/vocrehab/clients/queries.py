@@ -70,10 +70,10 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
     return found.order_by("last_name", "first_name", "pk")[:limit]
 
 
-def client_for(user, pk: int) -> Client:
+def client_for(user, pk: int, perm: Perm = Perm.VIEW_PERSON) -> Client:
     """One client the user may see (their services only), else 404."""
     return get_object_or_404(
         Client.objects.select_related("service"),
         pk=pk,
-        service__in=services_for(user, Perm.VIEW_PERSON),
+        service__in=services_for(user, perm),
     )

@@ -7,4 +7,5 @@ app_name = "clients"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
 ]

@@ -1,14 +1,17 @@
 """Finding a client and reading their record (staff of their service only)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.accounts.access import Perm, requires, services_for
+from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.audit.services import record_read
+from vocrehab.casework.services import StaleEditError
 
-from . import queries
+from . import queries, services
+from .forms import ClientForm
 
 
 class SearchForm(forms.Form):
@@ -55,4 +58,37 @@ def detail(request, pk):
             "-referral_date", "-pk"
         )
     )
-    return render(request, "clients/detail.html", {"client": client, "episodes": episodes})
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "episodes": episodes,
+            "can_edit": has_perm(request.user, Perm.EDIT_PERSON, client.service),
+        },
+    )
+
+
+@requires(Perm.EDIT_PERSON)
+def edit(request, pk):
+    """Change a client's details; a change made on a stale page is refused, not merged."""
+    client = queries.client_for(request.user, pk, Perm.EDIT_PERSON)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.update_client(client, values=values, version=form.cleaned_data["version"])
+        except StaleEditError:
+            messages.error(
+                request,
+                _("Someone else changed this record after you opened it. Check it and try again."),
+            )
+            return redirect("clients:edit", pk=pk)
+        except ValidationError as error:
+            form.add_error("nhs_number", error)
+        else:
+            messages.success(request, _("Record updated."))
+            return redirect("clients:detail", pk=pk)
+    else:
+        record_read(request, client)
+    return render(request, "clients/edit.html", {"client": client, "form": form})

@@ -1,0 +1,71 @@
+"""Editing a client's record."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.forms_rendering import NHSUKDateInput
+
+from .identifiers import normalise_nhs_number, validate_nhs_number
+from .models import Client
+from .postcodes import format_postcode, is_valid_postcode
+
+
+class ClientForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "nhs_number",
+            "sex",
+            "ethnicity",
+            "address",
+            "postcode",
+            "phone",
+            "email",
+            "contact_by_phone",
+            "contact_by_email",
+            "contact_by_post",
+            "safe_to_leave_message",
+            "contact_notes",
+        ]
+        widgets = {
+            "date_of_birth": NHSUKDateInput(attrs={"autocomplete": "bday"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d"]
+        self.fields["nhs_number"].max_length = 14
+        self.fields["nhs_number"].widget.attrs["maxlength"] = 14
+        self.fields["nhs_number"].validators = [validate_nhs_number]
+        self.fields["postcode"].max_length = 10
+        self.fields["postcode"].widget.attrs["maxlength"] = 10
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_nhs_number(self):
+        return normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "")
+        if value and not is_valid_postcode(value):
+            raise forms.ValidationError(_("Enter a real postcode, for example G31 2ER."))
+        return format_postcode(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        for method, field, message in (
+            ("contact_by_phone", "phone", _("Enter a phone number, or untick phone.")),
+            ("contact_by_email", "email", _("Enter an email address, or untick email.")),
+            ("contact_by_post", "address", _("Enter an address, or untick post.")),
+        ):
+            if data.get(method) and not data.get(field):
+                self.add_error(field, message)
+        return data

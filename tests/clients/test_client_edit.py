@@ -1,0 +1,98 @@
+"""Changing a client's details: validation, deprivation re-read, stale edits refused."""
+
+import pytest
+
+from tests.referrals.conftest import intake
+from vocrehab.accounts.models import Role
+from vocrehab.clients.deprivation_import import load_samples
+from vocrehab.referrals.services import create_referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ann(service):
+    load_samples()
+    return create_referral(service=service, channel="phone", data=intake()).referral.episode.client
+
+
+def form_data(client, **changes):
+    data = {
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "date_of_birth_day": client.date_of_birth.day,
+        "date_of_birth_month": client.date_of_birth.month,
+        "date_of_birth_year": client.date_of_birth.year,
+        "nhs_number": client.nhs_number,
+        "sex": client.sex,
+        "ethnicity": client.ethnicity,
+        "address": client.address,
+        "postcode": client.postcode,
+        "phone": client.phone,
+        "email": client.email,
+        "contact_by_phone": "on",
+        "contact_notes": "",
+        "version": client.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_change_postcode_rereads_deprivation(signed_in, ann):
+    assert ann.deprivation_decile == 1
+    http, _user = signed_in(Role.CASE_MANAGER)
+    assert http.get(f"/clients/{ann.pk}/edit/").status_code == 200
+    response = http.post(f"/clients/{ann.pk}/edit/", form_data(ann, postcode="g12 9za"))
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.postcode == "G12 9ZA"
+    assert ann.deprivation_rank == 6540 and ann.deprivation_decile == 10
+    assert ann.version == 2
+
+
+def test_unknown_postcode_clears_deprivation(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    http.post(f"/clients/{ann.pk}/edit/", form_data(ann, postcode="ZE1 0AA"))
+    ann.refresh_from_db()
+    assert ann.deprivation_rank is None and ann.deprivation_index == ""
+
+
+def test_invalid_values_are_refused(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    response = http.post(
+        f"/clients/{ann.pk}/edit/",
+        form_data(ann, nhs_number="9434765918", postcode="nope", phone="", contact_by_phone="on"),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "not valid" in body and "real postcode" in body and "Enter a phone number" in body
+
+
+def test_stale_edit_is_refused(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    stale = form_data(ann, first_name="Annie")
+    http.post(f"/clients/{ann.pk}/edit/", form_data(ann, first_name="Anna"))
+    response = http.post(f"/clients/{ann.pk}/edit/", stale)
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.first_name == "Anna"
+
+
+def test_duplicate_nhs_number_in_service_is_refused(signed_in, ann, service):
+    other = create_referral(
+        service=service,
+        channel="phone",
+        data=intake(nhs_number="", first_name="Bob", last_name="Brown"),
+    ).referral.episode.client
+    http, _user = signed_in(Role.CASE_MANAGER)
+    response = http.post(f"/clients/{other.pk}/edit/", form_data(other, nhs_number=ann.nhs_number))
+    assert response.status_code == 200
+    assert b"Another client" in response.content
+
+
+def test_admin_assistant_and_other_services_may_not_edit(signed_in, ann, other_service):
+    http, _user = signed_in(Role.ADMIN_ASSISTANT)
+    assert http.get(f"/clients/{ann.pk}/edit/").status_code == 403
+    http.logout()
+    signed_in(Role.CASE_MANAGER, other_service)
+    assert http.get(f"/clients/{ann.pk}/edit/").status_code == 404
