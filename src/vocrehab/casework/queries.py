@@ -155,9 +155,9 @@ FLAGS = {
     "sign_off_pending": _("Waiting for sign-off"),
 }
 STATUSES = {
+    "all": _("Open or awaiting follow-up"),
     "open": _("Open"),
     "followup": _("Discharged, follow-up to record"),
-    "all": _("Open or awaiting follow-up"),
 }
 
 
