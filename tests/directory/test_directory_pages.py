@@ -104,3 +104,19 @@ def test_export_is_a_neutralised_csv_download_and_is_logged(signed_in, organisat
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows[0]["name"] == "'@SUM(A1)"
     assert AccessEvent.objects.filter(action="export").exists()
+
+
+@pytest.mark.django_db
+def test_the_directory_is_paged(signed_in, organisation, make_entry):
+    for i in range(55):
+        make_entry(organisation, name=f"Service {i:02d}", areas=[GLASGOW])
+    client, _user = signed_in(Role.CASE_MANAGER)
+    first = client.get(reverse("directory:index")).content.decode()
+    assert "55 services" in first and first.count("nhsuk-card__heading") == 50
+    second = client.get(reverse("directory:index"), {"page": 2}).content.decode()
+    assert second.count("nhsuk-card__heading") == 5
+    searched = client.get(
+        reverse("directory:index"), {"area_code": GLASGOW, "page": 2}
+    ).content.decode()
+    assert searched.count("nhsuk-card__heading") == 5
+    assert "area_code=S12000049&amp;page=1" in searched

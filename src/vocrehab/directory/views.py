@@ -6,6 +6,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from .forms import (
 )
 from .models import (
     CohortSession,
+    DirectoryService,
     Enrolment,
     GivenChannel,
     InWorkReview,
@@ -89,35 +91,38 @@ def _no_store(response):
 @requires(Perm.VIEW_DIRECTORY)
 def index(request):
     form = SearchForm(request.GET or None)
-    entries = []
-    searched = form.is_bound and form.is_valid()
-    if searched:
+    entries = DirectoryService.objects.none()
+    # Only the page number: an empty search lists the whole directory.
+    searching = any(request.GET.get(k) for k in form.fields)
+    if searching and form.is_valid():
         data = form.cleaned_data
-        entries = list(
-            queries.search_services(
-                area_code=data["area_code"] or None,
-                postcode=data["postcode"] or None,
-                category=data["category"] or None,
-                condition=data["condition"] or None,
-                text=data["q"] or None,
-                user=request.user,
-            )
+        entries = queries.search_services(
+            area_code=data["area_code"] or None,
+            postcode=data["postcode"] or None,
+            category=data["category"] or None,
+            condition=data["condition"] or None,
+            text=data["q"] or None,
+            user=request.user,
         )
-    elif not form.is_bound:
-        entries = list(
-            queries.with_details(queries.directory_for(request.user).filter(active=True))
+    elif not searching:
+        form = SearchForm()
+        entries = queries.with_details(
+            queries.directory_for(request.user).filter(active=True).order_by("name", "pk")
         )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     cutoff = queries.review_cutoff()
-    for entry in entries:
+    for entry in page:
         entry.needs_review = entry.last_verified is None or entry.last_verified < cutoff
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "directory/index.html",
         {
             "form": form,
-            "entries": entries,
+            "page": page,
+            "query": query.urlencode(),
             "may_manage": has_perm(request.user, Perm.MANAGE_DIRECTORY),
-            "review_months": queries.conf.review_months(),
         },
     )
 
