@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 _LOCK = threading.Lock()  # pyplot keeps global state
 _BLUE, _DARK, _GREY = "#005eb8", "#003087", "#768692"
@@ -38,7 +39,7 @@ def _series(table_id: str, table: dict):
         cells = [c for c in cells if c["condition_detail"] == ""]
     if table_id == "hads_bands":
         # One chart for both subscales: categories "anxiety: mild" and so on.
-        cells = [{**c, "band": f"{c['subscale'][:4]}. {c['band']}"} for c in cells]
+        cells = [{**c, "band": f"{c['subscale']}: {c['band']}"} for c in cells]
     categories: list[str] = []
     series: dict[str, dict[str, float | None]] = {}
     for c in cells:
@@ -66,7 +67,7 @@ def chart_svg(table_id: str, table: dict) -> str | None:
         fig, ax = plt.subplots(figsize=(6.5, min(height, 8)))
         try:
             bar = 0.8 / max(1, len(series))
-            colours = [_BLUE, _DARK, _GREY, "#41b6e6", "#330072"]
+            colours = [_BLUE, "#41b6e6", _DARK, _GREY, "#330072"]
             for i, (name, values) in enumerate(series.items()):
                 ys = [k + i * bar for k in range(len(categories))]
                 xs = [values.get(cat) or 0 for cat in categories]
@@ -78,6 +79,11 @@ def chart_svg(table_id: str, table: dict) -> str | None:
             ax.set_yticklabels([c.replace("_", " ") for c in categories], fontsize=8)
             ax.invert_yaxis()
             ax.set_xlabel(CHARTS[table_id][2], fontsize=8)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            largest = max(
+                (v or 0 for values in series.values() for v in values.values()), default=0
+            )
+            ax.set_xlim(0, max(1, largest) * 1.05)
             ax.tick_params(axis="x", labelsize=8)
             ax.spines[["top", "right"]].set_visible(False)
             if len(series) > 1:
