@@ -19,6 +19,7 @@ What it promises (``docs/interchange.md`` says the same for service managers):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from vocrehab.interchange.vrmds.validate import (
 )
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import Administration, AdministrationStatus, CompletedBy, ItemValue
+
+logger = logging.getLogger(__name__)
 
 EPISODE_BATCH = 2000
 CHILD_BATCH = 5000
@@ -491,14 +494,20 @@ class _Run:
         summary.created_services = list(plan.created)
 
     def run(self) -> None:
-        self._episodes()
-        self._previous_links()
-        if schema.CONTACTS in self.present:
-            self._contacts()
-        if schema.ONWARD in self.present:
-            self._onward()
-        if schema.MEASURES in self.present:
-            self._measures()
+        steps = [self._episodes, self._previous_links]
+        steps += [
+            step
+            for name, step in (
+                (schema.CONTACTS, self._contacts),
+                (schema.ONWARD, self._onward),
+                (schema.MEASURES, self._measures),
+            )
+            if name in self.present
+        ]
+        for step in steps:
+            started = time.perf_counter()
+            step()
+            logger.info("import %s: %.1f s", step.__name__, time.perf_counter() - started)
 
     # -- episodes ---------------------------------------------------------------------
 
