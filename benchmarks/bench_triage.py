@@ -86,12 +86,16 @@ def _fill(episodes: int) -> float:
     started = time.perf_counter()
     rng = random.Random(2026)  # noqa: S311 - synthetic data
     with transaction.atomic():
-        old = Service.objects.filter(code__in=codes)
-        ClockPause.objects.filter(referral__service__in=old).delete()
-        Referral.objects.filter(service__in=old).delete()
-        Episode.objects.filter(service__in=old).update(previous_episode=None)
-        Episode.objects.filter(service__in=old).delete()
-        Client.objects.filter(service__in=old).delete()
+        # Raw deletes: the bench rows have nothing else hanging off them, and Django's
+        # cascade collector would load every row first.
+        old = list(Service.objects.filter(code__in=codes).values_list("pk", flat=True))
+        for queryset in (
+            ClockPause.objects.filter(referral__service__in=old),
+            Referral.objects.filter(service__in=old),
+            Episode.objects.filter(service__in=old),
+            Client.objects.filter(service__in=old),
+        ):
+            queryset._raw_delete(queryset.db)
         Membership.objects.filter(service__in=old).delete()
         organisation, _ = Organisation.objects.get_or_create(
             code="bench-triage", defaults={"name": "Bench"}

@@ -141,3 +141,38 @@ def test_tier_form_errors_are_shown(signed_in, make_referral):
     )
     assert response.status_code == 400
     assert b"There is a problem" in response.content
+
+
+def test_service_manager_names_levels(signed_in, service, make_referral):
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    assert b"three VRMDS tiers" in client.get("/referrals/levels/").content
+    response = client.post(
+        "/referrals/levels/",
+        {"name": "Guided self-management", "description": "", "vrmds_tier": "1", "position": 1},
+    )
+    assert response.status_code == 302
+    level = ServiceLevel.objects.get(service=service)
+    assert level.vrmds_tier == "1"
+    again = client.post(
+        "/referrals/levels/",
+        {"name": "guided self-management", "vrmds_tier": "2", "position": 2},
+    )
+    assert b"already has a level" in again.content
+    referral = make_referral()
+    form_page = client.get(f"/referrals/{referral.pk}/")
+    assert b"Guided self-management (VRMDS tier 1)" in form_page.content
+    set_level(referral, tier="", level=level, reason="r")
+    client.post(f"/referrals/levels/{level.pk}/remove/")
+    assert ServiceLevel.objects.filter(pk=level.pk).exists()  # in use
+
+
+def test_levels_of_another_service_cannot_be_removed(signed_in, other_service):
+    level = ServiceLevel.objects.create(service=other_service, name="X", vrmds_tier="2")
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    assert client.post(f"/referrals/levels/{level.pk}/remove/").status_code == 404
+    assert ServiceLevel.objects.filter(pk=level.pk).exists()
+
+
+def test_case_manager_may_not_manage_levels(signed_in):
+    client, _user = signed_in(Role.CASE_MANAGER)
+    assert client.get("/referrals/levels/").status_code == 403

@@ -32,3 +32,10 @@ class ReferralsConfig(AppConfig):
             order=12,
             description=_("Enter a referral taken by phone."),
         )
+        register(
+            _("Service levels"),
+            "referrals:levels",
+            Perm.MANAGE_SERVICE,
+            order=80,
+            description=_("Name and describe your service's own levels of support."),
+        )

@@ -18,6 +18,7 @@ from vocrehab.codes import (
     Occupation,
     ReferralSource,
     Sex,
+    Tier,
     WorkStatus,
 )
 from vocrehab.forms_rendering import NHSUKDateInput
@@ -512,3 +513,20 @@ class NotEngagedForm(forms.Form):
         if data.get("kind") == NonEngagement.WITHDREW and not data.get("reason"):
             self.add_error("reason", _("Choose why they withdrew."))
         return data
+
+
+class ServiceLevelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    vrmds_tier = forms.ChoiceField(
+        label=_("Reported as"),
+        help_text=_("The VRMDS tier this level counts as in reports."),
+        choices=Tier.choices,
+        widget=forms.RadioSelect,
+    )
+    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=99, initial=0)

@@ -569,3 +569,25 @@ def merge_into(referral: Referral, target: Episode, *, by=None) -> Referral:
     except IntegrityError as error:  # pragma: no cover - protected by the checks above
         raise ValidationError(_("This referral cannot be merged.")) from error
     return referral
+
+
+def add_level(service, *, name: str, description: str, vrmds_tier: str, position: int):
+    """Add one of the service's own levels (names are unique within the service)."""
+    if ServiceLevel.objects.filter(service=service, name__iexact=name.strip()).exists():
+        raise ValidationError(_("This service already has a level with that name."))
+    if vrmds_tier not in Tier.values:
+        raise ValidationError(_("Choose the VRMDS tier this level counts as."))
+    return ServiceLevel.objects.create(
+        service=service,
+        name=name.strip(),
+        description=description.strip(),
+        vrmds_tier=vrmds_tier,
+        position=position,
+    )
+
+
+def remove_level(level: ServiceLevel) -> None:
+    """Remove a level no referral uses (tier history keeps its name in the reasons)."""
+    if Referral.objects.filter(service_level=level).exists():
+        raise ValidationError(_("Referrals are at this level; it cannot be removed."))
+    level.delete()

@@ -13,6 +13,8 @@ urlpatterns = [
     # Staff.
     path("", views.queue, name="queue"),
     path("phone/", views.phone_intake, name="phone"),
+    path("levels/", views.levels, name="levels"),
+    path("levels/<int:pk>/remove/", views.remove_level, name="remove_level"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/first-contact/", views.first_contact, name="first_contact"),
     path("<int:pk>/assessment/", views.assessment, name="assessment"),

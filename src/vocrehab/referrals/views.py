@@ -18,7 +18,7 @@ from vocrehab.casework.services import StaleEditError
 from . import forms as f
 from . import queries, services
 from .duplicates import find_matches
-from .models import Allocation, Channel
+from .models import Allocation, Channel, ServiceLevel
 
 QUEUE_PAGE_SIZE = 50
 
@@ -408,3 +408,39 @@ def merge(request, pk, episode_pk):
         _("Merged into episode %(reference)s.") % {"reference": target.reference},
     )
     return redirect("clients:detail", pk=target.client_id)
+
+
+@requires(Perm.MANAGE_SERVICE)
+def levels(request):
+    """The current service's own levels (or the three VRMDS tiers when it has none)."""
+    service = _service_for(request, Perm.MANAGE_SERVICE)
+    form = f.ServiceLevelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_level(service, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("Level added."))
+            return redirect("referrals:levels")
+    own = list(ServiceLevel.objects.filter(service=service))
+    return render(
+        request,
+        "referrals/levels.html",
+        {"service": service, "levels": own, "form": form},
+    )
+
+
+@requires(Perm.MANAGE_SERVICE)
+@require_POST
+def remove_level(request, pk):
+    level = get_object_or_404(
+        ServiceLevel, pk=pk, service__in=services_for(request.user, Perm.MANAGE_SERVICE)
+    )
+    try:
+        services.remove_level(level)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Level removed."))
+    return redirect("referrals:levels")
