@@ -112,3 +112,32 @@ def test_activity_counts_referrals_signposts_and_take_up(
     assert suppressed["money"]["signposts"] is None
     assert suppressed[idle.reference]["referrals"] == 0
     assert entry.name == "Money advice"
+
+
+@pytest.mark.django_db
+def test_activity_keeps_each_organisations_references_apart(
+    organisation, service, make_entry, make_episode, make_onward
+):
+    other = Organisation.objects.create(name="Elsewhere", code="elsewhere")
+    make_entry(organisation, reference="acas")
+    make_entry(other, reference="acas")
+    make_onward(make_episode(service), "legal", service_ref="acas")
+    rows = directory_activity([service], [organisation, other])
+    assert sorted(r["referrals"] for r in rows) == [0, 1]
+
+
+@pytest.mark.django_db
+def test_mapping_costs_the_same_queries_whatever_the_data(
+    organisation, service, make_entry, make_episode, make_onward, make_staff,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    from vocrehab.directory.queries import service_mapping
+
+    manager = make_staff("service_manager", service)
+    for i in range(20):
+        make_entry(organisation, categories=["welfare", "legal"], areas=[f"S120000{i:02d}"])
+        episode = make_episode(service, area_code=f"S120001{i:02d}")
+        make_onward(episode, "legal", service_ref="svc-1")
+    with django_assert_max_num_queries(8):
+        data = service_mapping(manager)
+        assert len(data["gaps"]) == 20 and len(data["activity"]) == 20

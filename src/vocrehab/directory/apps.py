@@ -16,6 +16,9 @@ class DirectoryConfig(AppConfig):
 
         for model in (
             models.DirectoryService,
+            models.DirectoryCategory,
+            models.DirectoryCondition,
+            models.DirectoryCoverage,
             models.SelfHelpMaterial,
             models.MaterialGiven,
             models.Programme,

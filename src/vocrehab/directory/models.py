@@ -108,6 +108,9 @@ class DirectoryCategory(models.Model):
         ]
         indexes = [models.Index(fields=["category"])]
 
+    def get_additional_data(self):
+        return {"client_id": None, "service_id": None}
+
     def __str__(self):
         return self.get_category_display()
 
@@ -126,6 +129,9 @@ class DirectoryCondition(models.Model):
             models.UniqueConstraint(fields=["service", "condition"], name="unique_dir_condition")
         ]
 
+    def get_additional_data(self):
+        return {"client_id": None, "service_id": None}
+
     def __str__(self):
         return self.get_condition_display()
 
@@ -142,6 +148,9 @@ class DirectoryCoverage(models.Model):
             models.UniqueConstraint(fields=["service", "area"], name="unique_dir_coverage")
         ]
         indexes = [models.Index(fields=["area"])]
+
+    def get_additional_data(self):
+        return {"client_id": None, "service_id": None}
 
     def __str__(self):
         return self.area

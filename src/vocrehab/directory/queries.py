@@ -271,7 +271,11 @@ def directory_activity(services, organisations, *, suppress: bool = False) -> li
     or attended); entries nobody was sent to appear with zeros. Counts of one to four
     are ``None`` when ``suppress`` is set.
     """
-    onward = onward_in(services).filter(service_ref=OuterRef("reference"))
+    # A reference is unique within an organisation's directory only.
+    onward = onward_in(services).filter(
+        service_ref=OuterRef("reference"),
+        episode__service__organisation=OuterRef("organisation"),
+    )
     taken = [OnwardOutcome.ACCEPTED, OnwardOutcome.ATTENDED]
 
     def count_of(qs):

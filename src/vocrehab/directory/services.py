@@ -116,9 +116,10 @@ def _replace(entry, model, field, values):
     existing = set(model.objects.filter(service=entry).values_list(field, flat=True))
     wanted = set(values)
     model.objects.filter(service=entry, **{f"{field}__in": existing - wanted}).delete()
-    model.objects.bulk_create(
-        [model(service=entry, **{field: v}) for v in values if v not in existing]
-    )
+    for value in values:
+        if value not in existing:
+            # One by one, so the change history records each.
+            model.objects.create(service=entry, **{field: value})
 
 
 def mark_verified(entry: DirectoryService, *, on: datetime.date | None = None):
