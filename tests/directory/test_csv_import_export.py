@@ -136,3 +136,18 @@ def test_export_round_trips_and_neutralises_formulas(organisation, make_entry):
     assert rows[0]["opening_times"] == "'+44 141 000 0000"
     assert rows[0]["categories"] == "legal"
     assert rows[0]["coverage_areas"] == "S12000049"
+
+
+@pytest.mark.django_db
+def test_the_shipped_example_directory_imports_cleanly(organisation):
+    from pathlib import Path
+
+    import vocrehab.directory
+
+    example = Path(vocrehab.directory.__file__).with_name("data") / "example-directory.csv"
+    result = import_directory(example.read_bytes(), organisation=organisation)
+    assert result.created == 8
+    assert DirectoryService.objects.get(reference="example-counselling-leeds").area_codes == [
+        "E08000035",
+        "LS",
+    ]
