@@ -59,6 +59,22 @@ def _prepare() -> None:
         raw_delete(Client.objects.filter(service=service))
 
 
+def _backend_cpu_seconds(connection) -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend, if it runs here.
+
+    The machine may be shared: CPU seconds say what the import costs regardless of
+    what else is running, where wall time does not.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100_000)
@@ -110,14 +126,26 @@ def main() -> int:
             print(f"  {name:<14} {count:>12,} rows")
         print(f"validation:      {validation:.1f} s, {result.error_count} errors")
 
+        cpu_before = time.process_time()
+        backend_before = _backend_cpu_seconds(connection)
         started = time.perf_counter()
         summary = import_dataset(path, limits=limits, max_errors=20)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_before
+        backend_after = _backend_cpu_seconds(connection)
         for line in summary.lines():
             print(f"  {line}")
         rows = sum(summary.rows.values())
         print(f"import:          {seconds:.1f} s incl. validation "
               f"({rows / max(seconds, 1e-9):,.0f} rows/s)")  # fmt: skip
+        backend = (
+            f"{backend_after - backend_before:.1f} s"
+            if backend_before is not None and backend_after is not None
+            else "not measured (database on another machine)"
+        )
+        print(f"import CPU:      this process {cpu:.1f} s, PostgreSQL backend {backend}")
+        load = os.getloadavg()[0]
+        print(f"load average:    {load:.1f} on {os.cpu_count()} CPUs (other work slows wall time)")
         if args.reimport and summary.ok:
             started = time.perf_counter()
             again = import_dataset(path, limits=limits, max_errors=20)
