@@ -12,7 +12,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -201,7 +202,17 @@ class EvaluationReport(PolicyMixin, APIView):
     access_permission = Perm.VIEW_REPORTS
 
     @extend_schema(
-        parameters=[s.EvaluationQuerySerializer],
+        parameters=[
+            s.EvaluationQuerySerializer,
+            OpenApiParameter(
+                "Vocrehab-Suppressed",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                enum=["true", "false"],
+                response=[200],
+                description=_("Whether small numbers were suppressed."),
+            ),
+        ],
         responses={200: s.EvaluationReportSerializer, **ERROR_RESPONSES},
     )
     def get(self, request):
