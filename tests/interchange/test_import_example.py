@@ -67,3 +67,38 @@ def test_dry_run_writes_nothing_but_counts(organisation):
     assert summary.counts["episodes.csv"].created == 4
     assert table_counts()["episodes"] == 0
     assert "Dry run" in str(summary)
+
+
+def test_tiny_batches_give_the_same_result(organisation, monkeypatch, tmp_path):
+    """Questionnaires, clients and re-referral links that span batch boundaries."""
+    from vocrehab.interchange import importer
+    from vocrehab.interchange.exporter import export_dataset
+
+    from .importing import read_bytes
+
+    example_service(organisation)
+    assert run_import(EXAMPLE).ok
+    export_dataset(tmp_path / "normal", fmt="csv")
+    expected = read_bytes(tmp_path / "normal")
+    counts = table_counts()
+
+    from vocrehab.casework.models import Contact, OnwardReferral
+    from vocrehab.clients.models import Client
+
+    Administration.objects.all().delete()
+    Contact.objects.all().delete()
+    OnwardReferral.objects.all().delete()
+    Episode.objects.update(previous_episode=None)
+    Episode.objects.all().delete()
+    Client.objects.all().delete()
+
+    monkeypatch.setattr(importer, "EPISODE_BATCH", 1)
+    monkeypatch.setattr(importer, "CHILD_BATCH", 2)
+    summary = run_import(EXAMPLE)
+    assert summary.ok, summary
+    assert table_counts() == counts
+    export_dataset(tmp_path / "tiny", fmt="csv")
+    assert read_bytes(tmp_path / "tiny") == expected
+    # And again with tiny batches: idempotent.
+    assert run_import(EXAMPLE).ok
+    assert table_counts() == counts
