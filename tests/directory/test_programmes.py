@@ -165,3 +165,33 @@ def test_only_enrolled_people_can_be_marked_present(cohort, make_episode, servic
     with pytest.raises(ValidationError):
         record_attendance(session=session, present=[a.pk, waiting.pk])
     assert not Enrolment.objects.get(pk=waiting.pk).attendance.exists()
+
+
+@pytest.mark.django_db
+def test_programme_cohort_counts_in_a_fixed_number_of_queries(
+    programme, make_episode, service, django_assert_num_queries
+):
+    from vocrehab.directory.queries import programme_cohorts
+
+    for week in range(3):
+        c = create_cohort(
+            programme=programme,
+            start_date=datetime.date(2025, 3, 10) + datetime.timedelta(weeks=week),
+            capacity=1,
+            venue="Room",
+        )
+        for _ in range(2):
+            enrol(assessment=assessed(make_episode, service), cohort=c)
+    first = programme.cohorts.first()
+    enrolled = first.enrolments.get(status="enrolled")
+    for session in first.course_sessions.all():
+        record_attendance(session=session, present=[enrolled.pk])
+    with django_assert_num_queries(2):
+        rows = programme_cohorts(programme)
+    assert [counts for _c, counts in rows][0] == {
+        "capacity": 1, "enrolled": 1, "waiting": 1, "withdrawn": 0, "completed": 1,
+    }  # fmt: skip
+    assert [counts["completed"] for _c, counts in rows] == [1, 0, 0]
+    suppressed = programme_cohorts(programme, suppress=True)
+    assert suppressed[0][1]["enrolled"] is None and suppressed[0][1]["capacity"] == 1
+    assert suppressed[1][1]["withdrawn"] == 0

@@ -467,6 +467,35 @@ def cohort_counts(cohort: Cohort) -> dict:
     }
 
 
+def programme_cohorts(programme: Programme, *, suppress: bool = False) -> list[tuple]:
+    """Each cohort of a programme with its counts, in three queries whatever the number.
+
+    Returns ``(cohort, counts)`` pairs; counts has capacity, enrolled, waiting,
+    withdrawn and completed (1–4 hidden as None when ``suppress``; capacity never).
+    """
+    status_counts = {
+        status: Count("enrolments", filter=Q(enrolments__status=status))
+        for status in EnrolmentStatus.values
+    }
+    cohorts = list(programme.cohorts.annotate(**status_counts).order_by("start_date", "pk"))
+    completed: dict[int, int] = {}
+    for cohort_id in completed_enrolments(
+        Enrolment.objects.filter(cohort__programme=programme)
+    ).values_list("cohort_id", flat=True):
+        completed[cohort_id] = completed.get(cohort_id, 0) + 1
+    result = []
+    for c in cohorts:
+        counts = {
+            "enrolled": getattr(c, EnrolmentStatus.ENROLLED),
+            "waiting": getattr(c, EnrolmentStatus.WAITING),
+            "withdrawn": getattr(c, EnrolmentStatus.WITHDRAWN),
+            "completed": completed.get(c.pk, 0),
+        }
+        counts = {k: _suppress(v, suppress) for k, v in counts.items()}
+        result.append((c, {"capacity": c.capacity, **counts}))
+    return result
+
+
 def matching_cohorts(assessment, today: datetime.date | None = None) -> list[Cohort]:
     """Cohorts still to start, of the episode's service, whose programme meets the needs.
 

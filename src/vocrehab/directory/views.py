@@ -500,15 +500,7 @@ def programme_edit(request, pk):
 def programme(request, pk):
     item = get_object_or_404(queries.programmes_for(request.user).select_related("service"), pk=pk)
     aggregate = is_aggregate_only(request.user)
-    cohorts = []
-    for cohort in item.cohorts.all():
-        counts = queries.cohort_counts(cohort)
-        if aggregate:
-            counts = {
-                k: queries._suppress(v, True) if isinstance(v, int) and k != "capacity" else v
-                for k, v in counts.items()
-            }
-        cohorts.append((cohort, counts))
+    cohorts = queries.programme_cohorts(item, suppress=aggregate)
     return render(
         request,
         "directory/programme.html",
