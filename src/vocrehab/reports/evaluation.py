@@ -409,7 +409,7 @@ class _Evaluation:
             for code in ("yes", "no")
         ] + [
             {
-                "deprivation_quintile": q,
+                "deprivation_quintile": str(q),
                 "count": quintiles.get(str(q), 0),
                 "percent": _percent(quintiles.get(str(q), 0), with_quintile),
             }
