@@ -121,3 +121,20 @@ def test_another_services_cohort_is_not_found(signed_in, cohort, other_service):
     assert client.get(reverse("directory:cohort", args=[cohort.pk])).status_code == 404
     session = cohort.course_sessions.first()
     assert client.post(reverse("directory:attendance", args=[session.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_tampered_ids_are_refused_cleanly(signed_in, cohort, service, make_episode):
+    episode = make_episode(service)
+    assessment = record_pre_course_assessment(episode=episode, needs=["stress_anxiety"])
+    client, _user = signed_in(Role.CASE_MANAGER)
+    url = reverse("directory:pre_course", args=[episode.pk])
+    assert client.post(url, {"action": "enrol", "assessment": "x"}).status_code == 404
+    response = client.post(url, {"action": "enrol", "assessment": assessment.pk, "cohort": "x"})
+    assert "Choose one of the courses" in response.content.decode()
+    session = cohort.course_sessions.first()
+    response = client.post(
+        reverse("directory:attendance", args=[session.pk]), {"present": ["x"]}, follow=True
+    )
+    assert "Only people enrolled" in response.content.decode()
+    assert not Enrolment.objects.exists()

@@ -79,6 +79,14 @@ def _episode(request, pk, perm=Perm.EDIT_PERSON):
     return episode
 
 
+def _int(value) -> int:
+    """A posted id, or 0 (which matches nothing) when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _no_store(response):
     response["Cache-Control"] = "no-store"
     return response
@@ -632,10 +640,10 @@ def pre_course(request, episode_pk):
         return redirect("directory:pre_course", episode.pk)
     if request.POST.get("action") == "enrol":
         assessment = get_object_or_404(
-            PreCourseAssessment, pk=request.POST.get("assessment") or 0, episode=episode
+            PreCourseAssessment, pk=_int(request.POST.get("assessment")), episode=episode
         )
         matches = {c.pk: c for c in queries.matching_cohorts(assessment)}
-        chosen = matches.get(int(request.POST.get("cohort") or 0))
+        chosen = matches.get(_int(request.POST.get("cohort")))
         if chosen is None:
             messages.error(request, _("Choose one of the courses that match the assessment."))
         else:
