@@ -53,6 +53,68 @@ STAFF = [
 ]
 EMAIL_DOMAIN = "demo.vocrehab.invalid"
 
+# Invented names for synthetic demo clients (VRMDS itself carries no names).
+FEMALE_NAMES = [
+    "Aileen",
+    "Fiona",
+    "Mairi",
+    "Sarah",
+    "Priya",
+    "Joanne",
+    "Lesley",
+    "Amina",
+    "Claire",
+    "Helen",
+    "Siobhan",
+    "Karen",
+    "Zainab",
+    "Emma",
+    "Morven",
+    "Gillian",
+]
+MALE_NAMES = [
+    "Iain",
+    "Graham",
+    "Kenneth",
+    "Darren",
+    "Imran",
+    "Stuart",
+    "Michael",
+    "Ewan",
+    "Paul",
+    "Craig",
+    "Tariq",
+    "Alan",
+    "Neil",
+    "Ross",
+    "Gordon",
+    "David",
+]
+SURNAMES = [
+    "MacLeod",
+    "Campbell",
+    "Stewart",
+    "Robertson",
+    "Khan",
+    "Murray",
+    "Wilson",
+    "Fraser",
+    "Thomson",
+    "Patel",
+    "Henderson",
+    "Docherty",
+    "Morrison",
+    "Brown",
+    "Kerr",
+    "Ali",
+    "Gallagher",
+    "Watson",
+    "Shaw",
+    "Hughes",
+    "Okafor",
+    "Walker",
+]
+
 
 class Command(BaseCommand):
     help = "Set up (or refresh) the demonstration system, then serve it."
@@ -152,11 +214,36 @@ class Command(BaseCommand):
             synth.write_synthetic_dataset(out, episodes=episodes, seed=2014, services=len(services))
             summary = import_dataset(out, create_services=False)
         self.stdout.write(f"Synthetic clients: {summary}")
+        self._name_clients()
         try:
             from vocrehab.casework.services import assign_demo_caseloads
         except ImportError:
             return
         assign_demo_caseloads(services=services, users=users)
+
+    def _name_clients(self):
+        """VRMDS carries no names; give demo clients invented ones so pages read naturally."""
+        import datetime
+        import hashlib
+
+        from vocrehab.clients.models import Client
+
+        unnamed = Client.objects.filter(first_name="").prefetch_related("episodes")
+        updates = []
+        for client in unnamed.iterator(chunk_size=500):
+            digest = int(hashlib.sha256(client.reference.encode()).hexdigest(), 16)
+            episode = min(client.episodes.all(), key=lambda e: e.referral_date, default=None)
+            female = episode is None or episode.sex != "male"
+            firsts = FEMALE_NAMES if female else MALE_NAMES
+            client.first_name = firsts[digest % len(firsts)]
+            client.last_name = SURNAMES[(digest // 97) % len(SURNAMES)]
+            if episode is not None and episode.age_at_referral:
+                born = episode.referral_date.year - episode.age_at_referral
+                client.date_of_birth = datetime.date(born, 1 + digest % 12, 1 + digest % 28)
+            updates.append(client)
+        Client.objects.bulk_update(
+            updates, ["first_name", "last_name", "date_of_birth"], batch_size=500
+        )
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("\nvocrehab demo is ready: http://127.0.0.1:8000/"))
