@@ -151,3 +151,10 @@ def test_quick_contact_htmx_form_and_errors(case_manager, make_episode, service)
     assert not episode.contacts.exists()
     r = web.get(reverse("casework:caseload_row", args=[episode.pk]), HTTP_HX_REQUEST="true")
     assert r.text.strip().startswith("<tr")
+
+
+def test_every_sort_offered_is_known():
+    from vocrehab.casework.forms import CaseloadFilterForm
+
+    offered = {value for value, _label in CaseloadFilterForm().fields["sort"].choices}
+    assert offered <= set(queries.SORTS)

@@ -42,8 +42,6 @@ from .models import (
     ContactIntervention,
     Employer,
     Episode,
-    Goal,
-    OnwardReferral,
     PlanReview,
     Reminder,
     ReturnPlan,
@@ -551,11 +549,3 @@ def tasks_for(user, today: datetime.date | None = None) -> dict:
         "my_requests": my_requests,
         "today": today,
     }
-
-
-def goals_due(episode: Episode):
-    return Goal.objects.filter(episode=episode, status="open").order_by("target_date")
-
-
-def onward_of(episode: Episode):
-    return OnwardReferral.objects.filter(episode=episode)
