@@ -188,3 +188,29 @@ def test_later_dates_use_a_fresh_expiry(episode):
     link = QuestionnaireLink.objects.filter(administration__episode=episode).first()
     assert link.expires_at.date() == date(2026, 1, 26)
     assert link.expires_at - at(date(2026, 1, 12)) == timedelta(days=14)
+
+
+def test_nothing_is_scheduled_or_sent_for_a_client_who_died(episode, make_episode, service):
+    episode.discharge_date = date(2026, 3, 2)
+    episode.work_status_at_discharge = "deceased"
+    assert services.schedule_discharge_questionnaires(episode) == []
+    assert services.schedule_followup(episode) == []
+    # Scheduled at entry, then the client died: the sweep cancels instead of sending.
+    other = make_episode(service, assessment_date=date(2026, 1, 12))
+    services.schedule_entry_questionnaires(other)
+    other.discharge_date = date(2026, 1, 13)
+    other.work_status_at_discharge = "deceased"
+    other.save()
+    with time_machine.travel(at(date(2026, 1, 14))):
+        assert services.send_due_invitations()["invited"] == 0
+    assert len(mail.outbox) == 0
+    assert set(Administration.objects.filter(episode=other).values_list("status", flat=True)) == {
+        AdministrationStatus.CANCELLED
+    }
+
+
+def test_followup_is_due_on_the_episodes_followup_date_when_set(episode):
+    episode.discharge_date = date(2026, 3, 2)
+    episode.followup_date = date(2026, 9, 10)
+    (followup,) = services.schedule_followup(episode)
+    assert followup.due_date == date(2026, 9, 10)

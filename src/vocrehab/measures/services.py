@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from vocrehab.casework.models import Episode
-from vocrehab.codes import Timepoint
+from vocrehab.codes import Timepoint, WorkStatus
 
 from . import delivery, links
 from .instruments import InvalidValues, ItemKind, get_instrument
@@ -133,8 +133,21 @@ def schedule_entry_questionnaires(episode: Episode, *, due: date | None = None):
     return _schedule(episode, Timepoint.ENTRY, when, plan.instruments_for(Timepoint.ENTRY))
 
 
+def _deceased(episode: Episode) -> bool:
+    return WorkStatus.DECEASED in (
+        episode.work_status_at_discharge,
+        episode.work_status_at_followup,
+    )
+
+
 def schedule_discharge_questionnaires(episode: Episode, *, due: date | None = None):
-    """Schedule the service's discharge questionnaires, due at discharge (or ``due``)."""
+    """Schedule the service's discharge questionnaires, due at discharge (or ``due``).
+
+    Nothing is scheduled when the client has died (no questionnaire must reach a
+    bereaved family).
+    """
+    if _deceased(episode):
+        return []
     when = due or episode.discharge_date or timezone.localdate()
     plan = schedule_for(episode.service)
     return _schedule(episode, Timepoint.DISCHARGE, when, plan.instruments_for(Timepoint.DISCHARGE))
@@ -143,12 +156,14 @@ def schedule_discharge_questionnaires(episode: Episode, *, due: date | None = No
 def schedule_followup(episode: Episode):
     """Schedule follow-up questionnaires at discharge + the service's months (default 6).
 
-    Does nothing (returns []) for an episode not yet discharged.
+    The due date is the episode's follow-up date when casework has set it, else
+    discharge + months. Does nothing (returns []) for an episode not yet discharged
+    or a client who has died.
     """
-    if episode.discharge_date is None:
+    if episode.discharge_date is None or _deceased(episode):
         return []
     plan = schedule_for(episode.service)
-    due = add_months(episode.discharge_date, plan.followup_months)
+    due = episode.followup_date or add_months(episode.discharge_date, plan.followup_months)
     return _schedule(episode, Timepoint.FOLLOWUP, due, plan.instruments_for(Timepoint.FOLLOWUP))
 
 
@@ -530,6 +545,13 @@ def _invite_due(now: datetime) -> int:
         .exclude(instrument="copm")  # given in an interview, never sent
         .select_related("episode__client", "episode__service")
     )
+    # A client who died since scheduling is never sent anything; staff see it cancelled.
+    Administration.objects.filter(
+        status=AdministrationStatus.SCHEDULED, due_date__lte=today
+    ).filter(
+        Q(episode__work_status_at_discharge=WorkStatus.DECEASED)
+        | Q(episode__work_status_at_followup=WorkStatus.DECEASED)
+    ).update(status=AdministrationStatus.CANCELLED, version=F("version") + 1)
     issued = 0
     for administration in due[:1000]:
         claimed = Administration.objects.filter(
