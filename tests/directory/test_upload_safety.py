@@ -46,6 +46,7 @@ def upload(name, content):
         ("guide.docx", docx_bytes()),
         ("guide.odt", odt_bytes()),
     ],
+    ids=lambda value: value if isinstance(value, str) else "content",
 )
 def test_allowed_types_with_matching_content_are_accepted(name, content):
     assert (
@@ -69,6 +70,7 @@ def test_allowed_types_with_matching_content_are_accepted(name, content):
         ("latin1.txt", "caf\xe9".encode("latin-1"), "not a plain text"),
         ("empty.pdf", b"", "empty"),
     ],
+    ids=lambda value: value if isinstance(value, str) else "content",
 )
 def test_wrong_types_are_refused(name, content, message):
     with pytest.raises(ValidationError) as info:
