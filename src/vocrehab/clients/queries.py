@@ -28,16 +28,36 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
+def _name_key(field: str):
+    """The upper-cased name in byte order: the expression the PostgreSQL index holds."""
+    from django.db import connection
+    from django.db.models.functions import Collate, Upper
+
+    if connection.vendor == "postgresql":
+        return Collate(Upper(field), "C")
+    return Upper(field)
+
+
+def _prefix(alias: str, text: str) -> Q:
+    """``alias`` starts with ``text`` (already upper case), as a range an index can use."""
+    upper_bound = text[:-1] + chr(ord(text[-1]) + 1)
+    return Q(**{f"{alias}__gte": text, f"{alias}__lt": upper_bound})
+
+
 def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
     """Clients of ``service`` matching ``query``: a reference, NHS/CHI number, date of birth
-    or name (surname, or first name and surname; matched from the start, any case).
+    or name (surname, or first name and surname either way round; matched from the start,
+    any case). At most ``limit``, ordered by surname then first name.
 
-    One query; each condition is served by an index (see docs/performance.md).
+    A bounded number of queries whatever the data (one, or three for a reference); each
+    is served by an index on PostgreSQL (see docs/performance.md).
     """
     query = (query or "").strip()
     if not query or service is None:
         return Client.objects.none()
-    base = Client.objects.filter(service=service)
+    base = Client.objects.filter(service=service).alias(
+        last_key=_name_key("last_name"), first_key=_name_key("first_name")
+    )
     digits = normalise_nhs_number(query)
     if digits.isdigit() and len(digits) == 10:
         found = base.filter(nhs_number=digits)
@@ -48,26 +68,30 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
         from vocrehab.referrals.models import Referral
 
         code = query.upper()
-        # Subqueries rather than joins: each is one indexed look-up, and no row repeats.
-        found = base.filter(
-            Q(reference=code)
-            | Q(pk__in=Episode.objects.filter(service=service, reference=code).values("client_id"))
-            | Q(
-                pk__in=Referral.objects.filter(service=service, reference=code).values(
-                    "merged_into__client_id"
-                )
+        # Looked up first, each by its unique index: an OR of subqueries would make
+        # PostgreSQL scan the service's clients.
+        ids = set(
+            Episode.objects.filter(service=service, reference=code).values_list(
+                "client_id", flat=True
             )
         )
+        ids.update(
+            Referral.objects.filter(
+                service=service, reference=code, merged_into__isnull=False
+            ).values_list("merged_into__client_id", flat=True)
+        )
+        found = base.filter(Q(reference=code) | Q(pk__in=ids))
     else:
-        words = query.split()
+        words = [w.upper() for w in query.split()]
         if len(words) == 1:
-            found = base.filter(last_name__istartswith=words[0])
+            found = base.filter(_prefix("last_key", words[0]), last_name__istartswith=words[0])
         else:
+            first, last = words[0], words[-1]
             found = base.filter(
-                Q(first_name__istartswith=words[0], last_name__istartswith=words[-1])
-                | Q(last_name__istartswith=words[0], first_name__istartswith=words[-1])
+                (_prefix("first_key", first) & _prefix("last_key", last))
+                | (_prefix("last_key", first) & _prefix("first_key", last))
             )
-    return found.order_by("last_name", "first_name", "pk")[:limit]
+    return found.order_by("last_key", "first_key", "pk")[:limit]
 
 
 def client_for(user, pk: int, perm: Perm = Perm.VIEW_PERSON) -> Client:
