@@ -54,7 +54,13 @@ class SearchForm(forms.Form):
         return value
 
 
+def _url_field(label):
+    # Addresses typed without a scheme are taken as https, as Django 6 will by default.
+    return forms.URLField(label=label, required=False, max_length=200, assume_scheme="https")
+
+
 class DirectoryServiceForm(forms.ModelForm):
+    website = _url_field(_("website"))
     categories = forms.MultipleChoiceField(
         label=_("Needs it meets"),
         choices=OnwardCategory.choices,
@@ -134,6 +140,7 @@ class ImportForm(forms.Form):
 
 
 class MaterialForm(forms.ModelForm):
+    link = _url_field(_("web link"))
     conditions = forms.MultipleChoiceField(
         label=_("Conditions"),
         choices=Condition.choices,
@@ -235,6 +242,8 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class CohortForm(forms.ModelForm):
+    online_link = _url_field(_("online link"))
+
     class Meta:
         model = Cohort
         fields = ["name", "start_date", "capacity", "venue", "online_link"]
