@@ -216,3 +216,33 @@ def test_a_letter_shows_a_code_and_marks_it_printed(signed_in, episode):
     assert letter_code(link) in letter.content.decode()
     link.refresh_from_db()
     assert link.delivery_status == "printed"
+
+
+def test_the_eq5d_index_uses_the_chosen_value_set(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    services.record_staff_entry(
+        episode,
+        instrument="eq5d5l",
+        timepoint="entry",
+        date_completed=date(2026, 1, 20),
+        values={
+            "vas": 70,
+            "mobility": 2,
+            "self_care": 1,
+            "usual_activities": 3,
+            "pain_discomfort": 2,
+            "anxiety_depression": 1,
+        },
+        by=user,
+    )
+    url = reverse("measures:episode", args=[episode.pk])
+    default = client.get(url).content.decode()
+    assert 'value="england-5l-2018" selected' in default
+    chosen = client.get(url + "?value_set_eq5d5l=dsu-5l-to-3l").content.decode()
+    assert 'value="dsu-5l-to-3l" selected' in chosen
+    # The DSU table is not loaded in tests: no index, no error.
+    assert ">0.816<" in default  # England 5L value of 21321
+    cells = chosen.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert ">–<" in cells and ">70<" in cells  # no index; the VAS is still shown
+    ignored = client.get(url + "?value_set_eq5d5l=uk-3l-1997").content.decode()
+    assert 'value="england-5l-2018" selected' in ignored  # a 3L set cannot value 5L

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -21,7 +21,7 @@ from vocrehab.codes import Timepoint
 from .instruments import INSTRUMENTS, Flag, InvalidValues, Score, get_instrument
 from .models import Administration, AdministrationStatus, ItemValue, ItemWording, QuestionnaireLink
 from .statistics import PairedChange, paired_change
-from .valuesets import ValueSetError
+from .valuesets import DEFAULT_VALUE_SETS, ValueSetError, ValueSetNotLoaded
 
 __all__ = [
     "TIMEPOINT_ORDER",
@@ -84,18 +84,40 @@ def values_of(administration: Administration) -> dict[str, Any]:
     return {v.item: v.answer for v in administration.values.all()}
 
 
-def score_of(administration: Administration, *, baseline: Score | None = None) -> Score | None:
-    """Score an administration with the default rules; None if it cannot be scored.
+def score_of(
+    administration: Administration,
+    *,
+    baseline: Score | None = None,
+    value_set: str | None = None,
+    age: int | None = None,
+    sex: str | None = None,
+) -> Score | None:
+    """Score an administration; None if it cannot be scored.
 
-    EQ-5D uses the instrument's default value set; COPM takes ``baseline`` for change.
+    EQ-5D uses ``value_set`` (with ``age`` and ``sex`` for the DSU mapping) or the
+    instrument's default; COPM takes ``baseline`` for change. A value set that is not
+    loaded, or a state it cannot value, gives None rather than an error.
     """
     instrument = get_instrument(administration.instrument)
     values = {k: v for k, v in values_of(administration).items() if k in instrument.item_codes}
     options: dict[str, Any] = {}
     if administration.instrument == "copm" and baseline is not None:
         options["baseline"] = baseline
+    if administration.instrument.startswith("eq5d") and value_set:
+        options.update(value_set=value_set, age=age, sex=sex or None)
     try:
         return instrument.score(values, **options)
+    except ValueSetNotLoaded as exc:
+        # Keep the VAS and the profile; only the index needs the missing table.
+        fallback = score_of(administration)
+        if fallback is None:
+            return None
+        return replace(
+            fallback,
+            scores={**fallback.scores, "index": None},
+            value_set=value_set,
+            notes=(*fallback.notes, f"index not computed: {exc}"),
+        )
     except (InvalidValues, ValueSetError, ValueError):
         return None
 
@@ -137,6 +159,7 @@ class InstrumentSummary:
     score_names: list[str]
     mcid: dict[str, float]
     higher_is_better: dict[str, bool]
+    value_set: str | None = None
 
     def series(self, score_name: str) -> list[tuple[str, float]]:
         """(label, value) points of one score over completed administrations."""
@@ -156,13 +179,17 @@ def _band_label(instrument, score_name: str, code: str | None) -> str | None:
     return None
 
 
-def episode_measures(episode: Episode) -> list[InstrumentSummary]:
+def episode_measures(
+    episode: Episode, *, value_sets: dict[str, str] | None = None
+) -> list[InstrumentSummary]:
     """Completed questionnaires of an episode by instrument, scored, with change.
 
     Change is from the earliest completed administration (usually entry). A change is
     clinically significant when the instrument sets a minimal important change (COPM:
-    2) and the change reaches it, or for HADS when the band moves. Two queries.
+    2) and the change reaches it, or for HADS when the band moves. ``value_sets``
+    chooses an EQ-5D value set per instrument (default: the instrument's). Two queries.
     """
+    value_sets = value_sets or {}
     administrations = (
         Administration.objects.filter(episode=episode, status=AdministrationStatus.COMPLETED)
         .prefetch_related(Prefetch("values", queryset=ItemValue.objects.order_by("pk")))
@@ -185,7 +212,13 @@ def episode_measures(episode: Episode) -> list[InstrumentSummary]:
         rows: list[AdministrationRow] = []
         first: Score | None = None
         for administration in given:
-            score = score_of(administration, baseline=first if code == "copm" else None)
+            score = score_of(
+                administration,
+                baseline=first if code == "copm" else None,
+                value_set=value_sets.get(code),
+                age=episode.age_at_referral,
+                sex=episode.sex,
+            )
             row = AdministrationRow(administration, score)
             for name in names:
                 value = score.get(name) if score else None
@@ -225,6 +258,9 @@ def episode_measures(episode: Episode) -> list[InstrumentSummary]:
                 score_names=names,
                 mcid=dict(instrument.mcid),
                 higher_is_better=dict(instrument.higher_is_better),
+                value_set=value_sets.get(code)
+                or next((r.score.value_set for r in rows if r.score), None)
+                or DEFAULT_VALUE_SETS.get(code),
             )
         )
     return summaries

@@ -38,6 +38,7 @@ from .forms import (
 from .instruments import INSTRUMENTS, Flag, InvalidValues, ItemKind, get_instrument
 from .models import AdministrationStatus, Channel, DeliveryStatus
 from .tasks import send_link_now
+from .valuesets import VALUE_SETS
 
 SESSION_KEY = "vocrehab_questionnaire_links"
 CODE_ATTEMPTS = 10
@@ -79,7 +80,12 @@ def _axis(code: str, score_name: str) -> tuple[float | None, float | None]:
 def episode_measures(request, episode_id: int):
     episode = queries.episode_for(request.user, episode_id)
     record_read(request, episode, fields=["measures"])
-    summaries = queries.episode_measures(episode)
+    value_sets = {}
+    for code in ("eq5d5l", "eq5d3l"):
+        chosen = request.GET.get(f"value_set_{code}", "")
+        if chosen in VALUE_SETS and VALUE_SETS[chosen].instrument == code:
+            value_sets[code] = chosen
+    summaries = queries.episode_measures(episode, value_sets=value_sets)
     blocks = []
     for summary in summaries:
         headers = [_("When"), _("Date")]
@@ -121,7 +127,20 @@ def episode_measures(request, episode_id: int):
                         title=f"{summary.name}: {name.replace('_', ' ')}",
                     )
                 )
-        blocks.append({"summary": summary, "headers": headers, "rows": rows, "charts": chart_list})
+        choices = [
+            {"code": vs.code, "name": vs.name, "selected": vs.code == summary.value_set}
+            for vs in VALUE_SETS.values()
+            if vs.instrument == summary.code
+        ]
+        blocks.append(
+            {
+                "summary": summary,
+                "headers": headers,
+                "rows": rows,
+                "charts": chart_list,
+                "value_sets": choices,
+            }
+        )
     administrations = episode.administrations.exclude(
         status=AdministrationStatus.COMPLETED
     ).prefetch_related("links")
