@@ -118,3 +118,22 @@ def test_import_is_audited_once(organisation):
     assert "episodes.csv +4" in events.get().detail
     # No per-row change history for bulk writes.
     assert LogEntry.objects.count() == entries
+
+
+def test_parallel_validation_commits_only_a_valid_dataset(organisation, tmp_path):
+    """Validating in a child process while writing: an error still leaves nothing."""
+    example_service(organisation)
+    files = read_example()
+    files["measures.csv"][-1]["value"] = "99"
+    files["contacts.csv"][0]["contact_date"] = "2024-02-30"
+    summary = run_import(write_dataset(tmp_path / "bad", files), parallel=True)
+    assert not summary.ok
+    assert {(e.file, e.column) for e in summary.errors} == {
+        ("contacts.csv", "contact_date"),
+        ("measures.csv", "value"),
+    }
+    assert table_counts()["episodes"] == 0
+    summary = run_import(EXAMPLE, parallel=True)
+    assert summary.ok, summary
+    assert summary.rows["episodes.csv"] == 4
+    assert table_counts()["episodes"] == 4

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from vocrehab.interchange.vrmds.reader import DatasetError, Limits, open_dataset
 from vocrehab.interchange.vrmds.validate import (
     DEFAULT_MAX_ERRORS,
     Issue,
+    ValidationResult,
     parse_codes,
     parse_date,
     parse_row,
@@ -261,6 +263,7 @@ def import_dataset(
     max_errors: int = DEFAULT_MAX_ERRORS,
     today: dt.date | None = None,
     request=None,
+    parallel: bool | None = None,
 ) -> ImportSummary:
     """Validate the dataset at ``path`` and, if it has no error, import it in one transaction.
 
@@ -273,38 +276,66 @@ def import_dataset(
     given, is where the caller may import: any other target is an error. ``dry_run``
     does everything, then rolls back, so its counts are exact.
 
+    ``parallel`` validates in a child process while the rows are written (on a second
+    CPU), committing only if validation finds nothing; by default it is used for large
+    datasets on a machine with more than one CPU. Either way nothing is kept unless the
+    whole dataset is valid.
+
     Never raises for bad data: the returned summary's ``errors`` lists every problem
     (file, row, column) and nothing is written.
     """
     started = time.perf_counter()
     path = Path(path)
     summary = ImportSummary(path=path.name, dry_run=dry_run)
-    result = validate_dataset(path, max_errors=max_errors, today=today, limits=limits)
-    summary.rows = dict(result.rows)
-    if not result.is_valid:
-        return _failed(summary, result.errors, result.error_count, started)
+    if parallel is None:
+        parallel = _worth_parallel(path)
+    validation = _Validation(path, max_errors, today, limits, parallel)
+    if not parallel:
+        result = validation.result()
+        summary.rows = dict(result.rows)
+        if not result.is_valid:
+            return _failed(summary, result.errors, result.error_count, started)
     plan = None
     try:
-        with open_dataset(path, limits=limits) as dataset:
-            try:
-                with transaction.atomic(), disable_auditlog():
-                    plan = _plan_services(
-                        dataset,
-                        service_code=service_code,
-                        create_services=create_services,
-                        allowed_services=allowed_services,
-                        nation=nation,
-                    )
-                    _Run(dataset, summary, plan).run()
-                    if dry_run:
-                        raise _DryRun
-            except _DryRun:
-                pass
+        try:
+            with open_dataset(path, limits=limits) as dataset:
+                try:
+                    with transaction.atomic(), disable_auditlog():
+                        plan = _plan_services(
+                            dataset,
+                            service_code=service_code,
+                            create_services=create_services,
+                            allowed_services=allowed_services,
+                            nation=nation,
+                        )
+                        _Run(dataset, summary, plan, validation.check).run()
+                        # Written but not committed: commit only a dataset that passed.
+                        validation.check(wait=True)
+                        if dry_run:
+                            raise _DryRun
+                except _DryRun:
+                    pass
+        except _Invalid:
+            raise
+        except Exception:
+            # Writing data the validator has not finished with can fail in any way
+            # (a bad date reaching the database...); its findings explain it better.
+            if parallel:
+                validation.check(wait=True)
+            raise
+        finally:
+            validation.close()
+    except _Invalid as invalid:
+        result = invalid.result
+        summary.rows = dict(result.rows)
+        return _failed(summary, result.errors, result.error_count, started)
     except ImportError_ as exc:
         return _failed(summary, exc.issues[:max_errors], len(exc.issues), started)
     except DatasetError as exc:
         issue = Issue(exc.file or path.name, exc.row, exc.column, exc.message)
         return _failed(summary, [issue], 1, started)
+    if parallel:
+        summary.rows = dict(validation.result().rows)
     summary.seconds = time.perf_counter() - started
     if not dry_run:
         from vocrehab.audit.models import Action
@@ -320,6 +351,91 @@ def import_dataset(
             detail=_audit_detail(summary),
         )
     return summary
+
+
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+
+
+def _worth_parallel(path: Path) -> bool:
+    if (os.cpu_count() or 1) < 2:
+        return False
+    try:
+        if path.is_dir():
+            size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+        else:
+            size = path.stat().st_size
+    except OSError:
+        return False
+    return size >= PARALLEL_MIN_BYTES
+
+
+class _Invalid(Exception):
+    def __init__(self, result: ValidationResult):
+        super().__init__(f"{result.error_count} errors")
+        self.result = result
+
+
+def _validate_child(conn, path, max_errors, today, limits) -> None:
+    try:
+        conn.send(validate_dataset(path, max_errors=max_errors, today=today, limits=limits))
+    finally:
+        conn.close()
+
+
+class _Validation:
+    """The validation of one dataset, here or in a child process running alongside.
+
+    The child never touches the database; it leaves with ``os._exit`` (multiprocessing
+    does that), so the connection it inherited is not closed under the parent.
+    """
+
+    def __init__(self, path, max_errors, today, limits, parallel: bool):
+        self._args = (path, max_errors, today, limits)
+        self._result: ValidationResult | None = None
+        self._process = None
+        self._conn = None
+        if parallel:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._conn, child_conn = context.Pipe(duplex=False)
+            self._process = context.Process(
+                target=_validate_child, args=(child_conn, *self._args), daemon=True
+            )
+            self._process.start()
+            child_conn.close()
+
+    def result(self) -> ValidationResult:
+        if self._result is None:
+            if self._process is None:
+                path, max_errors, today, limits = self._args
+                self._result = validate_dataset(
+                    path, max_errors=max_errors, today=today, limits=limits
+                )
+            else:
+                try:
+                    self._result = self._conn.recv()
+                except EOFError:
+                    raise RuntimeError("the validation process ended without a result") from None
+        return self._result
+
+    def check(self, wait: bool = False) -> None:
+        """Raise _Invalid once validation has found a problem (``wait``: wait for it)."""
+        if self._process is None:
+            return
+        if self._result is None and not wait and not self._conn.poll():
+            return
+        result = self.result()
+        if not result.is_valid:
+            raise _Invalid(result)
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.is_alive() and self._result is None:
+                self._process.terminate()
+            self._process.join()
+            self._conn.close()
+            self._process = None
 
 
 def _failed(summary: ImportSummary, errors, count: int, started: float) -> ImportSummary:
@@ -479,8 +595,9 @@ def _restorable(file_name: str, header) -> list[str]:
 
 
 class _Run:
-    def __init__(self, dataset, summary: ImportSummary, plan: _ServicePlan):
+    def __init__(self, dataset, summary: ImportSummary, plan: _ServicePlan, check=None):
         self.dataset = dataset
+        self.check = check or (lambda wait=False: None)
         self.summary = summary
         self.plan = plan
         self.target_ids = [s.pk for s in plan.targets]
@@ -519,6 +636,7 @@ class _Run:
             extension_columns = [c for c in table.columns if c.startswith("x_")]
             text_columns = _restorable(schema.EPISODES, table.columns)
             for batch in chunks(table, EPISODE_BATCH):
+                self.check()
                 parsed = []
                 for row_number, row in batch:
                     service = self.plan.by_code.get(row["service_code"])
@@ -782,6 +900,7 @@ class _Run:
             extension_columns = [c for c in table.columns if c.startswith("x_")]
             text_columns = _restorable(name, table.columns)
             for batch in chunks(table, CHILD_BATCH):
+                self.check()
                 pks = self._episode_pks(label, batch)
                 out = []
                 for row_number, row in batch:
