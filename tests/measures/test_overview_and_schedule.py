@@ -77,3 +77,15 @@ def test_followup_uses_the_saved_months(signed_in, episode, service):
 def test_a_case_manager_may_not_change_the_schedule(signed_in):
     client, _ = signed_in(Role.CASE_MANAGER)
     assert client.get(reverse("measures:schedule")).status_code == 403
+
+
+def test_the_overview_query_count_does_not_grow(
+    signed_in, make_episode, service, django_assert_max_num_queries
+):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    for _ in range(6):
+        (administration, *_) = services.schedule_entry_questionnaires(make_episode(service))
+        services.issue_link(administration, channel=Channel.LETTER)
+    client.get(reverse("measures:overview"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("measures:overview")).status_code == 200

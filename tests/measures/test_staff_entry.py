@@ -246,3 +246,33 @@ def test_the_eq5d_index_uses_the_chosen_value_set(signed_in, episode):
     assert ">–<" in cells and ">70<" in cells  # no index; the VAS is still shown
     ignored = client.get(url + "?value_set_eq5d5l=uk-3l-1997").content.decode()
     assert 'value="england-5l-2018" selected' in ignored  # a 3L set cannot value 5L
+
+
+def test_cancelling_withdraws_the_link(signed_in, episode, client):
+    from vocrehab.measures import links
+
+    staff_client, _ = signed_in(Role.CASE_MANAGER)
+    (administration, *_) = services.schedule_entry_questionnaires(episode)
+    link = services.issue_link(administration, channel="email")
+    response = staff_client.post(reverse("measures:cancel", args=[administration.pk]))
+    assert response.status_code == 302
+    administration.refresh_from_db()
+    assert administration.status == "cancelled"
+    staff_client.logout()
+    opened = staff_client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    assert opened.status_code == 410
+
+
+def test_a_completed_questionnaire_cannot_be_cancelled(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    done = services.record_staff_entry(
+        episode,
+        instrument="work_ability",
+        timepoint="entry",
+        date_completed=date(2026, 1, 20),
+        values={"score": 3},
+        by=user,
+    )
+    client.post(reverse("measures:cancel", args=[done.pk]))
+    done.refresh_from_db()
+    assert done.status == "completed"

@@ -16,6 +16,7 @@ urlpatterns = [
         name="enter",
     ),
     path("administrations/<int:administration_id>/send/", views.send_link, name="send_link"),
+    path("administrations/<int:administration_id>/cancel/", views.cancel, name="cancel"),
     path("links/<int:link_id>/letter/", views.letter, name="letter"),
     # Clients (public by decision: signed links and letter codes)
     path("q/<str:token>/", views.open_link, name="open_link"),

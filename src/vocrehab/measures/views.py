@@ -36,7 +36,7 @@ from .forms import (
     client_items,
 )
 from .instruments import INSTRUMENTS, Flag, InvalidValues, ItemKind, get_instrument
-from .models import AdministrationStatus, Channel, DeliveryStatus
+from .models import AdministrationStatus, Channel
 from .tasks import send_link_now
 from .valuesets import VALUE_SETS
 
@@ -163,7 +163,6 @@ def episode_measures(request, episode_id: int):
             "episode": episode,
             "blocks": blocks,
             "pending": pending,
-            "choose_form": ChooseQuestionnaireForm(),
             "may_edit": services_may_edit(request.user, episode),
         },
     )
@@ -287,6 +286,18 @@ def send_link(request, administration_id: int):
         return redirect("measures:letter", link_id=link.pk)
     transaction.on_commit(lambda: services._enqueue_safely(send_link_now, link.pk))
     messages.success(request, _("The questionnaire will be sent in a moment."))
+    return redirect("measures:episode", episode_id=administration.episode_id)
+
+
+@requires(Perm.EDIT_PERSON)
+@require_POST
+def cancel(request, administration_id: int):
+    administration = queries.administration_for(request.user, administration_id, Perm.EDIT_PERSON)
+    if administration.status == AdministrationStatus.COMPLETED:
+        messages.error(request, _("A completed questionnaire cannot be cancelled."))
+    else:
+        services.cancel_administration(administration)
+        messages.success(request, _("Questionnaire cancelled; any link sent for it is withdrawn."))
     return redirect("measures:episode", episode_id=administration.episode_id)
 
 
@@ -597,7 +608,3 @@ def check(request, link_id: int):
 def done(request):
     name = request.session.get("vocrehab_questionnaire_done")
     return render(request, "measures/public/done.html", {"name": name})
-
-
-def _is_letter(link) -> bool:
-    return link.delivery_status in (DeliveryStatus.TO_PRINT, DeliveryStatus.PRINTED)
