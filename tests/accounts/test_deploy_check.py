@@ -15,11 +15,7 @@ PRODUCTION_ENV = {
 
 def run(args, extra_env=None):
     # A clean production-like environment: none of the test run's own settings.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("VOCREHAB_", "DJANGO_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VOCREHAB_", "DJANGO_"))}
     env.update(PRODUCTION_ENV)
     env.update(extra_env or {})
     return subprocess.run(
