@@ -35,6 +35,7 @@ class CaseworkConfig(AppConfig):
             models.CaseNote,
             models.Reminder,
             models.SignOff,
+            models.EpisodeDocument,
         ):
             auditlog.register(model)
 

@@ -398,6 +398,14 @@ class ReReferForm(forms.Form):
     referral_date = _date(_("Date of the new referral"), initial=timezone.localdate)
 
 
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    upload = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word (DOCX), OpenDocument text, plain text, PNG or JPEG."),
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
 

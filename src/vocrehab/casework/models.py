@@ -8,6 +8,8 @@ deprivation) are kept here as recorded at referral, since a client's address and
 change between episodes.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -801,3 +803,39 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.get_status_display()}"
+
+
+def document_upload_to(instance, filename):
+    # The stored name is chosen by the server, never the uploader: no paths, no guessing.
+    return f"casework/{instance.episode_id}/{instance.file_key}{instance.file_extension}"
+
+
+class EpisodeDocument(models.Model):
+    """A document kept with an episode (a letter, a fit note, an occupational health report).
+
+    Uploads are checked (allowed type, content matching the name, size, virus-scan hook)
+    and served only as downloads to staff who may see the episode.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("document"), upload_to=document_upload_to)
+    file_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    file_extension = models.CharField(max_length=8, editable=False)
+    original_name = models.CharField(_("original file name"), max_length=120)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+
+    def get_additional_data(self):
+        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
+
+    def __str__(self):
+        return self.title

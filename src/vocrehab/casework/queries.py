@@ -366,6 +366,7 @@ def episode_record(episode: Episode) -> dict:
     for note in notes:
         note.is_corrected = note.pk in corrected_ids
     reminders = list(episode.reminders.filter(done_on__isnull=True).select_related("assigned_to"))
+    documents = list(episode.documents.select_related("uploaded_by"))
     sign_offs = list(episode.sign_offs.select_related("requested_by", "supervisor", "decided_by"))
     timeline = [
         TimelineEntry(
@@ -442,6 +443,18 @@ def episode_record(episode: Episode) -> dict:
                 9,
             )
         )
+    for d in documents:
+        timeline.append(
+            TimelineEntry(
+                timezone.localtime(d.uploaded_at).date(),
+                "document",
+                _("Document: %(title)s") % {"title": d.title},
+                d.original_name,
+                d.uploaded_by,
+                d,
+                9,
+            )
+        )
     for s in sign_offs:
         timeline.append(
             TimelineEntry(
@@ -478,6 +491,7 @@ def episode_record(episode: Episode) -> dict:
         "current_plan": current_plan,
         "notes": notes,
         "reminders": reminders,
+        "documents": documents,
         "sign_offs": sign_offs,
         "timeline": timeline,
     }

@@ -28,6 +28,7 @@ from .models import (
     EmployerContact,
     EmployerMeeting,
     Episode,
+    EpisodeDocument,
     Goal,
     GoalReview,
     GoalStatus,
@@ -979,6 +980,36 @@ def re_refer(
         case_manager=episode.case_manager,
         **{name: getattr(episode, name) for name in _COPIED_ON_RE_REFERRAL},
     )
+
+
+# --- documents ----------------------------------------------------------------------
+
+
+def add_document(episode: Episode, *, by, title: str, upload) -> EpisodeDocument:
+    """Keep an uploaded document with the episode, after checking it.
+
+    The checks are the directory's upload rules (allowed type, content matching the
+    name, size limit, virus-scan hook); the stored name is chosen by the server and
+    the original name kept, made safe, for display.
+    """
+    from vocrehab.directory.uploads import display_name, validate_upload
+
+    try:
+        kind = validate_upload(upload)
+    except ValidationError as error:
+        raise CaseworkError(error.messages) from None
+    document = EpisodeDocument(
+        episode=episode,
+        title=title,
+        file_extension=kind.extension,
+        original_name=display_name(upload.name)[:120],
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    return document
 
 
 # --- notes and reminders ------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from .models import (
     Assessment,
     CaseNote,
     Employer,
+    EpisodeDocument,
     Goal,
     OnwardReferral,
     PlanReview,
@@ -666,7 +667,7 @@ def plan(request, pk):
             "episode": the_plan.episode,
             "progress": queries.plan_progress(the_plan),
             "versions": ReturnPlan.objects.filter(episode=the_plan.episode).order_by("-number"),
-            "progress_form": forms.ProgressForm(),
+            "may_edit": has_perm(request.user, Perm.EDIT_PERSON),
         },
     )
 
@@ -815,6 +816,56 @@ def re_refer(request, pk):
         "casework/form.html",
         {"episode": ep, "form": form, "title": _("Re-refer"), "submit": _("Open a new episode")},
     )
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+@requires(Perm.EDIT_PERSON)
+def document_add(request, pk):
+    ep = _editable_episode(request, pk)
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(
+                ep,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["upload"],
+            )
+        except CaseworkError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Document saved."))
+            return redirect(_episode_url(ep, "documents"))
+    elif request.method != "POST":
+        record_read(request, ep)
+    return render(
+        request,
+        "casework/form.html",
+        {
+            "episode": ep,
+            "form": form,
+            "title": _("Add a document"),
+            "submit": _("Upload"),
+            "multipart": True,
+        },
+    )
+
+
+@requires(Perm.VIEW_PERSON)
+def document_download(request, pk):
+    """Serve a document as an attachment, never inline; the read is logged."""
+    document = queries.get_child(request.user, EpisodeDocument, pk, Perm.VIEW_PERSON)
+    record_read(request, document.episode, fields=[f"document:{document.pk}"])
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- notes and reminders -------------------------------------------------------------
