@@ -6,7 +6,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 320, 140
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 30
+LEFT, RIGHT, TOP, BOTTOM = 40, 36, 12, 30
 
 
 def _fmt(value: float) -> str:
@@ -34,10 +34,12 @@ def line_chart(
     if high == low:
         high, low = high + 1, low - 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(points) - 1, 1)
+    inset = 20
+    step = (plot_w - inset) / max(len(points) - 1, 1)
 
+    # Labels are centred on their points: keep the first one clear of the axis.
     def x(i: int) -> float:
-        return LEFT + (i * step if len(points) > 1 else plot_w / 2)
+        return LEFT + (inset + i * step if len(points) > 1 else plot_w / 2)
 
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - low) / (high - low))

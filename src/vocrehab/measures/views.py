@@ -55,6 +55,17 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _score_label(name: str) -> str:
+    labels = {
+        "index": _("Index"),
+        "vas": _("VAS"),
+        "in_work": _("In work"),
+        "hours_per_week": _("Hours a week"),
+        "more_support_needed": _("More support needed"),
+    }
+    return str(labels.get(name, name.replace("_", " ").capitalize()))
+
+
 def _flag(flag) -> str:
     return str(
         {
@@ -90,7 +101,7 @@ def episode_measures(request, episode_id: int):
     for summary in summaries:
         headers = [_("When"), _("Date")]
         for name in summary.score_names:
-            headers.append({"text": name.replace("_", " ").capitalize(), "numeric": True})
+            headers.append({"text": _score_label(name), "numeric": True})
         rows = []
         for row in summary.rows:
             cells = [
@@ -120,12 +131,15 @@ def episode_measures(request, episode_id: int):
             if len(series) >= 1 and name not in ("in_work", "more_support_needed"):
                 low, high = _axis(summary.code, name)
                 chart_list.append(
-                    charts.line_chart(
-                        series,
-                        low=low,
-                        high=high,
-                        title=f"{summary.name}: {name.replace('_', ' ')}",
-                    )
+                    {
+                        "label": _score_label(name),
+                        "svg": charts.line_chart(
+                            series,
+                            low=low,
+                            high=high,
+                            title=f"{summary.name}: {_score_label(name)}",
+                        ),
+                    }
                 )
         choices = [
             {"code": vs.code, "name": vs.name, "selected": vs.code == summary.value_set}
