@@ -113,3 +113,17 @@ def test_nothing_answered_cannot_be_sent(client, opened):
     assert "Answer at least one question before sending" in response.content.decode()
     opened.refresh_from_db()
     assert opened.used_at is None
+
+
+def test_without_licensed_wording_clients_see_neutral_anchors(client, episode, signed_in):
+    administration = Administration.objects.create(
+        episode=episode, instrument="eq5d5l", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    html = client.get(page(link, 1)).content.decode()
+    assert "Mobility" in html
+    assert "1 means no problems, 5 the most severe problems." in html
+    staff, _ = signed_in("case_manager")
+    episode_page = staff.get(reverse("measures:episode", args=[episode.pk])).content.decode()
+    assert "No licensed wording is loaded" in episode_page

@@ -30,11 +30,26 @@ def client_items(instrument: Instrument) -> list[Item]:
     return [item for item in instrument.items if item.group != "total"]
 
 
-def field_for(item: Item, wording=None, *, inline: bool = False) -> forms.Field:
+# Neutral anchors from VRMDS (not the instruments' copyrighted wording), shown when a
+# service has not loaded licensed wording.
+_NEUTRAL_HINTS = {
+    "eq5d5l": _("1 means no problems, 5 the most severe problems."),
+    "eq5d3l": _("1 means no problems, 3 the most severe problems."),
+    "hads": _("0 is the best answer, 3 the worst."),
+    "work_confidence": _("0 means not at all confident, 10 completely confident."),
+    "work_ability": _("0 means unable to work at all, 10 your best work ability ever."),
+}
+
+
+def field_for(
+    item: Item, wording=None, *, inline: bool = False, instrument: str = ""
+) -> forms.Field:
     """A form field for ``item``; ``wording`` (an ItemWording) replaces the neutral label."""
     label = wording.text if wording is not None else item.label
     options = dict(wording.options) if wording is not None else {}
     hint = wording.hint if wording is not None and wording.hint else ""
+    if not hint and wording is None and item.code != "vas":
+        hint = _NEUTRAL_HINTS.get(instrument, "")
     radio_attrs = {"class": "nhsuk-radios--inline"} if inline else {}
     if item.kind is ItemKind.TEXT:
         return forms.CharField(
@@ -105,7 +120,9 @@ class InstrumentItemsForm(forms.Form):
         wording = wording or {}
         inline = len(self.items) > 3
         for item in self.items:
-            self.fields[item.code] = field_for(item, wording.get(item.code), inline=inline)
+            self.fields[item.code] = field_for(
+                item, wording.get(item.code), inline=inline, instrument=instrument.code
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -396,3 +396,16 @@ def work_to_do(user, *, limit: int = 100) -> dict:
         .order_by("due_date", "pk")[:limit]
     )
     return {"letters": letters, "failing": failing, "overdue": overdue}
+
+
+LICENSED_INSTRUMENTS = ("eq5d5l", "eq5d3l", "hads")
+
+
+def instruments_without_wording() -> set[str]:
+    """Copyrighted instruments for which no licensed wording is loaded (one query)."""
+    loaded = set(
+        ItemWording.objects.filter(instrument__in=LICENSED_INSTRUMENTS)
+        .values_list("instrument", flat=True)
+        .distinct()
+    )
+    return set(LICENSED_INSTRUMENTS) - loaded

@@ -158,6 +158,7 @@ def episode_measures(request, episode_id: int):
     administrations = episode.administrations.exclude(
         status=AdministrationStatus.COMPLETED
     ).prefetch_related("links")
+    unworded = queries.instruments_without_wording() if administrations else set()
     pending = []
     for administration in administrations:
         link = next(iter(administration.links.all()), None)
@@ -168,6 +169,7 @@ def episode_measures(request, episode_id: int):
                 if administration.instrument in INSTRUMENTS
                 else administration.instrument,
                 "link": link,
+                "neutral_wording": administration.instrument in unworded,
             }
         )
     return render(
