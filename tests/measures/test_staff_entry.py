@@ -276,3 +276,32 @@ def test_a_completed_questionnaire_cannot_be_cancelled(signed_in, episode):
     client.post(reverse("measures:cancel", args=[done.pk]))
     done.refresh_from_db()
     assert done.status == "completed"
+
+
+def test_a_concurrent_change_is_not_overwritten(signed_in, episode):
+    client, user = signed_in(Role.CASE_MANAGER)
+    first = services.record_staff_entry(
+        episode,
+        instrument="work_ability",
+        timepoint="entry",
+        date_completed=date(2026, 1, 20),
+        values={"score": 3},
+        by=user,
+    )
+    opened_version = first.version
+    # Someone else saves in between.
+    services.record_staff_entry(
+        episode,
+        instrument="work_ability",
+        timepoint="entry",
+        date_completed=date(2026, 1, 20),
+        values={"score": 4},
+        by=user,
+    )
+    response = client.post(
+        _enter_url(episode, "work_ability"),
+        {**_date(date(2026, 1, 20)), "score": "9", "version": str(opened_version)},
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this questionnaire" in response.content.decode()
+    assert ItemValue.objects.get(administration=first, item="score").value == 4
