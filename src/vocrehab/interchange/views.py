@@ -129,6 +129,8 @@ def import_upload(request):
             user=request.user,
             allowed_services=services,
             limits=web_limits(),
+            # No forking inside a web worker.
+            parallel=False,
         )
         (folder / f"{token}.json").write_text(
             json.dumps(
@@ -192,6 +194,7 @@ def import_confirm(request, token):
         allowed_services=services_for(request.user, Perm.IMPORT_DATA),
         limits=web_limits(),
         request=request,
+        parallel=False,
     )
     if not summary.ok:
         # The data changed under us (another import, a new episode): check again.
