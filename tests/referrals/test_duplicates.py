@@ -129,3 +129,25 @@ def test_merge_into_another_services_episode_is_404(signed_in, service, other_se
     mine = create_referral(service=service, channel="phone", data=intake()).referral
     client, _user = signed_in("case_manager")
     assert client.post(f"/referrals/{mine.pk}/merge/{theirs.episode_id}/").status_code == 404
+
+
+def test_merged_referral_page_points_to_the_episode(signed_in, service):
+    first = create_referral(service=service, channel="phone", data=intake()).referral
+    second = create_referral(service=service, channel="phone", data=intake()).referral
+    merge_into(second, first.episode)
+    client, _user = signed_in("case_manager")
+    page = client.get(f"/referrals/{second.pk}/")
+    assert page.status_code == 200
+    assert f"merged into episode {first.reference}".encode() in page.content
+    # Actions on a merged referral are refused plainly.
+    assert client.post(f"/referrals/{second.pk}/pause/", {}).status_code == 302
+
+
+def test_queue_marks_re_referrals(signed_in, service):
+    first = create_referral(
+        service=service, channel="phone", data=intake(), received=datetime.date(2024, 1, 8)
+    ).referral
+    close_not_engaged(first.episode, kind="could_not_contact", on=datetime.date(2024, 2, 1))
+    create_referral(service=service, channel="phone", data=intake())
+    client, _user = signed_in("case_manager")
+    assert b"Re-referral" in client.get("/referrals/").content

@@ -70,6 +70,7 @@ def _queue_lines(rows):
     days_of = _("%(n)s of %(limit)s working days")
     due_word = _("due")
     not_triaged = _("Not triaged")
+    re_referral = _("Re-referral")
     detail_url = reverse("referrals:detail", kwargs={"pk": 0})[:-2]
 
     def day(value):
@@ -91,6 +92,7 @@ def _queue_lines(rows):
                 "reference": row.referral.reference,
                 "url": f"{detail_url}{row.referral.pk}/",
                 "channel": row.referral.get_channel_display(),
+                "re_referral": re_referral if episode.previous_episode_id else "",
                 "name": episode.client.full_name,
                 "received": day(episode.referral_date),
                 "first_contact": clock_cell(row.first_contact),
