@@ -180,6 +180,7 @@ def episode_measures(request, episode_id: int):
             "blocks": blocks,
             "pending": pending,
             "may_edit": services_may_edit(request.user, episode),
+            "default_channel": services.choose_channel(episode.client),
         },
     )
 
