@@ -104,3 +104,38 @@ def test_a_client_completes_a_questionnaire_on_a_phone(
         phone.get_by_role("heading", name="These answers have already been sent")
     ).to_be_visible()
     assert not [e for e in phone.errors if "Content Security Policy" in e], phone.errors
+
+
+def test_a_client_enters_a_letter_code_on_a_phone(phone, live_server, transactional_db, service):
+    episode = _episode(service)
+    administration = Administration.objects.create(
+        episode=episode, instrument="followup_survey", timepoint="followup", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.LETTER)
+
+    phone.goto(f"{live_server.url}/measures/code/")
+    assert _fits_the_screen(phone)
+    phone.get_by_label("Enter the code from your letter").fill(
+        links.letter_code(link).lower().replace("-", " ")
+    )
+    phone.get_by_role("button", name="Continue").tap()
+    expect(phone.get_by_text("Question 1 of 3")).to_be_visible()
+    phone.get_by_label("Self-employed").check()
+    expect(phone.get_by_label("Deceased")).to_have_count(0)  # never asked of a client
+    assert _fits_the_screen(phone)
+    assert_no_serious_violations(phone, "follow-up survey work status on a phone")
+    phone.get_by_role("button", name="Continue").tap()
+    phone.get_by_label("Hours worked per week").fill("22.5")
+    phone.get_by_role("button", name="Continue").tap()
+    phone.get_by_label("No").check()
+    phone.get_by_role("button", name="Continue").tap()
+    phone.get_by_role("button", name="Send my answers").tap()
+    expect(phone.get_by_text("Thank you: your answers have been sent")).to_be_visible()
+    administration.refresh_from_db()
+    assert administration.status == "completed"
+    values = {v.item: v.answer for v in administration.values.all()}
+    assert values == {
+        "work_status": "self_employed",
+        "hours_per_week": 22.5,
+        "more_support_needed": 0.0,
+    }

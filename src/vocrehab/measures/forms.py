@@ -113,7 +113,9 @@ def field_for(
 class InstrumentItemsForm(forms.Form):
     """Fields for some items of one instrument, validated by the engine."""
 
-    def __init__(self, *args, instrument: Instrument, items=None, wording=None, **kwargs):
+    def __init__(
+        self, *args, instrument: Instrument, items=None, wording=None, for_client=False, **kwargs
+    ):
         self.instrument = instrument
         self.items = list(items if items is not None else instrument.items)
         super().__init__(*args, **kwargs)
@@ -123,6 +125,10 @@ class InstrumentItemsForm(forms.Form):
             self.fields[item.code] = field_for(
                 item, wording.get(item.code), inline=inline, instrument=instrument.code
             )
+            if for_client and item.code == "work_status":
+                # Staff may record a death; a client is never asked whether they died.
+                field = self.fields[item.code]
+                field.choices = [c for c in field.choices if c[0] != WorkStatus.DECEASED]
 
     def clean(self):
         cleaned = super().clean()

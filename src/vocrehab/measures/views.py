@@ -508,7 +508,7 @@ def questionnaire(request, link_id: int):
     saved = queries.values_of(administration)
     if request.method == "POST":
         form = InstrumentItemsForm(
-            request.POST, instrument=instrument, items=items, wording=wording
+            request.POST, instrument=instrument, items=items, wording=wording, for_client=True
         )
         if form.is_valid():
             try:
@@ -533,7 +533,7 @@ def questionnaire(request, link_id: int):
             if item.code in saved
         }
         form = InstrumentItemsForm(
-            initial=initial, instrument=instrument, items=items, wording=wording
+            initial=initial, instrument=instrument, items=items, wording=wording, for_client=True
         )
     previous = (
         reverse("measures:questionnaire", args=[link.pk]) + f"?page={page - 1}"
