@@ -110,3 +110,30 @@ def test_triage_to_allocation(
     referral.episode.refresh_from_db()
     assert referral.episode.case_manager == worker and referral.episode.tier == "3"
     assert not console_errors, console_errors
+
+
+def test_find_a_client_and_open_their_record(
+    page, live_server, transactional_db, service, make_staff, console_errors
+):
+    from tests.referrals.conftest import intake
+    from vocrehab.referrals.services import create_referral
+
+    referral = create_referral(service=service, channel="phone", data=intake()).referral
+    user = make_staff(Role.CASE_MANAGER, service, mfa=False, password=PASSWORD)
+    secret = enrol_totp(user)
+    sign_in(page, live_server, user, secret, console_errors)
+
+    page.goto(f"{live_server.url}/clients/")
+    page.get_by_label(re.compile("Search by name")).fill("smi")
+    page.get_by_role("button", name="Search").click()
+    assert_no_serious_violations(page, "client search results")
+    page.get_by_role("link", name="Smith, Ann").click()
+    expect(page.locator("h1")).to_have_text("Ann Smith")
+    expect(page.locator("main")).to_contain_text(referral.reference)
+    assert_no_serious_violations(page, "client record")
+    page.get_by_role("link", name="Change details").click()
+    assert_no_serious_violations(page, "change client details")
+    page.get_by_label("Phone (optional)", exact=True).fill("0141 496 0999")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("0141 496 0999")
+    assert not console_errors, console_errors
