@@ -67,3 +67,13 @@ def make_referral(service):
         ).referral
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    """Each test starts with no submissions counted (the public forms' hourly limit)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
