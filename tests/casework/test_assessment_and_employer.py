@@ -67,3 +67,20 @@ def test_the_episode_page_is_audited(case_manager, make_episode, service):
         episode.client_id,
         service.pk,
     )
+
+
+@pytest.mark.django_db
+def test_contact_with_the_employer_needs_consent(case_manager, make_episode, service):
+    web, user = case_manager
+    episode = make_episode(service, worker=user)
+    data = {
+        "contact_date": timezone.localdate().isoformat(),
+        "mode": "phone",
+        "contact_with": "employer",
+    }
+    r = web.post(reverse("casework:contact_add", args=[episode.pk]), data)
+    assert r.status_code == 200 and "consent to contact their employer is not recorded" in r.text
+    services.save_employer(episode, name="Clyde Logistics", consent_to_contact=True)
+    r = web.post(reverse("casework:contact_add", args=[episode.pk]), data)
+    assert r.status_code == 302
+    assert episode.contacts.get().contact_with == "employer"

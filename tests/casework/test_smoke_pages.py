@@ -26,6 +26,7 @@ def test_caseload_and_episode_render(case_manager, make_episode):
         "plan_edit",
         "discharge",
         "note_add",
+        "document_add",
         "reminder_add",
     ]:
         response = client.get(reverse(f"casework:{name}", args=[episode.pk]))

@@ -75,6 +75,7 @@ def test_tier_change_declined_is_not_applied(team, make_episode, service, client
 def test_support_worker_employer_contact_is_countersigned(team, make_episode, service):
     web, worker, supervisor = team
     episode = make_episode(service, worker=worker, tier="2")
+    services.save_employer(episode, name="Clyde Logistics", consent_to_contact=True)
     r = web.post(
         reverse("casework:contact_add", args=[episode.pk]),
         {

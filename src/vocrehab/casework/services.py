@@ -307,13 +307,24 @@ def record_contact(
     """Record a contact and the interventions delivered in it.
 
     The first contact with the client sets the episode's first-contact date (the
-    5-working-day standard). A support worker's contact with an employer is recorded and
+    5-working-day standard). A contact with the employer needs the client's recorded
+    consent to contact them. A support worker's contact with an employer is recorded and
     countersigned by their supervisor when that action is on the sign-off list.
     """
     if contact_date > timezone.localdate():
         raise CaseworkError(_("The contact date is in the future."))
     if contact_date < episode.referral_date:
         raise CaseworkError(_("The contact date is before the referral was received."))
+    if (
+        contact_with == ContactWith.EMPLOYER
+        and not Employer.objects.filter(episode=episode, consent_to_contact=True).exists()
+    ):
+        raise CaseworkError(
+            _(
+                "The client's consent to contact their employer is not recorded. Add the "
+                "employer with the client's consent first."
+            )
+        )
     contact = Contact.objects.create(
         episode=episode,
         contact_date=contact_date,
