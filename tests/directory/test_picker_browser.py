@@ -10,6 +10,7 @@ import pytest
 from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.test_navigation import PASSWORD, sign_in
 from tests.conftest import enrol_totp
 from vocrehab.accounts.models import Role
@@ -42,7 +43,8 @@ def test_choosing_a_service_fills_the_form(
     sign_in(page, live_server, user, enrol_totp(user), console_errors)
     page.goto(f"{live_server.url}/directory/")
     picker = render_to_string(
-        "directory/_picker.html", {"area_code": "S12000049", "condition": "cancer"}
+        "directory/_picker.html",
+        {"area_code": "S12000049", "condition": "cancer", "hints": "0"},
     )
     page.evaluate(
         """html => {
@@ -65,4 +67,5 @@ def test_choosing_a_service_fills_the_form(
     expect(page.locator("#id_service_name")).to_have_value("Legal help")
     expect(page.locator("#id_service_ref")).to_have_value("legal-help")
     expect(results).to_contain_text("Chosen: Legal help")
+    assert_no_serious_violations(page, "onward form after choosing a service")
     assert not console_errors, console_errors

@@ -38,9 +38,10 @@ def test_choosing_fills_both_inputs_out_of_band(signed_in, organisation, make_en
         {"name_input": "service_name", "ref_input": "service_ref"},
     ).content.decode()
     assert 'id="id_service_name" name="service_name"' in page
-    assert 'value="Money &amp; advice" hx-swap-oob="true"' in page
+    assert 'value="Money &amp; advice"' in page
     assert 'id="id_service_ref" name="service_ref"' in page
-    assert 'value="money" hx-swap-oob="true"' in page
+    assert 'value="money"' in page
+    assert page.count('hx-swap-oob="true"') == 2
 
 
 @pytest.mark.django_db
@@ -90,3 +91,14 @@ def test_the_include_reads_the_named_category_input():
     html = render_to_string("directory/_picker.html", {"category_input": "onward-category"})
     assert "form:has(.app-directory-picker) [name='onward-category']" in html
     assert "category_input=onward-category" in html
+
+
+@pytest.mark.django_db
+def test_filled_inputs_keep_their_hints(signed_in, organisation, make_entry):
+    entry = make_entry(organisation)
+    client, _user = signed_in(Role.CASE_MANAGER)
+    url = reverse("directory:picker_choose", args=[entry.pk])
+    page = client.get(url).content.decode()
+    assert 'aria-describedby="id_service_name_helptext"' in page
+    assert 'aria-describedby="id_service_ref_helptext"' in page
+    assert "aria-describedby" not in client.get(url, {"hints": "0"}).content.decode()

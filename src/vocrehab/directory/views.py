@@ -307,6 +307,7 @@ def picker(request):
             "results": results,
             "name_input": _input_name(request, "name_input", "service_name"),
             "ref_input": _input_name(request, "ref_input", "service_ref"),
+            "hints": request.GET.get("hints", "1") != "0",
         },
     )
 
@@ -322,6 +323,7 @@ def picker_choose(request, pk):
             "entry": entry,
             "name_input": _input_name(request, "name_input", "service_name"),
             "ref_input": _input_name(request, "ref_input", "service_ref"),
+            "hints": request.GET.get("hints", "1") != "0",
         },
     )
 
