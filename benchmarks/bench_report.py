@@ -102,7 +102,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()
     _setup(args.episodes)
 
     from django.db import connection
