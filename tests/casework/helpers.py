@@ -17,7 +17,7 @@ def plan_post(start_date, weeks, **extra):
         "start_date": start_date.isoformat(),
         "phase-TOTAL_FORMS": str(len(weeks)),
         "phase-INITIAL_FORMS": "0",
-        "phase-MIN_NUM_FORMS": "1",
+        "phase-MIN_NUM_FORMS": "0",
         "phase-MAX_NUM_FORMS": "52",
     }
     for i, (week, hours, days, duties) in enumerate(weeks):

@@ -130,3 +130,28 @@ def test_plan_form_refuses_bad_weeks(make_episode, service, signed_in):
     )
     assert r.status_code == 200 and "is not a date" in r.text
     assert not episode.return_plans.exists()
+
+
+@pytest.mark.django_db
+def test_plan_rows_without_hours_are_left_out(make_episode, service, signed_in):
+    from vocrehab.accounts.models import Role
+
+    from .helpers import plan_post
+
+    web, user = signed_in(Role.CASE_MANAGER)
+    episode = make_episode(service, worker=user)
+    data = plan_post(
+        timezone.localdate(), [(1, 10, "Mon", "Light"), (2, 16, "Mon, Tue", ""), (3, "", "", "")]
+    )
+    r = web.post(reverse("casework:plan_edit", args=[episode.pk]), data)
+    assert r.status_code == 302, r.content
+    plan = episode.return_plans.get()
+    assert [(p.week, float(p.hours)) for p in plan.phases.all()] == [(1, 10.0), (2, 16.0)]
+    # A row with hours but no week is refused.
+    data = plan_post(timezone.localdate(), [("", 10, "Mon", "")], based_on=str(plan.pk))
+    r = web.post(reverse("casework:plan_edit", args=[episode.pk]), data)
+    assert r.status_code == 200 and "Enter the week number" in r.text
+    # Nothing at all is refused too.
+    data = plan_post(timezone.localdate(), [(1, "", "", "")], based_on=str(plan.pk))
+    r = web.post(reverse("casework:plan_edit", args=[episode.pk]), data)
+    assert r.status_code == 200 and "Add at least one week" in r.text

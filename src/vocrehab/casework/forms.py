@@ -346,8 +346,12 @@ class ReturnPlanForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
-    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=52)
-    hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1, min_value=0)
+    """One week of the plan; a row left without hours is not part of the plan."""
+
+    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=52, required=False)
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=4, decimal_places=1, min_value=0, required=False
+    )
     days = forms.CharField(label=_("Days"), max_length=100, required=False)
     duties = forms.CharField(
         label=_("Duties, tasks and responsibilities"),
@@ -355,8 +359,21 @@ class PhaseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("hours") is not None and data.get("week") is None:
+            self.add_error("week", _("Enter the week number for these hours."))
+        return data
 
-PhaseFormSet = forms.formset_factory(PhaseForm, extra=0, min_num=1, validate_min=True, max_num=52)
+    def phase(self) -> dict | None:
+        """The week as the plan service takes it, or None for a row left empty."""
+        data = getattr(self, "cleaned_data", None) or {}
+        if data.get("hours") is None:
+            return None
+        return {k: data.get(k) or "" for k in ("week", "hours", "days", "duties")}
+
+
+PhaseFormSet = forms.formset_factory(PhaseForm, extra=2, max_num=52)
 
 
 class ProgressForm(forms.Form):

@@ -588,7 +588,7 @@ def plan_edit(request, pk):
     """Write the plan, or its next version (prefilled from the current one)."""
     ep = _editable_episode(request, pk)
     current = ReturnPlan.objects.filter(episode=ep, is_current=True).first()
-    initial, phases = {}, [{"week": w, "hours": "", "days": ""} for w in (1, 2, 3, 4)]
+    initial, phases = {}, [{"week": w} for w in (1, 2, 3, 4)]
     if current is not None:
         initial = {
             "based_on": current.pk,
@@ -613,7 +613,7 @@ def plan_edit(request, pk):
         data = dict(form.cleaned_data)
         based_on_pk = data.pop("based_on")
         based_on = ReturnPlan.objects.filter(episode=ep, pk=based_on_pk).first()
-        rows = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+        rows = [phase for f in formset.forms if (phase := f.phase())]
         try:
             plan = services.save_return_plan(
                 ep,
