@@ -236,8 +236,7 @@ class _Evaluation:
         )
         tables["service_standards"] = self._service_standards(scalars)
         tables["engagement"] = self._engagement(scalars["discharged"])
-        tables["contacts_by_tier"] = self._contacts_by_tier(scalars["discharged"])
-        tables["contact_modes"] = self._contact_modes()
+        tables.update(self._contacts(scalars["discharged"]))
         tables["length_of_stay"] = self._cumulative(
             "length_of_stay", scalars, "discharged", STAY_WITHIN, remainder="over_16_weeks"
         )
@@ -569,44 +568,70 @@ class _Evaluation:
             _count_cells("engagement", Engagement.values, counts, discharged),
         )
 
-    def _contacts_by_tier(self, discharged) -> dict:
-        row_code = Case(
-            When(main_reason=MainReason.THIRD_PARTY, then=Value("third_party")),
-            When(highest_tier=Tier.TWO, then=Value("2")),
-            When(highest_tier=Tier.THREE, then=Value("3")),
-            When(highest_tier="", tier=Tier.TWO, then=Value("2")),
-            When(highest_tier="", tier=Tier.THREE, then=Value("3")),
+    @staticmethod
+    def _contact_row(prefix=""):
+        """The contacts_by_tier row of an episode: third_party, 2, 3, or "" for others."""
+
+        def q(**kwargs):
+            return Q(**{f"{prefix}{k}": v for k, v in kwargs.items()})
+
+        return Case(
+            When(q(main_reason=MainReason.THIRD_PARTY), then=Value("third_party")),
+            When(q(highest_tier=Tier.TWO), then=Value("2")),
+            When(q(highest_tier=Tier.THREE), then=Value("3")),
+            When(q(highest_tier="", tier=Tier.TWO), then=Value("2")),
+            When(q(highest_tier="", tier=Tier.THREE), then=Value("3")),
             default=Value(""),
             output_field=CharField(),
         )
-        rows = {
-            r["row"]: r
-            for r in self.discharged.annotate(row=row_code)
+
+    def _contacts(self, discharged) -> dict:
+        """contacts_by_tier and contact_modes from one pass over the contacts."""
+        # Contacts by mode and by the row their episode falls in (open episodes apart);
+        # clients per row come from the episodes alone, without the contacts join.
+        counts = _grouped(
+            Contact.objects.filter(**self.episode_filter).order_by(),
+            "mode",
+            "row",
+            row=Case(
+                When(episode__discharge_date__isnull=True, then=Value("open")),
+                default=self._contact_row("episode__"),
+                output_field=CharField(),
+            ),
+        )
+        clients = {
+            r["row"]: r["clients"]
+            for r in self.discharged.annotate(row=self._contact_row())
             .values("row")
-            .annotate(clients=Count("client", distinct=True), contacts=Count("contacts"))
+            .annotate(clients=Count("client", distinct=True))
             .order_by()
         }
-        all_contacts = sum(r["contacts"] for r in rows.values())
+        by_mode: dict[str, int] = defaultdict(int)
+        by_row: dict[str, int] = defaultdict(int)
+        for (mode, row), n in counts.items():
+            by_mode[mode] += n
+            # _grouped reports the empty row code ("other discharged") as not_recorded.
+            by_row["" if row == NOT_RECORDED else row] += n
+        all_contacts = sum(n for row, n in by_row.items() if row != "open")
         cells = []
         for code in ("2", "3", "third_party"):
-            r = rows.get(code, {"clients": 0, "contacts": 0})
+            people, contacts = clients.get(code, 0), by_row.get(code, 0)
             cells.append(
                 {
                     "tier": code,
-                    "clients": r["clients"],
-                    "contacts": r["contacts"],
-                    "mean_per_client": r["contacts"] / r["clients"] if r["clients"] else None,
-                    "percent_of_contacts": _percent(r["contacts"], all_contacts),
+                    "clients": people,
+                    "contacts": contacts,
+                    "mean_per_client": contacts / people if people else None,
+                    "percent_of_contacts": _percent(contacts, all_contacts),
                 }
             )
-        return _table("contacts_by_tier", discharged, cells)
-
-    def _contact_modes(self) -> dict:
-        counts = _grouped(Contact.objects.filter(**self.episode_filter).order_by(), "mode")
-        total = sum(counts.values())
-        return _table(
-            "contact_modes", total, _count_cells("mode", ContactMode.values, counts, total)
-        )
+        total = sum(by_mode.values())
+        return {
+            "contacts_by_tier": _table("contacts_by_tier", discharged, cells),
+            "contact_modes": _table(
+                "contact_modes", total, _count_cells("mode", ContactMode.values, by_mode, total)
+            ),
+        }
 
     def _onward(self) -> dict:
         rows = (
