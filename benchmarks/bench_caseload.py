@@ -97,6 +97,13 @@ def _fill(total: int) -> float:
         return 0.0
     started = time.perf_counter()
     rng = random.Random(2014)  # noqa: S311 - synthetic data
+    background = Episode.objects.filter(
+        service__code__in=codes, reference__startswith=f"{PREFIX}E"
+    ).count()
+    if background == total and _has_contacts(codes):
+        # The background is there (an earlier run stopped before the caseloads): reuse it.
+        _caseloads_again(codes, rng)
+        return time.perf_counter() - started
     _clear(codes)
     organisation, _ = Organisation.objects.get_or_create(
         code="bench-caseload", defaults={"name": "Bench caseload"}
@@ -214,6 +221,32 @@ def _fill(total: int) -> float:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return time.perf_counter() - started
+
+
+def _has_contacts(codes) -> bool:
+    from vocrehab.casework.models import Contact
+
+    return Contact.objects.filter(episode__service__code=codes[-1]).exists()
+
+
+def _caseloads_again(codes, rng):
+    from django.db import connection
+
+    from vocrehab.accounts.models import Service, User
+    from vocrehab.casework.models import Episode
+    from vocrehab.clients.models import Client
+
+    for episode in Episode.objects.filter(
+        service__code__in=codes, reference__startswith=f"{PREFIX}-"
+    ):
+        episode.delete()
+    Client.objects.filter(service__code__in=codes, reference__startswith=f"{PREFIX}-").delete()
+    service = Service.objects.get(code=codes[0])
+    _caseload(service, User.objects.get(email="bench.cm@bench.invalid"), CASELOAD, rng)
+    _caseload(service, User.objects.get(email="bench.small@bench.invalid"), 5, rng)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _caseload(service, worker, size, rng):
