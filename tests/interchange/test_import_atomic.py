@@ -137,3 +137,20 @@ def test_parallel_validation_commits_only_a_valid_dataset(organisation, tmp_path
     assert summary.ok, summary
     assert summary.rows["episodes.csv"] == 4
     assert table_counts()["episodes"] == 4
+
+
+def test_values_the_database_cannot_hold_are_named(organisation, tmp_path):
+    example_service(organisation)
+    files = read_example()
+    files["episodes.csv"][3]["weeks_absent_at_referral"] = "40000"
+    files["onward.csv"][1]["service_name"] = "x" * 201
+    summary = run_import(write_dataset(tmp_path / "big", files))
+    assert not summary.ok
+    issue = summary.errors[0]
+    assert (issue.file, issue.row, issue.column) == ("episodes.csv", 5, "weeks_absent_at_referral")
+    assert table_counts()["episodes"] == 0
+    files["episodes.csv"][3]["weeks_absent_at_referral"] = "4"
+    summary = run_import(write_dataset(tmp_path / "long", files))
+    issue = summary.errors[0]
+    assert (issue.file, issue.row, issue.column) == ("onward.csv", 3, "service_name")
+    assert table_counts()["episodes"] == 0

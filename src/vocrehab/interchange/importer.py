@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditlog.context import disable_auditlog
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,6 +64,12 @@ DEFAULT_ORGANISATION_CODE = "imported"
 _STORED_LENGTHS = {
     schema.EPISODES: {"area_code": 9, "condition_detail": 100},
     schema.ONWARD: {"service_name": 200, "service_ref": 64},
+}
+
+# Whole-number columns VRMDS leaves open above but the database stores in a sized column.
+_STORED_MAXIMA = {
+    schema.EPISODES: {"weeks_absent_at_referral": 32767, "deprivation_rank": 2147483647},
+    schema.CONTACTS: {"minutes": 2147483647},
 }
 
 # Columns whose cells may have been neutralised against formulas by an export.
@@ -235,7 +241,7 @@ class ImportSummary:
         }
 
 
-class ImportError_(Exception):
+class ImportFailed(Exception):
     """Problems found while writing; the transaction is rolled back."""
 
     def __init__(self, issues: list[Issue]):
@@ -329,10 +335,22 @@ def import_dataset(
         result = invalid.result
         summary.rows = dict(result.rows)
         return _failed(summary, result.errors, result.error_count, started)
-    except ImportError_ as exc:
+    except ImportFailed as exc:
         return _failed(summary, exc.issues[:max_errors], len(exc.issues), started)
     except DatasetError as exc:
         issue = Issue(exc.file or path.name, exc.row, exc.column, exc.message)
+        return _failed(summary, [issue], 1, started)
+    except DatabaseError as exc:
+        # A last line of defence: the validator and the checks above should have
+        # caught anything the database refuses.
+        logger.exception("VRMDS import of %s refused by the database", path.name)
+        issue = Issue(
+            path.name,
+            None,
+            None,
+            _("the database refused the data (%(detail)s)")
+            % {"detail": str(exc).splitlines()[0][:200]},
+        )
         return _failed(summary, [issue], 1, started)
     if parallel:
         summary.rows = dict(validation.result().rows)
@@ -572,7 +590,7 @@ def _plan_services(dataset, *, service_code, create_services, allowed_services, 
                     )
                 )
     if issues:
-        raise ImportError_(issues)
+        raise ImportFailed(issues)
     targets = sorted({s.pk: s for s in by_code.values()}.values(), key=lambda s: s.code)
     return _ServicePlan(by_code, targets, created, restricted)
 
@@ -654,20 +672,29 @@ class _Run:
                     self._write_episodes(parsed, client_ids, episodes)
 
     def _check_lengths(self, label: str, file: str, row_number: int, row: dict) -> None:
+        """Refuse, by file, row and column, a value the database could not store."""
+        problem = None
         for column, limit in _STORED_LENGTHS.get(file, {}).items():
             value = row.get(column) or ""
             if len(value) > limit:
-                raise ImportError_(
-                    [
-                        Issue(
-                            label,
-                            row_number,
-                            column,
-                            _("this is %(length)s characters long; at most %(max)s can be stored")
-                            % {"length": len(value), "max": limit},
-                        )
-                    ]
+                problem = (
+                    column,
+                    _("this is %(length)s characters long; at most %(max)s can be stored")
+                    % {"length": len(value), "max": limit},
                 )
+        for column, limit in _STORED_MAXIMA.get(file, {}).items():
+            value = row.get(column) or ""
+            if len(value) >= 5 and int(value) > limit:
+                problem = (
+                    column,
+                    _("%(value)s is more than this system can store (%(max)s)")
+                    % {
+                        "value": value,
+                        "max": f"{limit:,}",
+                    },
+                )
+        if problem is not None:
+            raise ImportFailed([Issue(label, row_number, problem[0], problem[1])])
 
     def _clients(self, parsed, counts: Counts) -> dict[tuple[int, str], int]:
         """Create or update the batch's clients; return (service id, client_id) -> pk."""
@@ -879,7 +906,7 @@ class _Run:
             found[reference] = pk
         if clashes:
             row_number = next(n for n, row in batch if row["episode_id"] in clashes)
-            raise ImportError_(
+            raise ImportFailed(
                 [
                     Issue(
                         label,
@@ -1040,7 +1067,7 @@ class _Run:
     def _append_values(self, label, current, group, numbers, values) -> None:
         first = group.rows[0]
         if current["date"] != group.date:
-            raise ImportError_(
+            raise ImportFailed(
                 [
                     Issue(
                         label,
@@ -1061,7 +1088,7 @@ class _Run:
         held.update(v["item"] for v in values if v["administration_id"] == current["pk"])
         twice = [item for item in group.values if item in held]
         if twice:
-            raise ImportError_(
+            raise ImportFailed(
                 [
                     Issue(
                         label,
@@ -1137,7 +1164,7 @@ def _group_measures(label: str, batch) -> list[_Questionnaire]:
             group.extensions[item] = kept
         group.rows.append(row_number)
     if issues:
-        raise ImportError_(issues)
+        raise ImportFailed(issues)
     return list(groups.values())
 
 
