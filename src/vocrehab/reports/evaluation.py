@@ -67,7 +67,7 @@ from vocrehab.measures.valuesets import (
 from .models import WorkingDay
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
-from .working_days import ensure_calendar, working_day_index
+from .working_days import ensure_calendar
 
 __all__ = ["ReportError", "build_evaluation"]
 
@@ -516,13 +516,10 @@ class _Evaluation:
         calendar = quote(WorkingDay._meta.db_table)
         service = quote(Service._meta.db_table)
         index, nation, date = quote("index"), quote("nation"), quote("date")
-        # The report date's index is one number per nation: worked out here, not per row.
-        nations = sorted({s.nation for s in self.services})
-        today_sql = "NULL"
-        if nations:
-            today_sql = "CASE " + " ".join(f"WHEN s.{nation} = %s THEN %s" for _n in nations)
-            today_sql += " END"
-        today_params = [v for n in nations for v in (n, working_day_index(n, self.as_of))]
+        # The report date's index, per nation, comes from the same calendar, joined on a
+        # constant date (cheap: one row per nation).
+        today_sql = f"t.{index}"
+        today_join = f"LEFT JOIN {calendar} t ON (t.{nation} = s.{nation} AND t.{date} = %s)"
 
         def joined(alias, column):
             return (
@@ -549,11 +546,18 @@ class _Evaluation:
         )
         source = (
             f"({episodes_sql}) e INNER JOIN {service} s ON (s.{quote('id')} = e.e_service) "
-            + " ".join([joined("r", "e_ref"), joined("c", "e_contact"), joined("a", "e_assess")])
+            + " ".join(
+                [
+                    joined("r", "e_ref"),
+                    joined("c", "e_contact"),
+                    joined("a", "e_assess"),
+                    today_join,
+                ]
+            )
         )
         sql = f"SELECT {select} FROM {source}"  # noqa: S608
         # Parameters in the order their placeholders appear.
-        all_params = [*today_params, *today_params, *params]
+        all_params = [*params, connection.ops.adapt_datefield_value(self.as_of)]
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
             values = cursor.fetchone()
