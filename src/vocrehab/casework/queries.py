@@ -20,7 +20,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -170,12 +169,13 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     from vocrehab.measures.models import Administration
 
     today = today or timezone.localdate()
+    # The latest contact date, read from the end of the (episode, contact_date) index:
+    # one index entry per episode, however many contacts it has (the same value as
+    # Max(contact_date), without aggregating every contact).
     last_contact = (
         Contact.objects.filter(episode=OuterRef("pk"))
-        .order_by()
-        .values("episode")
-        .annotate(latest=Max("contact_date"))
-        .values("latest")[:1]
+        .order_by("-contact_date")
+        .values("contact_date")[:1]
     )
     next_reminder = (
         Reminder.objects.filter(episode=OuterRef("pk"), done_on__isnull=True)
