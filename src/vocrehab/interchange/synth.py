@@ -749,9 +749,9 @@ class _Generator:
             perf = min(10.0, copm_p + gain_p * after)
             sat = min(10.0, copm_s + gain_s * after)
             emit(schema.MEASURES, (episode_id, timepoint, date, "copm", "performance",
-                                   f"{perf:.1f}"))  # fmt: skip
+                                   _decimal(perf)))  # fmt: skip
             emit(schema.MEASURES, (episode_id, timepoint, date, "copm", "satisfaction",
-                                   f"{sat:.1f}"))  # fmt: skip
+                                   _decimal(sat)))  # fmt: skip
             for item in ("working", "managing_condition", "work_impact"):
                 value = int(2 + r() * 6 + after * (1 + r() * 2.5))
                 emit(schema.MEASURES, (episode_id, timepoint, date, "work_confidence", item,
@@ -785,3 +785,9 @@ def _mod11(stem: str) -> int | None:
     if check == 11:
         return 0
     return None if check == 10 else check
+
+
+def _decimal(value: float) -> str:
+    """One decimal place, written as the exporter writes numbers (``4``, not ``4.0``)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
