@@ -40,6 +40,7 @@ def upload_dir() -> Path:
     """Where uploads wait for confirmation: a folder only the server reads."""
     folder = Path(
         getattr(settings, "VOCREHAB_IMPORT_DIR", "")
+        or os.environ.get("VOCREHAB_IMPORT_DIR", "")
         or Path(tempfile.gettempdir()) / "vocrehab-imports"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -162,7 +163,10 @@ def import_upload(request):
 def import_check(request, token):
     entry, _path = _upload(request, token)
     service = _service(request, entry)
-    result = json.loads((upload_dir() / f"{token}.json").read_text())
+    try:
+        result = json.loads((upload_dir() / f"{token}.json").read_text())
+    except (OSError, ValueError):
+        raise Http404 from None
     page = Paginator(result["errors"], ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [[f, r or "", c or "", m] for f, r, c, m in page.object_list]
     return render(
