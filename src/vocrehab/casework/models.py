@@ -175,6 +175,22 @@ class Episode(AuditedRecord):
             models.Index(fields=["service", "referral_date"]),
             models.Index(fields=["service", "discharge_date"]),
             models.Index(fields=["case_manager", "discharge_date"]),
+            # Caseloads read the open episodes and those awaiting follow-up, a small
+            # share of a service's history: partial indexes keep that cheap at scale.
+            models.Index(
+                fields=["service", "case_manager"],
+                condition=models.Q(discharge_date__isnull=True),
+                name="episode_open_by_worker",
+            ),
+            models.Index(
+                fields=["service", "case_manager"],
+                condition=models.Q(
+                    discharge_date__isnull=False,
+                    followup_date__isnull=False,
+                    work_status_at_followup="",
+                ),
+                name="episode_followup_pending",
+            ),
         ]
 
     def __str__(self):

@@ -278,7 +278,13 @@ def caseload(user, filters: CaseloadFilter, *, today: datetime.date | None = Non
     if filters.flag in FLAGS:
         queryset = queryset.filter(**{filters.flag: True})
     order = SORTS.get(filters.sort, SORTS["next_action"])
-    return queryset.select_related("client", "case_manager").order_by(*order)
+    # Clients are fetched for the page shown only (a second query), not joined to every
+    # episode of a service-wide list; sorting by name needs the join.
+    related = ["case_manager", "client"] if filters.sort == "name" else ["case_manager"]
+    queryset = queryset.select_related(*related)
+    if filters.sort != "name":
+        queryset = queryset.prefetch_related("client")
+    return queryset.order_by(*order)
 
 
 def finish_rows(rows, today: datetime.date | None = None):

@@ -103,9 +103,14 @@ def _workers(request):
 def caseload(request):
     """A caseload: a worker's own, or (for managers) anyone's or the whole service's."""
     workers = _workers(request)
-    form = forms.CaseloadFilterForm(request.GET or None, workers=workers)
-    data = form.cleaned_data if form.is_valid() else {}
     everyone = workers is not None and request.GET.get("everyone") == "1"
+    params = request.GET.copy()
+    if everyone:
+        # The whole service is listed longest-open first unless asked otherwise: sorting
+        # thousands of episodes by a computed date would compute it for every one.
+        params.setdefault("sort", "-days_open")
+    form = forms.CaseloadFilterForm(params or None, workers=workers)
+    data = form.cleaned_data if form.is_valid() else {}
     filters = queries.CaseloadFilter(
         worker_id=data.get("worker"),
         everyone=everyone,
