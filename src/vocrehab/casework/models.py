@@ -178,18 +178,22 @@ class Episode(AuditedRecord):
             # Caseloads read the open episodes and those awaiting follow-up, a small
             # share of a service's history: partial indexes keep that cheap at scale.
             models.Index(
-                fields=["service", "case_manager"],
+                fields=["service", "case_manager", "tier"],
                 condition=models.Q(discharge_date__isnull=True),
-                name="episode_open_by_worker",
+                name="episode_open_by_worker_tier",
             ),
+            # Open, or discharged with the follow-up still to record: the caseload's
+            # default list. The condition is the caseload query's own, so PostgreSQL
+            # answers it from this index alone.
             models.Index(
                 fields=["service", "case_manager"],
-                condition=models.Q(
+                condition=models.Q(discharge_date__isnull=True)
+                | models.Q(
                     discharge_date__isnull=False,
                     followup_date__isnull=False,
                     work_status_at_followup="",
                 ),
-                name="episode_followup_pending",
+                name="episode_active_by_worker",
             ),
         ]
 
