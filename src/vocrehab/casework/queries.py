@@ -529,6 +529,15 @@ def plan_progress(plan: ReturnPlan) -> list[dict]:
 # --- tasks ---------------------------------------------------------------------------
 
 
+def _in_work_reviews_due(user, services, today):
+    """In-work reviews of the user's own clients due this week (from the directory app)."""
+    try:
+        from vocrehab.directory.queries import due_in_work_reviews
+    except ImportError:  # the directory app is optional
+        return []
+    return list(due_in_work_reviews(services=services, today=today, case_manager=user))
+
+
 def tasks_for(user, today: datetime.date | None = None) -> dict:
     """What the user has to do: reminders, follow-ups, plan reviews, standards, sign-offs."""
     today = today or timezone.localdate()
@@ -563,6 +572,7 @@ def tasks_for(user, today: datetime.date | None = None) -> dict:
         )
     )
     return {
+        "in_work_reviews": _in_work_reviews_due(user, services, today),
         "reminders": list(reminders),
         "followups": [e for e in flagged if e.followup_due],
         "plan_reviews": [e for e in flagged if e.plan_review_due],
