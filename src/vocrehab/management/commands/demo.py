@@ -139,6 +139,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             services = self._organisation()
             users = self._staff(services)
+        # Invented postcodes with deprivation ranks, so postcode look-ups work in the demo.
+        call_command("import_deprivation", "--sample", verbosity=0)
         self._clients(services, users, options["episodes"])
         self._print_logins()
         if not options["no_serve"]:
