@@ -40,3 +40,11 @@ def test_the_episode_page_links_to_material_courses_and_in_work_support(
     page = client.get(reverse("casework:episode", args=[episode.pk])).content.decode()
     for name in ("directory:give_material", "directory:pre_course", "directory:in_work"):
         assert reverse(name, args=[episode.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_episode_page_links_to_its_questionnaires(signed_in, make_episode, service):
+    client, worker = signed_in(Role.CASE_MANAGER)
+    episode = make_episode(service, case_manager=worker)
+    page = client.get(reverse("casework:episode", args=[episode.pk])).content.decode()
+    assert reverse("measures:episode", args=[episode.pk]) in page
