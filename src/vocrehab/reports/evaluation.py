@@ -56,7 +56,7 @@ from vocrehab.codes import (
     WorkStatus,
 )
 from vocrehab.measures.instruments import get_instrument
-from vocrehab.measures.models import AdministrationStatus, ItemValue
+from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
 from vocrehab.measures.valuesets import (
     DEFAULT_VALUE_SETS,
     DIMENSIONS,
@@ -1060,17 +1060,27 @@ class _Evaluation:
             item__in=SATISFACTION_QUESTIONS,
             **prefix,
         ).order_by()
-        rows = (
-            values.values("item", "value")
-            .annotate(count=Count("administration__episode", distinct=True))
-            .order_by()
-        )
+        # An episode has at most one discharge administration of an instrument, and an
+        # administration one value per item (unique constraints), so plain counts are
+        # counts of people: no costly COUNT(DISTINCT).
+        rows = values.values("item", "value").annotate(count=Count("pk")).order_by()
         found: dict[tuple[str, str], int] = defaultdict(int)
         for r in rows:
             answer = r["value"]
             code = str(int(answer)) if float(answer).is_integer() else str(answer)
             found[(r["item"], code)] += r["count"]
-        surveyed = values.aggregate(n=Count("administration__episode", distinct=True))["n"]
+        surveyed = (
+            Administration.objects.filter(
+                instrument="satisfaction",
+                status=AdministrationStatus.COMPLETED,
+                timepoint=DISCHARGE,
+                episode__discharge_date__isnull=False,
+                values__item__in=SATISFACTION_QUESTIONS,
+                **self.episode_filter,
+            )
+            .order_by()
+            .aggregate(n=Count("pk", distinct=True))["n"]
+        )
         instrument = get_instrument("satisfaction")
         cells = []
         for question in SATISFACTION_QUESTIONS:
