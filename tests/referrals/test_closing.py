@@ -100,3 +100,29 @@ def test_self_help_through_the_page(signed_in, make_referral):
     assert response.status_code == 302
     referral.episode.refresh_from_db()
     assert referral.episode.work_status_at_discharge == "at_work"
+
+
+def test_self_help_counts_material_given_from_the_library(make_referral):
+    from vocrehab.directory.models import Audience, GivenChannel, SelfHelpMaterial
+    from vocrehab.directory.services import give_material
+
+    referral = make_referral()
+    set_level(referral, tier="1", reason="Information only")
+    episode = referral.episode
+    leaflet = SelfHelpMaterial.objects.create(
+        organisation=episode.service.organisation,
+        title="Working after cancer: a guide",
+        audience=Audience.CLIENT,
+        link="https://example.org/guide",
+    )
+    give_material(episode=episode, material=leaflet, channel=GivenChannel.PRINTED, on=TODAY)
+    close_self_help(referral, material="", on=TODAY)
+    referral.refresh_from_db()
+    assert referral.self_help_material == "Working after cancer: a guide"
+
+
+def test_self_help_needs_some_material(make_referral):
+    referral = make_referral()
+    set_level(referral, tier="1", reason="Information only")
+    with pytest.raises(ValidationError, match="self-help library"):
+        close_self_help(referral, material="  ")

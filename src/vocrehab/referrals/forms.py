@@ -478,8 +478,13 @@ class AllocateForm(forms.Form):
 
 class SelfHelpForm(forms.Form):
     material = forms.CharField(
-        label=_("Self-help material sent"),
+        label=_("Other self-help material sent"),
+        help_text=_(
+            "Material given from the self-help library is recorded already; describe "
+            "anything else here."
+        ),
         max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     work_status = forms.ChoiceField(

@@ -441,6 +441,21 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
     return allocation
 
 
+def _with_library_material(episode: Episode, material: str) -> str:
+    """The material sent: items given from the self-help library, then any free text."""
+    try:
+        from vocrehab.directory.models import MaterialGiven
+    except ImportError:  # the directory app is optional
+        titles = []
+    else:
+        titles = list(
+            MaterialGiven.objects.filter(episode=episode)
+            .order_by("date", "pk")
+            .values_list("material__title", flat=True)
+        )
+    return "; ".join([*titles, material.strip()] if material.strip() else titles)
+
+
 @transaction.atomic
 def close_self_help(
     referral: Referral,
@@ -455,11 +470,14 @@ def close_self_help(
     _check_open(episode)
     if episode.tier != Tier.ONE:
         raise ValidationError(_("Only a tier 1 (self-help) episode closes this way."))
-    if not material.strip():
-        raise ValidationError(_("Say which self-help material was sent."))
+    material = _with_library_material(episode, material)
+    if not material:
+        raise ValidationError(
+            _("Say which self-help material was sent, or give it from the self-help library.")
+        )
     on = on or timezone.localdate()
     _check_not_before_referral(episode, on, _("The discharge"))
-    referral.self_help_material = material.strip()
+    referral.self_help_material = material
     referral.triage_status = TriageStatus.CLOSED
     referral.save(update_fields=["self_help_material", "triage_status"])
     episode.discharge_date = on
