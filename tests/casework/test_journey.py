@@ -1,15 +1,15 @@
-"""The whole casework journey over HTTP.
-
-Referral and allocation are made through the ORM (intake is issue 4's forms); from the
-tier decision on, everything goes through the casework pages as a case manager would.
-"""
+"""The whole journey over HTTP: a nurse refers through the public form, the service
+manager triages and allocates, and the case manager works the episode to follow-up."""
 
 import datetime
 
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from vocrehab.accounts.models import Role
 from vocrehab.audit.models import AccessEvent
 from vocrehab.casework import services
 from vocrehab.casework.models import (
@@ -21,22 +21,47 @@ from vocrehab.casework.models import (
     ReasonableAdjustment,
     ReturnPlan,
 )
+from vocrehab.clients.deprivation_import import load_samples
 from vocrehab.codes import WorkStatus
 from vocrehab.measures.models import Administration
+from vocrehab.referrals.models import Referral
 
+from ..referrals.helpers import fill_steps
 from .helpers import pdf_text, plan_post
 
 
 @pytest.mark.django_db
-def test_referral_to_follow_up(case_manager, make_episode, service):
+def test_referral_to_follow_up(case_manager, make_staff, service):
     web, user = case_manager
     today = timezone.localdate()
-    # Referral received and triaged (intake), not yet tiered; allocated to the case manager.
-    episode = make_episode(service, tier="", days_ago=60, first_name="Morven", last_name="Blair")
-    services.allocate(episode, worker=user)
+    service.covered_areas = ["S12000049"]
+    service.save()
+    load_samples()
+    sixty_days_ago = timezone.now() - datetime.timedelta(days=60)
+    with time_machine.travel(sixty_days_ago, tick=False):
+        # A nurse refers through the public form (no account).
+        nurse = Client()
+        fill_steps(nurse, "professional")
+        sent = nurse.post("/referrals/refer/professional/check/", {"website": ""})
+        assert sent["Location"] == "/referrals/refer/done/"
+        referral = Referral.objects.get()
+        episode = referral.episode
+        assert episode.service == service and episode.case_manager is None
+        # The service manager triages: tier 2 to start with, allocated to the case manager.
+        manager = Client()
+        manager.force_login(make_staff(Role.SERVICE_MANAGER, service))
+        r = manager.post(
+            f"/referrals/{referral.pk}/tier/",
+            {"tier-level": "tier-2", "tier-reason": "Off sick, employer engaged"},
+        )
+        assert r.status_code == 302
+        r = manager.post(f"/referrals/{referral.pk}/allocate/", {"alloc-worker": str(user.pk)})
+        assert r.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.case_manager, episode.tier) == (user, "2")
     url = lambda name, pk=episode.pk: reverse(f"casework:{name}", args=[pk])  # noqa: E731
 
-    # Tier 3.
+    # Stepped up to tier 3 as needs become clear.
     r = web.post(url("tier_change"), {"to_tier": "3", "reason": "Complex return, employer unsure"})
     assert r.status_code == 302
     episode.refresh_from_db()
