@@ -31,6 +31,7 @@ from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
 from vocrehab.accounts.models import Organisation, Service
 from vocrehab.casework.models import Episode, OnwardOutcome, OnwardReferral
 from vocrehab.codes import OnwardCategory
+from vocrehab.reports.suppression import threshold as suppression_threshold
 
 from . import conf
 from .areas import NATION_CODES, UK_CODE, matching_areas
@@ -51,7 +52,6 @@ from .models import (
 )
 
 # Counts below this are hidden from people who see aggregates only (commissioners).
-SMALL_NUMBER = 5
 
 
 def organisations_for(user, perm: Perm = Perm.VIEW_DIRECTORY) -> QuerySet:
@@ -136,7 +136,7 @@ def is_due_for_review(entry: DirectoryService, today: datetime.date | None = Non
 
 
 def _suppress(value: int | None, suppress: bool):
-    if suppress and value is not None and 0 < value < SMALL_NUMBER:
+    if suppress and value is not None and 0 < value < suppression_threshold():
         return None
     return value
 
@@ -324,8 +324,8 @@ def service_mapping(user) -> dict:
         "gaps": coverage_gaps(services, suppress=suppress),
         "activity": directory_activity(services, organisations, suppress=suppress),
         "suppressed": suppress,
-        "small_number": SMALL_NUMBER,
-        "small_max": SMALL_NUMBER - 1,
+        "small_number": suppression_threshold(),
+        "small_max": suppression_threshold() - 1,
     }
 
 

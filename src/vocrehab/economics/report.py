@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.economics.model import OUTCOME_KINDS, PARAMETER_SPECS, Result
 from vocrehab.economics.presets import Preset
-
-SMALL_NUMBER = 5  # counts from 1 to 4 are hidden from aggregate-only users
+from vocrehab.reports.suppression import threshold as suppression_threshold
 
 BENEFIT_LABELS = {
     "welfare": (_("Savings in welfare payments"), _("DWP")),
@@ -34,8 +33,9 @@ _GAP = 8
 
 
 def _shown(count, suppress: bool):
-    if suppress and isinstance(count, int | float) and 0 < count < SMALL_NUMBER:
-        return _("fewer than %(n)s") % {"n": SMALL_NUMBER}
+    limit = suppression_threshold()
+    if suppress and isinstance(count, int | float) and 0 < count < limit:
+        return _("fewer than %(n)s") % {"n": limit}
     return count
 
 
