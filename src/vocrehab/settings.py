@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
 # shared with a research partner's pipeline without exposing session signing.
 PSEUDONYMISATION_KEY = os.environ.get("VOCREHAB_PSEUDONYMISATION_KEY", "")
 
+# Small-number suppression in commissioners' views and publication exports: counts from
+# 1 to this minus one are hidden.
+VOCREHAB_SUPPRESSION_THRESHOLD = int(os.environ.get("VOCREHAB_SUPPRESSION_THRESHOLD", "5"))
+
 # Uploads: refuse large bodies early; imports have their own limits too.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
