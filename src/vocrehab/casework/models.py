@@ -244,7 +244,11 @@ class TierChange(EpisodeChild):
 
 
 class Contact(EpisodeChild):
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="contacts")
+    # Indexed by (episode, contact_date) below; a second index on episode alone would
+    # only slow the writes of a national import.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="contacts", db_index=False
+    )
     contact_date = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=16, choices=ContactMode.choices)
     contact_with = models.CharField(
@@ -277,7 +281,10 @@ class Contact(EpisodeChild):
 class ContactIntervention(models.Model):
     """One intervention delivered in a contact (the VRMDS intervention codes)."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="interventions")
+    # The unique (contact, code) index serves look-ups by contact.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="interventions", db_index=False
+    )
     code = models.CharField(_("intervention"), max_length=24, choices=Intervention.choices)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -83,8 +83,9 @@ class Administration(models.Model):
 
 
 class ItemValue(models.Model):
+    # The unique (administration, item) index serves look-ups by administration.
     administration = models.ForeignKey(
-        Administration, on_delete=models.CASCADE, related_name="values"
+        Administration, on_delete=models.CASCADE, related_name="values", db_index=False
     )
     item = models.CharField(_("item"), max_length=40)
     # Numbers go in ``value``; code and free-text answers (follow-up work status,
