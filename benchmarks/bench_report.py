@@ -61,11 +61,14 @@ def _replicate(copies: int) -> None:
     from vocrehab.casework.models import Contact, Episode, OnwardReferral
     from vocrehab.clients.models import Client
     from vocrehab.measures.models import Administration, ItemValue
+    from vocrehab.reports.models import QuestionnaireScores
 
     models = [Client, Episode, Contact, OnwardReferral, Administration, ItemValue]
+    models.append(QuestionnaireScores)
     top = {m: m.objects.aggregate(top=Max("pk"))["top"] or 0 for m in models}
     # Foreign keys that point into the copied tables, and the table they point to.
     remap = {
+        (QuestionnaireScores, "administration_id"): Administration,
         (Episode, "client_id"): Client,
         (Episode, "previous_episode_id"): Episode,
         (Contact, "episode_id"): Episode,
@@ -81,11 +84,11 @@ def _replicate(copies: int) -> None:
                 for field in model._meta.concrete_fields:
                     column = quote(field.column)
                     columns.append(column)
-                    if field.primary_key:
-                        expressions.append(f"{column} + {copy * top[model]}")
-                    elif (model, field.column) in remap:
+                    if (model, field.column) in remap:  # the scores' key is a reference too
                         target = remap[(model, field.column)]
                         expressions.append(f"{column} + {copy * top[target]}")
+                    elif field.primary_key:
+                        expressions.append(f"{column} + {copy * top[model]}")
                     elif field.name == "reference":
                         expressions.append(f"{column} || '~{copy}'")
                     else:

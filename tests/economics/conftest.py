@@ -65,6 +65,7 @@ def make_episode(db):
 def health_use(db):
     """Record a health service use questionnaire for an episode."""
     from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
+    from vocrehab.reports.scores import refresh_scores
 
     def record(episode, timepoint, gp=None, outpatient=None, status="completed"):
         admin = Administration.objects.create(
@@ -76,6 +77,7 @@ def health_use(db):
         for item, value in (("gp_visits", gp), ("outpatient_visits", outpatient)):
             if value is not None:
                 ItemValue.objects.create(administration=admin, item=item, value=value)
+        refresh_scores([admin.pk])
         return admin
 
     return record

@@ -15,6 +15,7 @@ from vocrehab.accounts.models import Service
 from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
 from vocrehab.clients.models import Client
 from vocrehab.measures.models import Administration, ItemValue
+from vocrehab.reports.scores import refresh_scores
 
 DATA = Path(__file__).parent / "data"
 _refs = itertools.count(1)
@@ -109,6 +110,7 @@ def load_vrmds(folder: Path, services: dict[str, Service]) -> dict[str, Episode]
         ItemValue.objects.create(
             administration=administrations[key], item=row["item"], value=float(row["value"])
         )
+    refresh_scores(a.pk for a in administrations.values())
     return episodes
 
 
@@ -138,6 +140,7 @@ def give_measure(episode, instrument, timepoint, values: dict, *, status="comple
     )
     for item, value in values.items():
         ItemValue.objects.create(administration=administration, item=item, value=value)
+    refresh_scores([administration.pk])
     return administration
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.codes import ContactWith, Engagement, Tier, WorkStatus
+from vocrehab.reports.scores import refresh_scores
 
 from .models import (
     Assessment,
@@ -473,6 +474,7 @@ def record_hna(
         ItemValue(administration=administration, item=item, value=value)
         for item, value in values.items()
     )
+    refresh_scores([administration.pk])
     return administration
 
 

@@ -52,6 +52,7 @@ from vocrehab.interchange.vrmds.validate import (
 )
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import Administration, AdministrationStatus, CompletedBy, ItemValue
+from vocrehab.reports.scores import refresh_scores
 
 logger = logging.getLogger(__name__)
 
@@ -1013,6 +1014,7 @@ class _Run:
         }
         new_admins, new_groups, values = [], [], []
         refreshed = []
+        touched = []  # administrations whose stored report scores must be recomputed
         for group in groups:
             episode_pk = episode_of[group.episode_id]
             current = existing.get((episode_pk, group.instrument, group.timepoint))
@@ -1030,6 +1032,7 @@ class _Run:
                 )
                 new_groups.append(group)
                 continue
+            touched.append(current["pk"])
             if current["updated_at"] >= self.now:
                 # Written earlier in this import: the file lists this questionnaire's
                 # items in more than one place.
@@ -1049,7 +1052,9 @@ class _Run:
             self.inserter.insert(Administration, new_admins), new_groups, strict=True
         ):
             values += self._value_rows(pk, group)
+            touched.append(pk)
         self.inserter.insert(ItemValue, values)
+        refresh_scores(touched)
         counts.created += len(values)
 
     @staticmethod

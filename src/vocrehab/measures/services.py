@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 
 from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint, WorkStatus
+from vocrehab.reports.scores import refresh_scores
 
 from . import delivery, links
 from .instruments import InvalidValues, ItemKind, get_instrument
@@ -259,6 +260,7 @@ def _store(administration: Administration, cleaned: Mapping[str, Any]) -> None:
         ItemValue.objects.update_or_create(
             administration=administration, item=code, defaults=defaults
         )
+    refresh_scores([administration.pk])
 
 
 def save_answers(administration: Administration, values: Mapping[str, Any]) -> None:

@@ -17,6 +17,7 @@ from datetime import date
 from django.db import transaction
 
 from vocrehab.codes import VRMDS_TIMEPOINTS
+from vocrehab.reports.scores import refresh_scores
 
 from .instruments import INSTRUMENTS, ItemKind, get_instrument
 from .models import Administration, AdministrationStatus, CompletedBy, ItemValue
@@ -208,4 +209,5 @@ def from_vrmds_rows(
                 for item, value in group.values.items()
             )
             stored.append(administration)
+        refresh_scores(a.pk for a in stored)
     return stored

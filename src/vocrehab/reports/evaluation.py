@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
@@ -56,7 +57,7 @@ from vocrehab.codes import (
     WorkStatus,
 )
 from vocrehab.measures.instruments import get_instrument
-from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
+from vocrehab.measures.models import AdministrationStatus
 from vocrehab.measures.valuesets import (
     DEFAULT_VALUE_SETS,
     DIMENSIONS,
@@ -64,7 +65,8 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
-from .models import WorkingDay
+from .models import QuestionnaireScores, WorkingDay
+from .scores import SATISFACTION_QUESTIONS
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 from .working_days import ensure_calendar
@@ -81,16 +83,11 @@ STAY_WITHIN = (("4_weeks", 28), ("12_weeks", 84), ("16_weeks", 112))
 HADS_BANDS = (("normal", 8), ("mild", 11), ("moderate", 15), ("severe", None))
 WORK_CONFIDENCE_ITEMS = ("working", "managing_condition", "work_impact")
 HEALTH_USE_ITEMS = ("gp_visits", "outpatient_visits", "hospital_stays")
-SATISFACTION_QUESTIONS = (
-    "overall",
-    "helpful",
-    "involved",
-    "positive_impact",
-    "recommend",
-    "use_again",
-)
 IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
 NOT_ALLOCATED = "not_allocated"
+PROFILE_FIELDS = ("referral_source", "sex", "ethnicity", "occupation")
+# The questionnaires whose tables pair entry with discharge values, read in one pass.
+MEASURE_INSTRUMENTS = ("eq5d5l", "eq5d3l", "hads", "copm", "work_confidence", "health_use")
 
 
 class ReportError(ValueError):
@@ -177,6 +174,16 @@ def _deprivation_expressions():
     return decile, most
 
 
+@dataclass
+class _MeasurePart:
+    """One instrument's share of the single questionnaire query, and its tables."""
+
+    columns: dict  # per (episode, instrument): aggregates over that instrument's values
+    derived: dict  # per (episode, instrument): expressions over those columns
+    aggregates: dict  # over all the per-episode rows
+    tables: Callable[[dict], dict]  # the aggregates' values -> {table id: table}
+
+
 class _Evaluation:
     def __init__(self, services, date_from, date_to, value_set, as_of):
         self.services = list(services)
@@ -216,18 +223,22 @@ class _Evaluation:
         tables: dict[str, dict] = {}
         scalars = self._scalars()
         tables["summary"] = self._summary(scalars)
+        # One GROUP BY over the four code lists (a few thousand groups at most) rather
+        # than a scan of the episodes for each.
+        profile = _grouped(self.episodes, *PROFILE_FIELDS)
+        referred = scalars["referred"]
         tables["referral_sources"] = self._simple(
-            "referral_sources", "referral_source", ReferralSource.values, scalars["referred"]
+            "referral_sources", "referral_source", ReferralSource.values, referred, profile
         )
-        tables["conditions"] = self._conditions(scalars["referred"])
-        tables["sex"] = self._simple("sex", "sex", Sex.values, scalars["referred"])
+        tables["conditions"] = self._conditions(referred)
+        tables["sex"] = self._simple("sex", "sex", Sex.values, referred, profile)
         tables["age"] = self._age(scalars)
         tables["ethnicity"] = self._simple(
-            "ethnicity", "ethnicity", Ethnicity.values, scalars["referred"]
+            "ethnicity", "ethnicity", Ethnicity.values, referred, profile
         )
         tables["deprivation"] = self._deprivation()
         tables["occupations"] = self._simple(
-            "occupations", "occupation", Occupation.values, scalars["referred"]
+            "occupations", "occupation", Occupation.values, referred, profile
         )
         tables["diagnosis_to_referral"] = self._diagnosis_to_referral()
         tables["reasons_by_tier"] = self._reasons_by_tier()
@@ -243,15 +254,7 @@ class _Evaluation:
         tables["onward"] = self._onward()
         tables.update(self._outcomes())
         tables["followup"] = self._followup(scalars)
-        tables.update(self._eq5d())
-        tables["hads_bands"] = self._hads()
-        tables["copm"] = self._copm()
-        tables["work_confidence"] = self._item_means(
-            "work_confidence", "work_confidence", WORK_CONFIDENCE_ITEMS, "mean"
-        )
-        tables["health_use"] = self._item_means(
-            "health_use", "health_use", HEALTH_USE_ITEMS, "total"
-        )
+        tables.update(self._measures())
         tables["satisfaction"] = self._satisfaction()
         return {
             "report": "evaluation",
@@ -322,8 +325,12 @@ class _Evaluation:
         ]
         return _table("summary", referred, cells)
 
-    def _simple(self, table_id, field, codes, total) -> dict:
-        counts = _grouped(self.episodes, field)
+    def _simple(self, table_id, field, codes, total, profile) -> dict:
+        """One code list's table, summed from the profile counts."""
+        position = PROFILE_FIELDS.index(field)
+        counts: dict[str, int] = defaultdict(int)
+        for key, n in profile.items():
+            counts[key[position]] += n
         return _table(table_id, total, _count_cells(field, codes, counts, total))
 
     def _conditions(self, total) -> dict:
@@ -778,109 +785,136 @@ class _Evaluation:
 
     # -- measures ----------------------------------------------------------------------
 
-    def _values(self, instruments, **extra_filter):
-        """Completed entry/discharge item values of the report's episodes."""
+    def _scores(self):
+        """Scores of the completed entry/discharge questionnaires of the report's episodes."""
         prefix = {f"administration__{k}": v for k, v in self.episode_filter.items()}
-        return ItemValue.objects.filter(
-            administration__instrument__in=instruments,
+        return QuestionnaireScores.objects.filter(
+            administration__instrument__in=MEASURE_INSTRUMENTS,
             administration__status=AdministrationStatus.COMPLETED,
             administration__timepoint__in=TIMEPOINTS,
             **prefix,
-            **extra_filter,
         ).order_by()
 
     @staticmethod
-    def _at(timepoint, item, expression="value", aggregate=Max, items=None):
-        """The value of ``item`` (or of any of ``items``) at ``timepoint``, per group."""
-        condition = Q(administration__timepoint=timepoint)
-        condition &= Q(item__in=items) if items else Q(item=item)
-        return aggregate(Case(When(condition, then=F(expression)), output_field=FloatField()))
+    def _at(timepoint, column, instruments):
+        """The ``column`` of ``instruments``' administration at ``timepoint``, per episode."""
+        condition = Q(
+            administration__timepoint=timepoint, administration__instrument__in=instruments
+        )
+        return Max(Case(When(condition, then=F(column)), output_field=FloatField()))
 
-    def _per_episode(self, instruments, columns, **extra_filter):
-        """One row per (episode, instrument) with ``columns`` (aggregates) as a subquery."""
-        return (
-            self._values(instruments, **extra_filter)
+    def _measures(self) -> dict:
+        """Every paired questionnaire table from ONE query.
+
+        The view behind :class:`QuestionnaireScores` gives one row of scores per
+        administration; here they are pivoted to one row per (episode, instrument) with
+        the entry and discharge scores side by side, and each instrument's tables are
+        aggregates over those rows. A query per instrument would read the national
+        item-value table once for each.
+        """
+        parts = [self._eq5d(), self._hads(), self._copm()]
+        parts.append(self._item_means("wc_", "work_confidence", WORK_CONFIDENCE_ITEMS, "mean"))
+        parts.append(self._item_means("hu_", "health_use", HEALTH_USE_ITEMS, "total"))
+        columns, derived, aggregates = {}, {}, {}
+        for part in parts:
+            columns.update(part.columns)
+            derived.update(part.derived)
+            aggregates.update(part.aggregates)
+        rows = (
+            self._scores()
             .values("administration__episode_id", "administration__instrument")
             .annotate(**columns)
+            .annotate(**derived)
         )
+        agg = rows.aggregate(**aggregates)
+        tables = {}
+        for part in parts:
+            tables.update(part.tables(agg))
+        return tables
 
-    def _eq5d(self) -> dict:
-        # One pass over the EQ-5D values feeds all three EQ-5D tables.
+    def _eq5d(self) -> _MeasurePart:
+        eq5d = ("eq5d5l", "eq5d3l")
         columns = {}
         for tp in TIMEPOINTS:
             for item in (*DIMENSIONS, "vas"):
-                columns[f"{tp}_{item}"] = self._at(tp, item)
-        columns["is_5l"] = Max(
+                columns[f"eq_{tp}_{item}"] = self._at(tp, item, eq5d)
+        # 1 for a 5L row, 0 for a 3L row, NULL for other instruments' rows.
+        columns["eq_is_5l"] = Max(
             Case(
                 When(administration__instrument="eq5d5l", then=Value(1)),
-                default=Value(0),
+                When(administration__instrument="eq5d3l", then=Value(0)),
                 output_field=IntegerField(),
             )
         )
-        rows = self._per_episode(("eq5d5l", "eq5d3l"), columns)
 
         def paired(item):
-            return Q(**{f"{ENTRY}_{item}__isnull": False, f"{DISCHARGE}_{item}__isnull": False})
+            return Q(
+                **{f"eq_{ENTRY}_{item}__isnull": False, f"eq_{DISCHARGE}_{item}__isnull": False}
+            )
 
-        aggregates = {"rows_5l": Count("administration__episode_id", filter=Q(is_5l=1))}
-        aggregates["rows_3l"] = Count("administration__episode_id", filter=Q(is_5l=0))
+        aggregates = {"eq_rows_5l": Count("administration__episode_id", filter=Q(eq_is_5l=1))}
+        aggregates["eq_rows_3l"] = Count("administration__episode_id", filter=Q(eq_is_5l=0))
         for dim in DIMENSIONS:
-            aggregates[f"n_{dim}"] = Count("administration__episode_id", filter=paired(dim))
+            aggregates[f"eq_n_{dim}"] = Count("administration__episode_id", filter=paired(dim))
             for tp in TIMEPOINTS:
-                aggregates[f"{tp}_{dim}_none"] = Count(
-                    "administration__episode_id", filter=paired(dim) & Q(**{f"{tp}_{dim}": 1})
+                aggregates[f"eq_{tp}_{dim}_none"] = Count(
+                    "administration__episode_id",
+                    filter=paired(dim) & Q(**{f"eq_{tp}_{dim}": 1}),
                 )
-        aggregates["n_vas"] = Count("administration__episode_id", filter=paired("vas"))
+        aggregates["eq_n_vas"] = Count("administration__episode_id", filter=paired("vas"))
         for tp in TIMEPOINTS:
-            aggregates[f"{tp}_vas_mean"] = Avg(
-                Case(When(paired("vas"), then=F(f"{tp}_vas")), output_field=FloatField())
+            aggregates[f"eq_{tp}_vas_mean"] = Avg(
+                Case(When(paired("vas"), then=F(f"eq_{tp}_vas")), output_field=FloatField())
             )
         if self.value_set_code:
             candidates = [get_value_set(self.value_set_code)]
         else:
             candidates = [get_value_set(DEFAULT_VALUE_SETS[i]) for i in ("eq5d5l", "eq5d3l")]
-        profile = Q(**{f"{tp}_{d}__isnull": False for tp in TIMEPOINTS for d in DIMENSIONS})
+        profile = Q(**{f"eq_{tp}_{d}__isnull": False for tp in TIMEPOINTS for d in DIMENSIONS})
         for vs in candidates:
-            pairs = profile & Q(is_5l=1 if vs.instrument == "eq5d5l" else 0)
-            aggregates[f"index_n:{vs.code}"] = Count("administration__episode_id", filter=pairs)
+            pairs = profile & Q(eq_is_5l=1 if vs.instrument == "eq5d5l" else 0)
+            aggregates[f"eq_index_n:{vs.code}"] = Count("administration__episode_id", filter=pairs)
             for tp in TIMEPOINTS:
-                aggregates[f"index_{tp}:{vs.code}"] = Avg(
+                aggregates[f"eq_index_{tp}:{vs.code}"] = Avg(
                     Case(
                         When(pairs, then=self._index_expression(vs, tp)),
                         output_field=FloatField(),
                     )
                 )
-        agg = rows.aggregate(**aggregates)
-        eq5d_cells = []
-        for dim in DIMENSIONS:
-            for tp in TIMEPOINTS:
-                eq5d_cells.append(
-                    {
-                        "dimension": dim,
-                        "timepoint": tp,
-                        "count": agg[f"{tp}_{dim}_none"],
-                        "n": agg[f"n_{dim}"],
-                    }
-                )
-        vas_cells = [
-            {"timepoint": tp, "mean": _num(agg[f"{tp}_vas_mean"]), "n": agg["n_vas"]}
-            for tp in TIMEPOINTS
-        ]
-        n_eq5d = max((agg[f"n_{d}"] for d in DIMENSIONS), default=0)
-        # The 5L default unless the episodes hold 3L responses only.
-        chosen = candidates[0]
-        if len(candidates) > 1 and not agg["rows_5l"] and agg["rows_3l"]:
-            chosen = candidates[1]
-        n = agg[f"index_n:{chosen.code}"]
-        index_cells = [
-            {"timepoint": tp, "mean": _num(agg[f"index_{tp}:{chosen.code}"]), "n": n}
-            for tp in TIMEPOINTS
-        ]
-        return {
-            "eq5d_no_problems": _table("eq5d_no_problems", n_eq5d, eq5d_cells),
-            "eq_vas": _table("eq_vas", agg["n_vas"], vas_cells),
-            "eq5d_index": _table("eq5d_index", n, index_cells, value_set=chosen.code),
-        }
+
+        def tables(agg) -> dict:
+            eq5d_cells = []
+            for dim in DIMENSIONS:
+                for tp in TIMEPOINTS:
+                    eq5d_cells.append(
+                        {
+                            "dimension": dim,
+                            "timepoint": tp,
+                            "count": agg[f"eq_{tp}_{dim}_none"],
+                            "n": agg[f"eq_n_{dim}"],
+                        }
+                    )
+            vas_cells = [
+                {"timepoint": tp, "mean": _num(agg[f"eq_{tp}_vas_mean"]), "n": agg["eq_n_vas"]}
+                for tp in TIMEPOINTS
+            ]
+            n_eq5d = max((agg[f"eq_n_{d}"] for d in DIMENSIONS), default=0)
+            # The 5L default unless the episodes hold 3L responses only.
+            chosen = candidates[0]
+            if len(candidates) > 1 and not agg["eq_rows_5l"] and agg["eq_rows_3l"]:
+                chosen = candidates[1]
+            n = agg[f"eq_index_n:{chosen.code}"]
+            index_cells = [
+                {"timepoint": tp, "mean": _num(agg[f"eq_index_{tp}:{chosen.code}"]), "n": n}
+                for tp in TIMEPOINTS
+            ]
+            return {
+                "eq5d_no_problems": _table("eq5d_no_problems", n_eq5d, eq5d_cells),
+                "eq_vas": _table("eq_vas", agg["eq_n_vas"], vas_cells),
+                "eq5d_index": _table("eq5d_index", n, index_cells, value_set=chosen.code),
+            }
+
+        return _MeasurePart(columns, {}, aggregates, tables)
 
     @staticmethod
     def _index_expression(value_set: AdditiveValueSet, tp: str):
@@ -888,11 +922,11 @@ class _Evaluation:
         expression = Value(1.0)
         not_full_health = Q()
         for dim in DIMENSIONS:
-            not_full_health |= ~Q(**{f"{tp}_{dim}": 1})
+            not_full_health |= ~Q(**{f"eq_{tp}_{dim}": 1})
             decrements = value_set.decrements[dim]
             expression = expression - Case(
                 *[
-                    When(**{f"{tp}_{dim}": level + 2}, then=Value(float(dec)))
+                    When(**{f"eq_{tp}_{dim}": level + 2}, then=Value(float(dec)))
                     for level, dec in enumerate(decrements)
                 ],
                 default=Value(0.0),
@@ -907,7 +941,7 @@ class _Evaluation:
         if float(value_set.n3):
             any_level_3 = Q()
             for dim in DIMENSIONS:
-                any_level_3 |= Q(**{f"{tp}_{dim}": 3})
+                any_level_3 |= Q(**{f"eq_{tp}_{dim}": 3})
             expression = expression - Case(
                 When(any_level_3, then=Value(float(value_set.n3))),
                 default=Value(0.0),
@@ -915,172 +949,190 @@ class _Evaluation:
             )
         return expression
 
-    def _hads(self) -> dict:
+    def _hads(self) -> _MeasurePart:
         columns = {}
-        for subscale, prefix in (("anxiety", "a"), ("depression", "d")):
-            items = [f"{prefix}{i}" for i in range(1, 8)]
+        for subscale in ("anxiety", "depression"):
             for tp in TIMEPOINTS:
-                columns[f"{tp}_{subscale}_sum"] = self._at(tp, None, items=items, aggregate=Sum)
-                columns[f"{tp}_{subscale}_items"] = self._at(tp, None, items=items, aggregate=Count)
-                columns[f"{tp}_{subscale}_total"] = self._at(tp, subscale)
-        rows = self._per_episode(("hads",), columns)
+                name = f"hads_{tp}_{subscale}"
+                for part in ("sum", "items"):
+                    columns[f"{name}_{part}"] = self._at(tp, f"hads_{subscale}_{part}", ("hads",))
+                columns[f"{name}_total"] = self._at(tp, f"hads_{subscale}", ("hads",))
 
         def score(tp, subscale):
             # Seven items: their sum; six: prorated, floor(7s/6 + 1/2) = floor((14s+6)/12),
             # left unfloored because bands only compare it with whole numbers; otherwise
             # the recorded total.
-            s = F(f"{tp}_{subscale}_sum")
+            name = f"hads_{tp}_{subscale}"
+            s = F(f"{name}_sum")
             return Case(
-                When(**{f"{tp}_{subscale}_items": 7}, then=s),
-                When(**{f"{tp}_{subscale}_items": 6}, then=(s * 14 + 6) / 12.0),
-                default=F(f"{tp}_{subscale}_total"),
+                When(**{f"{name}_items": 7}, then=s),
+                When(**{f"{name}_items": 6}, then=(s * 14 + 6) / 12.0),
+                default=F(f"{name}_total"),
                 output_field=FloatField(),
             )
 
-        annotated = rows.annotate(
-            **{
-                f"x_{tp}_{sub}": score(tp, sub)
-                for tp in TIMEPOINTS
-                for sub in ("anxiety", "depression")
-            }
-        )
+        derived = {
+            f"hads_x_{tp}_{sub}": score(tp, sub)
+            for tp in TIMEPOINTS
+            for sub in ("anxiety", "depression")
+        }
+
+        def paired(sub):
+            return Q(
+                **{
+                    f"hads_x_{ENTRY}_{sub}__isnull": False,
+                    f"hads_x_{DISCHARGE}_{sub}__isnull": False,
+                }
+            )
+
         aggregates = {}
         for sub in ("anxiety", "depression"):
-            paired = Q(**{f"x_{ENTRY}_{sub}__isnull": False, f"x_{DISCHARGE}_{sub}__isnull": False})
-            aggregates[f"n_{sub}"] = Count("administration__episode_id", filter=paired)
             for tp in TIMEPOINTS:
                 lower = None
                 for band, upper in HADS_BANDS:
-                    cond = paired
+                    cond = paired(sub)
                     if lower is not None:
-                        cond &= Q(**{f"x_{tp}_{sub}__gte": lower})
+                        cond &= Q(**{f"hads_x_{tp}_{sub}__gte": lower})
                     if upper is not None:
-                        cond &= Q(**{f"x_{tp}_{sub}__lt": upper})
-                    aggregates[f"{sub}_{tp}_{band}"] = Count(
+                        cond &= Q(**{f"hads_x_{tp}_{sub}__lt": upper})
+                    aggregates[f"hads_{sub}_{tp}_{band}"] = Count(
                         "administration__episode_id", filter=cond
                     )
                     lower = upper
-            aggregates["n_any"] = Count(
-                "administration__episode_id",
-                filter=Q(
-                    **{f"x_{ENTRY}_anxiety__isnull": False, f"x_{DISCHARGE}_anxiety__isnull": False}
-                )
-                | Q(
-                    **{
-                        f"x_{ENTRY}_depression__isnull": False,
-                        f"x_{DISCHARGE}_depression__isnull": False,
-                    }
-                ),
-            )
-        agg = annotated.aggregate(**aggregates)
-        cells = [
-            {"subscale": sub, "timepoint": tp, "band": band, "count": agg[f"{sub}_{tp}_{band}"]}
-            for sub in ("anxiety", "depression")
-            for tp in TIMEPOINTS
-            for band, _upper in HADS_BANDS
-        ]
-        return _table("hads_bands", agg["n_any"], cells)
+        aggregates["hads_n_any"] = Count(
+            "administration__episode_id", filter=paired("anxiety") | paired("depression")
+        )
 
-    def _copm(self) -> dict:
+        def tables(agg) -> dict:
+            cells = [
+                {
+                    "subscale": sub,
+                    "timepoint": tp,
+                    "band": band,
+                    "count": agg[f"hads_{sub}_{tp}_{band}"],
+                }
+                for sub in ("anxiety", "depression")
+                for tp in TIMEPOINTS
+                for band, _upper in HADS_BANDS
+            ]
+            return {"hads_bands": _table("hads_bands", agg["hads_n_any"], cells)}
+
+        return _MeasurePart(columns, derived, aggregates, tables)
+
+    def _copm(self) -> _MeasurePart:
         columns = {}
         for tp in TIMEPOINTS:
             for score in ("performance", "satisfaction"):
-                problems = [f"p{i}_{score}" for i in range(1, 6)]
-                columns[f"{tp}_{score}_problems"] = self._at(
-                    tp, None, items=problems, aggregate=Avg
-                )
-                columns[f"{tp}_{score}_recorded"] = self._at(tp, score)
-        rows = self._per_episode(("copm",), columns).annotate(
-            **{
-                f"{tp}_{score}": RoundHalfUp1(
-                    Coalesce(F(f"{tp}_{score}_problems"), F(f"{tp}_{score}_recorded")),
-                    output_field=FloatField(),
-                )
-                for tp in TIMEPOINTS
-                for score in ("performance", "satisfaction")
-            }
-        )
+                for part, column in (
+                    ("problems", f"copm_{score}_problems"),
+                    ("recorded", f"copm_{score}"),
+                ):
+                    columns[f"copm_{tp}_{score}_{part}"] = self._at(tp, column, ("copm",))
+        derived = {
+            f"copm_{tp}_{score}": RoundHalfUp1(
+                Coalesce(F(f"copm_{tp}_{score}_problems"), F(f"copm_{tp}_{score}_recorded")),
+                output_field=FloatField(),
+            )
+            for tp in TIMEPOINTS
+            for score in ("performance", "satisfaction")
+        }
         aggregates = {}
         for score in ("performance", "satisfaction"):
-            paired = Q(**{f"{ENTRY}_{score}__isnull": False, f"{DISCHARGE}_{score}__isnull": False})
-            aggregates[f"n_{score}"] = Count("administration__episode_id", filter=paired)
-            for tp in TIMEPOINTS:
-                aggregates[f"{tp}_{score}_mean"] = Avg(
-                    Case(When(paired, then=F(f"{tp}_{score}")), output_field=FloatField())
+            entry, discharge = f"copm_{ENTRY}_{score}", f"copm_{DISCHARGE}_{score}"
+            paired = Q(**{f"{entry}__isnull": False, f"{discharge}__isnull": False})
+            aggregates[f"copm_n_{score}"] = Count("administration__episode_id", filter=paired)
+            for tp, column in ((ENTRY, entry), (DISCHARGE, discharge)):
+                aggregates[f"copm_{tp}_{score}_mean"] = Avg(
+                    Case(When(paired, then=F(column)), output_field=FloatField())
                 )
-            aggregates[f"{score}_improved"] = Count(
+            aggregates[f"copm_{score}_improved"] = Count(
                 "administration__episode_id",
-                filter=paired & Q(**{f"{DISCHARGE}_{score}__gte": F(f"{ENTRY}_{score}") + 2}),
+                filter=paired & Q(**{f"{discharge}__gte": F(entry) + 2}),
             )
-        agg = rows.aggregate(**aggregates)
-        cells = []
-        for score in ("performance", "satisfaction"):
-            for tp in TIMEPOINTS:
-                cell = {
-                    "score": score,
-                    "timepoint": tp,
-                    "mean": _num(agg[f"{tp}_{score}_mean"]),
-                    "n": agg[f"n_{score}"],
-                }
-                cell["improved_2_or_more"] = agg[f"{score}_improved"] if tp == DISCHARGE else None
-                cells.append(cell)
-        n = max(agg["n_performance"], agg["n_satisfaction"])
-        return _table("copm", n, cells)
 
-    def _item_means(self, table_id, instrument, items, measure) -> dict:
-        columns = {f"{tp}_{item}": self._at(tp, item) for tp in TIMEPOINTS for item in items}
-        rows = self._per_episode((instrument,), columns)
+        def tables(agg) -> dict:
+            cells = []
+            for score in ("performance", "satisfaction"):
+                for tp in TIMEPOINTS:
+                    cell = {
+                        "score": score,
+                        "timepoint": tp,
+                        "mean": _num(agg[f"copm_{tp}_{score}_mean"]),
+                        "n": agg[f"copm_n_{score}"],
+                    }
+                    cell["improved_2_or_more"] = (
+                        agg[f"copm_{score}_improved"] if tp == DISCHARGE else None
+                    )
+                    cells.append(cell)
+            n = max(agg["copm_n_performance"], agg["copm_n_satisfaction"])
+            return {"copm": _table("copm", n, cells)}
+
+        return _MeasurePart(columns, derived, aggregates, tables)
+
+    def _item_means(self, prefix, instrument, items, measure) -> _MeasurePart:
+        """Per item, the mean (or total) at entry and discharge of those with both (the
+        table has the instrument's name)."""
+        columns = {
+            f"{prefix}{tp}_{item}": self._at(tp, item, (instrument,))
+            for tp in TIMEPOINTS
+            for item in items
+        }
         aggregates = {}
         function = Avg if measure == "mean" else Sum
         for item in items:
-            paired = Q(**{f"{ENTRY}_{item}__isnull": False, f"{DISCHARGE}_{item}__isnull": False})
-            aggregates[f"n_{item}"] = Count("administration__episode_id", filter=paired)
-            for tp in TIMEPOINTS:
-                aggregates[f"m_{tp}_{item}"] = function(
-                    Case(When(paired, then=F(f"{tp}_{item}")), output_field=FloatField())
+            entry, discharge = f"{prefix}{ENTRY}_{item}", f"{prefix}{DISCHARGE}_{item}"
+            paired = Q(**{f"{entry}__isnull": False, f"{discharge}__isnull": False})
+            aggregates[f"{prefix}n_{item}"] = Count("administration__episode_id", filter=paired)
+            for tp, column in ((ENTRY, entry), (DISCHARGE, discharge)):
+                aggregates[f"{prefix}m_{tp}_{item}"] = function(
+                    Case(When(paired, then=F(column)), output_field=FloatField())
                 )
-        agg = rows.aggregate(**aggregates)
-        cells = []
-        for item in items:
-            for tp in TIMEPOINTS:
-                value = _num(agg[f"m_{tp}_{item}"])
-                if measure == "total" and value is None and agg[f"n_{item}"] == 0:
-                    value = 0
-                cells.append({"item": item, "timepoint": tp, measure: value, "n": agg[f"n_{item}"]})
-        n = max((agg[f"n_{item}"] for item in items), default=0)
-        return _table(table_id, n, cells)
+
+        def tables(agg) -> dict:
+            cells = []
+            for item in items:
+                n_item = agg[f"{prefix}n_{item}"]
+                for tp in TIMEPOINTS:
+                    value = _num(agg[f"{prefix}m_{tp}_{item}"])
+                    if measure == "total" and value is None and n_item == 0:
+                        value = 0
+                    cells.append({"item": item, "timepoint": tp, measure: value, "n": n_item})
+            n = max((agg[f"{prefix}n_{item}"] for item in items), default=0)
+            return {instrument: _table(instrument, n, cells)}
+
+        return _MeasurePart(columns, {}, aggregates, tables)
 
     def _satisfaction(self) -> dict:
-        prefix = {f"administration__{k}": v for k, v in self.episode_filter.items()}
-        values = ItemValue.objects.filter(
-            administration__instrument="satisfaction",
-            administration__status=AdministrationStatus.COMPLETED,
-            administration__timepoint=DISCHARGE,
-            administration__episode__discharge_date__isnull=False,
-            item__in=SATISFACTION_QUESTIONS,
-            **prefix,
-        ).order_by()
-        # An episode has at most one discharge administration of an instrument, and an
-        # administration one value per item (unique constraints), so plain counts are
-        # counts of people: no costly COUNT(DISTINCT).
-        rows = values.values("item", "value").annotate(count=Count("pk")).order_by()
-        found: dict[tuple[str, str], int] = defaultdict(int)
-        for r in rows:
-            answer = r["value"]
-            code = str(int(answer)) if float(answer).is_integer() else str(answer)
-            found[(r["item"], code)] += r["count"]
-        surveyed = (
-            Administration.objects.filter(
-                instrument="satisfaction",
-                status=AdministrationStatus.COMPLETED,
-                timepoint=DISCHARGE,
-                episode__discharge_date__isnull=False,
-                values__item__in=SATISFACTION_QUESTIONS,
-                **self.episode_filter,
+        # One row per combination of answers (a few thousand at most), from the stored
+        # scores: one answer per question per survey (unique constraints), so the
+        # counts are counts of people.
+        columns = [f"satisfaction_{q}" for q in SATISFACTION_QUESTIONS]
+        any_answer = Q()
+        for column in columns:
+            any_answer |= Q(**{f"{column}__isnull": False})
+        combinations = (
+            QuestionnaireScores.objects.filter(
+                any_answer,
+                administration__instrument="satisfaction",
+                administration__status=AdministrationStatus.COMPLETED,
+                administration__timepoint=DISCHARGE,
+                administration__episode__discharge_date__isnull=False,
+                **{f"administration__{k}": v for k, v in self.episode_filter.items()},
             )
+            .values(*columns)
+            .annotate(count=Count("pk"))
             .order_by()
-            .aggregate(n=Count("pk", distinct=True))["n"]
         )
+        found: dict[tuple[str, str], int] = defaultdict(int)
+        surveyed = 0
+        for combination in combinations:
+            surveyed += combination["count"]
+            for question, column in zip(SATISFACTION_QUESTIONS, columns, strict=True):
+                answer = combination[column]
+                if answer is None:
+                    continue
+                code = str(int(answer)) if float(answer).is_integer() else str(answer)
+                found[(question, code)] += combination["count"]
         instrument = get_instrument("satisfaction")
         cells = []
         for question in SATISFACTION_QUESTIONS:

@@ -1,0 +1,105 @@
+"""Keep :class:`~vocrehab.reports.models.QuestionnaireScores` in step with the item values.
+
+Each row is an aggregate of one administration's item values, computed by the database
+from ``measures_itemvalue`` (one ``INSERT … SELECT … GROUP BY``), so the stored scores
+are exactly what the report would compute from the values themselves. Whatever writes
+item values calls :func:`refresh_scores` for the administrations it touched, inside its
+own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from vocrehab.measures.models import ItemValue
+
+from .models import QuestionnaireScores
+
+HADS_ANXIETY = tuple(f"a{i}" for i in range(1, 8))
+HADS_DEPRESSION = tuple(f"d{i}" for i in range(1, 8))
+COPM_PERFORMANCE = tuple(f"p{i}_performance" for i in range(1, 6))
+COPM_SATISFACTION = tuple(f"p{i}_satisfaction" for i in range(1, 6))
+SATISFACTION_QUESTIONS = (
+    "overall",
+    "helpful",
+    "involved",
+    "positive_impact",
+    "recommend",
+    "use_again",
+)
+
+# column -> (aggregate, the item codes it reads)
+COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "mobility": ("MAX", ("mobility",)),
+    "self_care": ("MAX", ("self_care",)),
+    "usual_activities": ("MAX", ("usual_activities",)),
+    "pain_discomfort": ("MAX", ("pain_discomfort",)),
+    "anxiety_depression": ("MAX", ("anxiety_depression",)),
+    "vas": ("MAX", ("vas",)),
+    "hads_anxiety_sum": ("SUM", HADS_ANXIETY),
+    "hads_anxiety_items": ("COUNT", HADS_ANXIETY),
+    "hads_depression_sum": ("SUM", HADS_DEPRESSION),
+    "hads_depression_items": ("COUNT", HADS_DEPRESSION),
+    "hads_anxiety": ("MAX", ("anxiety",)),
+    "hads_depression": ("MAX", ("depression",)),
+    "copm_performance_problems": ("AVG", COPM_PERFORMANCE),
+    "copm_satisfaction_problems": ("AVG", COPM_SATISFACTION),
+    "copm_performance": ("MAX", ("performance",)),
+    "copm_satisfaction": ("MAX", ("satisfaction",)),
+    "working": ("MAX", ("working",)),
+    "managing_condition": ("MAX", ("managing_condition",)),
+    "work_impact": ("MAX", ("work_impact",)),
+    "gp_visits": ("MAX", ("gp_visits",)),
+    "outpatient_visits": ("MAX", ("outpatient_visits",)),
+    "hospital_stays": ("MAX", ("hospital_stays",)),
+    **{f"satisfaction_{q}": ("MAX", (q,)) for q in SATISFACTION_QUESTIONS},
+}
+
+BATCH = 2000
+
+
+def _select(where: str) -> tuple[str, list]:
+    """SELECT administration_id and every column from the item values, GROUP BY."""
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for aggregate, items in COLUMNS.values():
+        placeholders = ", ".join(["%s"] * len(items))
+        parts.append(
+            f"{aggregate}(CASE WHEN {quote('item')} IN ({placeholders}) THEN {quote('value')} END)"
+        )
+        params += items
+    sql = (
+        f"SELECT {quote('administration_id')}, {', '.join(parts)} "  # noqa: S608
+        f"FROM {quote(ItemValue._meta.db_table)} WHERE {where} "
+        f"GROUP BY {quote('administration_id')}"
+    )
+    return sql, params
+
+
+def refresh_scores(administration_ids: Iterable[int]) -> None:
+    """Recompute the stored scores of these administrations from their item values."""
+    ids = sorted(set(administration_ids))
+    quote = connection.ops.quote_name
+    table = quote(QuestionnaireScores._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("administration_id", *COLUMNS))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            where = f"{quote('administration_id')} IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", chunk)  # noqa: S608
+            select, params = _select(where)
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select}", [*params, *chunk])  # noqa: S608
+
+
+def rebuild_all_scores() -> int:
+    """Recompute every stored score from the item values; returns the rows written."""
+    quote = connection.ops.quote_name
+    table = quote(QuestionnaireScores._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("administration_id", *COLUMNS))
+    select, params = _select("1 = 1")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)  # noqa: S608
+        return cursor.rowcount
