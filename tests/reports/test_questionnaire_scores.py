@@ -121,3 +121,29 @@ def test_deleting_an_administration_deletes_its_scores(service):
     assert QuestionnaireScores.objects.filter(administration=administration).exists()
     administration.delete()
     assert not QuestionnaireScores.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "instrument, values",
+    [
+        ("hads", HADS),
+        ("hads", {"a1": 3, "anxiety": 9, "depression": 4}),
+        (
+            "copm",
+            {"p1_performance": 4, "p2_performance": 7, "p1_satisfaction": 3, "performance": 5},
+        ),
+        ("eq5d5l", {"mobility": 2, "self_care": 1, "vas": 72}),
+        ("satisfaction", {"overall": 4, "helpful": 3, "use_again": 1}),
+        ("health_use", {"gp_visits": 2, "hospital_stays": 0}),
+    ],
+)
+def test_scores_computed_in_python_equal_the_database_aggregates(service, instrument, values):
+    """The import computes the rows in Python; the services refresh them in SQL."""
+    from vocrehab.reports.scores import refresh_scores, scores_from_values
+
+    from .helpers import give_measure
+
+    administration = give_measure(make_episode(service), instrument, "entry", values)
+    refresh_scores([administration.pk])
+    stored = _stored()[administration.pk]
+    assert {"administration_id": administration.pk, **scores_from_values(values)} == stored

@@ -23,7 +23,8 @@ class Inserter:
     """Insert rows given as dicts of field *attnames* (``episode_id``, not ``episode``).
 
     Fields a row leaves out get the model's default (``auto_now`` fields: now; nullable
-    fields: NULL). ``insert`` returns the new primary keys in row order.
+    fields: NULL). ``insert`` returns the new primary keys in row order. A model whose
+    primary key is a relation (a one-to-one row beside another) takes it from the rows.
     """
 
     def __init__(self) -> None:
@@ -34,7 +35,8 @@ class Inserter:
         plan = self._plans.get(model)
         if plan is None:
             now = timezone.now()
-            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            given_pk = model._meta.pk.is_relation
+            fields = [f for f in model._meta.concrete_fields if given_pk or not f.primary_key]
             defaults = {}
             for f in fields:
                 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -47,7 +49,7 @@ class Inserter:
                     defaults[f.attname] = ""
             json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
             sequence = None
-            if self.postgres:
+            if self.postgres and not given_pk:
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT pg_get_serial_sequence(%s, %s)",
@@ -67,16 +69,22 @@ class Inserter:
             return [o.pk for o in objs]
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(rows)])
-            ids = [r[0] for r in cursor.fetchall()]
-            columns = [model._meta.pk.column] + [f.column for f in fields]
+            if sequence is None:  # the rows hold their keys
+                ids = [row[model._meta.pk.attname] for row in rows]
+                columns = [f.column for f in fields]
+            else:
+                cursor.execute(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(rows)]
+                )
+                ids = [r[0] for r in cursor.fetchall()]
+                columns = [model._meta.pk.column] + [f.column for f in fields]
             names = [f.attname for f in fields]
             sql = "COPY {} ({}) FROM STDIN".format(
                 quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
             )
             with cursor.cursor.copy(sql) as copy:
                 for pk, row in zip(ids, rows, strict=True):
-                    values = [pk]
+                    values = [] if sequence is None else [pk]
                     for name in names:
                         value = row[name] if name in row else defaults[name]
                         if name in json_fields:

@@ -52,7 +52,8 @@ from vocrehab.interchange.vrmds.validate import (
 )
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import Administration, AdministrationStatus, CompletedBy, ItemValue
-from vocrehab.reports.scores import refresh_scores
+from vocrehab.reports.models import QuestionnaireScores
+from vocrehab.reports.scores import refresh_scores, scores_from_values
 
 logger = logging.getLogger(__name__)
 
@@ -1012,9 +1013,9 @@ class _Run:
                 episode_id__in=episode_ids, timepoint__in=codes.VRMDS_TIMEPOINTS
             ).values("pk", "episode_id", "instrument", "timepoint", "date", "status", "updated_at")
         }
-        new_admins, new_groups, values = [], [], []
+        new_admins, new_groups, values, scores = [], [], [], []
         refreshed = []
-        touched = []  # administrations whose stored report scores must be recomputed
+        touched = []  # earlier administrations whose report scores must be recomputed
         for group in groups:
             episode_pk = episode_of[group.episode_id]
             current = existing.get((episode_pk, group.instrument, group.timepoint))
@@ -1052,8 +1053,9 @@ class _Run:
             self.inserter.insert(Administration, new_admins), new_groups, strict=True
         ):
             values += self._value_rows(pk, group)
-            touched.append(pk)
+            scores.append({"administration_id": pk, **scores_from_values(group.values)})
         self.inserter.insert(ItemValue, values)
+        self.inserter.insert(QuestionnaireScores, scores)
         refresh_scores(touched)
         counts.created += len(values)
 

@@ -9,7 +9,7 @@ own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import connection
 
@@ -60,6 +60,44 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 BATCH = 2000
 
 
+def _columns_by_item() -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for column, (aggregate, items) in COLUMNS.items():
+        for item in items:
+            found.setdefault(item, []).append((column, aggregate))
+    return found
+
+
+_COLUMNS_BY_ITEM = _columns_by_item()
+_EMPTY = {
+    column: 0 if aggregate == "COUNT" else None for column, (aggregate, _i) in COLUMNS.items()
+}
+
+
+def scores_from_values(values: Mapping[str, float | None]) -> dict[str, float | int | None]:
+    """The stored columns for one administration whose item values (item -> value) are
+    all in hand: the same aggregates as the SQL, for writers that hold the values
+    already (the dataset import writes hundreds of thousands at a time)."""
+    row = dict(_EMPTY)
+    averaged: dict[str, list[float]] = {}
+    for item, value in values.items():
+        if value is None:
+            continue
+        for column, aggregate in _COLUMNS_BY_ITEM.get(item, ()):
+            current = row[column]
+            if aggregate == "COUNT":
+                row[column] = current + 1
+            elif aggregate == "MAX":
+                row[column] = value if current is None else max(current, value)
+            elif aggregate == "SUM":
+                row[column] = value if current is None else current + value
+            else:  # AVG
+                averaged.setdefault(column, []).append(value)
+    for column, found in averaged.items():
+        row[column] = sum(found) / len(found)
+    return row
+
+
 def _select(where: str) -> tuple[str, list]:
     """SELECT administration_id and every column from the item values, GROUP BY."""
     quote = connection.ops.quote_name
@@ -79,7 +117,12 @@ def _select(where: str) -> tuple[str, list]:
 
 
 def refresh_scores(administration_ids: Iterable[int]) -> None:
-    """Recompute the stored scores of these administrations from their item values."""
+    """Recompute the stored scores of these administrations from their item values.
+
+    Meant for a few administrations at a time (a questionnaire saved, an episode's
+    measures): each is read through the (administration, item) index. A bulk writer
+    computes the rows with :func:`scores_from_values` instead.
+    """
     ids = sorted(set(administration_ids))
     quote = connection.ops.quote_name
     table = quote(QuestionnaireScores._meta.db_table)
