@@ -169,10 +169,11 @@ def _report_json(services) -> tuple[bytes, list[dict]]:
 
 
 def _time_sql(queries: list[dict]) -> float:
-    from django.db import connection
+    from django.db import connection, transaction
 
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    # In one transaction, as the report runs them (its session settings are local to it).
+    with transaction.atomic(), connection.cursor() as cursor:
         for query in queries:
             cursor.execute(query["sql"])
             if cursor.description is not None:
