@@ -147,3 +147,19 @@ def test_scores_computed_in_python_equal_the_database_aggregates(service, instru
     refresh_scores([administration.pk])
     stored = _stored()[administration.pk]
     assert {"administration_id": administration.pk, **scores_from_values(values)} == stored
+
+
+def test_the_rebuild_command_repairs_scores_changed_behind_its_back(service):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from .helpers import give_measure
+
+    administration = give_measure(make_episode(service), "work_confidence", "entry", {"working": 3})
+    ItemValue.objects.filter(administration=administration).update(value=8)  # not refreshed
+    assert QuestionnaireScores.objects.get(administration=administration).working == 3
+    out = StringIO()
+    call_command("report", "rebuild-scores", stdout=out)
+    assert QuestionnaireScores.objects.get(administration=administration).working == 8
+    assert "recomputed for 1 questionnaires" in out.getvalue()

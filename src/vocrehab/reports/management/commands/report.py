@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
 from vocrehab.reports import exports
 from vocrehab.reports.evaluation import ReportError, build_evaluation
+from vocrehab.reports.scores import rebuild_all_scores
 from vocrehab.reports.suppression import suppress
 
 
@@ -26,7 +28,7 @@ def _date(text):
 
 
 class Command(BaseCommand):
-    help = "Produce a standard report. Reports: evaluation."
+    help = "Produce a standard report. Reports: evaluation. Also: rebuild-scores."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True, metavar="REPORT")
@@ -63,8 +65,19 @@ class Command(BaseCommand):
         evaluation.add_argument(
             "--value-set", help="EQ-5D value set code (default england-5l-2018 / uk-3l-1997)"
         )
+        sub.add_parser(
+            "rebuild-scores",
+            help="recompute the stored questionnaire scores from the item values",
+            description="Recompute every stored questionnaire score the reports read from "
+            "the item values (after values were changed outside vocrehab, for instance).",
+        )
 
     def handle(self, *args, **opts):
+        if opts["report"] == "rebuild-scores":
+            with transaction.atomic():
+                rows = rebuild_all_scores()
+            self.stdout.write(f"Stored scores recomputed for {rows:,} questionnaires.")
+            return
         services = self._services(opts["service"])
         if opts["date_from"] and opts["date_to"] and opts["date_from"] > opts["date_to"]:
             raise CommandError("--from is after --to.")
