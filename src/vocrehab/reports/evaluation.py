@@ -178,7 +178,7 @@ def _deprivation_expressions():
 class _MeasurePart:
     """One instrument's share of the single questionnaire query, and its tables."""
 
-    columns: dict  # per (episode, instrument): aggregates over that instrument's values
+    columns: dict  # per (episode, instrument): its entry and discharge scores
     derived: dict  # per (episode, instrument): expressions over those columns
     aggregates: dict  # over all the per-episode rows
     tables: Callable[[dict], dict]  # the aggregates' values -> {table id: table}
@@ -806,11 +806,11 @@ class _Evaluation:
     def _measures(self) -> dict:
         """Every paired questionnaire table from ONE query.
 
-        The view behind :class:`QuestionnaireScores` gives one row of scores per
-        administration; here they are pivoted to one row per (episode, instrument) with
-        the entry and discharge scores side by side, and each instrument's tables are
-        aggregates over those rows. A query per instrument would read the national
-        item-value table once for each.
+        :class:`QuestionnaireScores` holds one row of scores per administration; here
+        they are pivoted to one row per (episode, instrument) with the entry and
+        discharge scores side by side, and each instrument's tables are aggregates over
+        those rows. Reading the item values instead, a query per instrument, would read
+        the national item-value table once for each.
         """
         parts = [self._eq5d(), self._hads(), self._copm()]
         parts.append(self._item_means("wc_", "work_confidence", WORK_CONFIDENCE_ITEMS, "mean"))
