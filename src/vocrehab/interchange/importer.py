@@ -9,7 +9,8 @@ What it promises (``docs/interchange.md`` says the same for service managers):
   (service, ``episode_id``), clients on (service, ``client_id``). The contacts and
   onward rows of an imported episode are replaced by the file's rows for it (when the
   file is in the dataset), and its imported questionnaire values likewise, so a
-  re-import is idempotent.
+  re-import is idempotent. Contacts and onward rows holding staff work are kept and
+  matched to the file's rows instead (nothing lost, nothing duplicated).
 - Memory does not grow with the size of the file: every file is streamed in batches
   and references are turned into ids with one query per batch.
 - Per-row change history (django-auditlog) is switched off for the bulk writes; one
@@ -22,13 +23,13 @@ import datetime as dt
 import logging
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditlog.context import disable_auditlog
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -600,6 +601,43 @@ def _plan_services(dataset, *, service_code, create_services, allowed_services, 
 # ------------------------------------------------------------------------------- run
 
 
+# Records of a re-imported episode that hold staff work VRMDS does not carry.
+_STAFF_CONTACT = Q(recorded_by__isnull=False) | ~Q(note="") | Q(in_work_review__isnull=False)
+_STAFF_ONWARD = Q(recorded_by__isnull=False) | ~Q(outcome="")
+
+
+def _contact_key(contact: Contact) -> tuple:
+    """What VRMDS holds of a contact (its x_ columns aside)."""
+    return (
+        contact.contact_date.isoformat(),
+        contact.mode,
+        contact.contact_with,
+        contact.minutes,
+        tuple(sorted(i.code for i in contact.interventions.all())),
+    )
+
+
+def _contact_key_of_row(contact: dict, interventions: list[str]) -> tuple:
+    return (
+        contact["contact_date"],
+        contact["mode"],
+        contact["contact_with"],
+        contact["minutes"],
+        tuple(sorted(interventions)),
+    )
+
+
+def _onward_key(referral: OnwardReferral) -> tuple:
+    date = referral.date
+    return (
+        date.isoformat() if hasattr(date, "isoformat") else str(date),
+        referral.kind,
+        referral.category,
+        referral.service_name,
+        referral.service_ref,
+    )
+
+
 def _restore(row: dict, columns) -> None:
     """Undo the formula neutralisation of an export on the text columns of ``row``."""
     for name in columns:
@@ -627,6 +665,11 @@ class _Run:
         # Only kept when the import is restricted to some services of the file: the
         # episode ids of the others, so that their child rows are left out too.
         self.skipped_ids: set[str] = set()
+        # Contacts and onward rows of re-imported episodes that hold staff work VRMDS
+        # cannot carry: episode pk -> Counter of their VRMDS content. A file row with
+        # the same content is that record, not a new one.
+        self.kept_contacts: dict[int, Counter] = {}
+        self.kept_onward: dict[int, Counter] = {}
         summary.services = [s.code for s in plan.targets]
         summary.created_services = list(plan.created)
 
@@ -838,15 +881,30 @@ class _Run:
             self._clear_children(old_ids)
 
     def _clear_children(self, episode_ids: list[int]) -> None:
-        """Delete what the file will write anew for episodes that were already here."""
+        """Delete what the file will write anew for episodes that were already here.
+
+        Contacts and onward rows that hold staff work (who recorded it, a note, an
+        in-work review, an outcome) are kept: the file's matching rows are then taken
+        to be them (see ``kept_contacts``), so nothing is lost or duplicated.
+        """
         if schema.CONTACTS in self.present:
+            contacts = Contact.objects.filter(episode_id__in=episode_ids)
+            kept = []
+            for contact in contacts.filter(_STAFF_CONTACT).prefetch_related("interventions"):
+                kept.append(contact.pk)
+                found = self.kept_contacts.setdefault(contact.episode_id, Counter())
+                found[_contact_key(contact)] += 1
             self.summary.count(schema.CONTACTS).replaced += raw_delete(
-                Contact.objects.filter(episode_id__in=episode_ids)
+                contacts.exclude(pk__in=kept)
             )
         if schema.ONWARD in self.present:
-            self.summary.count(schema.ONWARD).replaced += raw_delete(
-                OnwardReferral.objects.filter(episode_id__in=episode_ids)
-            )
+            onward = OnwardReferral.objects.filter(episode_id__in=episode_ids)
+            kept = []
+            for referral in onward.filter(_STAFF_ONWARD):
+                kept.append(referral.pk)
+                found = self.kept_onward.setdefault(referral.episode_id, Counter())
+                found[_onward_key(referral)] += 1
+            self.summary.count(schema.ONWARD).replaced += raw_delete(onward.exclude(pk__in=kept))
         if schema.MEASURES in self.present:
             # Only what an import wrote; questionnaires staff or clients filled in stay,
             # and have their values replaced if the file holds the same one.
@@ -951,19 +1009,26 @@ class _Run:
                 # Validated already: dates go to the database as ISO text, which both
                 # PostgreSQL's COPY and SQLite store as the date itself.
                 minutes = row.get("minutes")
-                rows.append(
-                    {
-                        "episode_id": episode_pk,
-                        "contact_date": row["contact_date"],
-                        "mode": row["mode"],
-                        "contact_with": row.get("with") or codes.ContactWith.CLIENT,
-                        "minutes": int(minutes) if minutes else None,
-                        "extensions": ext,
-                    }
-                )
+                contact = {
+                    "episode_id": episode_pk,
+                    "contact_date": row["contact_date"],
+                    "mode": row["mode"],
+                    "contact_with": row.get("with") or codes.ContactWith.CLIENT,
+                    "minutes": int(minutes) if minutes else None,
+                    "extensions": ext,
+                }
                 # The same code twice in one cell means the same intervention once.
                 found = row.get("interventions")
-                codes_of.append(list(dict.fromkeys(parse_codes(found))) if found else [])
+                interventions = list(dict.fromkeys(parse_codes(found))) if found else []
+                kept = self.kept_contacts.get(episode_pk)
+                if kept:
+                    key = _contact_key_of_row(contact, interventions)
+                    if kept[key]:
+                        kept[key] -= 1
+                        counts.unchanged += 1
+                        continue
+                rows.append(contact)
+                codes_of.append(interventions)
             ids = self.inserter.insert(Contact, rows)
             interventions = [
                 {"contact_id": pk, "code": code, "position": position}
@@ -979,17 +1044,23 @@ class _Run:
             rows = []
             for _n, episode_pk, row, ext in batch:
                 v = parse_row(schema.ONWARD, row)
-                rows.append(
-                    {
-                        "episode_id": episode_pk,
-                        "date": v["date"],
-                        "kind": v["kind"],
-                        "category": v["category"],
-                        "service_name": v["service_name"] or "",
-                        "service_ref": v["service_ref"] or "",
-                        "extensions": ext,
-                    }
-                )
+                referral = {
+                    "episode_id": episode_pk,
+                    "date": v["date"],
+                    "kind": v["kind"],
+                    "category": v["category"],
+                    "service_name": v["service_name"] or "",
+                    "service_ref": v["service_ref"] or "",
+                    "extensions": ext,
+                }
+                kept = self.kept_onward.get(episode_pk)
+                if kept:
+                    key = _onward_key(OnwardReferral(**referral))
+                    if kept[key]:
+                        kept[key] -= 1
+                        counts.unchanged += 1
+                        continue
+                rows.append(referral)
             self.inserter.insert(OnwardReferral, rows)
             counts.created += len(rows)
 
