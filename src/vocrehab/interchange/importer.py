@@ -606,20 +606,11 @@ _STAFF_CONTACT = Q(recorded_by__isnull=False) | ~Q(note="") | Q(in_work_review__
 _STAFF_ONWARD = Q(recorded_by__isnull=False) | ~Q(outcome="")
 
 
-def _contact_key(contact: Contact) -> tuple:
-    """What VRMDS holds of a contact (its x_ columns aside)."""
+def _contact_key(contact: dict, interventions) -> tuple:
+    """What VRMDS holds of a contact (its x_ columns aside), from its field values."""
+    day = contact["contact_date"]
     return (
-        contact.contact_date.isoformat(),
-        contact.mode,
-        contact.contact_with,
-        contact.minutes,
-        tuple(sorted(i.code for i in contact.interventions.all())),
-    )
-
-
-def _contact_key_of_row(contact: dict, interventions: list[str]) -> tuple:
-    return (
-        contact["contact_date"],
+        day if isinstance(day, str) else day.isoformat(),  # a file's cell is ISO text
         contact["mode"],
         contact["contact_with"],
         contact["minutes"],
@@ -627,15 +618,12 @@ def _contact_key_of_row(contact: dict, interventions: list[str]) -> tuple:
     )
 
 
-def _onward_key(referral: OnwardReferral) -> tuple:
-    date = referral.date
-    return (
-        date.isoformat() if hasattr(date, "isoformat") else str(date),
-        referral.kind,
-        referral.category,
-        referral.service_name,
-        referral.service_ref,
-    )
+_ONWARD_KEY = ("date", "kind", "category", "service_name", "service_ref")
+
+
+def _onward_key(referral: dict) -> tuple:
+    """What VRMDS holds of an onward row (its x_ columns aside), from its field values."""
+    return tuple(referral[name] for name in _ONWARD_KEY)
 
 
 def _restore(row: dict, columns) -> None:
@@ -893,16 +881,16 @@ class _Run:
             for contact in contacts.filter(_STAFF_CONTACT).prefetch_related("interventions"):
                 kept.append(contact.pk)
                 found = self.kept_contacts.setdefault(contact.episode_id, Counter())
-                found[_contact_key(contact)] += 1
+                found[_contact_key(vars(contact), contact.intervention_codes)] += 1
             self.summary.count(schema.CONTACTS).replaced += raw_delete(
                 contacts.exclude(pk__in=kept)
             )
         if schema.ONWARD in self.present:
             onward = OnwardReferral.objects.filter(episode_id__in=episode_ids)
             kept = []
-            for referral in onward.filter(_STAFF_ONWARD):
-                kept.append(referral.pk)
-                found = self.kept_onward.setdefault(referral.episode_id, Counter())
+            for referral in onward.filter(_STAFF_ONWARD).values("pk", "episode_id", *_ONWARD_KEY):
+                kept.append(referral["pk"])
+                found = self.kept_onward.setdefault(referral["episode_id"], Counter())
                 found[_onward_key(referral)] += 1
             self.summary.count(schema.ONWARD).replaced += raw_delete(onward.exclude(pk__in=kept))
         if schema.MEASURES in self.present:
@@ -1022,7 +1010,7 @@ class _Run:
                 interventions = list(dict.fromkeys(parse_codes(found))) if found else []
                 kept = self.kept_contacts.get(episode_pk)
                 if kept:
-                    key = _contact_key_of_row(contact, interventions)
+                    key = _contact_key(contact, interventions)
                     if kept[key]:
                         kept[key] -= 1
                         counts.unchanged += 1
@@ -1055,7 +1043,7 @@ class _Run:
                 }
                 kept = self.kept_onward.get(episode_pk)
                 if kept:
-                    key = _onward_key(OnwardReferral(**referral))
+                    key = _onward_key(referral)
                     if kept[key]:
                         kept[key] -= 1
                         counts.unchanged += 1

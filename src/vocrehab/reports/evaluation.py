@@ -174,6 +174,23 @@ def _deprivation_expressions():
     return decile, most
 
 
+def _paired(prefix: str, name: str) -> Q:
+    """Per-episode rows with both ``{prefix}entry_{name}`` and ``{prefix}discharge_{name}``."""
+    return Q(
+        **{f"{prefix}{ENTRY}_{name}__isnull": False, f"{prefix}{DISCHARGE}_{name}__isnull": False}
+    )
+
+
+def _episodes_where(condition: Q) -> Count:
+    """How many per-episode rows meet ``condition``."""
+    return Count("administration__episode_id", filter=condition)
+
+
+def _where(function, condition: Q, column: str):
+    """``function`` (Avg, Sum) of ``column`` over the per-episode rows meeting ``condition``."""
+    return function(Case(When(condition, then=F(column)), output_field=FloatField()))
+
+
 @dataclass
 class _MeasurePart:
     """One instrument's share of the single questionnaire query, and its tables."""
@@ -215,6 +232,9 @@ class _Evaluation:
             "episode__service_id__in": self.service_ids,
             **({"episode__referral_date__gte": date_from} if date_from else {}),
             **({"episode__referral_date__lte": date_to} if date_to else {}),
+        }
+        self.administration_filter = {
+            f"administration__{k}": v for k, v in self.episode_filter.items()
         }
 
     # -- the report -----------------------------------------------------------------
@@ -787,12 +807,11 @@ class _Evaluation:
 
     def _scores(self):
         """Scores of the completed entry/discharge questionnaires of the report's episodes."""
-        prefix = {f"administration__{k}": v for k, v in self.episode_filter.items()}
         return QuestionnaireScores.objects.filter(
             administration__instrument__in=MEASURE_INSTRUMENTS,
             administration__status=AdministrationStatus.COMPLETED,
             administration__timepoint__in=TIMEPOINTS,
-            **prefix,
+            **self.administration_filter,
         ).order_by()
 
     @staticmethod
@@ -847,25 +866,17 @@ class _Evaluation:
             )
         )
 
-        def paired(item):
-            return Q(
-                **{f"eq_{ENTRY}_{item}__isnull": False, f"eq_{DISCHARGE}_{item}__isnull": False}
-            )
-
-        aggregates = {"eq_rows_5l": Count("administration__episode_id", filter=Q(eq_is_5l=1))}
-        aggregates["eq_rows_3l"] = Count("administration__episode_id", filter=Q(eq_is_5l=0))
+        aggregates = {"eq_rows_5l": _episodes_where(Q(eq_is_5l=1))}
+        aggregates["eq_rows_3l"] = _episodes_where(Q(eq_is_5l=0))
         for dim in DIMENSIONS:
-            aggregates[f"eq_n_{dim}"] = Count("administration__episode_id", filter=paired(dim))
+            aggregates[f"eq_n_{dim}"] = _episodes_where(_paired("eq_", dim))
             for tp in TIMEPOINTS:
-                aggregates[f"eq_{tp}_{dim}_none"] = Count(
-                    "administration__episode_id",
-                    filter=paired(dim) & Q(**{f"eq_{tp}_{dim}": 1}),
+                aggregates[f"eq_{tp}_{dim}_none"] = _episodes_where(
+                    _paired("eq_", dim) & Q(**{f"eq_{tp}_{dim}": 1})
                 )
-        aggregates["eq_n_vas"] = Count("administration__episode_id", filter=paired("vas"))
+        aggregates["eq_n_vas"] = _episodes_where(_paired("eq_", "vas"))
         for tp in TIMEPOINTS:
-            aggregates[f"eq_{tp}_vas_mean"] = Avg(
-                Case(When(paired("vas"), then=F(f"eq_{tp}_vas")), output_field=FloatField())
-            )
+            aggregates[f"eq_{tp}_vas_mean"] = _where(Avg, _paired("eq_", "vas"), f"eq_{tp}_vas")
         if self.value_set_code:
             candidates = [get_value_set(self.value_set_code)]
         else:
@@ -873,7 +884,7 @@ class _Evaluation:
         profile = Q(**{f"eq_{tp}_{d}__isnull": False for tp in TIMEPOINTS for d in DIMENSIONS})
         for vs in candidates:
             pairs = profile & Q(eq_is_5l=1 if vs.instrument == "eq5d5l" else 0)
-            aggregates[f"eq_index_n:{vs.code}"] = Count("administration__episode_id", filter=pairs)
+            aggregates[f"eq_index_n:{vs.code}"] = _episodes_where(pairs)
             for tp in TIMEPOINTS:
                 aggregates[f"eq_index_{tp}:{vs.code}"] = Avg(
                     Case(
@@ -977,30 +988,20 @@ class _Evaluation:
             for sub in ("anxiety", "depression")
         }
 
-        def paired(sub):
-            return Q(
-                **{
-                    f"hads_x_{ENTRY}_{sub}__isnull": False,
-                    f"hads_x_{DISCHARGE}_{sub}__isnull": False,
-                }
-            )
-
         aggregates = {}
         for sub in ("anxiety", "depression"):
             for tp in TIMEPOINTS:
                 lower = None
                 for band, upper in HADS_BANDS:
-                    cond = paired(sub)
+                    cond = _paired("hads_x_", sub)
                     if lower is not None:
                         cond &= Q(**{f"hads_x_{tp}_{sub}__gte": lower})
                     if upper is not None:
                         cond &= Q(**{f"hads_x_{tp}_{sub}__lt": upper})
-                    aggregates[f"hads_{sub}_{tp}_{band}"] = Count(
-                        "administration__episode_id", filter=cond
-                    )
+                    aggregates[f"hads_{sub}_{tp}_{band}"] = _episodes_where(cond)
                     lower = upper
-        aggregates["hads_n_any"] = Count(
-            "administration__episode_id", filter=paired("anxiety") | paired("depression")
+        aggregates["hads_n_any"] = _episodes_where(
+            _paired("hads_x_", "anxiety") | _paired("hads_x_", "depression")
         )
 
         def tables(agg) -> dict:
@@ -1038,16 +1039,13 @@ class _Evaluation:
         }
         aggregates = {}
         for score in ("performance", "satisfaction"):
+            paired = _paired("copm_", score)
+            aggregates[f"copm_n_{score}"] = _episodes_where(paired)
+            for tp in TIMEPOINTS:
+                aggregates[f"copm_{tp}_{score}_mean"] = _where(Avg, paired, f"copm_{tp}_{score}")
             entry, discharge = f"copm_{ENTRY}_{score}", f"copm_{DISCHARGE}_{score}"
-            paired = Q(**{f"{entry}__isnull": False, f"{discharge}__isnull": False})
-            aggregates[f"copm_n_{score}"] = Count("administration__episode_id", filter=paired)
-            for tp, column in ((ENTRY, entry), (DISCHARGE, discharge)):
-                aggregates[f"copm_{tp}_{score}_mean"] = Avg(
-                    Case(When(paired, then=F(column)), output_field=FloatField())
-                )
-            aggregates[f"copm_{score}_improved"] = Count(
-                "administration__episode_id",
-                filter=paired & Q(**{f"{discharge}__gte": F(entry) + 2}),
+            aggregates[f"copm_{score}_improved"] = _episodes_where(
+                paired & Q(**{f"{discharge}__gte": F(entry) + 2})
             )
 
         def tables(agg) -> dict:
@@ -1080,12 +1078,11 @@ class _Evaluation:
         aggregates = {}
         function = Avg if measure == "mean" else Sum
         for item in items:
-            entry, discharge = f"{prefix}{ENTRY}_{item}", f"{prefix}{DISCHARGE}_{item}"
-            paired = Q(**{f"{entry}__isnull": False, f"{discharge}__isnull": False})
-            aggregates[f"{prefix}n_{item}"] = Count("administration__episode_id", filter=paired)
-            for tp, column in ((ENTRY, entry), (DISCHARGE, discharge)):
-                aggregates[f"{prefix}m_{tp}_{item}"] = function(
-                    Case(When(paired, then=F(column)), output_field=FloatField())
+            paired = _paired(prefix, item)
+            aggregates[f"{prefix}n_{item}"] = _episodes_where(paired)
+            for tp in TIMEPOINTS:
+                aggregates[f"{prefix}m_{tp}_{item}"] = _where(
+                    function, paired, f"{prefix}{tp}_{item}"
                 )
 
         def tables(agg) -> dict:
@@ -1117,7 +1114,7 @@ class _Evaluation:
                 administration__status=AdministrationStatus.COMPLETED,
                 administration__timepoint=DISCHARGE,
                 administration__episode__discharge_date__isnull=False,
-                **{f"administration__{k}": v for k, v in self.episode_filter.items()},
+                **self.administration_filter,
             )
             .values(*columns)
             .annotate(count=Count("pk"))

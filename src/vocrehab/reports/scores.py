@@ -13,14 +13,24 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection
 
+from vocrehab.measures.instruments import COPM_PROBLEMS, get_instrument
 from vocrehab.measures.models import ItemValue
 
 from .models import QuestionnaireScores
 
-HADS_ANXIETY = tuple(f"a{i}" for i in range(1, 8))
-HADS_DEPRESSION = tuple(f"d{i}" for i in range(1, 8))
-COPM_PERFORMANCE = tuple(f"p{i}_performance" for i in range(1, 6))
-COPM_SATISFACTION = tuple(f"p{i}_satisfaction" for i in range(1, 6))
+
+def _hads_items(subscale: str) -> tuple[str, ...]:
+    return tuple(i.code for i in get_instrument("hads").items if i.group == subscale)
+
+
+def _copm_ratings(score: str) -> tuple[str, ...]:
+    return tuple(f"p{n}_{score}" for n in range(1, COPM_PROBLEMS + 1))
+
+
+def _one_item_each(*items: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {item: ("MAX", (item,)) for item in items}
+
+
 SATISFACTION_QUESTIONS = (
     "overall",
     "helpful",
@@ -32,28 +42,22 @@ SATISFACTION_QUESTIONS = (
 
 # column -> (aggregate, the item codes it reads)
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mobility": ("MAX", ("mobility",)),
-    "self_care": ("MAX", ("self_care",)),
-    "usual_activities": ("MAX", ("usual_activities",)),
-    "pain_discomfort": ("MAX", ("pain_discomfort",)),
-    "anxiety_depression": ("MAX", ("anxiety_depression",)),
-    "vas": ("MAX", ("vas",)),
-    "hads_anxiety_sum": ("SUM", HADS_ANXIETY),
-    "hads_anxiety_items": ("COUNT", HADS_ANXIETY),
-    "hads_depression_sum": ("SUM", HADS_DEPRESSION),
-    "hads_depression_items": ("COUNT", HADS_DEPRESSION),
+    # EQ-5D (3L and 5L share their item codes)
+    **_one_item_each(
+        "mobility", "self_care", "usual_activities", "pain_discomfort", "anxiety_depression", "vas"
+    ),
+    "hads_anxiety_sum": ("SUM", _hads_items("anxiety")),
+    "hads_anxiety_items": ("COUNT", _hads_items("anxiety")),
+    "hads_depression_sum": ("SUM", _hads_items("depression")),
+    "hads_depression_items": ("COUNT", _hads_items("depression")),
     "hads_anxiety": ("MAX", ("anxiety",)),
     "hads_depression": ("MAX", ("depression",)),
-    "copm_performance_problems": ("AVG", COPM_PERFORMANCE),
-    "copm_satisfaction_problems": ("AVG", COPM_SATISFACTION),
+    "copm_performance_problems": ("AVG", _copm_ratings("performance")),
+    "copm_satisfaction_problems": ("AVG", _copm_ratings("satisfaction")),
     "copm_performance": ("MAX", ("performance",)),
     "copm_satisfaction": ("MAX", ("satisfaction",)),
-    "working": ("MAX", ("working",)),
-    "managing_condition": ("MAX", ("managing_condition",)),
-    "work_impact": ("MAX", ("work_impact",)),
-    "gp_visits": ("MAX", ("gp_visits",)),
-    "outpatient_visits": ("MAX", ("outpatient_visits",)),
-    "hospital_stays": ("MAX", ("hospital_stays",)),
+    **_one_item_each("working", "managing_condition", "work_impact"),
+    **_one_item_each("gp_visits", "outpatient_visits", "hospital_stays"),
     **{f"satisfaction_{q}": ("MAX", (q,)) for q in SATISFACTION_QUESTIONS},
 }
 
@@ -98,8 +102,8 @@ def scores_from_values(values: Mapping[str, float | None]) -> dict[str, float | 
     return row
 
 
-def _select(where: str) -> tuple[str, list]:
-    """SELECT administration_id and every column from the item values, GROUP BY."""
+def _insert(cursor, where: str, where_params: list) -> int:
+    """INSERT the scores of the administrations ``where`` selects, from their values."""
     quote = connection.ops.quote_name
     parts, params = [], []
     for aggregate, items in COLUMNS.values():
@@ -108,12 +112,15 @@ def _select(where: str) -> tuple[str, list]:
             f"{aggregate}(CASE WHEN {quote('item')} IN ({placeholders}) THEN {quote('value')} END)"
         )
         params += items
-    sql = (
-        f"SELECT {quote('administration_id')}, {', '.join(parts)} "  # noqa: S608
+    columns = ", ".join(quote(c) for c in ("administration_id", *COLUMNS))
+    cursor.execute(
+        f"INSERT INTO {quote(QuestionnaireScores._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {quote('administration_id')}, {', '.join(parts)} "
         f"FROM {quote(ItemValue._meta.db_table)} WHERE {where} "
-        f"GROUP BY {quote('administration_id')}"
+        f"GROUP BY {quote('administration_id')}",
+        [*params, *where_params],
     )
-    return sql, params
+    return cursor.rowcount
 
 
 def refresh_scores(administration_ids: Iterable[int]) -> None:
@@ -126,23 +133,17 @@ def refresh_scores(administration_ids: Iterable[int]) -> None:
     ids = sorted(set(administration_ids))
     quote = connection.ops.quote_name
     table = quote(QuestionnaireScores._meta.db_table)
-    columns = ", ".join(quote(c) for c in ("administration_id", *COLUMNS))
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             where = f"{quote('administration_id')} IN ({', '.join(['%s'] * len(chunk))})"
             cursor.execute(f"DELETE FROM {table} WHERE {where}", chunk)  # noqa: S608
-            select, params = _select(where)
-            cursor.execute(f"INSERT INTO {table} ({columns}) {select}", [*params, *chunk])  # noqa: S608
+            _insert(cursor, where, chunk)
 
 
 def rebuild_all_scores() -> int:
     """Recompute every stored score from the item values; returns the rows written."""
-    quote = connection.ops.quote_name
-    table = quote(QuestionnaireScores._meta.db_table)
-    columns = ", ".join(quote(c) for c in ("administration_id", *COLUMNS))
-    select, params = _select("1 = 1")
+    table = connection.ops.quote_name(QuestionnaireScores._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)  # noqa: S608
-        return cursor.rowcount
+        return _insert(cursor, "1 = 1", [])
