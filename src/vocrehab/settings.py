@@ -182,6 +182,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Staff prove themselves again with their password or authenticator, never with a code
+# sent to their email (which would make the mailbox a way around the second factor).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Per-account lockout is django-axes' job (below); allauth keeps a per-address throttle
 # against password spraying across many accounts.

@@ -47,7 +47,13 @@ VIEWS = sorted(_all_views(), key=lambda v: v[0])
 
 @pytest.mark.parametrize("route,name,view", VIEWS, ids=[v[0] or "/" for v in VIEWS])
 def test_every_view_declares_its_access(route, name, view):
-    assert access.declared_access(view) is not None, f"{route} ({name}) declares no access"
+    assert access.declared_access(view) is not None, (
+        f"/{route} (URL name {name!r}, view {view.__module__}.{view.__name__}) declares no "
+        "access rule. For a vocrehab view, decorate it with @requires(Perm.X), @signed_in "
+        "or @public from vocrehab.accounts.access. For a library's view that enforces its "
+        "own rule, add its URL name to LIBRARY_DECIDED_URL_NAMES in accounts/access.py and "
+        "test that rule in tests/accounts/."
+    )
 
 
 @pytest.mark.django_db

@@ -202,6 +202,10 @@ LIBRARY_DECIDED_URL_NAMES = frozenset(
         "account_confirm_login_code",
         "account_request_login_code",
         "account_reauthenticate",
+        # Re-authentication by an emailed code: refused with 403 because settings allow
+        # only password and authenticator (ACCOUNT_REAUTHENTICATION_METHODS).
+        "account_request_reauthentication_code",
+        "account_confirm_reauthentication_code",
         "account_change_password",
         "account_set_password",
         "account_email",
