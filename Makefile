@@ -1,15 +1,29 @@
 # The two commands: `make demo` and `make test`. Everything else is for developers.
+#
+# Python packages come from uv.lock only (exact versions, checked against their hashes).
+# uv itself is installed first, into .tools/, from requirements/uv.txt (also hashed).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# uv installs into $(VENV) with the Python named above, and never downloads a Python.
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint format bench install clean
+.PHONY: demo test lint format bench install lock upgrade lock-check clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV): requirements/uv.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes --no-deps -r requirements/uv.txt
+	touch $(UV)
+
+# --locked: refuse to install when uv.lock is out of step with pyproject.toml.
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --extra dev --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,5 +45,19 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+# Refresh the lock after a change to pyproject.toml (keeps every pin that still fits).
+lock: $(UV)
+	$(UV) pip compile --quiet --universal --generate-hashes \
+	  requirements/uv.in -o requirements/uv.txt
+	$(UV) lock
+
+# Move every pin to the newest version pyproject.toml allows. Review the diff, run the suite.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+
+# Fails when uv.lock no longer satisfies pyproject.toml (CI runs this).
+lock-check: $(UV)
+	$(UV) lock --check
+
 clean:
-	rm -rf $(VENV) var/ *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(TOOLS) var/ *.egg-info src/*.egg-info
