@@ -2,30 +2,44 @@
 
 import itertools
 import os
-import shutil
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+from tests.browser import CHROMIUM, chromium_installed
 from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
 from vocrehab.codes import Nation
 
 _counter = itertools.count(1)
 
 
+BROWSER_MISSING = (
+    "Browser tests not run ({count}): Chromium is not installed. "
+    "Install it with `sudo apt-get install chromium` (Debian, Ubuntu) to run them."
+)
+_browser_left_out = pytest.StashKey[int]()
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's Chromium; without it they skip, loudly.
+    """Browser tests need Debian's Chromium; without it they are left out, with one line.
 
     CI sets VOCREHAB_REQUIRE_BROWSER=1 so that a missing browser fails the run instead.
     """
-    if shutil.which("chromium") or os.path.exists("/usr/bin/chromium"):
+    if chromium_installed():
         return
     if os.environ.get("VOCREHAB_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError("Browser tests are required but /usr/bin/chromium is missing.")
-    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+        raise pytest.UsageError(f"Browser tests are required but {CHROMIUM} is missing.")
+    browser = [item for item in items if "browser" in item.keywords]
+    if browser:
+        items[:] = [item for item in items if "browser" not in item.keywords]
+        config.hook.pytest_deselected(items=browser)
+        config.stash[_browser_left_out] = len(browser)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = config.stash.get(_browser_left_out, 0)
+    if count:
+        terminalreporter.write_line(BROWSER_MISSING.format(count=count), yellow=True)
 
 
 @pytest.fixture

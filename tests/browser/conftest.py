@@ -1,18 +1,19 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Playwright's own browser download is not used (and does not work offline); the tests
-launch /usr/bin/chromium. Run them with ``pytest tests/browser`` (marked ``browser``).
+launch Debian's /usr/bin/chromium (or the one VOCREHAB_CHROMIUM names). Run them with
+``pytest tests/browser`` (marked ``browser``).
 """
 
 import os
 
 import pytest
 
+from tests.browser import CHROMIUM
+
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the ORM calls that fixtures make from that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
