@@ -117,6 +117,7 @@ SURNAMES = [
 
 
 class Command(BaseCommand):
+    group = "operations"  # where `vocrehab --help` lists it
     help = "Set up (or refresh) the demonstration system, then serve it."
 
     def add_arguments(self, parser):

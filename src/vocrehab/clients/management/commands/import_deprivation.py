@@ -13,6 +13,7 @@ from vocrehab.clients.deprivation_import import (
 
 
 class Command(BaseCommand):
+    group = "data"  # where `vocrehab --help` lists it
     help = (
         "Load the postcode → small area → deprivation look-up from the government's "
         "published files (see docs/referrals.md). Replaces the rows of that index."

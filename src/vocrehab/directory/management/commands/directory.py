@@ -23,6 +23,7 @@ from vocrehab.directory.models import DirectoryService
 
 
 class Command(BaseCommand):
+    group = "directory"  # where `vocrehab --help` lists it
     help = "Import, export or list for review an organisation's services directory."
 
     def add_arguments(self, parser):

@@ -28,6 +28,7 @@ def _date(text):
 
 
 class Command(BaseCommand):
+    group = "economics"  # where `vocrehab --help` lists it
     help = "Run the cost-benefit analysis and write it as JSON, XLSX or PDF."
 
     def add_arguments(self, parser):

@@ -35,6 +35,7 @@ def _positive(text: str) -> int:
 
 
 class Command(BaseCommand):
+    group = "data"  # where `vocrehab --help` lists it
     help = "Work with VRMDS datasets (folder, .zip or .xlsx)."
 
     def add_arguments(self, parser):

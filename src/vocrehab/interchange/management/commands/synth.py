@@ -13,6 +13,7 @@ from vocrehab.interchange.synth import write_synthetic_dataset
 
 
 class Command(BaseCommand):
+    group = "data"  # where `vocrehab --help` lists it
     help = "Write a synthetic VRMDS dataset (a folder, or a .zip if PATH ends in .zip)."
 
     def add_arguments(self, parser):

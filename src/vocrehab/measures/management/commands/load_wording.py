@@ -18,6 +18,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 class Command(BaseCommand):
+    group = "data"  # where `vocrehab --help` lists it
     help = "Load licensed questionnaire wording (CSV or JSON) into the database."
 
     def add_arguments(self, parser):

@@ -30,6 +30,7 @@ def _sweep_loop(stop: threading.Event, minutes: float) -> None:
 
 
 class Command(BaseCommand):
+    group = "operations"  # where `vocrehab --help` lists it
     help = "Run the background worker (django-tasks db_worker) and the questionnaire sweep."
 
     def add_arguments(self, parser):

@@ -9,6 +9,7 @@ from vocrehab.referrals.services import MAX_EMAIL_ATTEMPTS, retry_acknowledgemen
 
 
 class Command(BaseCommand):
+    group = "operations"  # where `vocrehab --help` lists it
     help = "Re-send referral acknowledgement emails that have not gone yet."
 
     def add_arguments(self, parser):

@@ -28,6 +28,7 @@ def _date(text):
 
 
 class Command(BaseCommand):
+    group = "reports"  # where `vocrehab --help` lists it
     help = "Produce a standard report. Reports: evaluation. Also: rebuild-scores."
 
     def add_arguments(self, parser):
