@@ -15,5 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files come from the apps' folders through the finders, as in development; a test
+# run collects nothing, so WhiteNoise is given no collected folder to look for.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
