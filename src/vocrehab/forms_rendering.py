@@ -11,6 +11,18 @@ import functools
 from django import forms
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import TemplateDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+CHOOSE = _("Choose…")
+
+
+def blank_first(choices, label=CHOOSE):
+    """Choices led by an empty one, so that a select starts unanswered.
+
+    Nothing is recorded that did not happen: a select that records a fact (an outcome, a
+    status, a category) must not arrive with its first option already chosen.
+    """
+    return [("", label), *choices]
 
 
 class NHSUKFormRenderer(TemplatesSetting):

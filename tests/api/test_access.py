@@ -67,7 +67,7 @@ def test_contact_writes_by_role(signed_in, make_episode, service, role):
     episode = make_episode(service, case_manager=user)
     response = client.post(
         reverse("api:contacts", args=[episode.pk]),
-        {"contact_date": str(episode.referral_date), "mode": "phone"},
+        {"contact_date": str(episode.referral_date), "mode": "phone", "contact_with": "client"},
         content_type="application/json",
     )
     if role in CONTACT_WRITERS:
@@ -121,7 +121,7 @@ def test_posts_need_the_csrf_token(make_staff, make_episode, service):
     browser.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     response = browser.post(
         reverse("api:contacts", args=[episode.pk]),
-        {"contact_date": str(episode.referral_date), "mode": "phone"},
+        {"contact_date": str(episode.referral_date), "mode": "phone", "contact_with": "client"},
         content_type="application/json",
     )
     assert response.status_code == 403

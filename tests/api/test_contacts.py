@@ -32,6 +32,7 @@ def test_a_contact_with_interventions_is_recorded(signed_in, make_episode, servi
         {
             "contact_date": on.isoformat(),
             "mode": "face_to_face",
+            "contact_with": "client",
             "minutes": 45,
             "interventions": ["goal_setting", "problem_solving", "goal_setting"],
             "note": "Talked through a phased return.",
@@ -50,11 +51,12 @@ def test_a_contact_with_interventions_is_recorded(signed_in, make_episode, servi
 @pytest.mark.parametrize(
     "body,field",
     [
-        ({"mode": "phone"}, "contact_date"),
-        ({"contact_date": "14/03/2025", "mode": "phone"}, "contact_date"),
+        ({"mode": "phone", "contact_with": "client"}, "contact_date"),
+        ({"contact_date": "14/03/2025", "mode": "phone", "contact_with": "client"}, "contact_date"),
         ({"contact_date": "2025-03-14"}, "mode"),
         ({"contact_date": "2025-03-14", "mode": "carrier_pigeon"}, "mode"),
         ({"contact_date": "2025-03-14", "mode": "phone", "contact_with": "cat"}, "contact_with"),
+        ({"contact_date": "2025-03-14", "mode": "phone"}, "contact_with"),
         ({"contact_date": "2025-03-14", "mode": "phone", "minutes": 0}, "minutes"),
         ({"contact_date": "2025-03-14", "mode": "phone", "minutes": 601}, "minutes"),
         ({"contact_date": "2025-03-14", "mode": "phone", "minutes": "long"}, "minutes"),
@@ -96,7 +98,11 @@ def test_the_casework_date_rules_apply_and_nothing_is_written(signed_in, make_ep
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     before_referral = episode.referral_date - datetime.timedelta(days=1)
     for day in (tomorrow, before_referral):
-        response = _post(client, episode, {"contact_date": day.isoformat(), "mode": "phone"})
+        response = _post(
+            client,
+            episode,
+            {"contact_date": day.isoformat(), "mode": "phone", "contact_with": "client"},
+        )
         assert response.status_code == 400
         messages = response.json()["non_field_errors"]
         assert any("contact date" in m for m in messages), messages
@@ -107,7 +113,11 @@ def test_the_casework_date_rules_apply_and_nothing_is_written(signed_in, make_ep
 def test_another_services_episode_is_404_and_untouched(signed_in, make_episode, other_service):
     client, _user = signed_in(Role.SERVICE_MANAGER)
     theirs = make_episode(other_service)
-    response = _post(client, theirs, {"contact_date": str(theirs.referral_date), "mode": "phone"})
+    response = _post(
+        client,
+        theirs,
+        {"contact_date": str(theirs.referral_date), "mode": "phone", "contact_with": "client"},
+    )
     assert response.status_code == 404
     assert _nothing_written()
 
@@ -118,7 +128,7 @@ def test_a_support_worker_records_only_on_their_own_caseload(
     client, worker = signed_in(Role.SUPPORT_WORKER)
     colleague = make_staff(Role.CASE_MANAGER, service)
     theirs = make_episode(service, case_manager=colleague)
-    body = {"contact_date": str(theirs.referral_date), "mode": "phone"}
+    body = {"contact_date": str(theirs.referral_date), "mode": "phone", "contact_with": "client"}
     assert _post(client, theirs, body).status_code == 403
     assert _nothing_written()
     mine = make_episode(service, case_manager=worker)
@@ -149,6 +159,10 @@ def test_a_refused_sign_off_request_leaves_nothing_behind(signed_in, make_episod
 def test_the_episode_page_shows_what_the_api_recorded(signed_in, make_episode, service):
     client, _user = signed_in(Role.CASE_MANAGER)
     episode = make_episode(service)
-    _post(client, episode, {"contact_date": str(episode.referral_date), "mode": "video"})
+    _post(
+        client,
+        episode,
+        {"contact_date": str(episode.referral_date), "mode": "video", "contact_with": "client"},
+    )
     detail = client.get(reverse("api:episode", args=[episode.pk])).json()
     assert [c["mode"] for c in detail["contacts"]] == ["video"]

@@ -33,7 +33,7 @@ def test_the_schema_is_served_to_signed_in_staff(signed_in):
     assert response.status_code == 200
     schema = response.json()
     contact = schema["components"]["schemas"]["ContactInput"]
-    assert set(contact["required"]) == {"contact_date", "mode"}
+    assert set(contact["required"]) == {"contact_date", "mode", "contact_with"}
     assert "Intervention" in schema["components"]["schemas"]
 
 

@@ -78,6 +78,8 @@ def test_casework_journey_in_a_browser(
     page.get_by_role("link", name=re.compile("Record contact")).click()
     row = page.locator(f"#row-{episode.pk}")
     expect(row.get_by_label("Minutes")).to_be_visible()
+    row.get_by_label("How", exact=True).select_option("phone")
+    row.get_by_label("With", exact=True).select_option("client")
     row.get_by_label("Minutes").fill("15")
     row.get_by_role("button", name="Save contact").click()
     expect(page.locator(f"#row-{episode.pk}")).to_contain_text("Contact recorded")

@@ -135,8 +135,14 @@ def test_quick_contact_htmx_form_and_errors(case_manager, make_episode, service)
     r = web.get(url, HTTP_HX_REQUEST="true")
     assert r.status_code == 200
     assert f'id="row-{episode.pk}"' in r.text
-    assert 'value="phone" selected' in r.text
+    # How and with whom start unanswered (the report counts contacts by both).
+    assert 'value="phone" selected' not in r.text and 'value="" selected' in r.text
     assert timezone.localdate().isoformat() in r.text  # defaults to today
+    r = web.post(
+        url, {f"qc{episode.pk}-contact_date": timezone.localdate()}, HTTP_HX_REQUEST="true"
+    )
+    assert r.status_code == 200 and "How" in r.text and "This field is required" in r.text
+    assert not episode.contacts.exists()
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     r = web.post(
         url,

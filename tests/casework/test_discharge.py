@@ -142,3 +142,26 @@ def test_open_episode_cannot_be_re_referred(case_manager, make_episode, service)
         {"referral_date": timezone.localdate().isoformat()},
     )
     assert r.status_code == 200 and "Discharge this episode before" in r.text
+
+
+@pytest.mark.django_db
+def test_discharge_work_status_starts_unanswered_and_must_be_chosen(
+    case_manager, make_episode, service
+):
+    web, user = case_manager
+    episode = make_episode(service, worker=user, days_ago=10)
+    url = reverse("casework:discharge", args=[episode.pk])
+    page = web.get(url).text
+    select = page[
+        page.index('name="work_status"') : page.index("</select>", page.index('name="work_status"'))
+    ]
+    assert '<option value="" selected>Choose…</option>' in select
+    assert select.count("selected") == 1
+    r = web.post(
+        url,
+        {"version": episode.version, "discharge_date": timezone.localdate(), "reason": "Goals met"},
+    )
+    assert r.status_code == 200
+    assert "Work status at discharge" in r.text and "This field is required" in r.text
+    episode.refresh_from_db()
+    assert episode.discharge_date is None and episode.work_status_at_discharge == ""

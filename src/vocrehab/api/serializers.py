@@ -138,7 +138,7 @@ class ContactInputSerializer(serializers.Serializer):
 
     contact_date = serializers.DateField(help_text=_("ISO date, for example 2025-03-14."))
     mode = serializers.ChoiceField(choices=ContactMode.choices)
-    contact_with = serializers.ChoiceField(choices=ContactWith.choices, default=ContactWith.CLIENT)
+    contact_with = serializers.ChoiceField(choices=ContactWith.choices)
     minutes = serializers.IntegerField(
         required=False,
         allow_null=True,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.forms_rendering import blank_first
 from vocrehab.codes import (
     ContactMode,
     ContactWith,
@@ -69,17 +70,9 @@ class VersionedModelForm(forms.ModelForm):
 
 class ContactForm(forms.Form):
     contact_date = _date(_("Date"), initial=timezone.localdate)
-    mode = forms.ChoiceField(
-        label=_("How"),
-        choices=ContactMode.choices,
-        initial=ContactMode.PHONE,
-        widget=forms.RadioSelect,
-    )
+    mode = forms.ChoiceField(label=_("How"), choices=ContactMode.choices, widget=forms.RadioSelect)
     contact_with = forms.ChoiceField(
-        label=_("With"),
-        choices=ContactWith.choices,
-        initial=ContactWith.CLIENT,
-        widget=forms.RadioSelect,
+        label=_("With"), choices=ContactWith.choices, widget=forms.RadioSelect
     )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=600, required=False)
     interventions = forms.MultipleChoiceField(
@@ -96,10 +89,8 @@ class ContactForm(forms.Form):
 class QuickContactForm(ContactForm):
     """The caseload's inline form: selects rather than radios, so it fits in a table row."""
 
-    mode = forms.ChoiceField(label=_("How"), choices=ContactMode.choices, initial=ContactMode.PHONE)
-    contact_with = forms.ChoiceField(
-        label=_("With"), choices=ContactWith.choices, initial=ContactWith.CLIENT
-    )
+    mode = forms.ChoiceField(label=_("How"), choices=blank_first(ContactMode.choices))
+    contact_with = forms.ChoiceField(label=_("With"), choices=blank_first(ContactWith.choices))
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -218,7 +209,7 @@ class GoalForm(forms.ModelForm):
 
 
 class GoalReviewForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    status = forms.ChoiceField(label=_("Status now"), choices=blank_first(GoalStatus.choices))
     note = forms.CharField(
         label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -227,7 +218,7 @@ class GoalReviewForm(forms.Form):
 class OnwardForm(forms.Form):
     date = _date(_("Date"), initial=timezone.localdate)
     kind = forms.ChoiceField(label=_("Kind"), choices=OnwardKind.choices, widget=forms.RadioSelect)
-    category = forms.ChoiceField(label=_("Category"), choices=OnwardCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=blank_first(OnwardCategory.choices))
     service_name = forms.CharField(
         label=_("Service"),
         max_length=200,
@@ -287,6 +278,8 @@ class MeetingForm(forms.ModelForm):
 
 
 class AdjustmentForm(forms.ModelForm):
+    status = forms.ChoiceField(label=_("Status"), choices=blank_first(AdjustmentStatus.choices))
+
     class Meta:
         model = ReasonableAdjustment
         fields = ["description", "status", "agreed_on", "review_on"]
@@ -294,7 +287,7 @@ class AdjustmentForm(forms.ModelForm):
 
 
 class AdjustmentStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=AdjustmentStatus.choices)
+    status = forms.ChoiceField(label=_("Status now"), choices=blank_first(AdjustmentStatus.choices))
 
 
 class ReturnPlanForm(forms.Form):
@@ -394,7 +387,9 @@ class PlanReviewDoneForm(forms.Form):
 
 class DischargeForm(VersionedForm):
     discharge_date = _date(_("Discharge date"), initial=timezone.localdate)
-    work_status = forms.ChoiceField(label=_("Work status at discharge"), choices=WorkStatus.choices)
+    work_status = forms.ChoiceField(
+        label=_("Work status at discharge"), choices=blank_first(WorkStatus.choices)
+    )
     engagement = forms.ChoiceField(
         label=_("Engagement"),
         choices=[("", _("Leave as recorded"))] + Engagement.choices,
@@ -404,7 +399,9 @@ class DischargeForm(VersionedForm):
 
 
 class FollowupForm(forms.Form):
-    work_status = forms.ChoiceField(label=_("Work status at follow-up"), choices=WorkStatus.choices)
+    work_status = forms.ChoiceField(
+        label=_("Work status at follow-up"), choices=blank_first(WorkStatus.choices)
+    )
 
 
 class ReopenForm(forms.Form):

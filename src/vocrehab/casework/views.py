@@ -407,7 +407,10 @@ def goal_add(request, pk):
 def goal_review(request, pk):
     goal = queries.get_child(request.user, Goal, pk)
     services.check_may_record(request.user, goal.episode)
-    form = forms.GoalReviewForm(request.POST or None, initial={"status": goal.status})
+    form = forms.GoalReviewForm(request.POST or None)
+    form.fields["status"].help_text = _("Recorded so far: %(status)s") % {
+        "status": goal.get_status_display()
+    }
     return _form_page(
         request,
         goal.episode,
@@ -574,7 +577,10 @@ def adjustment_status(request, pk):
     adjustment = queries.get_child(request.user, ReasonableAdjustment, pk, path="employer__episode")
     ep = adjustment.employer.episode
     services.check_may_record(request.user, ep)
-    form = forms.AdjustmentStatusForm(request.POST or None, initial={"status": adjustment.status})
+    form = forms.AdjustmentStatusForm(request.POST or None)
+    form.fields["status"].help_text = _("Recorded so far: %(status)s") % {
+        "status": adjustment.get_status_display()
+    }
     return _form_page(
         request,
         ep,
@@ -743,10 +749,11 @@ def plan_review_done(request, pk):
 @requires(Perm.EDIT_PERSON)
 def discharge(request, pk):
     ep = _editable_episode(request, pk)
-    form = forms.DischargeForm(
-        request.POST or None,
-        initial={"version": ep.version, "work_status": ep.work_status_at_referral},
-    )
+    form = forms.DischargeForm(request.POST or None, initial={"version": ep.version})
+    if ep.work_status_at_referral:
+        form.fields["work_status"].help_text = _("At referral: %(status)s") % {
+            "status": ep.get_work_status_at_referral_display()
+        }
 
     def save(f):
         try:

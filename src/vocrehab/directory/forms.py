@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import Condition, ContactMode, Intervention, OnwardCategory
-from vocrehab.forms_rendering import NHSUKDateInput
+from vocrehab.forms_rendering import NHSUKDateInput, blank_first
 
 from .areas import parse_areas
 from .models import (
@@ -27,10 +27,6 @@ from .uploads import allowed_extensions
 _ANY = _("Any")
 
 
-def _blank(choices):
-    return [("", _ANY), *choices]
-
-
 class SearchForm(forms.Form):
     area_code = forms.CharField(
         label=_("Client's local authority or health board code"),
@@ -40,10 +36,10 @@ class SearchForm(forms.Form):
     )
     postcode = forms.CharField(label=_("Client's postcode"), required=False, max_length=8)
     category = forms.ChoiceField(
-        label=_("Need"), required=False, choices=_blank(OnwardCategory.choices)
+        label=_("Need"), required=False, choices=blank_first(OnwardCategory.choices, _ANY)
     )
     condition = forms.ChoiceField(
-        label=_("Condition"), required=False, choices=_blank(Condition.choices)
+        label=_("Condition"), required=False, choices=blank_first(Condition.choices, _ANY)
     )
     q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
 
@@ -176,9 +172,9 @@ class MaterialForm(forms.ModelForm):
 
 
 class LibraryFilterForm(forms.Form):
-    audience = forms.ChoiceField(label=_("For"), required=False, choices=_blank(Audience.choices))
+    audience = forms.ChoiceField(label=_("For"), required=False, choices=blank_first(Audience.choices, _ANY))
     condition = forms.ChoiceField(
-        label=_("Condition"), required=False, choices=_blank(Condition.choices)
+        label=_("Condition"), required=False, choices=blank_first(Condition.choices, _ANY)
     )
     topic = forms.CharField(label=_("Topic"), required=False, max_length=60)
 

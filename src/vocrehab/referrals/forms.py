@@ -21,7 +21,7 @@ from vocrehab.codes import (
     Tier,
     WorkStatus,
 )
-from vocrehab.forms_rendering import NHSUKDateInput
+from vocrehab.forms_rendering import NHSUKDateInput, blank_first
 
 from .models import TreatmentStage
 from .services import NonEngagement, WithdrawalReason
@@ -29,13 +29,6 @@ from .services import NonEngagement, WithdrawalReason
 _ICD10_CANCER = re.compile(r"^C[0-9]{2}$")
 _PHONE = re.compile(r"^[0-9+() ]{7,20}$")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-CHOOSE = _("Choose…")
-
-
-def _blank(choices, label=CHOOSE):
-    return [("", label), *choices]
 
 
 class HoneypotMixin(forms.Form):
@@ -99,9 +92,9 @@ class PersonForm(HoneypotMixin):
         validators=[validate_nhs_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=_blank(Sex.choices), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=blank_first(Sex.choices), required=False)
     ethnicity = forms.ChoiceField(
-        label=_("Ethnic group"), choices=_blank(Ethnicity.choices), required=False
+        label=_("Ethnic group"), choices=blank_first(Ethnicity.choices), required=False
     )
     postcode = forms.CharField(
         label=_("Postcode"),
@@ -254,7 +247,7 @@ class HealthWorkForm(HoneypotMixin):
     )
     occupation = forms.ChoiceField(
         label=_("Type of job (SOC 2020 group)"),
-        choices=_blank(Occupation.choices),
+        choices=blank_first(Occupation.choices),
         required=False,
     )
     job_title = forms.CharField(label=_("Job title"), required=False, max_length=200)
@@ -489,7 +482,7 @@ class SelfHelpForm(forms.Form):
     )
     work_status = forms.ChoiceField(
         label=_("Work status at discharge"),
-        choices=_blank(WorkStatus.choices, _("Not known")),
+        choices=blank_first(WorkStatus.choices, _("Not known")),
         required=False,
     )
     on = DateField(label=_("Date closed"))
@@ -503,12 +496,12 @@ class NotEngagedForm(forms.Form):
     )
     reason = forms.ChoiceField(
         label=_("Why did they withdraw?"),
-        choices=_blank(list(WithdrawalReason.LABELS.items()), _("Not applicable")),
+        choices=blank_first(list(WithdrawalReason.LABELS.items()), _("Not applicable")),
         required=False,
     )
     work_status = forms.ChoiceField(
         label=_("Work status at discharge"),
-        choices=_blank(WorkStatus.choices, _("Not known")),
+        choices=blank_first(WorkStatus.choices, _("Not known")),
         required=False,
     )
     on = DateField(label=_("Date closed"))
