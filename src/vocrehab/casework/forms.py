@@ -8,7 +8,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.forms_rendering import blank_first
 from vocrehab.codes import (
     ContactMode,
     ContactWith,
@@ -20,6 +19,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.forms_rendering import blank_first
 
 from .models import (
     AdjustmentStatus,
