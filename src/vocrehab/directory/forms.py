@@ -172,7 +172,9 @@ class MaterialForm(forms.ModelForm):
 
 
 class LibraryFilterForm(forms.Form):
-    audience = forms.ChoiceField(label=_("For"), required=False, choices=blank_first(Audience.choices, _ANY))
+    audience = forms.ChoiceField(
+        label=_("For"), required=False, choices=blank_first(Audience.choices, _ANY)
+    )
     condition = forms.ChoiceField(
         label=_("Condition"), required=False, choices=blank_first(Condition.choices, _ANY)
     )
