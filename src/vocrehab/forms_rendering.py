@@ -7,6 +7,7 @@ field as a form group with label, hint, error message and NHS.UK classes.
 
 import datetime
 import functools
+import re
 
 from django import forms
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
@@ -85,3 +86,71 @@ class NHSUKDateInput(forms.MultiWidget):
             widget.value_omitted_from_data(data, files, name + suffix)
             for widget, suffix in zip(self.widgets, self.widgets_names, strict=True)
         )
+
+
+def radios_without_blank(db_field, **kwargs):
+    """``formfield_callback`` for model forms: a radio group offers real answers only.
+
+    Django leads a model field's choices with "---------" when it has no default; as a
+    radio that is an answer nobody means (an optional group simply stays unanswered).
+    """
+    field = db_field.formfield(**kwargs)
+    widget = getattr(field, "widget", None)
+    if isinstance(widget, forms.RadioSelect) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    ):
+        field.choices = [choice for choice in field.choices if choice[0] not in ("", None)]
+    return field
+
+
+def _default_message_patterns(field: forms.Field) -> list[re.Pattern]:
+    """Django's own wording of the field's errors (its own and its validators'), as
+    patterns with the placeholders filled in by anything."""
+    texts = set()
+    for cls in type(field).__mro__:
+        texts.update(str(m) for m in getattr(cls, "default_error_messages", {}).values())
+    texts.update(str(v.message) for v in field.validators if getattr(v, "message", None))
+    return [
+        re.compile(re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(text)) + r"\Z", re.S) for text in texts
+    ]
+
+
+def _label_in_a_sentence(label: str) -> str:
+    label = label.strip().rstrip("?:").strip()
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _is_a_choice(field: forms.Field) -> bool:
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+
+
+def named_errors(bound_field) -> list[str]:
+    """The field's error messages, each saying which field it is about.
+
+    A message the project wrote already names what to do ("Enter a real postcode…").
+    Django's generic ones do not ("This field is required."), so they are reworded with
+    the field's label: "Enter first name", "Answer “Is it safe to leave a message?”",
+    "Date of birth: enter a valid date."
+    """
+    field = bound_field.field
+    label = str(bound_field.label or bound_field.name)
+    generic = _default_message_patterns(field)
+    required = str(forms.Field.default_error_messages["required"])
+    messages = []
+    for message in bound_field.errors:
+        text = str(message)
+        if text == required:
+            if isinstance(field, forms.BooleanField):
+                text = _("Tick the box to confirm: %(field)s") % {"field": label.strip()}
+            elif not _is_a_choice(field):
+                text = _("Enter %(field)s") % {"field": _label_in_a_sentence(label)}
+            elif label.rstrip().endswith("?"):
+                text = _("Answer “%(question)s”") % {"question": label.strip()}
+            else:
+                text = _("Choose %(field)s") % {"field": _label_in_a_sentence(label)}
+        elif any(pattern.match(text) for pattern in generic):
+            text = f"{label.strip().rstrip('?:')}: {text[:1].lower()}{text[1:]}"
+        messages.append(text)
+    return messages

@@ -141,7 +141,7 @@ def test_quick_contact_htmx_form_and_errors(case_manager, make_episode, service)
     r = web.post(
         url, {f"qc{episode.pk}-contact_date": timezone.localdate()}, HTTP_HX_REQUEST="true"
     )
-    assert r.status_code == 200 and "How" in r.text and "This field is required" in r.text
+    assert r.status_code == 200 and "Choose how" in r.text and "Choose with" in r.text
     assert not episode.contacts.exists()
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     r = web.post(

@@ -67,7 +67,7 @@ def test_another_service_is_refused(signed_in, other_service, data):
         reverse("interchange:export"), {"services": [other_service.pk], "format": "zip"}
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "select a valid choice" in response.content.decode()
     assert not AccessEvent.objects.filter(action=Action.EXPORT).exists()
 
 

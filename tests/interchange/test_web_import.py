@@ -158,7 +158,7 @@ def test_another_services_choice_is_refused(signed_in, service, other_service, s
     client, _user = signed_in(Role.SERVICE_MANAGER)
     response = _upload(client, other_service, _zip(_example_bytes()))
     assert response.status_code == 200  # the form refuses a service not offered
-    assert "Select a valid choice" in response.content.decode()
+    assert "select a valid choice" in response.content.decode()
     assert Episode.objects.count() == 0
 
 

@@ -65,7 +65,7 @@ def test_changing_an_answer_returns_to_check(client, opened):
 def test_an_invalid_answer_is_explained_and_not_saved(client, opened):
     response = client.post(page(opened, 1), {"working": "11"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "select a valid choice" in response.content.decode()
     assert not ItemValue.objects.exists()
 
 

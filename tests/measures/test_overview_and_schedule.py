@@ -63,7 +63,7 @@ def test_the_schedule_refuses_an_instrument_at_the_wrong_timepoint(signed_in, se
         },
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "select a valid choice" in response.content.decode()
     assert not MeasureSchedule.objects.exists()
 
 

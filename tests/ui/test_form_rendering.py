@@ -197,4 +197,36 @@ def test_fields_without_ids_still_show_their_errors_without_links():
     page = parse(str(form))
     summary = page.find("div", cls="nhsuk-error-summary")
     assert not summary.find_all("a")
-    assert "This field is required." in summary.text()
+    assert "Enter full name" in summary.text()
+
+
+def test_every_error_names_its_field():
+    form = bound()
+    page = parse(str(form))
+    items = [li.text() for li in page.find("div", cls="nhsuk-error-summary").find_all("li")]
+    assert "Enter full name" in items  # a text box
+    assert "Answer “Which tier?”" not in items and "Choose tier" in items  # radios
+    assert "Tick the box to confirm: The person agrees to be referred" in items
+    assert "Choose condition" in items  # a select
+    assert "Enter referred on" in items  # the date input
+    assert not [item for item in items if item.startswith("This field is required")]
+    # The message under each field says the same as the summary.
+    assert "Enter full name" in page.find(id="id_name_error").text()
+
+
+def test_a_question_label_is_quoted_and_the_projects_own_messages_are_kept():
+    class Form(forms.Form):
+        safe = forms.ChoiceField(
+            label="Is it safe to leave a message?",
+            choices=[("yes", "Yes"), ("no", "No")],
+            widget=forms.RadioSelect,
+        )
+        postcode = forms.CharField(error_messages={"required": "Enter a real postcode."})
+        minutes = forms.IntegerField(min_value=1)
+
+    form = Form(data={"minutes": "0"})
+    form.is_valid()
+    items = [li.text() for li in parse(str(form)).find_all("li")]
+    assert "Answer “Is it safe to leave a message?”" in items
+    assert "Enter a real postcode." in items
+    assert "Minutes: ensure this value is greater than or equal to 1." in items

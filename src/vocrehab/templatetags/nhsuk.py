@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from vocrehab.forms_rendering import named_errors
+
 register = template.Library()
 
 # Marks a form whose errors were already summarised on this page, so that the
@@ -172,6 +174,12 @@ def nhsuk_date_parts(field: BoundField) -> list[dict[str, Any]]:
     return parts
 
 
+@register.filter(name="named_errors")
+def named_errors_filter(field: BoundField) -> list[str]:
+    """The field's errors, each naming the field (``forms_rendering.named_errors``)."""
+    return named_errors(field)
+
+
 def _field_label(field: BoundField) -> str:
     return str(field.label or field.name)
 
@@ -181,13 +189,14 @@ def _errors_of_form(form: forms.BaseForm) -> list[dict[str, str]]:
     for message in form.non_field_errors():
         items.append({"text": str(message), "href": ""})
     for field in form:
-        for message in field.errors:
-            if field.is_hidden:
-                # A hidden field has nothing to jump to; name it so the message makes sense.
+        if field.is_hidden:
+            # A hidden field has nothing to jump to; name it so the message makes sense.
+            for message in field.errors:
                 items.append({"text": f"{_field_label(field)}: {message}", "href": ""})
-            else:
-                anchor = nhsuk_anchor(field)
-                items.append({"text": str(message), "href": f"#{anchor}" if anchor else ""})
+            continue
+        anchor = nhsuk_anchor(field)
+        for message in named_errors(field):
+            items.append({"text": message, "href": f"#{anchor}" if anchor else ""})
     return items
 
 
