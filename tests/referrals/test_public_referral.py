@@ -2,12 +2,13 @@
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from vocrehab.clients.deprivation_import import load_samples
 from vocrehab.codes import ReferralSource
 from vocrehab.referrals.models import Channel, Referral
 
-from .helpers import fill_steps
+from .helpers import STEPS, fill_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,36 @@ def test_public_pages_work_on_a_phone_width_layout(client):
     page = client.get("/referrals/refer/self/person/")
     assert b'name="viewport"' in page.content
     assert b"nhsuk-grid-column-two-thirds" in page.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["person", "health", "consent"])
+def test_the_self_referral_form_speaks_to_the_person(client, glasgow, slug):
+    for earlier, data in STEPS["self"][: [s for s, _ in STEPS["self"]].index(slug)]:
+        client.post(f"/referrals/refer/self/{earlier}/", data)
+    page = client.get(reverse("referrals:public_step", kwargs={"kind": "self", "slug": slug}))
+    assert page.status_code == 200
+    main = page.text[page.text.index("<main") :]
+    for third_person in (" them", " their ", "the person", "The person"):
+        assert third_person not in main, f"{slug}: {third_person!r}"
+    assert " you" in main.lower() or "your" in main.lower()
+
+
+@pytest.mark.django_db
+def test_a_professional_referral_speaks_about_the_person(client):
+    page = client.get(
+        reverse("referrals:public_step", kwargs={"kind": "professional", "slug": "person"})
+    )
+    assert "About the person" in page.text
+    assert "How may the service contact them?" in page.text
+
+
+@pytest.mark.django_db
+def test_self_referral_errors_speak_to_the_person_and_name_the_field(client):
+    url = reverse("referrals:public_step", kwargs={"kind": "self", "slug": "person"})
+    page = client.post(url, {})
+    assert page.status_code == 200
+    assert "Enter your first name" in page.text
+    assert "Choose at least one way to contact you." in page.text
+    assert "Answer “Is it safe to leave a message?”" in page.text
+    assert "This field is required." not in page.text

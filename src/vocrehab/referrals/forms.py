@@ -32,7 +32,15 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class HoneypotMixin(forms.Form):
-    """A field people never see; automated submissions tend to fill it in."""
+    """A field people never see; automated submissions tend to fill it in.
+
+    The public forms also speak to whoever fills them in: on a self-referral (``kind``
+    "self") each form's ``self_wording`` replaces the third person ("them") with "you".
+    """
+
+    self_title = ""
+    # field name: {"label": …, "help_text": …, "required": …} for a self-referral
+    self_wording: dict[str, dict[str, str]] = {}
 
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -40,6 +48,20 @@ class HoneypotMixin(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == "self":
+            self.title_text = self.self_title or self.title_text
+            for name, words in self.self_wording.items():
+                field = self.fields.get(name)
+                if field is None:
+                    continue
+                field.label = words.get("label", field.label)
+                field.help_text = words.get("help_text", field.help_text)
+                if "required" in words:
+                    field.error_messages = {**field.error_messages, "required": words["required"]}
 
     def is_bot(self) -> bool:
         return bool(self.data.get(self.add_prefix("website")))
@@ -78,6 +100,25 @@ class PersonForm(HoneypotMixin):
     """About the person being referred."""
 
     title_text = _("About the person")
+    self_title = _("About you")
+    self_wording = {
+        "first_name": {"label": _("Your first name")},
+        "last_name": {"label": _("Your last name")},
+        "date_of_birth": {"label": _("Your date of birth")},
+        "nhs_number": {"label": _("Your NHS or CHI number (if you know it)")},
+        "postcode": {
+            "label": _("Your postcode"),
+            "help_text": _("We use this to find the service nearest to you."),
+        },
+        "address": {"label": _("Your address")},
+        "phone": {"label": _("Your phone number")},
+        "email": {"label": _("Your email address")},
+        "contact_methods": {
+            "label": _("How may the service contact you?"),
+            "required": _("Choose at least one way to contact you."),
+        },
+        "contact_notes": {"label": _("Anything else about contacting you")},
+    }
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -119,7 +160,7 @@ class PersonForm(HoneypotMixin):
         label=_("Is it safe to leave a message?"), choices=YES_NO, widget=forms.RadioSelect
     )
     contact_notes = forms.CharField(
-        label=_("Anything else about contacting them (optional)"),
+        label=_("Anything else about contacting them"),
         help_text=_("For example, best times to call."),
         required=False,
         max_length=255,
@@ -215,6 +256,19 @@ class HealthWorkForm(HoneypotMixin):
     """Their condition, work and what they want help with."""
 
     title_text = _("Health and work")
+    self_title = _("Your health and work")
+    self_wording = {
+        "condition": {"label": _("Your condition")},
+        "work_status_at_referral": {"label": _("Your work situation now")},
+        "weeks_absent_at_referral": {
+            "label": _("Weeks you have been off sick so far"),
+            "help_text": _("Only if you are employed and off sick."),
+        },
+        "occupation": {"label": _("Your type of job (SOC 2020 group)")},
+        "job_title": {"label": _("Your job title")},
+        "employer_name": {"label": _("Your employer")},
+        "main_reason": {"label": _("What do you most want help with?")},
+    }
 
     condition = forms.ChoiceField(
         label=_("Condition"), choices=Condition.choices, widget=forms.RadioSelect
@@ -275,7 +329,9 @@ class HealthWorkForm(HoneypotMixin):
         if weeks is not None and data.get("work_status_at_referral") != WorkStatus.OFF_SICK:
             self.add_error(
                 "weeks_absent_at_referral",
-                _("Only give weeks off sick when their work situation is off sick."),
+                _("Only give weeks off sick when your work situation is off sick.")
+                if self.kind == "self"
+                else _("Only give weeks off sick when their work situation is off sick."),
             )
         return data
 
@@ -328,7 +384,7 @@ class CarerForm(HoneypotMixin):
         help_text=_("For example, husband, daughter, friend."),
     )
     referrer_email = forms.EmailField(
-        label=_("Your email address (optional)"),
+        label=_("Your email address"),
         help_text=_("We send the acknowledgement here."),
         required=False,
         max_length=254,
@@ -363,14 +419,19 @@ class ConsentForm(HoneypotMixin):
         error_messages={"required": _("Say whether they agree to information being shared.")},
     )
 
-    def __init__(self, *args, kind="professional", **kwargs):
-        super().__init__(*args, **kwargs)
-        if kind == "self":
-            self.fields["consent_to_contact"].label = _("I agree to be contacted by the service")
-            self.fields["consent_to_share"].label = _(
+    self_wording = {
+        "consent_to_contact": {
+            "label": _("I agree to be contacted by the service"),
+            "required": _("We can only accept your referral if you agree to be contacted."),
+        },
+        "consent_to_share": {
+            "label": _(
                 "Do you agree that the service may share information with the professionals "
                 "involved in your care?"
-            )
+            ),
+            "required": _("Say whether you agree to information being shared."),
+        },
+    }
 
     def to_intake(self) -> dict:
         return {
@@ -393,7 +454,7 @@ class PhoneSourceForm(forms.Form):
         label=_("Referrer's organisation"), required=False, max_length=200
     )
     referrer_email = forms.EmailField(
-        label=_("Email for the acknowledgement (optional)"), required=False, max_length=254
+        label=_("Email for the acknowledgement"), required=False, max_length=254
     )
     referrer_phone = forms.CharField(label=_("Referrer's phone"), required=False, max_length=40)
     received = DateField(label=_("Date the referral was received"))

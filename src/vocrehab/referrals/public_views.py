@@ -38,11 +38,7 @@ class Journey:
         raise Http404
 
     def make(self, slug, data=None):
-        cls = self.form_class(slug)
-        kwargs = {}
-        if cls is f.ConsentForm:
-            kwargs["kind"] = self.kind
-        return cls(data, **kwargs)
+        return self.form_class(slug)(data, kind=self.kind)
 
     def next_after(self, slug):
         names = [s for s, _ in self.steps]
