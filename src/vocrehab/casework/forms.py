@@ -19,7 +19,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
-from vocrehab.forms_rendering import blank_first
+from vocrehab.forms_rendering import blank_first, radios_without_blank
 
 from .models import (
     AdjustmentStatus,
@@ -203,6 +203,7 @@ class HNAForm(forms.Form):
 
 class GoalForm(forms.ModelForm):
     class Meta:
+        formfield_callback = radios_without_blank
         model = Goal
         fields = ["description", "term", "target_date"]
         widgets = {"target_date": DateInput(), "term": forms.RadioSelect}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import Condition, ContactMode, Intervention, OnwardCategory
-from vocrehab.forms_rendering import NHSUKDateInput, blank_first
+from vocrehab.forms_rendering import NHSUKDateInput, blank_first, radios_without_blank
 
 from .areas import parse_areas
 from .models import (
@@ -81,6 +81,7 @@ class DirectoryServiceForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = radios_without_blank
         model = DirectoryService
         fields = [
             "name",
@@ -157,6 +158,7 @@ class MaterialForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = radios_without_blank
         model = SelfHelpMaterial
         fields = ["title", "summary", "audience", "link", "active"]
         widgets = {"audience": forms.RadioSelect, "summary": forms.Textarea(attrs={"rows": 3})}
@@ -203,6 +205,7 @@ class ProgrammeForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = radios_without_blank
         model = Programme
         fields = [
             "title",

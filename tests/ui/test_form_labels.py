@@ -1,0 +1,53 @@
+"""Every form reads well: no label says "(optional)" twice, no radio offers "---------".
+
+The field template adds "(optional)" to every optional field's label, so a label must
+not carry it; and a radio group's choices are real answers, never Django's blank line.
+"""
+
+import importlib
+import inspect
+
+import pytest
+from django import forms
+from django.apps import apps
+
+
+def _form_fields():
+    for app in apps.get_app_configs():
+        if not app.name.startswith("vocrehab."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, forms.BaseForm) and form.__module__ == module.__name__:
+                for field_name, field in form.base_fields.items():
+                    yield f"{app.label}.{name}.{field_name}", field
+
+
+FIELDS = sorted(_form_fields(), key=lambda pair: pair[0])
+
+
+def test_the_walk_finds_the_forms():
+    assert len(FIELDS) > 200
+
+
+@pytest.mark.parametrize("name,field", FIELDS, ids=[name for name, _ in FIELDS])
+def test_label_does_not_say_optional_itself(name, field):
+    assert "(optional)" not in str(field.label or ""), f"{name}: the template adds it"
+
+
+RADIOS = [
+    (name, field)
+    for name, field in FIELDS
+    if isinstance(field.widget, forms.RadioSelect)
+    and not isinstance(field.widget, forms.CheckboxSelectMultiple)
+]
+
+
+@pytest.mark.parametrize("name,field", RADIOS, ids=[name for name, _ in RADIOS])
+def test_radio_groups_offer_no_blank_line(name, field):
+    labels = [str(label) for value, label in field.widget.choices]
+    assert "---------" not in labels, name
+    assert "" not in [value for value, _ in field.widget.choices], name
