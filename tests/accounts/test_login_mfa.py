@@ -154,3 +154,11 @@ def test_first_enrolment_needs_no_second_password_but_changes_do(client, make_st
     response = client.get(reverse("mfa_deactivate_totp"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_the_sign_in_page_leads_referrers_and_clients_to_the_public_referral_form(client):
+    page = client.get(reverse("account_login"))
+    assert page.status_code == 200
+    start = reverse("referrals:public_start")
+    assert f'href="{start}"' in page.text
+    assert client.get(start).status_code == 200  # open to anyone, no account needed

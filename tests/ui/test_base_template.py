@@ -127,6 +127,7 @@ def test_demo_mode_shows_a_visible_warning():
     page = parse(page_for(demo_mode=True))
     banner = page.find("div", cls="app-demo-banner")
     assert "Demonstration system: synthetic data only" in banner.text()
+    assert "Two-factor sign-in is skipped in demo mode" in banner.text()
 
 
 def test_service_switcher_posts_to_switch_service_with_the_current_one_selected():
