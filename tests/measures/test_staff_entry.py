@@ -36,6 +36,9 @@ def test_a_case_manager_enters_hads_and_it_is_scored(signed_in, episode):
     text = page.content.decode()
     assert "14 (Moderate)" in text  # anxiety 7 x 2
     assert "7 (Normal)" in text  # depression 7 x 1
+    table = text[text.index("<table") :]
+    assert administration.date.strftime("%-d %b %Y") in table  # "20 Jan 2026", not ISO
+    assert administration.date.isoformat() not in table
 
 
 def test_out_of_range_values_get_clear_messages_and_nothing_is_stored(signed_in, episode):

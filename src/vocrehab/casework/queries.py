@@ -336,6 +336,17 @@ class TimelineEntry:
     extra: dict = field(default_factory=dict)
 
 
+def _tier_change_title(change) -> str:
+    """The timeline's words for a tier change, with the tier's name."""
+    to_label = Tier(change.to_tier).label if change.to_tier in Tier.values else change.to_tier
+    if not change.from_tier:
+        return _("Placed in %(tier)s") % {"tier": to_label}
+    return _("Moved from tier %(before)s to %(after)s") % {
+        "before": change.from_tier,
+        "after": to_label,
+    }
+
+
 def episode_record(episode: Episode) -> dict:
     """Everything recorded in an episode, and a timeline of it, in a fixed number of queries."""
     from vocrehab.measures.models import Administration
@@ -389,7 +400,9 @@ def episode_record(episode: Episode) -> dict:
         timeline[0].extra["previous"] = episode.previous_episode_id
     for tc in tier_changes:
         timeline.append(
-            TimelineEntry(tc.changed_on, "tier", str(tc), tc.reason, tc.changed_by, tc, 1)
+            TimelineEntry(
+                tc.changed_on, "tier", _tier_change_title(tc), tc.reason, tc.changed_by, tc, 1
+            )
         )
     for a in assessments:
         timeline.append(
@@ -413,7 +426,9 @@ def episode_record(episode: Episode) -> dict:
             TimelineEntry(when, "measure", str(adm), adm.get_status_display(), None, adm, 4)
         )
     for o in onward:
-        timeline.append(TimelineEntry(o.date, "onward", str(o), o.outcome, o.recorded_by, o, 5))
+        timeline.append(
+            TimelineEntry(o.date, "onward", str(o), o.get_outcome_display(), o.recorded_by, o, 5)
+        )
     for g in goals:
         timeline.append(TimelineEntry(g.set_on, "goal", _("Goal set"), g.description, None, g, 6))
         for r in g.reviews.all():

@@ -16,6 +16,8 @@ from vocrehab.accounts.models import Service
 from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint
 
+from .instruments import INSTRUMENTS
+
 
 class AdministrationStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -75,7 +77,13 @@ class Administration(models.Model):
         indexes = [models.Index(fields=["instrument", "timepoint", "status"])]
 
     def __str__(self):
-        return f"{self.instrument} ({self.get_timepoint_display()})"
+        return f"{self.instrument_name} ({self.get_timepoint_display()})"
+
+    @property
+    def instrument_name(self) -> str:
+        """The instrument's name as people read it (its code if it is no longer defined)."""
+        instrument = INSTRUMENTS.get(self.instrument)
+        return str(instrument.name) if instrument else self.instrument
 
     def get_additional_data(self):
         episode = self.episode

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -106,7 +107,7 @@ def episode_measures(request, episode_id: int):
         for row in summary.rows:
             cells = [
                 str(row.administration.get_timepoint_display()),
-                row.administration.date.isoformat() if row.administration.date else "–",
+                date_format(row.administration.date) if row.administration.date else "–",
             ]
             for cell in row.cells:
                 text = _fmt(cell.value)
