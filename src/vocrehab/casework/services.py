@@ -192,13 +192,18 @@ def needs_sign_off(user, action: str, service) -> bool:
     return action in sign_off_actions() and is_supervised(user, service)
 
 
-def check_may_record(user, episode: Episode) -> None:
+def may_record(user, episode: Episode) -> bool:
     """Support workers record only on the episodes allocated to them.
 
-    Raises PermissionDenied otherwise. Practitioners may record on any episode of
-    their service (covering a colleague's caseload is normal).
+    Practitioners may record on any episode of their service (covering a colleague's
+    caseload is normal). Pages use this to offer only the actions the user may take.
     """
-    if is_supervised(user, episode.service_id) and episode.case_manager_id != user.pk:
+    return not (is_supervised(user, episode.service_id) and episode.case_manager_id != user.pk)
+
+
+def check_may_record(user, episode: Episode) -> None:
+    """Raise PermissionDenied unless ``may_record(user, episode)``."""
+    if not may_record(user, episode):
         raise PermissionDenied(_("Support workers record only on their own caseload."))
 
 

@@ -237,7 +237,7 @@ def episode(request, pk):
     context.update(
         episode=ep,
         today=timezone.localdate(),
-        may_edit=has_perm(request.user, Perm.EDIT_PERSON),
+        may_edit=has_perm(request.user, Perm.EDIT_PERSON) and services.may_record(request.user, ep),
         supervised=services.is_supervised(request.user, ep.service_id),
         progress=queries.plan_progress(context["current_plan"]) if context["current_plan"] else [],
     )
@@ -678,7 +678,8 @@ def plan(request, pk):
             "episode": the_plan.episode,
             "progress": queries.plan_progress(the_plan),
             "versions": ReturnPlan.objects.filter(episode=the_plan.episode).order_by("-number"),
-            "may_edit": has_perm(request.user, Perm.EDIT_PERSON),
+            "may_edit": has_perm(request.user, Perm.EDIT_PERSON)
+            and services.may_record(request.user, the_plan.episode),
         },
     )
 
