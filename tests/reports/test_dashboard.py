@@ -95,3 +95,35 @@ def test_a_manager_chooses_only_among_their_services(signed_in, service, other_s
 def test_others_may_not_see_the_dashboard(signed_in, role):
     client, _user = signed_in(role)
     assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_referrals_per_month_are_an_spc_chart_that_flags_a_surge(signed_in, service):
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    today = dt.date.today()
+    month = dt.date(today.year, today.month, 1)
+    # One or three referrals a month, by turns, for two years; then fifteen this month.
+    for back in range(1, 24):
+        first = month
+        for _ in range(back):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        for day in (3, 12, 20) if back % 2 else (3,):
+            make_episode(service, referral_date=first.replace(day=day))
+    for n in range(15):
+        make_episode(service, referral_date=month)
+    page = client.get(reverse("reports:dashboard"))
+    panel = page.context["referrals_chart"]
+    assert len(page.context["figures"]["months"]) == 24
+    assert panel["variation_label"] == "Special cause variation: higher"
+    assert [point["label"] for point in panel["special"]] == [month.strftime("%b %Y")]
+    html = page.content.decode()
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "1 point shows special cause" in html
+    assert "Outside the process limits" in html
+
+
+def test_a_steady_service_shows_common_cause_variation(signed_in, service):
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    page = client.get(reverse("reports:dashboard"))
+    panel = page.context["referrals_chart"]
+    assert panel["variation_label"] == "Common cause variation: no significant change"
+    assert "No point shows special cause." in page.content.decode()

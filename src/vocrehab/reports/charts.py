@@ -125,3 +125,64 @@ def chart_alt(table_id: str, table: dict) -> str:
         )
         parts.append(f"{name.replace('_', ' ')}: {shown}" if name else shown)
     return f"{table['title']}. " + "; ".join(parts)
+
+
+_ORANGE = "#ed8b00"  # special cause of concern, as Making Data Count colours it
+_SPECIAL = {"improvement": _BLUE, "concern": _ORANGE, "neither": _DARK}
+
+
+def _special_colour(chart, value: float) -> str:
+    from .spc import Better
+
+    if chart.better is Better.NEITHER:
+        return _SPECIAL["neither"]
+    improving = (value > chart.mean) == (chart.better is Better.HIGHER)
+    return _SPECIAL["improvement" if improving else "concern"]
+
+
+def spc_chart_data_uri(chart, labels: list[str], *, title: str, slug: str) -> str:
+    """An XmR chart as a ``data:`` SVG: the values, the mean, the process limits, the
+    target if any, special-cause points coloured (blue improvement, orange concern)."""
+    with _LOCK:
+        fig, ax = plt.subplots(figsize=(6.5, 2.8))
+        try:
+            xs = list(range(len(chart.points)))
+            values = [p.value for p in chart.points]
+            ax.plot(xs, values, color=_GREY, linewidth=1.2, zorder=1)
+            ax.scatter(
+                xs,
+                values,
+                s=16,
+                zorder=2,
+                color=[
+                    _special_colour(chart, p.value) if p.special_cause else _GREY
+                    for p in chart.points
+                ],
+            )
+            ax.axhline(chart.mean, color="#212b32", linewidth=1)
+            # Counts and percentages cannot go below 0, so neither does the drawn limit.
+            floor = 0.0 if min(values) >= 0 else None
+            lower = chart.lower_limit if floor is None else max(chart.lower_limit, floor)
+            for limit in (chart.upper_limit, lower):
+                ax.axhline(limit, color="#212b32", linewidth=0.8, linestyle="--")
+            if chart.target is not None:
+                ax.axhline(chart.target, color="#da291c", linewidth=1, linestyle=":")
+            step = max(1, len(labels) // 8)
+            ax.set_xticks(xs[::step])
+            ax.set_xticklabels(labels[::step], fontsize=7)
+            ax.tick_params(axis="y", labelsize=7)
+            ax.set_title(title, fontsize=9, loc="left")
+            ax.spines[["top", "right"]].set_visible(False)
+            fig.tight_layout()
+            out = io.StringIO()
+            fig.savefig(out, format="svg")
+        finally:
+            plt.close(fig)
+    svg = out.getvalue()
+    for old, new in (
+        ('id="', f'id="{slug}-'),
+        ('href="#', f'href="#{slug}-'),
+        ("url(#", f"url(#{slug}-"),
+    ):
+        svg = svg.replace(old, new)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .charts import chart_alt, chart_data_uri
+from .charts import chart_alt, chart_data_uri, spc_chart_data_uri
 from .exports import table_display
+from .spc import (
+    ASSURANCE_LABELS,
+    MINIMUM_POINTS,
+    RULE_LABELS,
+    VARIATION_LABELS,
+    Better,
+    xmr,
+)
 from .tables import TABLES
 
 # The measure shown side by side when benchmarking, per table.
@@ -86,3 +94,40 @@ def benchmark_sections(columns: list[tuple[str, dict]]) -> list[dict]:
             }
         )
     return out
+
+
+def spc_panel(
+    values: list[float],
+    labels: list[str],
+    *,
+    title: str,
+    slug: str,
+    better: Better = Better.NEITHER,
+    target: float | None = None,
+) -> dict | None:
+    """An XmR chart ready for a template: the picture, the icons in words, and the
+    points that show special cause (so the chart's message is there without the picture).
+    None when the series is too short for process limits to mean anything."""
+    if len(values) < MINIMUM_POINTS:
+        return None
+    chart = xmr(values, better=better, target=target)
+    return {
+        "title": title,
+        "slug": slug,
+        "chart": spc_chart_data_uri(chart, labels, title=title, slug=slug),
+        "mean": chart.mean,
+        "upper_limit": chart.upper_limit,
+        "lower_limit": max(chart.lower_limit, 0) if min(values) >= 0 else chart.lower_limit,
+        "variation": chart.variation,
+        "variation_label": VARIATION_LABELS[chart.variation],
+        "assurance_label": ASSURANCE_LABELS[chart.assurance] if chart.assurance else "",
+        "special": [
+            {
+                "label": label,
+                "value": point.value,
+                "rules": [RULE_LABELS[r] for r in sorted(point.rules)],
+            }
+            for label, point in zip(labels, chart.points, strict=True)
+            if point.special_cause
+        ],
+    }

@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.access import Perm, requires
 from vocrehab.audit.services import record_export
 
-from . import exports, queries
+from . import exports, presentation, queries
 from .evaluation import ReportError
 from .forms import DashboardForm, DownloadForm, EvaluationForm
 from .presentation import benchmark_sections, sections
@@ -139,9 +140,23 @@ def dashboard(request):
         current = getattr(request, "service", None)
         chosen = current if current and services.filter(pk=current.pk).exists() else None
     chosen = chosen or services.first()
-    figures = queries.dashboard([chosen]) if chosen else None
+    figures = queries.dashboard([chosen], months=24) if chosen else None
+    referrals_chart = None
+    if figures:
+        referrals_chart = presentation.spc_panel(
+            [m["referrals"] for m in figures["months"]],
+            [date_format(m["month"], "M Y") for m in figures["months"]],
+            title=_("Referrals per month"),
+            slug="spc-referrals",
+        )
     return render(
         request,
         "reports/dashboard.html",
-        {"form": form, "service": chosen, "figures": figures, "title": _("Dashboard")},
+        {
+            "form": form,
+            "service": chosen,
+            "figures": figures,
+            "referrals_chart": referrals_chart,
+            "title": _("Dashboard"),
+        },
     )
