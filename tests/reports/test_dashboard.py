@@ -108,7 +108,7 @@ def test_referrals_per_month_are_an_spc_chart_that_flags_a_surge(signed_in, serv
             first = (first - dt.timedelta(days=1)).replace(day=1)
         for day in (3, 12, 20) if back % 2 else (3,):
             make_episode(service, referral_date=first.replace(day=day))
-    for n in range(15):
+    for _n in range(15):
         make_episode(service, referral_date=month)
     page = client.get(reverse("reports:dashboard"))
     panel = page.context["referrals_chart"]
