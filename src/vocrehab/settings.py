@@ -129,11 +129,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: one file shared by the web server, the worker and commands (imports). These
+# make every writer wait its turn instead of failing with "database is locked"; see
+# "SQLite, and when to move to PostgreSQL" in docs/administration.md. Reads stay
+# concurrent: in WAL mode readers never wait for the writer, nor it for them.
+SQLITE_PRAGMAS = (
+    # Readers and the one writer do not block each other.
+    "journal_mode=WAL",
+    # Safe with WAL: a power cut may lose the last commits, never corrupt the file.
+    "synchronous=NORMAL",
+    # After a checkpoint the write-ahead log is cut back to 64 MiB instead of keeping
+    # the largest size it ever reached (after an import, say).
+    "journal_size_limit=67108864",
+)
+SQLITE_OPTIONS = {
+    # A transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting for
+    # it up to `timeout`. Django's default (DEFERRED) lets a transaction that has read
+    # fail at once when it comes to write while another connection writes: SQLite
+    # cannot wait there without risking a deadlock, so the busy timeout does not help.
+    "transaction_mode": "IMMEDIATE",
+    # Seconds to wait for the write lock (SQLite's busy timeout) before giving up.
+    "timeout": int(os.environ.get("VOCREHAB_SQLITE_TIMEOUT", "20")),
+    "init_command": "; ".join(f"PRAGMA {pragma}" for pragma in SQLITE_PRAGMAS),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 # A shared cache is needed with more than one web process: single-use TOTP codes and
 # rate limits are tracked there.
 if os.environ.get("VOCREHAB_REDIS_URL"):
