@@ -155,6 +155,13 @@ SQLITE_OPTIONS = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+# How many web server processes share the database (gunicorn reads WEB_CONCURRENCY
+# too). The deployment checks warn about SQLite with more than one, and about SQLite
+# in production unless a small service has accepted its limits.
+WEB_PROCESSES = int(
+    os.environ.get("VOCREHAB_WEB_PROCESSES") or os.environ.get("WEB_CONCURRENCY") or "1"
+)
+SQLITE_ACCEPTED = env_bool("VOCREHAB_ACCEPT_SQLITE", False)
 # A shared cache is needed with more than one web process: single-use TOTP codes and
 # rate limits are tracked there.
 if os.environ.get("VOCREHAB_REDIS_URL"):
