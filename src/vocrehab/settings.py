@@ -162,6 +162,9 @@ WEB_PROCESSES = int(
     os.environ.get("VOCREHAB_WEB_PROCESSES") or os.environ.get("WEB_CONCURRENCY") or "1"
 )
 SQLITE_ACCEPTED = env_bool("VOCREHAB_ACCEPT_SQLITE", False)
+# Rows loaded from a dump (`vocrehab loaddata`, moving to PostgreSQL) are not changes
+# made by anyone: their change history is loaded with them, not written again.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # A shared cache is needed with more than one web process: single-use TOTP codes and
 # rate limits are tracked there.
 if os.environ.get("VOCREHAB_REDIS_URL"):
