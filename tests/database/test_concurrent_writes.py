@@ -15,22 +15,18 @@ has read fails at once with "database is locked" when another process is writing
 
 import datetime
 import json
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django_tasks.backends.database.models import DBTaskResult
 from django_tasks.task import ResultStatus
 
+from tests.database.helpers import ROOT, database_url, environment, read_back
 from vocrehab.accounts.models import Role
 from vocrehab.audit.models import AccessEvent, Action
 from vocrehab.casework.models import Contact, Episode
@@ -46,7 +42,6 @@ from vocrehab.measures.models import (
     QuestionnaireLink,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIENT_PROCESSES = 2
 QUESTIONNAIRES_EACH = 8
 CONTACT_EPISODES = 4
@@ -54,52 +49,6 @@ CONTACTS_EACH = 5
 DUE_FOR_THE_SWEEP = 20
 IMPORTED_EPISODES = 200
 RUN_TIMEOUT = 240
-
-
-def _database_url(tmp_path: Path) -> str:
-    """A URL the actors can open: a copy of the test database in a file, or PostgreSQL's."""
-    if connection.vendor == "sqlite":
-        path = tmp_path / "vocrehab.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _read_back(url: str) -> None:
-    """On SQLite, load the actors' file back into the test database to inspect it."""
-    if connection.vendor == "sqlite":
-        source = sqlite3.connect(url.removeprefix("sqlite:///"))
-        source.backup(connection.connection)
-        source.close()
-
-
-def _environment(url: str, tmp_path: Path) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("VOCREHAB_", "DJANGO_")) and k != "DATABASE_URL"
-    }
-    env.update(
-        {
-            # What `make demo` runs with; the test client's host name allowed.
-            "DJANGO_SETTINGS_MODULE": "vocrehab.settings",
-            "VOCREHAB_DEBUG": "1",
-            "VOCREHAB_DEMO": "1",
-            "VOCREHAB_ALLOWED_HOSTS": "testserver",
-            "VOCREHAB_SECRET_KEY": settings.SECRET_KEY,
-            "VOCREHAB_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "VOCREHAB_VAR_DIR": str(tmp_path / "var"),
-            "VOCREHAB_LOG_LEVEL": "WARNING",
-            "DATABASE_URL": url,
-        }
-    )
-    return env
 
 
 class Actors:
@@ -231,8 +180,8 @@ def scenario(service, make_staff):
 def test_web_worker_and_import_write_at_once_without_errors(scenario, service, tmp_path):
     dataset = tmp_path / "dataset"
     synth.write_synthetic_dataset(dataset, episodes=IMPORTED_EPISODES, seed=22, services=1)
-    url = _database_url(tmp_path)
-    actors = Actors(tmp_path, _environment(url, tmp_path))
+    url = database_url(tmp_path)
+    actors = Actors(tmp_path, environment(url, tmp_path))
     try:
         workers = []
         for i in range(CLIENT_PROCESSES):
@@ -253,7 +202,7 @@ def test_web_worker_and_import_write_at_once_without_errors(scenario, service, t
         assert actors.wait(drain) == 0, actors.logs(["drain"])
     finally:
         actors.stop_all()
-    _read_back(url)
+    read_back(url)
 
     # Every questionnaire was sent with exactly the answers given.
     for link_id, answers in scenario["questionnaires"]:
