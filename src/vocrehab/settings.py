@@ -79,7 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering "service is busy" when the session cannot be saved.
+    "vocrehab.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
     "vocrehab.accounts.middleware.CurrentServiceMiddleware",
     "vocrehab.accounts.middleware.AccessPolicyMiddleware",
     "vocrehab.audit.middleware.NoStoreMiddleware",
+    # Last, so that it sees a view's exception first: a transient database error (a
+    # lock held too long, a serialization failure) answers 503 "service is busy".
+    "vocrehab.middleware.TransientDatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "vocrehab.urls"

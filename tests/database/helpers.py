@@ -4,11 +4,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT = 300
@@ -80,3 +81,22 @@ def run(command: list[str], env: dict, *, cwd: Path) -> subprocess.CompletedProc
     return subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT
     )
+
+
+def database_locked() -> OperationalError:
+    """The error Django raises when SQLite's lock was not free within the busy timeout:
+    a real one, made by two connections to one file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        holder = sqlite3.connect(Path(tmp) / "locked.sqlite3", timeout=0, isolation_level=None)
+        other = sqlite3.connect(Path(tmp) / "locked.sqlite3", timeout=0, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as cause:
+            error = OperationalError(*cause.args)
+            error.__cause__ = cause
+            return error
+        finally:
+            holder.close()
+            other.close()
+    raise AssertionError("the second connection got the lock")
