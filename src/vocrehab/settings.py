@@ -79,7 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering "service is busy" when the session cannot be saved.
+    "vocrehab.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
     "vocrehab.accounts.middleware.CurrentServiceMiddleware",
     "vocrehab.accounts.middleware.AccessPolicyMiddleware",
     "vocrehab.audit.middleware.NoStoreMiddleware",
+    # Last, so that it sees a view's exception first: a transient database error (a
+    # lock held too long, a serialization failure) answers 503 "service is busy".
+    "vocrehab.middleware.TransientDatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "vocrehab.urls"
@@ -129,11 +133,42 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: one file shared by the web server, the worker and commands (imports). These
+# make every writer wait its turn instead of failing with "database is locked"; see
+# "SQLite, and when to move to PostgreSQL" in docs/administration.md. Reads stay
+# concurrent: in WAL mode readers never wait for the writer, nor it for them.
+SQLITE_PRAGMAS = (
+    # Readers and the one writer do not block each other.
+    "journal_mode=WAL",
+    # Safe with WAL: a power cut may lose the last commits, never corrupt the file.
+    "synchronous=NORMAL",
+    # After a checkpoint the write-ahead log is cut back to 64 MiB instead of keeping
+    # the largest size it ever reached (after an import, say).
+    "journal_size_limit=67108864",
+)
+SQLITE_OPTIONS = {
+    # A transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting for
+    # it up to `timeout`. Django's default (DEFERRED) lets a transaction that has read
+    # fail at once when it comes to write while another connection writes: SQLite
+    # cannot wait there without risking a deadlock, so the busy timeout does not help.
+    "transaction_mode": "IMMEDIATE",
+    # Seconds to wait for the write lock (SQLite's busy timeout) before giving up.
+    "timeout": int(os.environ.get("VOCREHAB_SQLITE_TIMEOUT", "20")),
+    "init_command": "; ".join(f"PRAGMA {pragma}" for pragma in SQLITE_PRAGMAS),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+# How many web server processes share the database (gunicorn reads WEB_CONCURRENCY
+# too). The deployment checks warn about SQLite with more than one, and about SQLite
+# in production unless a small service has accepted its limits.
+WEB_PROCESSES = int(
+    os.environ.get("VOCREHAB_WEB_PROCESSES") or os.environ.get("WEB_CONCURRENCY") or "1"
+)
+SQLITE_ACCEPTED = env_bool("VOCREHAB_ACCEPT_SQLITE", False)
+# Rows loaded from a dump (`vocrehab loaddata`, moving to PostgreSQL) are not changes
+# made by anyone: their change history is loaded with them, not written again.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # A shared cache is needed with more than one web process: single-use TOTP codes and
 # rate limits are tracked there.
 if os.environ.get("VOCREHAB_REDIS_URL"):

@@ -1,6 +1,16 @@
 """Error pages in plain English, without personal data."""
 
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+
+# Seconds a client is asked to wait before trying again when the database is busy.
+RETRY_AFTER_SECONDS = 10
+# Fields never written back into the "try again" form: secrets, and the old CSRF token
+# (a fresh one is added).
+_NOT_REPLAYED = {"csrfmiddlewaretoken", "code", "otp"}
+_NOT_REPLAYED_PARTS = ("password", "secret", "token")
 
 
 def permission_denied(request, exception=None):
@@ -18,3 +28,59 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A form was sent without its security token (often an expired page): say so plainly."""
     return render(request, "errors/403_csrf.html", status=403)
+
+
+def _replayable(name: str) -> bool:
+    lowered = name.lower()
+    return lowered not in _NOT_REPLAYED and not any(p in lowered for p in _NOT_REPLAYED_PARTS)
+
+
+def service_busy(request) -> HttpResponse:
+    """The database was too busy to save (or load) this request: try again shortly.
+
+    HTTP 503 with Retry-After. After a form, the page holds what was sent, in a form
+    that sends it again to the same address (secrets and files excepted, which must be
+    entered again). Rendered without the request's context (like the server error
+    page), so it needs nothing from the database.
+    """
+    if request.headers.get("HX-Request"):
+        # htmx leaves the form as it was; app.js shows this message in it.
+        response = HttpResponse(render_to_string("errors/_busy.html"))
+    elif request.resolver_match is not None and "api" in request.resolver_match.namespaces:
+        response = JsonResponse(
+            {"detail": "The service is busy. Try again in a few seconds."}, status=503
+        )
+    else:
+        sent = request.method == "POST"
+        fields = [
+            (name, value)
+            for name, values in (request.POST.lists() if sent else ())
+            if _replayable(name)
+            for value in values
+        ]
+        dropped = sent and (
+            bool(request.FILES)
+            or any(not _replayable(name) for name in request.POST if name != "csrfmiddlewaretoken")
+        )
+        response = HttpResponse(
+            render_to_string(
+                "errors/503.html",
+                {
+                    "sent": sent,
+                    "fields": fields,
+                    "dropped": dropped,
+                    "action": request.get_full_path(),
+                    "csrf_token": get_token(request),
+                },
+            )
+        )
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # It may hold what the person typed: never kept by the browser or a proxy.
+    response["Cache-Control"] = "no-store, private"
+    response.service_busy = True
+    return response
+
+
+def is_busy_answer(response) -> bool:
+    return getattr(response, "service_busy", False)

@@ -1,4 +1,9 @@
-"""`vocrehab check --deploy` is clean with production settings, and demo mode is refused."""
+"""`vocrehab check --deploy` is clean with production settings, and demo mode is refused.
+
+Production runs on PostgreSQL; the checks read the settings only and never connect, so
+the database named here need not exist. SQLite's own checks are in
+``tests/database/test_sqlite_deploy_check.py``.
+"""
 
 import os
 import subprocess
@@ -9,7 +14,7 @@ PRODUCTION_ENV = {
     "VOCREHAB_SECRET_KEY": "k7#Qp2vZ!m9Lx4Rt8Wn3Bc6Yh1Jd5Gs0Fa7Ue2Io9Kl4Mn8Pq3Rs6Tv1Wx5Yz0Ab",
     "VOCREHAB_ALLOWED_HOSTS": "vocrehab.example.org",
     "DJANGO_SETTINGS_MODULE": "vocrehab.settings",
-    "DATABASE_URL": "sqlite:////tmp/vocrehab-deploy-check.sqlite3",
+    "DATABASE_URL": "postgres://vocrehab@127.0.0.1:5432/vocrehab_deploy_check",
 }
 
 

@@ -41,8 +41,10 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 
 @receiver(post_save, sender=LogEntry)
-def _change_logged(sender, instance, created, **kwargs):
-    if not created or instance.action not in _CHANGE_ACTIONS:
+def _change_logged(sender, instance, created, raw=False, **kwargs):
+    # A raw save is history being loaded (``vocrehab loaddata`` when moving to
+    # PostgreSQL): its access event comes with it, so none is made again.
+    if raw or not created or instance.action not in _CHANGE_ACTIONS:
         return
     model = instance.content_type.model_class() if instance.content_type_id else None
     label = model._meta.label_lower if model else ""

@@ -42,6 +42,9 @@ from .tasks import send_link_now
 from .valuesets import VALUE_SETS
 
 SESSION_KEY = "vocrehab_questionnaire_links"
+# Answers given but not yet saved, by link: kept in the session until they are, so that
+# a save refused by a busy database loses nothing and the next try completes.
+UNSAVED_KEY = "vocrehab_questionnaire_unsaved"
 CODE_ATTEMPTS = 10
 CODE_WINDOW_SECONDS = 15 * 60
 
@@ -471,6 +474,8 @@ def _granted_link(request, link_id: int):
         return None, links.LinkProblem.INVALID
     state = links.check_link(link)
     if not state.ok:
+        # Sent, expired or withdrawn: answers kept unsaved for it can never be saved.
+        _keep_unsaved(request, link, {})
         return None, state.problem
     return link, None
 
@@ -486,6 +491,45 @@ def _initial(value):
 
 def _pages(instrument) -> list[list]:
     return [[item] for item in client_items(instrument)]
+
+
+def _unsaved(request, link) -> dict:
+    return dict(request.session.get(UNSAVED_KEY, {}).get(str(link.pk), {}))
+
+
+def _keep_unsaved(request, link, answers: dict) -> None:
+    kept = dict(request.session.get(UNSAVED_KEY, {}))
+    if answers:
+        kept[str(link.pk)] = answers
+    elif str(link.pk) in kept:
+        del kept[str(link.pk)]
+    else:
+        return
+    request.session[UNSAVED_KEY] = kept
+
+
+def _save_unsaved(request, link, answers: dict) -> None:
+    """Keep ``answers`` (with any earlier unsaved ones) in the session, then save them
+    all; they leave the session once saved. A transient database error propagates (the
+    "service is busy" answer) with the answers still kept. Invalid answers are dropped
+    (InvalidValues); so are all of them if the questionnaire was sent (ValueError)."""
+    unsaved = {**_unsaved(request, link), **answers}
+    _keep_unsaved(request, link, unsaved)
+    if unsaved:
+        try:
+            services.save_answers(link.administration, unsaved)
+        except InvalidValues as exc:
+            _keep_unsaved(request, link, {k: v for k, v in unsaved.items() if k not in exc.errors})
+            raise
+        except ValueError:
+            _keep_unsaved(request, link, {})
+            raise
+    _keep_unsaved(request, link, {})
+
+
+def _answers(request, link) -> dict:
+    """Saved answers, with unsaved ones over them."""
+    return {**queries.values_of(link.administration), **_unsaved(request, link)}
 
 
 @public
@@ -506,17 +550,21 @@ def questionnaire(request, link_id: int):
         return redirect(reverse("measures:check", args=[link.pk]))
     page = max(page, 1)
     items = pages[page - 1]
-    saved = queries.values_of(administration)
+    saved = _answers(request, link)
     if request.method == "POST":
         form = InstrumentItemsForm(
             request.POST, instrument=instrument, items=items, wording=wording, for_client=True
         )
         if form.is_valid():
+            answers = {
+                code: None if value is None else str(value)
+                for code, value in form.item_values().items()
+            }
             try:
-                services.save_answers(administration, form.item_values())
+                _save_unsaved(request, link, answers)
             except InvalidValues as exc:
                 for code, message in exc.errors.items():
-                    form.add_error(code, message)
+                    form.add_error(code if code in form.fields else None, message)
             except ValueError:
                 return _problem(request, links.LinkProblem.USED)
             else:
@@ -582,11 +630,14 @@ def check(request, link_id: int):
     administration = link.administration
     instrument = get_instrument(administration.instrument)
     wording = queries.wording_for(instrument.code, get_language() or "en-gb")
-    saved = queries.values_of(administration)
+    saved = _answers(request, link)
     nothing_answered = not any(v not in (None, "") for v in saved.values())
     if request.method == "POST" and not nothing_answered:
         try:
+            _save_unsaved(request, link, {})
             services.submit_response(link)
+        except InvalidValues:
+            return redirect(reverse("measures:check", args=[link.pk]))
         except ValueError:
             return _problem(request, links.LinkProblem.USED)
         request.session[SESSION_KEY] = [

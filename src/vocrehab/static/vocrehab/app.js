@@ -48,3 +48,24 @@ document.addEventListener("change", (event) => {
     select.form?.requestSubmit();
   }
 });
+
+// A busy database answers 503 "service is busy" and saves nothing. htmx then leaves the
+// form as the person filled it in: show the server's message in it (or beside the link
+// that was followed), so that they can send it again.
+document.addEventListener("htmx:responseError", (event) => {
+  const { xhr, elt } = event.detail;
+  if (xhr.status !== 503 || !(elt instanceof Element)) return;
+  // Parsed as an inert document: nothing in it runs.
+  const parsed = new DOMParser().parseFromString(xhr.responseText, "text/html");
+  const found = parsed.querySelector("[data-app-busy]");
+  if (!found) return;
+  const message = document.adoptNode(found);
+  const form = elt.closest("form");
+  (form ?? elt.parentElement)?.querySelector(":scope > [data-app-busy]")?.remove();
+  if (form) {
+    form.prepend(message);
+  } else {
+    elt.after(message);
+  }
+  message.focus();
+});
