@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 # Seconds a client is asked to wait before trying again when the database is busy.
 RETRY_AFTER_SECONDS = 10
@@ -48,7 +49,7 @@ def service_busy(request) -> HttpResponse:
         response = HttpResponse(render_to_string("errors/_busy.html"))
     elif request.resolver_match is not None and "api" in request.resolver_match.namespaces:
         response = JsonResponse(
-            {"detail": "The service is busy. Try again in a few seconds."}, status=503
+            {"detail": _("The service is busy. Try again in a few seconds.")}, status=503
         )
     else:
         sent = request.method == "POST"
