@@ -82,6 +82,8 @@ def test_an_inline_contact_refused_once_is_saved_on_the_second_press(
     page.goto(f"{live_server.url}/casework/caseload/")
     page.get_by_role("link", name=re.compile("Record contact")).click()
     row = page.locator(f"#row-{episode.pk}")
+    row.get_by_label("How", exact=True).select_option("phone")
+    row.get_by_label("With", exact=True).select_option("client")
     row.get_by_label("Minutes").fill("25")
     with mock.patch(
         "vocrehab.casework.services.record_contact", refused_once(casework.record_contact)

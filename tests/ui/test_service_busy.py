@@ -137,7 +137,11 @@ def test_the_api_answers_busy_in_json(signed_in, episode):
     with mock.patch("vocrehab.casework.services.record_contact", side_effect=database_locked()):
         busy = web.post(
             url,
-            {"contact_date": timezone.localdate().isoformat(), "mode": "phone"},
+            {
+                "contact_date": timezone.localdate().isoformat(),
+                "mode": "phone",
+                "contact_with": "client",
+            },
             content_type="application/json",
         )
     assert busy.status_code == 503 and busy["Retry-After"] == "10"
