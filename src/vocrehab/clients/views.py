@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.accounts.access import Perm, has_perm, requires, services_for
+from vocrehab.accounts.access import Perm, requires, services_for
 from vocrehab.audit.services import record_read
 from vocrehab.casework.services import StaleEditError
 
@@ -64,7 +64,7 @@ def detail(request, pk):
         {
             "client": client,
             "episodes": episodes,
-            "can_edit": has_perm(request.user, Perm.EDIT_PERSON, client.service),
+            "can_edit": services.may_edit(request.user, client),
         },
     )
 
@@ -73,6 +73,7 @@ def detail(request, pk):
 def edit(request, pk):
     """Change a client's details; a change made on a stale page is refused, not merged."""
     client = queries.client_for(request.user, pk, Perm.EDIT_PERSON)
+    services.check_may_edit(request.user, client)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
