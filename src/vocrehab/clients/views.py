@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.access import Perm, requires, services_for
-from vocrehab.audit.services import record_read
+from vocrehab.audit.services import record_listing, record_read
 from vocrehab.casework.services import StaleEditError
 
 from . import queries, services
@@ -41,6 +41,12 @@ def search(request):
     results = None
     if form.is_valid():
         results = list(queries.search_clients(service, form.cleaned_data["q"]))
+        record_listing(
+            request,
+            page="client search",
+            client_ids=[c.pk for c in results],
+            service_id=service.pk,
+        )
     return render(
         request,
         "clients/search.html",
