@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.accounts.access import Perm, requires, services_for
+from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.audit.services import record_listing, record_read
 from vocrehab.casework.services import StaleEditError
 
@@ -23,7 +23,7 @@ class SearchForm(forms.Form):
 
 
 def _service(request):
-    allowed = services_for(request.user, Perm.VIEW_PERSON)
+    allowed = services_for(request.user, Perm.VIEW_CONTACTS)
     current = getattr(request, "service", None)
     if current is not None and allowed.filter(pk=current.pk).exists():
         return current
@@ -33,7 +33,7 @@ def _service(request):
     return service
 
 
-@requires(Perm.VIEW_PERSON)
+@requires(Perm.VIEW_CONTACTS)
 def search(request):
     """Search the current service's clients. Results name people, so the page is not cached."""
     service = _service(request)
@@ -50,15 +50,31 @@ def search(request):
     return render(
         request,
         "clients/search.html",
-        {"form": form, "results": results, "service": service},
+        {
+            "form": form,
+            "results": results,
+            "service": service,
+            "contact_only": not has_perm(request.user, Perm.VIEW_PERSON, service),
+        },
     )
 
 
-@requires(Perm.VIEW_PERSON)
+# What a role with contact details only (admin assistants) is shown of a client.
+CONTACT_FIELDS = ["first_name", "last_name", "date_of_birth", "address", "postcode", "phone"]
+CONTACT_FIELDS += ["email", "contact_by_phone", "contact_by_email", "contact_by_post"]
+CONTACT_FIELDS += ["safe_to_leave_message", "contact_notes"]
+
+
+@requires(Perm.VIEW_CONTACTS)
 def detail(request, pk):
-    """One client's record, with their episodes; the read is logged."""
-    client = queries.client_for(request.user, pk)
-    record_read(request, client)
+    """One client's record, with their episodes; the read is logged.
+
+    Roles with contact details only see how to reach the client and who works with
+    them, nothing of their health, casework or identifiers.
+    """
+    client = queries.client_for(request.user, pk, Perm.VIEW_CONTACTS)
+    contact_only = not has_perm(request.user, Perm.VIEW_PERSON, client.service)
+    record_read(request, client, fields=CONTACT_FIELDS if contact_only else ())
     episodes = list(
         client.episodes.select_related("case_manager", "referral", "previous_episode").order_by(
             "-referral_date", "-pk"
@@ -71,6 +87,7 @@ def detail(request, pk):
             "client": client,
             "episodes": episodes,
             "can_edit": services.may_edit(request.user, client),
+            "contact_only": contact_only,
         },
     )
 
