@@ -6,3 +6,6 @@ class VocrehabConfig(AppConfig):
 
     name = "vocrehab"
     verbose_name = "vocrehab"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deployment checks
