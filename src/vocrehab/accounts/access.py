@@ -33,6 +33,7 @@ class Perm(StrEnum):
     MANAGE_SERVICE = "manage_service"  # service settings, standards, tiers
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"  # person-level exports
+    SUBJECT_ACCESS = "subject_access"  # everything held about one person (a data request)
     VIEW_REPORTS = "view_reports"  # aggregate reports (suppressed for commissioners)
     VIEW_DASHBOARD = "view_dashboard"  # operational dashboard
     RUN_ECONOMICS = "run_economics"
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_SERVICE,
             Perm.IMPORT_DATA,
             Perm.EXPORT_DATA,
+            Perm.SUBJECT_ACCESS,
             Perm.VIEW_REPORTS,
             Perm.VIEW_DASHBOARD,
             Perm.RUN_ECONOMICS,

@@ -78,3 +78,26 @@ def update_client(client: Client, *, values: dict, version: int) -> Client:
         client.deprivation_decile = found.decile if found else None
         fields += DEPRIVATION_FIELDS
     return save_versioned(client, version, fields)
+
+
+def subject_access(client: Client, *, by=None, request=None):
+    """Everything held about ``client`` (JSON, PDF, documents, in a zip); audited.
+
+    The export is written to the access log against the client, so the next subject
+    access request shows this one too.
+    """
+    from vocrehab.audit.models import Action
+    from vocrehab.audit.services import record_event
+
+    from .subject_access import subject_access as make
+
+    label = getattr(by, "email", "") if by is not None else "command line"
+    result = make(client, by_label=label)
+    record_event(
+        action=Action.EXPORT,
+        request=request,
+        user=by,
+        obj=client,
+        detail=f"subject access: {client.reference} (JSON, PDF, {len(result.files)} documents)",
+    )
+    return result

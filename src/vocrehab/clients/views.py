@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,7 @@ def detail(request, pk):
             "episodes": episodes,
             "can_edit": services.may_edit(request.user, client),
             "contact_only": contact_only,
+            "can_export": has_perm(request.user, Perm.SUBJECT_ACCESS, client.service),
         },
     )
 
@@ -116,3 +118,18 @@ def edit(request, pk):
     else:
         record_read(request, client)
     return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+@requires(Perm.SUBJECT_ACCESS)
+def subject_access(request, pk):
+    """Everything held about a client, for a subject access request: one zip (JSON, PDF
+    and their documents), recorded in the access log. GET explains; POST makes it."""
+    client = queries.client_for(request.user, pk, Perm.SUBJECT_ACCESS)
+    if request.method != "POST":
+        return render(request, "clients/subject_access_confirm.html", {"client": client})
+    result = services.subject_access(client, by=request.user, request=request)
+    response = HttpResponse(result.zip_bytes(), content_type="application/zip")
+    name = f"subject-access-{client.reference}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
