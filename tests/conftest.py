@@ -13,6 +13,32 @@ from vocrehab.codes import Nation
 _counter = itertools.count(1)
 
 
+def _flush_past_append_only_triggers():
+    """Let the test database be emptied between transactional tests on PostgreSQL.
+
+    The access log and the change history refuse TRUNCATE (audit migration 0003), and
+    Django empties the database between transactional tests with TRUNCATE. The tests
+    connect as a superuser, which may switch user triggers off for one transaction; the
+    application's own database role cannot (see docs/administration.md).
+    """
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # pragma: no cover - psycopg not installed
+        return
+    sql_flush = DatabaseOperations.sql_flush
+
+    def flush_with_triggers_off(self, style, tables, **kwargs):
+        statements = sql_flush(self, style, tables, **kwargs)
+        if statements:
+            statements = ["SET LOCAL session_replication_role = replica", *statements]
+        return statements
+
+    DatabaseOperations.sql_flush = flush_with_triggers_off
+
+
+_flush_past_append_only_triggers()
+
+
 BROWSER_MISSING = (
     "Browser tests not run ({count}): Chromium is not installed. "
     "Install it with `sudo apt-get install chromium` (Debian, Ubuntu) to run them."

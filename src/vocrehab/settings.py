@@ -333,6 +333,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The site's address as clients reach it: the base of links in emails, texts and letters.
+VOCREHAB_PUBLIC_URL = os.environ.get("VOCREHAB_PUBLIC_URL", "")
+
 # Secret for keyed hashes in pseudonymised exports; separate from SECRET_KEY so it can be
 # shared with a research partner's pipeline without exposing session signing.
 PSEUDONYMISATION_KEY = os.environ.get("VOCREHAB_PSEUDONYMISATION_KEY", "")

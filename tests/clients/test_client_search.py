@@ -62,7 +62,8 @@ def test_search_page_and_record_page(signed_in, people):
     record = client.get(f"/clients/{ann.episode.client_id}/")
     assert record.status_code == 200
     assert ann.reference.encode() in record.content
-    event = AccessEvent.objects.get(user=user, action="read")
+    listing, event = AccessEvent.objects.filter(user=user, action="read").order_by("pk")
+    assert listing.object_type == "list" and listing.detail.startswith("client search:")
     assert event.client_id == ann.episode.client_id
     assert client.get(f"/clients/{theirs.episode.client_id}/").status_code == 404
     assert client.get("/clients/999999/").status_code == 404

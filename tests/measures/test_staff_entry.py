@@ -160,9 +160,10 @@ def test_another_services_administration_cannot_be_sent(signed_in, make_episode,
     assert not theirs.links.exists()
 
 
-def test_an_admin_assistant_may_view_but_not_enter(signed_in, episode):
+def test_an_admin_assistant_may_neither_view_nor_enter(signed_in, episode):
+    # Contact and scheduling details only: questionnaire answers are health data.
     client, _ = signed_in(Role.ADMIN_ASSISTANT)
-    assert client.get(reverse("measures:episode", args=[episode.pk])).status_code == 200
+    assert client.get(reverse("measures:episode", args=[episode.pk])).status_code == 403
     assert client.get(_enter_url(episode)).status_code == 403
 
 

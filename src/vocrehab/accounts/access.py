@@ -22,6 +22,7 @@ __all__ = ["Perm", "Role", "has_perm", "public", "requires", "services_for", "si
 
 
 class Perm(StrEnum):
+    VIEW_CONTACTS = "view_contacts"  # find a client; their contact and scheduling details
     VIEW_PERSON = "view_person"  # read a client's record
     EDIT_PERSON = "edit_person"  # change a client's record, record casework
     TRIAGE = "triage"  # triage queue, intake by phone
@@ -32,6 +33,7 @@ class Perm(StrEnum):
     MANAGE_SERVICE = "manage_service"  # service settings, standards, tiers
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"  # person-level exports
+    SUBJECT_ACCESS = "subject_access"  # everything held about one person (a data request)
     VIEW_REPORTS = "view_reports"  # aggregate reports (suppressed for commissioners)
     VIEW_DASHBOARD = "view_dashboard"  # operational dashboard
     RUN_ECONOMICS = "run_economics"
@@ -42,7 +44,13 @@ class Perm(StrEnum):
     MANAGE_USERS = "manage_users"
 
 
-_CASEWORK = {Perm.VIEW_PERSON, Perm.EDIT_PERSON, Perm.VIEW_CASELOAD, Perm.VIEW_DIRECTORY}
+_CASEWORK = {
+    Perm.VIEW_CONTACTS,
+    Perm.VIEW_PERSON,
+    Perm.EDIT_PERSON,
+    Perm.VIEW_CASELOAD,
+    Perm.VIEW_DIRECTORY,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMINISTRATOR: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_SERVICE, Perm.VIEW_AUDIT}),
@@ -56,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_SERVICE,
             Perm.IMPORT_DATA,
             Perm.EXPORT_DATA,
+            Perm.SUBJECT_ACCESS,
             Perm.VIEW_REPORTS,
             Perm.VIEW_DASHBOARD,
             Perm.RUN_ECONOMICS,
@@ -65,7 +74,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.CASE_MANAGER: frozenset(_CASEWORK | {Perm.TRIAGE, Perm.SIGN_OFF}),
     Role.SUPPORT_WORKER: frozenset(_CASEWORK),
-    Role.ADMIN_ASSISTANT: frozenset({Perm.VIEW_PERSON, Perm.TRIAGE, Perm.VIEW_DIRECTORY}),
+    # Least privilege: contact and scheduling details (find a client, phone them, book
+    # them on a course, take a referral by phone), never the episode record, notes,
+    # documents or questionnaire answers.
+    Role.ADMIN_ASSISTANT: frozenset({Perm.VIEW_CONTACTS, Perm.TRIAGE, Perm.VIEW_DIRECTORY}),
     Role.COMMISSIONER: frozenset(
         {Perm.VIEW_REPORTS, Perm.RUN_ECONOMICS, Perm.VIEW_SERVICE_MAPPING, Perm.VIEW_DIRECTORY}
     ),

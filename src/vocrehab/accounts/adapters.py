@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+
+from .mail import queue_staff_email
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -17,3 +20,14 @@ class StaffAccountAdapter(DefaultAccountAdapter):
             if user is not None and user.is_authenticated and not user_has_mfa(user):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def send_password_reset_mail(self, user, email, context) -> None:
+        # Queued, not sent in the request: a mail server that is down must neither give
+        # an error nor answer differently (or more slowly) for a real account than for
+        # an unknown address. The worker sends it and retries (accounts/mail.py).
+        request = getattr(self, "request", None)
+        context = {"request": request, "email": email, **context}
+        if request is not None:
+            context.setdefault("current_site", get_current_site(request))
+        message = self.render_mail("account/email/password_reset_key", email, context)
+        queue_staff_email(message, user_id=user.pk, purpose="password reset")

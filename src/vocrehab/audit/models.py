@@ -1,5 +1,7 @@
 """The access log: every read and change of a person's record, every export, every sign-in.
 
+A page that lists people by name writes one event naming every client it showed.
+
 Append-only: rows cannot be updated or deleted through the ORM, and on PostgreSQL a
 trigger refuses UPDATE and DELETE from any client.
 """
@@ -42,6 +44,10 @@ class AccessEvent(models.Model):
     object_type = models.CharField(_("record type"), max_length=100, blank=True)
     object_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
     client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    # A page that lists people by name (search results, a caseload, the triage queue)
+    # is one event naming every client it showed: their ids, space-separated and padded
+    # (" 12 15 19 "), so that a search for one client finds the lists that showed them.
+    clients_listed = models.TextField(_("clients listed"), blank=True, default="")
     service_id = models.BigIntegerField(_("service"), null=True, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)

@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from .models import AccessEvent
 
 
@@ -22,7 +24,10 @@ def filter_events(
     if object_id:
         events = events.filter(object_id=object_id)
     if client_id:
-        events = events.filter(client_id=client_id)
+        # Events about the client's record, and the list pages that showed them.
+        events = events.filter(
+            Q(client_id=client_id) | Q(clients_listed__contains=f" {int(client_id)} ")
+        )
     if date_from:
         events = events.filter(timestamp__date__gte=date_from)
     if date_to:

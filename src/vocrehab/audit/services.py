@@ -27,6 +27,7 @@ def record_event(
     fields: Iterable[str] = (),
     detail: str = "",
     ip_address: str | None = None,
+    clients_listed: Iterable[int] = (),
 ) -> AccessEvent:
     """Append one event. ``obj`` may give the record type, id, client and service."""
     if user is None and request is not None:
@@ -47,10 +48,17 @@ def record_event(
         client_id=client_id,
         service_id=service_id,
         fields=sorted(fields),
+        clients_listed=listed_text(clients_listed),
         detail=detail[:255],
         ip_address=ip_address or client_ip(request),
         path=(request.path[:255] if request is not None else ""),
     )
+
+
+def listed_text(client_ids: Iterable[int]) -> str:
+    """Client ids as stored in ``AccessEvent.clients_listed``: " 12 15 19 " (or "")."""
+    ids = sorted({int(i) for i in client_ids if i is not None})
+    return f" {' '.join(map(str, ids))} " if ids else ""
 
 
 def _client_id_of(obj) -> int | None:
@@ -67,4 +75,24 @@ def record_read(request, obj, *, fields: Iterable[str] = ()) -> AccessEvent:
 def record_export(request=None, *, user=None, detail: str, service_id=None) -> AccessEvent:
     return record_event(
         action=Action.EXPORT, request=request, user=user, detail=detail, service_id=service_id
+    )
+
+
+def record_listing(
+    request, *, page: str, client_ids: Iterable[int], service_id: int | None = None
+) -> AccessEvent | None:
+    """Log that a page listed people by name: one event naming every client it showed.
+
+    One INSERT whatever the number of rows; nothing when the page listed nobody.
+    """
+    ids = {int(i) for i in client_ids if i is not None}
+    if not ids:
+        return None
+    return record_event(
+        action=Action.READ,
+        request=request,
+        object_type="list",
+        service_id=service_id,
+        detail=f"{page}: {len(ids)} clients listed",
+        clients_listed=ids,
     )

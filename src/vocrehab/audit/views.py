@@ -21,6 +21,7 @@ CSV_COLUMNS = [
     "client_id",
     "service_id",
     "fields",
+    "clients_listed",
     "detail",
     "ip_address",
     "path",
@@ -66,6 +67,7 @@ def audit_log_csv(request):
             row = list(event)
             row[0] = row[0].isoformat()
             row[7] = ";".join(row[7] or [])
+            row[8] = row[8].strip()
             yield writer.writerow(neutralise_cell(v) for v in row)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -553,6 +553,15 @@ def _in_work_reviews_due(user, services, today):
     return list(due_in_work_reviews(services=services, today=today, case_manager=user))
 
 
+def clients_in_tasks(tasks: dict) -> set[int]:
+    """The clients a :func:`tasks_for` result names (for the access log)."""
+    episodes = [r.episode for r in tasks["reminders"]]
+    episodes += [s.episode for s in tasks["sign_off_queue"] + tasks["my_requests"]]
+    episodes += [r.support.episode for r in tasks["in_work_reviews"]]
+    episodes += tasks["followups"] + tasks["plan_reviews"] + tasks["at_risk"]
+    return {e.client_id for e in episodes}
+
+
 def tasks_for(user, today: datetime.date | None = None) -> dict:
     """What the user has to do: reminders, follow-ups, plan reviews, standards, sign-offs."""
     today = today or timezone.localdate()

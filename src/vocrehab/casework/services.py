@@ -65,21 +65,33 @@ def save_versioned(instance, expected_version: int, fields: list[str]):
     """
     model = type(instance)
     values = {name: getattr(instance, name) for name in fields}
+    # Stored column names (``case_manager_id`` for ``case_manager``), to compare like with like.
+    columns = {name: model._meta.get_field(name).attname for name in fields}
     with transaction.atomic():
+        # The values as stored, read under a row lock, so the history holds old and new.
+        before = (
+            model.objects.select_for_update()
+            .filter(pk=instance.pk, version=expected_version)
+            .values(*columns.values())
+            .first()
+        )
         updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
             **values, version=F("version") + 1, updated_at=timezone.now()
         )
-        if not updated:
+        if not updated or before is None:
             raise StaleEditError(model.objects.get(pk=instance.pk))
-    instance.version = expected_version + 1
-    # Record the change in the history, as a normal save would.
-    from auditlog.models import LogEntry
+        instance.version = expected_version + 1
+        # Record the change in the history, as a normal save would: changed fields only,
+        # each as [old, new] in django-auditlog's text form.
+        from auditlog.models import LogEntry
 
-    LogEntry.objects.log_create(
-        instance,
-        action=LogEntry.Action.UPDATE,
-        changes={name: [None, str(value)] for name, value in values.items()},
-    )
+        changes = {}
+        for name, column in columns.items():
+            old, new = before[column], getattr(instance, column)
+            if old != new:
+                changes[name] = [str(old), str(new)]
+        if changes:
+            LogEntry.objects.log_create(instance, action=LogEntry.Action.UPDATE, changes=changes)
     return instance
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.accounts.models import Role, User
-from vocrehab.audit.services import record_export, record_read
+from vocrehab.audit.services import record_export, record_listing, record_read
 
 from . import forms, queries, services
 from .models import (
@@ -122,6 +122,7 @@ def caseload(request):
     )
     page = Paginator(queries.caseload(request.user, filters), 100).get_page(request.GET.get("page"))
     queries.finish_rows(page.object_list)
+    record_listing(request, page="caseload", client_ids=[row.client_id for row in page.object_list])
     counts = queries.caseload_counts(request.user) if workers is not None else None
     return render(
         request,
@@ -194,7 +195,9 @@ def caseload_row(request, pk):
 
 @requires(Perm.VIEW_CASELOAD)
 def tasks(request):
-    return render(request, "casework/tasks.html", queries.tasks_for(request.user))
+    context = queries.tasks_for(request.user)
+    record_listing(request, page="my tasks", client_ids=queries.clients_in_tasks(context))
+    return render(request, "casework/tasks.html", context)
 
 
 @requires(Perm.SIGN_OFF)

@@ -18,7 +18,7 @@ class ClientsConfig(AppConfig):
         register(
             _("Find a client"),
             "clients:search",
-            Perm.VIEW_PERSON,
+            Perm.VIEW_CONTACTS,
             order=20,
             description=_("Search by name, NHS or CHI number, date of birth or reference."),
         )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vocrehab.accounts.access import Perm, has_perm, roles
+from vocrehab.accounts.models import Role
 from vocrehab.casework.services import save_versioned
 from vocrehab.codes import Nation
 
@@ -14,6 +16,30 @@ from .models import Client
 from .postcodes import deprivation_for
 
 DEPRIVATION_FIELDS = ["area_code", "deprivation_index", "deprivation_rank", "deprivation_decile"]
+
+
+_PRACTITIONERS = frozenset({Role.CASE_MANAGER, Role.SERVICE_MANAGER})
+
+
+def may_edit(user, client: Client) -> bool:
+    """May ``user`` change ``client``'s personal details?
+
+    Practitioners may, for any client of their service. A support worker works under
+    supervision on the episodes allocated to them, so may change the details only of a
+    client with an episode of theirs, as for recording casework.
+    """
+    if not has_perm(user, Perm.EDIT_PERSON, client.service):
+        return False
+    held = roles(user, client.service)
+    if Role.SUPPORT_WORKER in held and not (held & _PRACTITIONERS):
+        return client.episodes.filter(case_manager=user).exists()
+    return True
+
+
+def check_may_edit(user, client: Client) -> None:
+    """Raise PermissionDenied unless :func:`may_edit`."""
+    if not may_edit(user, client):
+        raise PermissionDenied(_("Support workers change the details of their own clients only."))
 
 
 @transaction.atomic
@@ -52,3 +78,26 @@ def update_client(client: Client, *, values: dict, version: int) -> Client:
         client.deprivation_decile = found.decile if found else None
         fields += DEPRIVATION_FIELDS
     return save_versioned(client, version, fields)
+
+
+def subject_access(client: Client, *, by=None, request=None):
+    """Everything held about ``client`` (JSON, PDF, documents, in a zip); audited.
+
+    The export is written to the access log against the client, so the next subject
+    access request shows this one too.
+    """
+    from vocrehab.audit.models import Action
+    from vocrehab.audit.services import record_event
+
+    from .subject_access import subject_access as make
+
+    label = getattr(by, "email", "") if by is not None else "command line"
+    result = make(client, by_label=label)
+    record_event(
+        action=Action.EXPORT,
+        request=request,
+        user=by,
+        obj=client,
+        detail=f"subject access: {client.reference} (JSON, PDF, {len(result.files)} documents)",
+    )
+    return result

@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
-from vocrehab.audit.services import record_read
+from vocrehab.audit.services import record_listing, record_read
 from vocrehab.casework.services import StaleEditError
 
 from . import queries, services
@@ -23,7 +24,7 @@ class SearchForm(forms.Form):
 
 
 def _service(request):
-    allowed = services_for(request.user, Perm.VIEW_PERSON)
+    allowed = services_for(request.user, Perm.VIEW_CONTACTS)
     current = getattr(request, "service", None)
     if current is not None and allowed.filter(pk=current.pk).exists():
         return current
@@ -33,7 +34,7 @@ def _service(request):
     return service
 
 
-@requires(Perm.VIEW_PERSON)
+@requires(Perm.VIEW_CONTACTS)
 def search(request):
     """Search the current service's clients. Results name people, so the page is not cached."""
     service = _service(request)
@@ -41,18 +42,40 @@ def search(request):
     results = None
     if form.is_valid():
         results = list(queries.search_clients(service, form.cleaned_data["q"]))
+        record_listing(
+            request,
+            page="client search",
+            client_ids=[c.pk for c in results],
+            service_id=service.pk,
+        )
     return render(
         request,
         "clients/search.html",
-        {"form": form, "results": results, "service": service},
+        {
+            "form": form,
+            "results": results,
+            "service": service,
+            "contact_only": not has_perm(request.user, Perm.VIEW_PERSON, service),
+        },
     )
 
 
-@requires(Perm.VIEW_PERSON)
+# What a role with contact details only (admin assistants) is shown of a client.
+CONTACT_FIELDS = ["first_name", "last_name", "date_of_birth", "address", "postcode", "phone"]
+CONTACT_FIELDS += ["email", "contact_by_phone", "contact_by_email", "contact_by_post"]
+CONTACT_FIELDS += ["safe_to_leave_message", "contact_notes"]
+
+
+@requires(Perm.VIEW_CONTACTS)
 def detail(request, pk):
-    """One client's record, with their episodes; the read is logged."""
-    client = queries.client_for(request.user, pk)
-    record_read(request, client)
+    """One client's record, with their episodes; the read is logged.
+
+    Roles with contact details only see how to reach the client and who works with
+    them, nothing of their health, casework or identifiers.
+    """
+    client = queries.client_for(request.user, pk, Perm.VIEW_CONTACTS)
+    contact_only = not has_perm(request.user, Perm.VIEW_PERSON, client.service)
+    record_read(request, client, fields=CONTACT_FIELDS if contact_only else ())
     episodes = list(
         client.episodes.select_related("case_manager", "referral", "previous_episode").order_by(
             "-referral_date", "-pk"
@@ -64,7 +87,9 @@ def detail(request, pk):
         {
             "client": client,
             "episodes": episodes,
-            "can_edit": has_perm(request.user, Perm.EDIT_PERSON, client.service),
+            "can_edit": services.may_edit(request.user, client),
+            "contact_only": contact_only,
+            "can_export": has_perm(request.user, Perm.SUBJECT_ACCESS, client.service),
         },
     )
 
@@ -73,6 +98,7 @@ def detail(request, pk):
 def edit(request, pk):
     """Change a client's details; a change made on a stale page is refused, not merged."""
     client = queries.client_for(request.user, pk, Perm.EDIT_PERSON)
+    services.check_may_edit(request.user, client)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -92,3 +118,18 @@ def edit(request, pk):
     else:
         record_read(request, client)
     return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+@requires(Perm.SUBJECT_ACCESS)
+def subject_access(request, pk):
+    """Everything held about a client, for a subject access request: one zip (JSON, PDF
+    and their documents), recorded in the access log. GET explains; POST makes it."""
+    client = queries.client_for(request.user, pk, Perm.SUBJECT_ACCESS)
+    if request.method != "POST":
+        return render(request, "clients/subject_access_confirm.html", {"client": client})
+    result = services.subject_access(client, by=request.user, request=request)
+    response = HttpResponse(result.zip_bytes(), content_type="application/zip")
+    name = f"subject-access-{client.reference}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

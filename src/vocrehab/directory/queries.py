@@ -405,7 +405,7 @@ def programmes_for(user, perm: Perm = Perm.VIEW_DIRECTORY) -> QuerySet:
     return Programme.objects.filter(service__in=services_for(user, perm))
 
 
-def cohorts_for(user, perm: Perm = Perm.VIEW_PERSON) -> QuerySet:
+def cohorts_for(user, perm: Perm = Perm.VIEW_CONTACTS) -> QuerySet:
     return Cohort.objects.filter(programme__service__in=services_for(user, perm))
 
 

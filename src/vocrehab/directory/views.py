@@ -520,7 +520,7 @@ def programme(request, pk):
             "may_manage": queries.programmes_for(request.user, Perm.MANAGE_DIRECTORY)
             .filter(pk=pk)
             .exists(),
-            "may_see_people": has_perm(request.user, Perm.VIEW_PERSON, item.service),
+            "may_see_people": has_perm(request.user, Perm.VIEW_CONTACTS, item.service),
             "suppressed": aggregate,
         },
     )
@@ -549,7 +549,7 @@ def cohort_create(request, pk):
     )
 
 
-@requires(Perm.VIEW_PERSON)
+@requires(Perm.VIEW_CONTACTS)
 def cohort(request, pk):
     item = get_object_or_404(queries.cohorts_for(request.user).select_related("programme"), pk=pk)
     register = queries.cohort_register(item)

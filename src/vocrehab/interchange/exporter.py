@@ -13,7 +13,10 @@ What it promises:
   and ``previous_episode_id`` replaced by keyed hashes (HMAC-SHA256 with
   ``settings.PSEUDONYMISATION_KEY``), the same in every export made with that key;
   free text (non-ICD-10 ``condition_detail``, onward ``service_name``) and every local
-  ``x_`` column left out, since they may hold anything.
+  ``x_`` column left out, since they may hold anything; dates shifted per person or
+  reduced to months, age as a band, deprivation as a decile, rare values grouped, and
+  the k-anonymity of the result worked out before anything is written
+  (:mod:`.pseudonyms`).
 - Memory stays flat: every file is streamed from the database in chunks.
 - Each export is recorded with :func:`vocrehab.audit.services.record_export`.
 """
@@ -43,6 +46,7 @@ from vocrehab.accounts.models import Service
 from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.cells import neutralise
+from vocrehab.interchange.pseudonyms import DATE_MODES, DateShifter, Profile, age_band, profile
 from vocrehab.interchange.vrmds import schema
 from vocrehab.interchange.vrmds.validate import parse_number
 from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
@@ -52,6 +56,7 @@ FORMATS = ("csv", "xlsx", "zip")
 CHUNK = 2000
 
 _ICD10 = re.compile(r"[A-Z]\d\d")
+GROUPED_COLUMNS = ("area_code", "condition", "ethnicity", "occupation")
 _DATE_COLUMNS = {
     c.name for columns in schema.COLUMNS.values() for c in columns if c.kind == schema.Kind.DATE
 }
@@ -78,6 +83,7 @@ class ExportSummary:
     services: list[str]
     pseudonymised: bool
     rows: dict[str, int] = field(default_factory=dict)
+    profile: Profile | None = None
 
     def __str__(self) -> str:
         lines = [
@@ -90,6 +96,8 @@ class ExportSummary:
             }
         ]
         lines += [f"{name}: {count:,} rows" for name, count in self.rows.items()]
+        if self.profile is not None:
+            lines.append(self.profile.describe())
         return "\n".join(lines)
 
 
@@ -123,6 +131,8 @@ def export_dataset(
     services: Iterable[str] | None = None,
     fmt: str = "csv",
     pseudonymise: bool = False,
+    dates: str = "shift",
+    min_k: int | None = None,
     user=None,
     request=None,
 ) -> ExportSummary:
@@ -131,11 +141,17 @@ def export_dataset(
     ``fmt`` "csv" writes a folder of CSV files at ``out``, "zip" a .zip of them, "xlsx"
     one workbook with a sheet per file. With ``user``, only services where the user
     holds ``Perm.EXPORT_DATA`` may be exported (PermissionDenied otherwise).
+
+    Pseudonymised: ``dates`` "shift" (per person, secret) or "month"; the summary
+    reports k (:mod:`.pseudonyms`), and with ``min_k`` an export whose k is smaller is
+    refused before anything is written.
     """
     if fmt not in FORMATS:
         raise ExportError(
             _("the format must be one of %(formats)s") % {"formats": ", ".join(FORMATS)}
         )
+    if dates not in DATE_MODES:
+        raise ExportError(_("dates must be one of %(modes)s") % {"modes": ", ".join(DATE_MODES)})
     key = b""
     if pseudonymise:
         secret = getattr(settings, "PSEUDONYMISATION_KEY", "")
@@ -149,9 +165,21 @@ def export_dataset(
         key = secret.encode()
     chosen = resolve_services(services, user=user)
     out = Path(out)
-    builder = _Builder(chosen, key)
+    found = None
+    if pseudonymise:
+        found = profile(Episode.objects.filter(service__in=chosen))
+        if min_k is not None and found.episodes and found.k < min_k:
+            raise ExportError(
+                _("%(profile)s, fewer than the %(min_k)s asked for; nothing was written")
+                % {"profile": found.describe(), "min_k": min_k}
+            )
+    builder = _Builder(chosen, key, dates=dates, found=found)
     summary = ExportSummary(
-        path=str(out), format=fmt, services=[s.code for s in chosen], pseudonymised=pseudonymise
+        path=str(out),
+        format=fmt,
+        services=[s.code for s in chosen],
+        pseudonymised=pseudonymise,
+        profile=found,
     )
     files = [
         (schema.EPISODES, builder.episodes),
@@ -188,7 +216,7 @@ def export_dataset(
         request,
         user=user,
         detail=(
-            f"VRMDS {fmt}{' pseudonymised' if pseudonymise else ''}: "
+            f"VRMDS {fmt}{f' pseudonymised ({dates}, k={found.k})' if found else ''}: "
             f"{','.join(summary.services)}; "
             + " ".join(f"{k.removesuffix('.csv')}={v}" for k, v in summary.rows.items())
         ),
@@ -243,10 +271,14 @@ def _ordered(field_name: str):
 
 
 class _Builder:
-    def __init__(self, services: list[Service], key: bytes):
+    def __init__(
+        self, services: list[Service], key: bytes, *, dates="shift", found: Profile | None = None
+    ):
         self.services = services
         self.service_ids = [s.pk for s in services]
         self.key = key
+        self.found = found or Profile()
+        self.date = DateShifter(key, dates) if key else None
 
     @property
     def pseudonymise(self) -> bool:
@@ -260,6 +292,12 @@ class _Builder:
 
     def _episode_ref(self, service_code: str, reference: str) -> str:
         return self._hash("episode", service_code, reference) if self.key else reference
+
+    def _date(self, day, service: str, person: str) -> str:
+        """A date as exported: shifted or reduced to its month when pseudonymised."""
+        if self.date is not None:
+            return self.date(day, service, person)
+        return day.isoformat()
 
     def _extensions(self, queryset) -> list[str]:
         if self.pseudonymise:
@@ -278,6 +316,7 @@ class _Builder:
         columns = list(schema.HEADERS[schema.EPISODES])
         if self.pseudonymise:
             columns.remove("nhs_number")
+            extra = ["x_age_band"]
         sources = [_EPISODE_SOURCE.get(c, c) for c in columns]
         rows = (
             queryset.order_by(_ordered("service__code"), _ordered("reference"))
@@ -292,6 +331,19 @@ class _Builder:
                 cells = [_cell(c, v) for c, v in zip(columns, cells, strict=True)]
                 if self.pseudonymise:
                     service = cells[position["service_code"]]
+                    person = cells[position["client_id"]]
+                    for column in columns:
+                        if column in _DATE_COLUMNS:
+                            cells[position[column]] = self.date(
+                                cells[position[column]], service, person
+                            )
+                    for column in GROUPED_COLUMNS:
+                        cells[position[column]] = self.found.group(column, cells[position[column]])
+                    band = age_band(cells[position["age_at_referral"]])
+                    cells[position["age_at_referral"]] = None
+                    cells[position["deprivation_rank"]] = None
+                    if condition in self.found.rare["condition"]:
+                        condition = codes.Condition.OTHER
                     for column, kind in (
                         ("episode_id", "episode"),
                         ("previous_episode_id", "episode"),
@@ -303,6 +355,8 @@ class _Builder:
                         condition == codes.Condition.CANCER and _ICD10.fullmatch(detail)
                     ):
                         cells[position["condition_detail"]] = ""
+                    yield [*cells, band]
+                    continue
                 extensions = extensions or {}
                 cells += [_text(extensions.get(k)) for k in extra]
                 yield cells
@@ -326,6 +380,7 @@ class _Builder:
                 "pk",
                 "episode__service__code",
                 "episode__reference",
+                "episode__client__reference",
                 "contact_date",
                 "mode",
                 "contact_with",
@@ -344,11 +399,11 @@ class _Builder:
                     .values_list("contact_id", "code")
                 ):
                     interventions.setdefault(contact_id, []).append(code)
-                for pk, service, episode, day, mode, with_, minutes, extensions in batch:
+                for pk, service, episode, person, day, mode, with_, minutes, extensions in batch:
                     extensions = extensions or {}
                     yield [
                         self._episode_ref(service, episode),
-                        day.isoformat(),
+                        self._date(day, service, person),
                         mode,
                         with_ or "",
                         minutes,
@@ -370,6 +425,7 @@ class _Builder:
             .values_list(
                 "episode__service__code",
                 "episode__reference",
+                "episode__client__reference",
                 "date",
                 "kind",
                 "category",
@@ -381,11 +437,11 @@ class _Builder:
         )
 
         def generate():
-            for service, episode, day, kind, category, name, ref, extensions in rows:
+            for service, episode, person, day, kind, category, name, ref, extensions in rows:
                 extensions = extensions or {}
                 yield [
                     self._episode_ref(service, episode),
-                    day.isoformat(),
+                    self._date(day, service, person),
                     kind,
                     category,
                     "" if self.pseudonymise else name,
@@ -405,7 +461,7 @@ class _Builder:
         extra = self._extensions(ItemValue.objects.filter(administration__in=administrations))
         columns = list(schema.HEADERS[schema.MEASURES])
         rows = (
-            administrations.select_related("episode__service")
+            administrations.select_related("episode__service", "episode__client")
             .prefetch_related("values")
             .order_by(
                 _ordered("episode__service__code"),
@@ -423,6 +479,11 @@ class _Builder:
                 for row in to_vrmds_rows(administration, episode_id=reference):
                     cells = [row[c] for c in columns]
                     cells[columns.index("value")] = parse_number(row["value"])
+                    if self.date is not None:
+                        at = columns.index("date")
+                        cells[at] = self.date(
+                            cells[at], episode.service.code, episode.client.reference
+                        )
                     yield cells + [row.get(k, "") for k in extra]
 
         return columns + extra, generate()

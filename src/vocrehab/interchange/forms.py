@@ -58,10 +58,48 @@ class ExportForm(forms.Form):
         required=False,
         help_text=_(
             "Leaves out NHS numbers, free text and local columns, and replaces client and "
-            "episode ids with keyed codes that stay the same between exports."
+            "episode ids with keyed codes that stay the same between exports. Ages are "
+            "given as bands, deprivation as deciles, and rare values are grouped."
+        ),
+    )
+    dates = forms.ChoiceField(
+        label=_("Dates in a pseudonymised export"),
+        choices=(
+            ("shift", _("Shifted: each person's dates move by the same secret number of days")),
+            ("month", _("Month only: every date becomes the first of its month")),
+        ),
+        initial="shift",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    min_k = forms.IntegerField(
+        label=_("Smallest group allowed (k)"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_(
+            "A pseudonymised export is refused, before anything is written, when fewer "
+            "episodes than this share an age band, sex, area and condition. Leave empty "
+            "for %(k)s."
         ),
     )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = services
+        field = self.fields["min_k"]
+        field.help_text = field.help_text % {"k": default_min_k()}
+
+    def clean_dates(self):
+        return self.cleaned_data.get("dates") or "shift"
+
+    def clean_min_k(self):
+        value = self.cleaned_data.get("min_k")
+        return default_min_k() if value is None else value
+
+
+def default_min_k() -> int:
+    """The k a pseudonymised export from the web needs unless told: the suppression threshold."""
+    from vocrehab.interchange.pseudonyms import rare_threshold
+
+    return rare_threshold()

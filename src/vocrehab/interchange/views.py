@@ -249,12 +249,15 @@ def export(request):
         handle, name = tempfile.mkstemp(suffix=f".{fmt}", dir=upload_dir())
         os.close(handle)
         path = Path(name)
+        pseudonymise = form.cleaned_data["pseudonymise"]
         try:
-            export_dataset(
+            summary = export_dataset(
                 path,
                 services=codes,
                 fmt=fmt,
-                pseudonymise=form.cleaned_data["pseudonymise"],
+                pseudonymise=pseudonymise,
+                dates=form.cleaned_data["dates"],
+                min_k=form.cleaned_data["min_k"] if pseudonymise else None,
                 user=request.user,
                 request=request,
             )
@@ -265,7 +268,9 @@ def export(request):
             stream = path.open("rb")
             # The open handle keeps the data readable; the name goes at once.
             path.unlink()
-            filename = f"vrmds-{'-'.join(codes).lower()}.{fmt}"
+            # A pseudonymised file names its k, so whoever receives it sees it.
+            k = f"-pseudonymised-k{summary.profile.k}" if summary.profile else ""
+            filename = f"vrmds-{'-'.join(codes).lower()}{k}.{fmt}"
             response = FileResponse(stream, as_attachment=True, filename=filename)
             response["Cache-Control"] = "no-store"
             return response

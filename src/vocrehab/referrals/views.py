@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
-from vocrehab.audit.services import record_read
+from vocrehab.audit.services import record_listing, record_read
 from vocrehab.casework.models import Episode
 from vocrehab.casework.services import StaleEditError
 
@@ -44,6 +44,12 @@ def queue(request):
         request.GET.get("page")
     )
     rows = queries.queue_rows(page.object_list, service, timezone.localdate())
+    record_listing(
+        request,
+        page="triage queue",
+        client_ids=[row.episode.client_id for row in rows],
+        service_id=service.pk,
+    )
     return render(
         request,
         "referrals/queue.html",

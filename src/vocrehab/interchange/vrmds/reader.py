@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -516,7 +517,7 @@ class _ZipDataset(Dataset):
         def opener():
             try:
                 return _ZipMember(self._zip.open(location), label)
-            except (NotImplementedError, RuntimeError, zipfile.BadZipFile) as exc:
+            except (NotImplementedError, RuntimeError, zipfile.BadZipFile, zlib.error) as exc:
                 raise DatasetError(
                     _("cannot unpack this file (%(detail)s)") % {"detail": exc}, file=label
                 ) from None
@@ -537,7 +538,7 @@ class _ZipMember(io.RawIOBase):
     def read(self, n: int = -1) -> bytes:
         try:
             return self._raw.read(n)
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
             raise DatasetError(
                 _("the file is damaged inside the archive (%(detail)s)") % {"detail": exc},
                 file=self._label,
@@ -562,7 +563,14 @@ class _XlsxDataset(Dataset):
 
         try:
             self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            ValueError,
+            zlib.error,
+        ) as exc:
             raise DatasetError(
                 _("this is not a readable Excel workbook (%(detail)s)") % {"detail": exc},
                 file=path.name,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from vocrehab.codes import Nation
 from vocrehab.interchange.exporter import FORMATS, ExportError, export_dataset
 from vocrehab.interchange.importer import import_dataset
+from vocrehab.interchange.pseudonyms import DATE_MODES
 from vocrehab.interchange.vrmds.reader import MIB, Limits
 from vocrehab.interchange.vrmds.validate import (
     DEFAULT_MAX_ERRORS,
@@ -120,7 +121,23 @@ class Command(BaseCommand):
             "--pseudonymise",
             action="store_true",
             help="drop NHS numbers and free text, hash client and episode ids with "
-            "VOCREHAB_PSEUDONYMISATION_KEY",
+            "VOCREHAB_PSEUDONYMISATION_KEY; age as a band, deprivation as a decile, rare "
+            "values grouped, and k-anonymity reported",
+        )
+        exporter.add_argument(
+            "--dates",
+            choices=DATE_MODES,
+            default="shift",
+            help="pseudonymised dates: shift (each person's by a secret number of days, "
+            "the default) or month (the first of the month)",
+        )
+        exporter.add_argument(
+            "--min-k",
+            type=_positive,
+            default=None,
+            metavar="K",
+            help="refuse a pseudonymised export whose smallest group of episodes sharing "
+            "age band, sex, area and condition is smaller than K",
         )
 
     def handle(self, *args, **options):
@@ -161,7 +178,12 @@ class Command(BaseCommand):
             raise CommandError(_("%(path)s exists and is not a folder.") % {"path": out})
         try:
             summary = export_dataset(
-                out, services=options["services"], fmt=fmt, pseudonymise=options["pseudonymise"]
+                out,
+                services=options["services"],
+                fmt=fmt,
+                pseudonymise=options["pseudonymise"],
+                dates=options["dates"],
+                min_k=options["min_k"],
             )
         except ExportError as exc:
             raise CommandError(str(exc)) from None

@@ -10,8 +10,8 @@ import logging
 import threading
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,15 @@ def _sweep_loop(stop: threading.Event, minutes: float) -> None:
         finally:
             close_old_connections()
         stop.wait(minutes * 60)
+
+
+def database_unreachable(error: Exception) -> str:
+    """One line for an operator: what failed and what to check (no traceback)."""
+    detail = " ".join(str(error).split())[:300]
+    return (
+        f"cannot reach the database ({detail}); check DATABASE_URL and that the database "
+        "server is running, then start the worker again"
+    )
 
 
 class Command(BaseCommand):
@@ -48,7 +57,14 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="default")
         parser.add_argument("--interval", type=float, default=1.0)
 
-    def handle(self, *args, sweep_minutes, once, queue_name, interval, **options):
+    def handle(self, *args, **options):
+        try:
+            connection.ensure_connection()
+            self._run(**options)
+        except DatabaseError as error:
+            raise CommandError(database_unreachable(error)) from None
+
+    def _run(self, *, sweep_minutes, once, queue_name, interval, **options):
         if once:
             from vocrehab.measures.services import send_due_invitations
 

@@ -1,0 +1,11 @@
+"""Background work for staff accounts (django-tasks)."""
+
+from django_tasks import task
+
+
+@task()
+def send_staff_email_task(**message) -> bool:
+    """Send an email to a member of staff, retrying later if the mail server fails."""
+    from .mail import deliver_staff_email
+
+    return deliver_staff_email(**message)

@@ -1,0 +1,64 @@
+"""Admin assistants: contact and scheduling details only (least privilege).
+
+They find a client and see how to reach them and who works with them; they never see
+the episode record, case notes, documents, plans, questionnaire answers, identifiers or
+health details (docs/casework.md, docs/referrals.md)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.referrals.conftest import intake
+from vocrehab.accounts.models import Role
+from vocrehab.audit.models import AccessEvent
+from vocrehab.referrals.services import create_referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def episode(service):
+    return create_referral(service=service, channel="phone", data=intake()).referral.episode
+
+
+def test_assistant_finds_a_client_and_sees_contact_details_only(signed_in, episode):
+    http, user = signed_in(Role.ADMIN_ASSISTANT)
+    client = episode.client
+    found = http.get(reverse("clients:search"), {"q": "Smith"}).content.decode()
+    assert f"/clients/{client.pk}/" in found and client.nhs_number not in found
+    page = http.get(reverse("clients:detail", args=[client.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    for shown in (client.phone, client.email, client.postcode, episode.reference):
+        assert shown in body
+    for hidden in (client.nhs_number, "C50", "Cancer", "Deprivation", "Ethnic group"):
+        assert hidden not in body
+    event = AccessEvent.objects.filter(user=user, client_id=client.pk).get()
+    assert "phone" in event.fields and "nhs_number" not in event.fields
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "casework:episode",
+        "casework:plan_edit",
+        "casework:document_add",
+        "measures:episode",
+    ],
+)
+def test_assistant_may_not_read_the_episode_record(signed_in, episode, url):
+    http, _user = signed_in(Role.ADMIN_ASSISTANT)
+    key = "episode_id" if url.startswith("measures") else "pk"
+    assert http.get(reverse(url, kwargs={key: episode.pk})).status_code == 403
+
+
+def test_assistant_may_not_use_the_api_for_episodes(signed_in, episode):
+    http, _user = signed_in(Role.ADMIN_ASSISTANT)
+    assert http.get(reverse("api:episodes")).status_code == 403
+    assert http.get(reverse("api:episode", args=[episode.pk])).status_code == 403
+
+
+def test_a_case_manager_still_sees_the_whole_record(signed_in, episode):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    body = http.get(reverse("clients:detail", args=[episode.client.pk])).content.decode()
+    assert episode.client.nhs_number in body and "Cancer" in body
+    assert http.get(reverse("casework:episode", args=[episode.pk])).status_code == 200
