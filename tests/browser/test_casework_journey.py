@@ -20,9 +20,9 @@ from playwright.sync_api import expect
 from tests.casework.helpers import pdf_text
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client as Person
 from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
+from vocrehab.episodes.models import Episode
 
 from .axe import assert_no_serious_violations
 

@@ -4,7 +4,7 @@ import pytest
 
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 
 
 @pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.casework import services
-from vocrehab.casework.models import CaseNote, Episode
+from vocrehab.casework.models import CaseNote
+from vocrehab.episodes.models import Episode
 
 
 def test_six_months_on_keeps_the_day_or_the_months_end():

@@ -36,9 +36,9 @@ def make_episode(db):
     import datetime
     import itertools
 
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
     from vocrehab.codes import Condition, MainReason, ReferralSource
+    from vocrehab.episodes.models import Episode
 
     counter = itertools.count(1)
 

@@ -12,8 +12,9 @@ import itertools
 from pathlib import Path
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, ItemValue
 from vocrehab.reports.scores import refresh_scores
 

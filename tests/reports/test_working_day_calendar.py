@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from vocrehab.codes import Nation
+from vocrehab.episodes.models import WorkingDay
 from vocrehab.referrals.working_days import working_days_between
-from vocrehab.reports.models import WorkingDay
 from vocrehab.reports.working_days import EPOCH, ensure_calendar, working_day_index
 
 pytestmark = pytest.mark.django_db

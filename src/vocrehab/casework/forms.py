@@ -19,6 +19,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.episodes.models import Episode
 
 from .models import (
     AdjustmentStatus,
@@ -26,7 +27,6 @@ from .models import (
     Employer,
     EmployerContact,
     EmployerMeeting,
-    Episode,
     Goal,
     GoalStatus,
     OnwardOutcome,

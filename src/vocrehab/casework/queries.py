@@ -34,13 +34,13 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Tier
+from vocrehab.episodes.models import Episode
 
 from .models import (
     CaseNote,
     Contact,
     ContactIntervention,
     Employer,
-    Episode,
     PlanReview,
     Reminder,
     ReturnPlan,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.codes import ContactWith, Engagement, Tier, WorkStatus
+from vocrehab.episodes.models import Episode, TierChange
 from vocrehab.reports.scores import refresh_scores
 
 from .models import (
@@ -28,7 +29,6 @@ from .models import (
     Employer,
     EmployerContact,
     EmployerMeeting,
-    Episode,
     EpisodeDocument,
     Goal,
     GoalReview,
@@ -44,7 +44,6 @@ from .models import (
     SignOff,
     SignOffAction,
     SignOffStatus,
-    TierChange,
 )
 
 

@@ -64,7 +64,7 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
     elif (born := parse_date(query)) is not None:
         found = base.filter(date_of_birth=born)
     elif _REFERENCE.match(query):
-        from vocrehab.casework.models import Episode
+        from vocrehab.episodes.models import Episode
         from vocrehab.referrals.models import Referral
 
         code = query.upper()

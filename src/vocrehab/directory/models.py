@@ -17,8 +17,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Organisation, Service
-from vocrehab.casework.models import Contact, Episode
+from vocrehab.casework.models import Contact
 from vocrehab.codes import Condition, OnwardCategory
+from vocrehab.episodes.models import Episode
 
 
 class ProviderType(models.TextChoices):

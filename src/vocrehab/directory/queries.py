@@ -29,8 +29,9 @@ from django.utils import timezone
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
 from vocrehab.accounts.models import Organisation, Service
-from vocrehab.casework.models import Episode, OnwardOutcome, OnwardReferral
+from vocrehab.casework.models import OnwardOutcome, OnwardReferral
 from vocrehab.codes import OnwardCategory
+from vocrehab.episodes.models import Episode
 from vocrehab.reports.suppression import threshold as suppression_threshold
 
 from . import conf

@@ -40,7 +40,8 @@ from django.utils.translation import gettext as _
 from vocrehab import codes
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
+from vocrehab.episodes.models import Episode
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.cells import neutralise
 from vocrehab.interchange.vrmds import schema

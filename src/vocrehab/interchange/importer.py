@@ -35,9 +35,10 @@ from django.utils.translation import gettext as _
 
 from vocrehab import codes
 from vocrehab.accounts.models import Organisation, Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
+from vocrehab.episodes.models import Episode
 from vocrehab.interchange.bulk import Inserter, chunks, raw_delete
 from vocrehab.interchange.cells import restore_cell
 from vocrehab.interchange.vrmds import schema

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint
+from vocrehab.episodes.models import Episode
 
 
 class AdministrationStatus(models.TextChoices):

@@ -15,8 +15,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from vocrehab.accounts.access import Perm, services_for
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint
+from vocrehab.episodes.models import Episode
 
 from .instruments import INSTRUMENTS, Flag, InvalidValues, Score, get_instrument
 from .models import Administration, AdministrationStatus, ItemValue, ItemWording, QuestionnaireLink

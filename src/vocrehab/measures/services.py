@@ -24,8 +24,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint, WorkStatus
+from vocrehab.episodes.models import Episode
 from vocrehab.reports.scores import refresh_scores
 
 from . import delivery, links

@@ -64,7 +64,7 @@ def find_matches(
     """
     from django.db.models import Prefetch, Q
 
-    from vocrehab.casework.models import Episode
+    from vocrehab.episodes.models import Episode
 
     condition = Q()
     if nhs_number:

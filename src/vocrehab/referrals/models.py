@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Tier
+from vocrehab.episodes.models import Episode
 
 
 class Channel(models.TextChoices):

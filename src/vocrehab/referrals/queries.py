@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from vocrehab.accounts.access import Perm, services_for
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 
 from .models import ClockPause, Referral, TriageStatus
 from .working_days import Clock, clock

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.casework import services as casework
-from vocrehab.casework.models import Episode
 from vocrehab.clients.identifiers import identifier_type_for, normalise_nhs_number
 from vocrehab.clients.models import Client
 from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
+from vocrehab.episodes.models import Episode
 
 from .duplicates import find_matches
 from .models import Allocation, ClockPause, Referral, ServiceLevel, TriageStatus

@@ -37,7 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, OnwardReferral
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
     IN_WORK,
@@ -56,6 +56,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.episodes.models import Episode, WorkingDay
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import AdministrationStatus
 from vocrehab.measures.valuesets import (
@@ -65,7 +66,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
-from .models import QuestionnaireScores, WorkingDay
+from .models import QuestionnaireScores
 from .scores import SATISFACTION_QUESTIONS
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES

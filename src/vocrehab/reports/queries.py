@@ -16,8 +16,8 @@ from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncMonth
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
-from vocrehab.casework.models import Episode
 from vocrehab.codes import IN_WORK, MainReason
+from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, AdministrationStatus
 
 from .evaluation import build_evaluation
@@ -179,7 +179,7 @@ def build_standards(services, episodes, today):
     standard days), as {"contact_met", "contact_eligible", "assess_met", "assess_eligible"}."""
     from django.db.models import IntegerField, OuterRef, Subquery
 
-    from .models import WorkingDay
+    from vocrehab.episodes.models import WorkingDay
 
     first = episodes.aggregate(first=Min("referral_date"))["first"] or today
     ensure_calendar({s.nation for s in services}, min(first, today), today)

@@ -49,7 +49,7 @@ def ensure_calendar(nations, start: dt.date, end: dt.date) -> int:
     """
     from django.db.models import Count
 
-    from .models import WorkingDay
+    from vocrehab.episodes.models import WorkingDay
 
     start = max(EPOCH, start)
     end = max(start, end)
