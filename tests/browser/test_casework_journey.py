@@ -23,6 +23,7 @@ from vocrehab.casework import services
 from vocrehab.clients.models import Client as Person
 from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import set_case_manager
 
 from .axe import assert_no_serious_violations
 
@@ -52,7 +53,7 @@ def _referral(service, worker):
         main_reason=MainReason.RETURN_FROM_SICKNESS,
         employer_name="Clyde Logistics",
     )
-    services.allocate(episode, worker=worker)
+    set_case_manager(episode, worker=worker)
     return episode
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vocrehab.casework.services import save_versioned
 from vocrehab.codes import Nation
+from vocrehab.versioning import save_versioned
 
 from .identifiers import identifier_type_for
 from .models import Client

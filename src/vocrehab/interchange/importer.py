@@ -39,6 +39,7 @@ from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferra
 from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.tiers import tier_rank
 from vocrehab.interchange.bulk import Inserter, chunks, raw_delete
 from vocrehab.interchange.cells import restore_cell
 from vocrehab.interchange.vrmds import schema
@@ -838,7 +839,8 @@ class _Run:
             update = {k: val for k, val in fields.items() if current[k] != val}
             tier = current["tier"]
             highest = fields["highest_tier"]
-            if highest and (not tier or tier > highest):
+            # The file gives the highest tier reached; the current one cannot be above it.
+            if highest and (not tier or tier_rank(tier) > tier_rank(highest)):
                 tier = highest
             if tier != current["tier"]:
                 update["tier"] = tier

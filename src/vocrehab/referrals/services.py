@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
-from vocrehab.casework import services as casework
 from vocrehab.clients.identifiers import identifier_type_for, normalise_nhs_number
 from vocrehab.clients.models import Client
 from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import change_tier, set_case_manager
+from vocrehab.versioning import save_versioned
 
 from .duplicates import find_matches
 from .models import Allocation, ClockPause, Referral, ServiceLevel, TriageStatus
@@ -302,7 +303,7 @@ def record_first_contact(
     episode = referral.episode
     _check_not_before_referral(episode, on, _("The first contact"))
     episode.first_contact_date = on
-    return casework.save_versioned(episode, version, ["first_contact_date"])
+    return save_versioned(episode, version, ["first_contact_date"])
 
 
 def record_assessment(referral: Referral, *, on: datetime.date, version: int, by=None) -> Episode:
@@ -315,7 +316,7 @@ def record_assessment(referral: Referral, *, on: datetime.date, version: int, by
         episode.assessment_date = on
         if episode.first_contact_date is None:
             episode.first_contact_date = on
-        casework.save_versioned(episode, version, ["assessment_date", "first_contact_date"])
+        save_versioned(episode, version, ["assessment_date", "first_contact_date"])
         referral.pauses.filter(end__isnull=True).update(end=on)
         _advance(referral)
     return episode
@@ -390,9 +391,7 @@ def set_level(
             raise ValidationError(_("That level belongs to another service."))
         tier = level.vrmds_tier
         reason = f"{level.name}: {reason.strip()}"
-    change = casework.change_tier(
-        referral.episode, to_tier=tier, by=by, reason=reason.strip(), on=on
-    )
+    change = change_tier(referral.episode, to_tier=tier, by=by, reason=reason.strip(), on=on)
     referral.service_level = level
     if referral.triage_status == TriageStatus.NEW:
         referral.triage_status = TriageStatus.TRIAGED
@@ -435,7 +434,7 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
     allocation = Allocation.objects.create(
         episode=episode, worker=worker, allocated_by=by, reason=reason.strip()
     )
-    casework.allocate(episode, worker=worker, by=by)
+    set_case_manager(episode, worker=worker, by=by)
     for referral in Referral.objects.filter(episode=episode):
         _advance(referral)
     return allocation

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.audit.services import record_read
-from vocrehab.casework.services import StaleEditError
 from vocrehab.episodes.models import Episode
+from vocrehab.versioning import StaleEditError
 
 from . import forms as f
 from . import queries, services

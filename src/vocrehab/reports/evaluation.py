@@ -35,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import In
 
 from vocrehab.accounts.models import Service
 from vocrehab.casework.models import Contact, OnwardReferral
@@ -57,6 +58,7 @@ from vocrehab.codes import (
     WorkStatus,
 )
 from vocrehab.episodes.models import Episode, WorkingDay
+from vocrehab.episodes.tiers import highest_tier_reached
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import AdministrationStatus
 from vocrehab.measures.valuesets import (
@@ -148,16 +150,6 @@ def _grouped(queryset, *names, **expressions) -> dict:
         k = tuple(_code(v) for v in key) if len(key) > 1 else _code(key[0])
         out[k] = out.get(k, 0) + n
     return out
-
-
-def _tier_expression():
-    # The VRMDS tier is the highest reached; fall back to the current tier for records
-    # where only that was kept.
-    return Case(
-        When(highest_tier="", then=F("tier")),
-        default=F("highest_tier"),
-        output_field=CharField(),
-    )
 
 
 def _deprivation_expressions():
@@ -478,7 +470,9 @@ class _Evaluation:
         return _table("diagnosis_to_referral", sum(totals.values()), cells)
 
     def _reasons_by_tier(self) -> dict:
-        counts = _grouped(self.episodes, "tier_code", "main_reason", tier_code=_tier_expression())
+        counts = _grouped(
+            self.episodes, "tier_code", "main_reason", tier_code=highest_tier_reached()
+        )
         rows: dict[str, dict[str, int]] = {"2": {}, "3": {}, "all": {}}
         for (tier, reason), n in counts.items():
             if tier in rows:
@@ -603,16 +597,10 @@ class _Evaluation:
     @staticmethod
     def _contact_row(prefix=""):
         """The contacts_by_tier row of an episode: third_party, 2, 3, or "" for others."""
-
-        def q(**kwargs):
-            return Q(**{f"{prefix}{k}": v for k, v in kwargs.items()})
-
+        reached = highest_tier_reached(prefix)
         return Case(
-            When(q(main_reason=MainReason.THIRD_PARTY), then=Value("third_party")),
-            When(q(highest_tier=Tier.TWO), then=Value("2")),
-            When(q(highest_tier=Tier.THREE), then=Value("3")),
-            When(q(highest_tier="", tier=Tier.TWO), then=Value("2")),
-            When(q(highest_tier="", tier=Tier.THREE), then=Value("3")),
+            When(Q(**{f"{prefix}main_reason": MainReason.THIRD_PARTY}), then=Value("third_party")),
+            When(In(reached, [Tier.TWO, Tier.THREE]), then=reached),
             default=Value(""),
             output_field=CharField(),
         )
@@ -698,7 +686,7 @@ class _Evaluation:
             "tier_code",
             "condition",
             "most",
-            tier_code=_tier_expression(),
+            tier_code=highest_tier_reached(),
             most=most,
         )
         n = sum(counts.values())
