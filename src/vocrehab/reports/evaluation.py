@@ -37,7 +37,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import In
 
-from vocrehab.accounts.models import Service
 from vocrehab.casework.models import Contact, OnwardReferral
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
@@ -57,7 +56,8 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
-from vocrehab.episodes.models import Episode, WorkingDay
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
 from vocrehab.measures.instruments import get_instrument
 from vocrehab.measures.models import AdministrationStatus
@@ -72,14 +72,11 @@ from .models import QuestionnaireScores
 from .scores import SATISFACTION_QUESTIONS
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
-from .working_days import ensure_calendar
 
 __all__ = ["ReportError", "build_evaluation"]
 
 ENTRY, DISCHARGE = Timepoint.ENTRY.value, Timepoint.DISCHARGE.value
 TIMEPOINTS = (ENTRY, DISCHARGE)
-FIRST_CONTACT_DAYS = 5
-ASSESSMENT_DAYS = 10
 INTERVALS = (("lt_6m", 183), ("6_12m", 365), ("1_2y", 730), ("2_5y", 1826))
 ASSESSMENT_WITHIN = (("same_day", 0), ("7_days", 7), ("14_days", 14), ("28_days", 28))
 STAY_WITHIN = (("4_weeks", 28), ("12_weeks", 84), ("16_weeks", 112))
@@ -496,95 +493,44 @@ class _Evaluation:
         return _table(table_id, n, cells)
 
     def _service_standards(self, scalars) -> dict:
-        referred = scalars["referred"]
+        """The VRMDS national standards for every service, named so (comparable between
+        services), then each service's own standard where it differs from the national."""
         # The calendar must cover every date compared: referrals, contacts, assessments
         # and the report date.
         first = min(filter(None, (scalars["first_referral"], self.as_of)))
         last = max(filter(None, (scalars["last_date"], self.as_of)))
-        ensure_calendar({s.nation for s in self.services}, first, last)
+        counts = count_standards(
+            self.episodes, services=self.services, as_of=self.as_of, span=(first, last)
+        )
 
-        row = self._standards_counts()
+        def cell(name, tallies, **dimensions):
+            met, eligible = sum(c.met for c in tallies), sum(c.eligible for c in tallies)
+            return {
+                "standard": name,
+                **dimensions,
+                "met": met,
+                "eligible": eligible,
+                "percent": _percent(met, eligible),
+            }
+
         cells = [
-            {
-                "standard": "first_contact_5_working_days",
-                "met": row["contact_met"],
-                "eligible": row["contact_eligible"],
-                "percent": _percent(row["contact_met"], row["contact_eligible"]),
-            },
-            {
-                "standard": "assessment_10_working_days",
-                "met": row["assess_met"],
-                "eligible": row["assess_eligible"],
-                "percent": _percent(row["assess_met"], row["assess_eligible"]),
-            },
+            cell(
+                standard.name(standard.national_days),
+                [c for c in counts if c.national and c.standard == standard],
+            )
+            for standard in STANDARDS
         ]
-        return _table("service_standards", referred, cells)
-
-    def _standards_counts(self) -> dict:
-        """Standards met and eligible, joining each episode's dates to the calendar.
-
-        Written as SQL around the ORM's own episode query because the calendar has no
-        foreign key to join through, and per-row subqueries would cost a million index
-        lookups each on a national dataset; a join lets the database hash it once.
-        """
-        quote = connection.ops.quote_name
-        episodes_sql, params = self.episodes.values(
-            e_service=F("service_id"),
-            e_ref=F("referral_date"),
-            e_contact=F("first_contact_date"),
-            e_assess=F("assessment_date"),
-            e_discharge=F("discharge_date"),
-        ).query.sql_with_params()
-        calendar = quote(WorkingDay._meta.db_table)
-        service = quote(Service._meta.db_table)
-        index, nation, date = quote("index"), quote("nation"), quote("date")
-        # The report date's index, per nation, comes from the same calendar, joined on a
-        # constant date (cheap: one row per nation).
-        today_sql = f"t.{index}"
-        today_join = f"LEFT JOIN {calendar} t ON (t.{nation} = s.{nation} AND t.{date} = %s)"
-
-        def joined(alias, column):
-            return (
-                f"LEFT JOIN {calendar} {alias} ON ({alias}.{nation} = s.{nation} "
-                f"AND {alias}.{date} = e.{column})"
-            )
-
-        def count(condition):
-            return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
-
-        contact, assessed = "e.e_contact IS NOT NULL", "e.e_assess IS NOT NULL"
-        # Only constants, quoted names and the ORM's compiled SQL are interpolated; every
-        # value is a parameter.
-        select = ", ".join(
-            [
-                count(f"{contact} AND c.{index} <= r.{index} + {FIRST_CONTACT_DAYS}"),
-                count(f"{contact} OR ({today_sql}) > r.{index} + {FIRST_CONTACT_DAYS}"),
-                count(f"{assessed} AND a.{index} <= r.{index} + {ASSESSMENT_DAYS}"),
-                count(
-                    f"{assessed} OR (e.e_discharge IS NULL AND "
-                    f"({today_sql}) > r.{index} + {ASSESSMENT_DAYS})"
-                ),
-            ]
-        )
-        source = (
-            f"({episodes_sql}) e INNER JOIN {service} s ON (s.{quote('id')} = e.e_service) "
-            + " ".join(
-                [
-                    joined("r", "e_ref"),
-                    joined("c", "e_contact"),
-                    joined("a", "e_assess"),
-                    today_join,
-                ]
-            )
-        )
-        sql = f"SELECT {select} FROM {source}"  # noqa: S608
-        # Parameters in the order their placeholders appear.
-        all_params = [*params, connection.ops.adapt_datefield_value(self.as_of)]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, all_params)
-            values = cursor.fetchone()
-        keys = ("contact_met", "contact_eligible", "assess_met", "assess_eligible")
-        return {k: int(v or 0) for k, v in zip(keys, values, strict=True)}
+        for service in sorted(self.services, key=lambda s: s.code):
+            for standard in STANDARDS:
+                days = standard.limit_for(service)
+                if days != standard.national_days:
+                    own = [
+                        c
+                        for c in counts
+                        if not c.national and c.standard == standard and c.service_id == service.pk
+                    ]
+                    cells.append(cell(standard.name(days), own, service=service.code))
+        return _table("service_standards", scalars["referred"], cells)
 
     def _engagement(self, discharged) -> dict:
         counts = _grouped(self.discharged, "engagement")
