@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import importlib
-import importlib.util
 import logging
 from collections.abc import Iterable, Mapping
 
@@ -18,8 +15,14 @@ from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.codes import ContactWith, Engagement, WorkStatus
+from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode, TierChange
 from vocrehab.episodes.services import change_tier, set_case_manager
+from vocrehab.episodes.signals import (
+    episode_discharged,
+    first_assessment_recorded,
+    followup_interval_requested,
+)
 from vocrehab.reports.scores import refresh_scores
 from vocrehab.versioning import StaleEditError, save_versioned
 
@@ -327,7 +330,7 @@ def record_assessment(
         episode.version += 1
         if first:
             # Entry questionnaires are due at assessment (scheduling twice is harmless).
-            _measures_hook(episode, "schedule_entry_questionnaires")
+            first_assessment_recorded.send(sender=Episode, episode=episode)
     return assessment
 
 
@@ -694,41 +697,10 @@ def complete_plan_review(review: PlanReview, *, on=None, note: str = "") -> Plan
 # --- discharge and follow-up --------------------------------------------------------
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
-
-
-def _measures_module():
-    if importlib.util.find_spec("vocrehab.measures.services") is None:
-        return None
-    return importlib.import_module("vocrehab.measures.services")
-
-
-def _measures_hook(episode: Episode, *names: str) -> bool:
-    """Call the first of ``vocrehab.measures.services.<name>(episode)`` that exists.
-
-    Casework works without the measures app; when it is there, it schedules the
-    questionnaires that go with each step (entry at assessment, discharge, follow-up).
-    """
-    module = _measures_module()
-    for name in names:
-        hook = getattr(module, name, None) if module else None
-        if hook is not None:
-            hook(episode)
-            return True
-    return False
-
-
 def followup_months(service) -> int:
-    """Months from discharge to follow-up: the service's questionnaire schedule, or 6."""
-    module = _measures_module()
-    schedule_for = getattr(module, "schedule_for", None) if module else None
-    if schedule_for is not None:
-        months = getattr(schedule_for(service), "followup_months", None)
+    """Months from discharge to follow-up: the service's own (the measures app keeps it
+    with the questionnaire schedule), or 6."""
+    for _receiver, months in followup_interval_requested.send(sender=Episode, service=service):
         if months:
             return int(months)
     return FOLLOWUP_MONTHS
@@ -758,9 +730,7 @@ def _discharge(episode, *, by, on, work_status, reason="", engagement=""):
     episode.version += 1
     episode.save()
     # The measures app schedules the discharge and follow-up questionnaires.
-    _measures_hook(episode, "schedule_discharge_questionnaires")
-    if episode.followup_date:
-        _measures_hook(episode, "schedule_followup", "schedule_followup_questionnaires")
+    episode_discharged.send(sender=Episode, episode=episode)
     return episode
 
 
