@@ -12,6 +12,7 @@ from vocrehab.accounts.access import Perm, services_for
 
 from .identifiers import normalise_nhs_number
 from .models import Client
+from .signals import client_reference_searched
 
 SEARCH_LIMIT = 50
 _REFERENCE = re.compile(r"^(VR|C)-[0-9A-Z]{4,10}$", re.IGNORECASE)
@@ -64,22 +65,14 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
     elif (born := parse_date(query)) is not None:
         found = base.filter(date_of_birth=born)
     elif _REFERENCE.match(query):
-        from vocrehab.episodes.models import Episode
-        from vocrehab.referrals.models import Referral
-
         code = query.upper()
         # Looked up first, each by its unique index: an OR of subqueries would make
         # PostgreSQL scan the service's clients.
-        ids = set(
-            Episode.objects.filter(service=service, reference=code).values_list(
-                "client_id", flat=True
-            )
-        )
-        ids.update(
-            Referral.objects.filter(
-                service=service, reference=code, merged_into__isnull=False
-            ).values_list("merged_into__client_id", flat=True)
-        )
+        ids = set()
+        for _receiver, found in client_reference_searched.send(
+            sender=Client, service=service, reference=code
+        ):
+            ids.update(found)
         found = base.filter(Q(reference=code) | Q(pk__in=ids))
     else:
         words = [w.upper() for w in query.split()]

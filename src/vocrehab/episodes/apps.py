@@ -9,7 +9,12 @@ class EpisodesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from vocrehab.clients.signals import client_reference_searched
+
+        from . import models, receivers
 
         for model in (models.Episode, models.TierChange):
             auditlog.register(model)
+        client_reference_searched.connect(
+            receivers.clients_with_episode_reference, dispatch_uid="episodes"
+        )
