@@ -61,8 +61,7 @@ def _replicate(copies: int) -> None:
     from vocrehab.casework.models import Contact, OnwardReferral
     from vocrehab.clients.models import Client
     from vocrehab.episodes.models import Episode
-    from vocrehab.measures.models import Administration, ItemValue
-    from vocrehab.reports.models import QuestionnaireScores
+    from vocrehab.measures.models import Administration, ItemValue, QuestionnaireScores
 
     models = [Client, Episode, Contact, OnwardReferral, Administration, ItemValue]
     models.append(QuestionnaireScores)

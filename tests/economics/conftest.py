@@ -65,7 +65,7 @@ def make_episode(db):
 def health_use(db):
     """Record a health service use questionnaire for an episode."""
     from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
-    from vocrehab.reports.scores import refresh_scores
+    from vocrehab.measures.scores import refresh_scores
 
     def record(episode, timepoint, gp=None, outpatient=None, status="completed"):
         admin = Administration.objects.create(

@@ -1,8 +1,9 @@
-"""Moving the episode core into its own app changes no table and no row.
+"""Moving models between apps changes no table and no row.
 
-A database made by the migrations from before the move (episode and tier changes in
-casework, the calendar in reports) is filled, migrated forward, and compared row by row;
-the moved models' content types keep their ids, so the change history still resolves.
+A database made by the migrations from before the moves (episode and tier changes in
+casework, the calendar and the questionnaire scores in reports) is filled, migrated
+forward, and compared row by row; the moved models' content types keep their ids, so
+the change history still resolves.
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ TABLES = [
     "casework_contact",
     "reports_workingday",
     "measures_administration",
+    "reports_questionnairescores",
     "auditlog_logentry",
     "django_content_type",
 ]
@@ -78,7 +80,15 @@ def _fill(apps):
     WorkingDay.objects.create(
         nation="scotland", date=dt.date(2024, 1, 8), index=8800, is_working_day=True
     )
-    Administration.objects.create(episode=episode, instrument="hads", timepoint="entry")
+    administration = Administration.objects.create(
+        episode=episode, instrument="hads", timepoint="entry"
+    )
+    apps.get_model("reports", "QuestionnaireScores").objects.create(
+        administration=administration, hads_anxiety_sum=9, hads_anxiety_items=7
+    )
+    scores_type, _ = ContentType.objects.get_or_create(
+        app_label="reports", model="questionnairescores"
+    )
     episode_type, _ = ContentType.objects.get_or_create(app_label="casework", model="episode")
     LogEntry.objects.create(
         content_type=episode_type,
@@ -88,7 +98,7 @@ def _fill(apps):
         action=0,
         changes={"tier": ["", "3"]},
     )
-    return episode.pk, episode_type.pk
+    return episode.pk, episode_type.pk, scores_type.pk
 
 
 @pytest.mark.django_db(transaction=True)
@@ -96,7 +106,7 @@ def test_a_database_from_before_the_move_upgrades_in_place_with_every_row_kept()
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old_apps = _migrate(BEFORE_THE_MOVE)
     try:
-        episode_id, content_type_id = _fill(old_apps)
+        episode_id, content_type_id, scores_type_id = _fill(old_apps)
         before = {table: _rows(table) for table in TABLES}
         assert all(before[table] for table in TABLES)
 
@@ -112,9 +122,12 @@ def test_a_database_from_before_the_move_upgrades_in_place_with_every_row_kept()
     from django.contrib.contenttypes.models import ContentType
 
     from vocrehab.episodes.models import Episode
+    from vocrehab.measures.models import QuestionnaireScores
 
     # The same content type row, relabelled: the logged change still names the episode.
     assert ContentType.objects.get_for_model(Episode).pk == content_type_id
     entry = LogEntry.objects.get(object_id=episode_id)
     assert entry.content_type.model_class() is Episode
     assert Episode.objects.get(pk=episode_id).tier_changes.get().to_tier == "3"
+    assert ContentType.objects.get_for_model(QuestionnaireScores).pk == scores_type_id
+    assert QuestionnaireScores.objects.get().hads_anxiety_sum == 9

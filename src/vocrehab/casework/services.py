@@ -23,7 +23,7 @@ from vocrehab.episodes.signals import (
     first_assessment_recorded,
     followup_interval_requested,
 )
-from vocrehab.reports.scores import refresh_scores
+from vocrehab.measures.scores import refresh_scores
 from vocrehab.versioning import StaleEditError, save_versioned
 
 from .models import (

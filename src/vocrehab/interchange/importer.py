@@ -54,9 +54,14 @@ from vocrehab.interchange.vrmds.validate import (
     validate_dataset,
 )
 from vocrehab.measures.instruments import get_instrument
-from vocrehab.measures.models import Administration, AdministrationStatus, CompletedBy, ItemValue
-from vocrehab.reports.models import QuestionnaireScores
-from vocrehab.reports.scores import refresh_scores, scores_from_values
+from vocrehab.measures.models import (
+    Administration,
+    AdministrationStatus,
+    CompletedBy,
+    ItemValue,
+    QuestionnaireScores,
+)
+from vocrehab.measures.scores import refresh_scores, scores_from_values
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from django.utils.formats import date_format
 from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode
-from vocrehab.reports.scores import refresh_scores
 
 from . import delivery, links
 from .instruments import InvalidValues, ItemKind, get_instrument
@@ -41,6 +40,7 @@ from .models import (
     MeasureSchedule,
     QuestionnaireLink,
 )
+from .scores import refresh_scores
 
 logger = logging.getLogger(__name__)
 

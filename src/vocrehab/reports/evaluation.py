@@ -60,7 +60,8 @@ from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
 from vocrehab.measures.instruments import get_instrument
-from vocrehab.measures.models import AdministrationStatus
+from vocrehab.measures.models import AdministrationStatus, QuestionnaireScores
+from vocrehab.measures.scores import SATISFACTION_QUESTIONS
 from vocrehab.measures.valuesets import (
     DEFAULT_VALUE_SETS,
     DIMENSIONS,
@@ -68,8 +69,6 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
-from .models import QuestionnaireScores
-from .scores import SATISFACTION_QUESTIONS
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 
