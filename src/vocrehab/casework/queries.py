@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Tier
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.signals import in_work_reviews_requested
 from vocrehab.episodes.standards import standard_at_risk
 
 from .models import (
@@ -474,12 +475,11 @@ def plan_progress(plan: ReturnPlan) -> list[dict]:
 
 
 def _in_work_reviews_due(user, services, today):
-    """In-work reviews of the user's own clients due this week (from the directory app)."""
-    try:
-        from vocrehab.directory.queries import due_in_work_reviews
-    except ImportError:  # the directory app is optional
-        return []
-    return list(due_in_work_reviews(services=services, today=today, case_manager=user))
+    """In-work reviews of the user's own clients due this week (the directory answers)."""
+    replies = in_work_reviews_requested.send(
+        sender=Episode, user=user, services=services, today=today
+    )
+    return [review for _receiver, reviews in replies for review in reviews]
 
 
 def tasks_for(user, today: datetime.date | None = None) -> dict:

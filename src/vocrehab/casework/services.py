@@ -24,6 +24,7 @@ from vocrehab.episodes.signals import (
     followup_interval_requested,
 )
 from vocrehab.measures.scores import refresh_scores
+from vocrehab.uploads import display_name, validate_upload
 from vocrehab.versioning import StaleEditError, save_versioned
 
 from .models import (
@@ -897,8 +898,6 @@ def add_document(episode: Episode, *, by, title: str, upload) -> EpisodeDocument
     name, size limit, virus-scan hook); the stored name is chosen by the server and
     the original name kept, made safe, for display.
     """
-    from vocrehab.directory.uploads import display_name, validate_upload
-
     try:
         kind = validate_upload(upload)
     except ValidationError as error:

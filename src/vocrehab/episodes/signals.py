@@ -17,3 +17,11 @@ episode_discharged = Signal()
 # How many months after discharge the service follows its clients up. A receiver returns
 # a number of months, or None to leave the default. Arguments: service.
 followup_interval_requested = Signal()
+
+# Closing a self-help episode wants the titles of the library material given to the
+# client, in the order given. A receiver returns a list of titles. Arguments: episode.
+library_material_requested = Signal()
+
+# A worker's task list wants the in-work support reviews of their clients due within the
+# week. A receiver returns a list of reviews. Arguments: user, services, today.
+in_work_reviews_requested = Signal()

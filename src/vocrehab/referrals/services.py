@@ -21,6 +21,7 @@ from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.services import change_tier, set_case_manager
+from vocrehab.episodes.signals import library_material_requested
 from vocrehab.versioning import save_versioned
 
 from .duplicates import find_matches
@@ -442,16 +443,11 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
 
 def _with_library_material(episode: Episode, material: str) -> str:
     """The material sent: items given from the self-help library, then any free text."""
-    try:
-        from vocrehab.directory.models import MaterialGiven
-    except ImportError:  # the directory app is optional
-        titles = []
-    else:
-        titles = list(
-            MaterialGiven.objects.filter(episode=episode)
-            .order_by("date", "pk")
-            .values_list("material__title", flat=True)
-        )
+    titles = [
+        title
+        for _receiver, found in library_material_requested.send(sender=Episode, episode=episode)
+        for title in found
+    ]
     return "; ".join([*titles, material.strip()] if material.strip() else titles)
 
 
