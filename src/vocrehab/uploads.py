@@ -8,35 +8,28 @@ stored under a name the server chooses; the original name is kept, cleaned, for 
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from vocrehab.conf import setting
+
 DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _setting(name: str, default):
-    # Django settings first, then the environment variable of the same name.
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
 
 
 def upload_max_bytes() -> int:
     """The largest document accepted (``VOCREHAB_SELF_HELP_MAX_BYTES``)."""
-    return int(_setting("VOCREHAB_SELF_HELP_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+    return int(setting("VOCREHAB_SELF_HELP_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
 
 
 def upload_scanner() -> str:
     """Dotted path of the virus-scan callable (``VOCREHAB_UPLOAD_SCANNER``), or empty."""
-    return str(_setting("VOCREHAB_UPLOAD_SCANNER", "") or "")
+    return str(setting("VOCREHAB_UPLOAD_SCANNER", "") or "")
 
 
 @dataclass(frozen=True)

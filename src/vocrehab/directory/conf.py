@@ -7,10 +7,8 @@ name, so a deployment can set them either way without editing settings.py.
 from __future__ import annotations
 
 import datetime
-import os
 
-from django.conf import settings
-
+from vocrehab.conf import setting
 from vocrehab.dates import add_months
 from vocrehab.uploads import DEFAULT_UPLOAD_MAX_BYTES, upload_max_bytes, upload_scanner
 
@@ -19,15 +17,9 @@ __all__ = ["DEFAULT_UPLOAD_MAX_BYTES", "review_months", "upload_max_bytes", "upl
 DEFAULT_REVIEW_MONTHS = 12
 
 
-def _setting(name: str, default):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
-
-
 def review_months() -> int:
     """How long a directory entry stays trusted after its details were last checked."""
-    return int(_setting("VOCREHAB_DIRECTORY_REVIEW_MONTHS", DEFAULT_REVIEW_MONTHS))
+    return int(setting("VOCREHAB_DIRECTORY_REVIEW_MONTHS", DEFAULT_REVIEW_MONTHS))
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
