@@ -9,7 +9,7 @@ from django.utils import timezone
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
 from vocrehab.casework.models import Assessment, ReturnPlan
-from vocrehab.versioning import save_versioned
+from vocrehab.versioning import StaleEditError, save_versioned
 
 from .helpers import plan_post
 
@@ -122,6 +122,6 @@ def test_save_versioned_raises_with_the_current_record(make_episode, service):
     episode.job_title = "First"
     save_versioned(episode, 1, ["job_title"])
     stale.job_title = "Second"
-    with pytest.raises(services.StaleEditError) as caught:
+    with pytest.raises(StaleEditError) as caught:
         save_versioned(stale, 1, ["job_title"])
     assert caught.value.current.job_title == "First"
