@@ -18,7 +18,7 @@ from vocrehab.codes import (
     OnwardCategory,
     OnwardKind,
 )
-from vocrehab.episodes.models import Episode, EpisodeChild
+from vocrehab.episodes.models import Episode, EpisodeChild, EpisodeLinked
 
 
 class Contact(EpisodeChild):
@@ -56,8 +56,10 @@ class Contact(EpisodeChild):
         return f"{self.get_mode_display()} on {self.contact_date}"
 
 
-class ContactIntervention(models.Model):
+class ContactIntervention(EpisodeLinked, models.Model):
     """One intervention delivered in a contact (the VRMDS intervention codes)."""
+
+    episode_path = "contact__episode"
 
     # The unique (contact, code) index serves look-ups by contact.
     contact = models.ForeignKey(
@@ -72,10 +74,6 @@ class ContactIntervention(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contact", "code"], name="unique_intervention")
         ]
-
-    def get_additional_data(self):
-        episode = self.contact.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return self.get_code_display()
@@ -194,8 +192,10 @@ class Assessment(EpisodeChild):
         return f"Assessment on {self.assessed_on}"
 
 
-class KeyIssue(models.Model):
+class KeyIssue(EpisodeLinked, models.Model):
     """A key issue from an assessment, kept in the client's order of priority."""
+
+    episode_path = "assessment__episode"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="key_issues")
     position = models.PositiveSmallIntegerField(_("priority"))
@@ -204,10 +204,6 @@ class KeyIssue(models.Model):
     class Meta:
         ordering = ["assessment", "position"]
         verbose_name = _("key issue")
-
-    def get_additional_data(self):
-        episode = self.assessment.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return f"{self.position}. {self.text}"
@@ -247,7 +243,9 @@ class Goal(EpisodeChild):
         return self.description
 
 
-class GoalReview(models.Model):
+class GoalReview(EpisodeLinked, models.Model):
+    episode_path = "goal__episode"
+
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("date reviewed"))
     status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices)
@@ -260,10 +258,6 @@ class GoalReview(models.Model):
     class Meta:
         ordering = ["goal", "reviewed_on", "pk"]
         verbose_name = _("goal review")
-
-    def get_additional_data(self):
-        episode = self.goal.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return f"Review of {self.goal} on {self.reviewed_on}"
@@ -302,7 +296,9 @@ class EmployerContactRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class EmployerContact(models.Model):
+class EmployerContact(EpisodeLinked, models.Model):
+    episode_path = "employer__episode"
+
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(_("role"), max_length=20, choices=EmployerContactRole.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -313,15 +309,13 @@ class EmployerContact(models.Model):
         ordering = ["employer", "role", "name"]
         verbose_name = _("employer contact")
 
-    def get_additional_data(self):
-        episode = self.employer.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
 
 
-class EmployerMeeting(models.Model):
+class EmployerMeeting(EpisodeLinked, models.Model):
+    episode_path = "employer__episode"
+
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))
     attendees = models.CharField(_("who attended"), max_length=500, blank=True)
@@ -335,10 +329,6 @@ class EmployerMeeting(models.Model):
         ordering = ["date", "pk"]
         verbose_name = _("employer meeting")
 
-    def get_additional_data(self):
-        episode = self.employer.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Meeting with {self.employer} on {self.date}"
 
@@ -351,8 +341,10 @@ class AdjustmentStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class ReasonableAdjustment(models.Model):
+class ReasonableAdjustment(EpisodeLinked, models.Model):
     """An adjustment under the Equality Act 2010 (or NI's DDA), with where it has got to."""
+
+    episode_path = "employer__episode"
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="adjustments")
     description = models.CharField(_("adjustment"), max_length=500)
@@ -369,10 +361,6 @@ class ReasonableAdjustment(models.Model):
     class Meta:
         ordering = ["employer", "pk"]
         verbose_name = _("reasonable adjustment")
-
-    def get_additional_data(self):
-        episode = self.employer.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return self.description
@@ -423,8 +411,10 @@ class ReturnPlan(EpisodeChild):
         return f"Return-to-work plan v{self.number} from {self.start_date}"
 
 
-class PlanPhase(models.Model):
+class PlanPhase(EpisodeLinked, models.Model):
     """One week of a phased return: hours, days and the duties taken on that week."""
+
+    episode_path = "plan__episode"
 
     plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="phases")
     week = models.PositiveSmallIntegerField(_("week"))
@@ -437,16 +427,14 @@ class PlanPhase(models.Model):
         verbose_name = _("plan phase")
         constraints = [models.UniqueConstraint(fields=["plan", "week"], name="unique_plan_week")]
 
-    def get_additional_data(self):
-        episode = self.plan.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Week {self.week}: {self.hours} hours"
 
 
-class PlanReview(models.Model):
+class PlanReview(EpisodeLinked, models.Model):
     """A review date of a plan version; done when ``done_on`` is set."""
+
+    episode_path = "plan__episode"
 
     plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="reviews")
     due_on = models.DateField(_("review due"))
@@ -458,16 +446,14 @@ class PlanReview(models.Model):
         verbose_name = _("plan review")
         indexes = [models.Index(fields=["plan", "done_on", "due_on"])]
 
-    def get_additional_data(self):
-        episode = self.plan.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Review due {self.due_on}"
 
 
-class PlanProgress(models.Model):
+class PlanProgress(EpisodeLinked, models.Model):
     """What actually happened in a week of the plan, to compare with what was planned."""
+
+    episode_path = "plan__episode"
 
     plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="progress")
     week = models.PositiveSmallIntegerField(_("week"))
@@ -482,15 +468,11 @@ class PlanProgress(models.Model):
         ordering = ["plan", "week", "pk"]
         verbose_name = _("plan progress")
 
-    def get_additional_data(self):
-        episode = self.plan.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Week {self.week}: {self.hours_worked} hours worked"
 
 
-class CaseNote(models.Model):
+class CaseNote(EpisodeLinked, models.Model):
     """A case note. Notes are never edited or deleted: a correction is a new note that
     points at the one it corrects, and the original is shown struck through."""
 
@@ -511,14 +493,11 @@ class CaseNote(models.Model):
         ordering = ["written_at", "pk"]
         verbose_name = _("case note")
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
     def __str__(self):
         return f"Note by {self.author} at {self.written_at:%Y-%m-%d %H:%M}"
 
 
-class Reminder(models.Model):
+class Reminder(EpisodeLinked, models.Model):
     """A next action with a due date, for the worker (or anyone) to do."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reminders")
@@ -543,9 +522,6 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         indexes = [models.Index(fields=["episode", "done_on", "due_on"])]
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
     def __str__(self):
         return self.text
 
@@ -563,7 +539,7 @@ class SignOffStatus(models.TextChoices):
     DECLINED = "declined", _("Not signed off")
 
 
-class SignOff(models.Model):
+class SignOff(EpisodeLinked, models.Model):
     """An action by a support worker that waits for their supervisor.
 
     Held actions (discharge, tier change) take effect only when signed off; actions
@@ -603,9 +579,6 @@ class SignOff(models.Model):
         verbose_name = _("sign-off")
         indexes = [models.Index(fields=["supervisor", "status"])]
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
     def __str__(self):
         return f"{self.get_action_display()} – {self.get_status_display()}"
 
@@ -615,7 +588,7 @@ def document_upload_to(instance, filename):
     return f"casework/{instance.episode_id}/{instance.file_key}{instance.file_extension}"
 
 
-class EpisodeDocument(models.Model):
+class EpisodeDocument(EpisodeLinked, models.Model):
     """A document kept with an episode (a letter, a fit note, an occupational health report).
 
     Uploads are checked (allowed type, content matching the name, size, virus-scan hook)
@@ -638,9 +611,6 @@ class EpisodeDocument(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("document")
-
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
 
     def __str__(self):
         return self.title

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
 from vocrehab.codes import Timepoint
-from vocrehab.episodes.models import Episode
+from vocrehab.episodes.models import Episode, EpisodeLinked
 
 
 class AdministrationStatus(models.TextChoices):
@@ -32,7 +32,7 @@ class CompletedBy(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
-class Administration(models.Model):
+class Administration(EpisodeLinked, models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="administrations")
     instrument = models.CharField(_("instrument"), max_length=32)
     instrument_version = models.CharField(_("instrument version"), max_length=16, blank=True)
@@ -77,12 +77,10 @@ class Administration(models.Model):
     def __str__(self):
         return f"{self.instrument} ({self.get_timepoint_display()})"
 
-    def get_additional_data(self):
-        episode = self.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
+class ItemValue(EpisodeLinked, models.Model):
+    episode_path = "administration__episode"
 
-class ItemValue(models.Model):
     # The unique (administration, item) index serves look-ups by administration.
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="values", db_index=False
@@ -100,10 +98,6 @@ class ItemValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["administration", "item"], name="unique_item_value")
         ]
-
-    def get_additional_data(self):
-        episode = self.administration.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         if self.value is None:
@@ -137,7 +131,7 @@ class DeliveryStatus(models.TextChoices):
     PRINTED = "printed", _("Letter printed")
 
 
-class QuestionnaireLink(models.Model):
+class QuestionnaireLink(EpisodeLinked, models.Model):
     """A client's way in to one administration, without signing in.
 
     The URL token is ``signing.Signer`` over ``pk:nonce`` (salted), so it can be rebuilt
@@ -145,6 +139,8 @@ class QuestionnaireLink(models.Model):
     from the same secret and only its digest is stored. Revoking a link (or changing
     the nonce) invalidates every copy of it.
     """
+
+    episode_path = "administration__episode"
 
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="links"
@@ -182,10 +178,6 @@ class QuestionnaireLink(models.Model):
 
     def __str__(self):
         return f"link {self.pk} for {self.administration}"
-
-    def get_additional_data(self):
-        episode = self.administration.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     @property
     def is_expired(self) -> bool:
