@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import Outcomes
+from vocrehab.economics.cost_benefit import Outcomes
 from vocrehab.economics.presets import load_preset
 
 

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from vocrehab.csvsafe import neutralise_cell
-from vocrehab.economics.model import PARAMETER_SPECS, Costs, ModelInputError, Result
+from vocrehab.economics.cost_benefit import PARAMETER_SPECS, Costs, ModelInputError, Result
 from vocrehab.economics.presets import Preset
 
 MAX_COSTS_FILE_BYTES = 1_000_000

@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.economics.model import PARAMETER_SPECS
+from vocrehab.economics.cost_benefit import PARAMETER_SPECS
 from vocrehab.economics.queries import preset_choices
 from vocrehab.economics.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from vocrehab.forms_rendering import NHSUKDateInput

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from vocrehab.codes import IN_WORK, MainReason, Timepoint, WorkStatus
-from vocrehab.economics.model import ModelInputError, Outcomes
+from vocrehab.economics.cost_benefit import ModelInputError, Outcomes
 from vocrehab.economics.presets import Preset, available, load_data, preset_from_data
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.disclosure import is_small, threshold
-from vocrehab.economics.model import OUTCOME_KINDS, PARAMETER_SPECS, Result
+from vocrehab.economics.cost_benefit import OUTCOME_KINDS, PARAMETER_SPECS, Result
 from vocrehab.economics.presets import Preset
 
 BENEFIT_LABELS = {

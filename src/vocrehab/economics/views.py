@@ -16,8 +16,8 @@ from vocrehab.audit.services import record_export
 
 from . import files, queries, services
 from .analysis import run_analysis
+from .cost_benefit import ModelInputError
 from .forms import AnalysisForm, PresetCopyForm
-from .model import ModelInputError
 from .report import report_context
 
 CONTENT_TYPES = {
@@ -97,7 +97,7 @@ def preset_detail(request, name, version):
 
 
 def report_context_rows(preset):
-    from .model import PARAMETER_SPECS
+    from .cost_benefit import PARAMETER_SPECS
     from .report import _display_value
 
     values = preset.parameters.as_values()
