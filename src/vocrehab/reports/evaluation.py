@@ -59,7 +59,12 @@ from vocrehab.codes import (
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
-from vocrehab.measures.instruments import get_instrument
+from vocrehab.measures.instruments import (
+    HADS,
+    band_limits,
+    get_instrument,
+    hads_subscale_expression,
+)
 from vocrehab.measures.models import AdministrationStatus, QuestionnaireScores
 from vocrehab.measures.scores import SATISFACTION_QUESTIONS
 from vocrehab.measures.valuesets import (
@@ -79,7 +84,8 @@ TIMEPOINTS = (ENTRY, DISCHARGE)
 INTERVALS = (("lt_6m", 183), ("6_12m", 365), ("1_2y", 730), ("2_5y", 1826))
 ASSESSMENT_WITHIN = (("same_day", 0), ("7_days", 7), ("14_days", 14), ("28_days", 28))
 STAY_WITHIN = (("4_weeks", 28), ("12_weeks", 84), ("16_weeks", 112))
-HADS_BANDS = (("normal", 8), ("mild", 11), ("moderate", 15), ("severe", None))
+# Anxiety and depression share their bands.
+HADS_BANDS = band_limits(HADS.bands["anxiety"])
 WORK_CONFIDENCE_ITEMS = ("working", "managing_condition", "work_impact")
 HEALTH_USE_ITEMS = ("gp_visits", "outpatient_visits", "hospital_stays")
 IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
@@ -822,7 +828,7 @@ class _Evaluation:
             for tp in TIMEPOINTS:
                 aggregates[f"eq_index_{tp}:{vs.code}"] = Avg(
                     Case(
-                        When(pairs, then=self._index_expression(vs, tp)),
+                        When(pairs, then=vs.index_expression(lambda dim, tp=tp: f"eq_{tp}_{dim}")),
                         output_field=FloatField(),
                     )
                 )
@@ -861,39 +867,6 @@ class _Evaluation:
 
         return _MeasurePart(columns, {}, aggregates, tables)
 
-    @staticmethod
-    def _index_expression(value_set: AdditiveValueSet, tp: str):
-        """The value set's additive formula as SQL over the per-episode level columns."""
-        expression = Value(1.0)
-        not_full_health = Q()
-        for dim in DIMENSIONS:
-            not_full_health |= ~Q(**{f"eq_{tp}_{dim}": 1})
-            decrements = value_set.decrements[dim]
-            expression = expression - Case(
-                *[
-                    When(**{f"eq_{tp}_{dim}": level + 2}, then=Value(float(dec)))
-                    for level, dec in enumerate(decrements)
-                ],
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        if float(value_set.constant):
-            expression = expression - Case(
-                When(not_full_health, then=Value(float(value_set.constant))),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        if float(value_set.n3):
-            any_level_3 = Q()
-            for dim in DIMENSIONS:
-                any_level_3 |= Q(**{f"eq_{tp}_{dim}": 3})
-            expression = expression - Case(
-                When(any_level_3, then=Value(float(value_set.n3))),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        return expression
-
     def _hads(self) -> _MeasurePart:
         columns = {}
         for subscale in ("anxiety", "depression"):
@@ -904,16 +877,11 @@ class _Evaluation:
                 columns[f"{name}_total"] = self._at(tp, f"hads_{subscale}", ("hads",))
 
         def score(tp, subscale):
-            # Seven items: their sum; six: prorated, floor(7s/6 + 1/2) = floor((14s+6)/12),
-            # left unfloored because bands only compare it with whole numbers; otherwise
-            # the recorded total.
             name = f"hads_{tp}_{subscale}"
-            s = F(f"{name}_sum")
-            return Case(
-                When(**{f"{name}_items": 7}, then=s),
-                When(**{f"{name}_items": 6}, then=(s * 14 + 6) / 12.0),
-                default=F(f"{name}_total"),
-                output_field=FloatField(),
+            return hads_subscale_expression(
+                item_sum=f"{name}_sum",
+                items_answered=f"{name}_items",
+                recorded_total=f"{name}_total",
             )
 
         derived = {
