@@ -11,6 +11,7 @@ def main() -> None:
         # production environment (VOCREHAB_DEBUG=0) makes the settings refuse it.
         os.environ.setdefault("VOCREHAB_DEBUG", "1")
         os.environ.setdefault("VOCREHAB_DEMO", "1")
+    # Django is imported once the environment above is set.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
+from .middleware import user_has_mfa
+
 
 class StaffAccountAdapter(DefaultAccountAdapter):
     """Staff accounts are created by administrators; nobody signs themselves up."""
@@ -11,8 +13,6 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         # Enrolling the first authenticator straight after signing in needs no second
         # password prompt; changing or removing an existing factor still does.
         if app == "allauth.mfa":
-            from .middleware import user_has_mfa
-
             user = getattr(getattr(self, "request", None), "user", None)
             if user is not None and user.is_authenticated and not user_has_mfa(user):
                 return False

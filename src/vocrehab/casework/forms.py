@@ -20,6 +20,7 @@ from vocrehab.codes import (
     WorkStatus,
 )
 from vocrehab.episodes.models import Episode
+from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
 
 from .models import (
     AdjustmentStatus,
@@ -194,7 +195,6 @@ class HNAForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
 
         instrument = get_instrument("hna")
         for area in HNA_CONCERN_AREAS:

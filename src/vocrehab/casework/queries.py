@@ -36,6 +36,7 @@ from vocrehab.codes import Tier
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.signals import in_work_reviews_requested
 from vocrehab.episodes.standards import standard_at_risk
+from vocrehab.measures.models import Administration
 
 from .models import (
     CaseNote,
@@ -111,8 +112,6 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     ``followup_due``, ``questionnaire_outstanding``, ``plan_review_due`` and
     ``sign_off_pending``.
     """
-    from vocrehab.measures.models import Administration
-
     today = today or timezone.localdate()
     # The latest contact date, read from the end of the (episode, contact_date) index:
     # one index entry per episode, however many contacts it has (the same value as
@@ -283,8 +282,6 @@ class TimelineEntry:
 
 def episode_record(episode: Episode) -> dict:
     """Everything recorded in an episode, and a timeline of it, in a fixed number of queries."""
-    from vocrehab.measures.models import Administration
-
     tier_changes = list(episode.tier_changes.select_related("changed_by"))
     contacts = list(
         episode.contacts.select_related("recorded_by").prefetch_related(

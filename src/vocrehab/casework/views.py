@@ -681,6 +681,7 @@ def plan(request, pk):
 @requires(Perm.VIEW_PERSON)
 def plan_pdf(request, pk):
     """The plan as a PDF for the client and the employer (a download, audited as an export)."""
+    # The PDF code (and WeasyPrint) loads only when a plan is downloaded.
     from .documents import plan_pdf_bytes
 
     the_plan = _plan(request, pk)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Collate, Upper
 from django.shortcuts import get_object_or_404
 
 from vocrehab.accounts.access import Perm, services_for
@@ -31,9 +33,6 @@ def parse_date(text: str) -> datetime.date | None:
 
 def _name_key(field: str):
     """The upper-cased name in byte order: the expression the PostgreSQL index holds."""
-    from django.db import connection
-    from django.db.models.functions import Collate, Upper
-
     if connection.vendor == "postgresql":
         return Collate(Upper(field), "C")
     return Upper(field)

@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 
 from vocrehab import codes
 from vocrehab.accounts.models import Organisation, Service
+from vocrehab.audit.models import Action
+from vocrehab.audit.services import record_event
 from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
@@ -366,9 +368,6 @@ def import_dataset(
         summary.rows = dict(validation.result().rows)
     summary.seconds = time.perf_counter() - started
     if not dry_run:
-        from vocrehab.audit.models import Action
-        from vocrehab.audit.services import record_event
-
         record_event(
             action=Action.IMPORT,
             request=request,
@@ -423,6 +422,7 @@ class _Validation:
         self._process = None
         self._conn = None
         if parallel:
+            # Only a parallel import starts processes.
             import multiprocessing
 
             context = multiprocessing.get_context("fork")

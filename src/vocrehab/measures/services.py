@@ -302,6 +302,7 @@ def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administra
             administration.comment = comment
         administration.version += 1
         administration.save()
+    # Here, not at the top: the tasks module imports this one.
     from .tasks import tell_case_manager
 
     transaction.on_commit(lambda: _enqueue_safely(tell_case_manager, administration.pk))

@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -199,6 +200,7 @@ def create_referral(
         acknowledgement_email=acknowledgement_email,
     )
     if acknowledgement_email:
+        # Here, not at the top: the tasks module imports this one.
         from .tasks import send_acknowledgement_task
 
         transaction.on_commit(
@@ -404,8 +406,6 @@ def set_level(
 
 def eligible_workers(service, tier: str):
     """Staff who may hold an episode at ``tier``: case managers; support workers at tier 2."""
-    from django.contrib.auth import get_user_model
-
     roles = [Role.CASE_MANAGER]
     if tier == Tier.TWO:
         roles.append(Role.SUPPORT_WORKER)

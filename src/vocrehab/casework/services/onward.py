@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from vocrehab.episodes.models import Episode
@@ -21,10 +24,6 @@ def directory_picker_available() -> bool:
     fills ``service_name`` and ``service_ref`` (the directory reference) when a service
     is chosen; without it the service is typed as free text.
     """
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-    from django.urls import NoReverseMatch, reverse
-
     try:
         get_template("directory/_picker.html")
         reverse("directory:picker")

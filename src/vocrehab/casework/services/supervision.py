@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vocrehab.accounts.access import _memberships
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.episodes.models import Episode, TierChange
 from vocrehab.episodes.services import change_tier
@@ -40,8 +41,6 @@ def sign_off_actions() -> frozenset[str]:
 
 
 def _memberships_in(user, service_id):
-    from vocrehab.accounts.access import _memberships
-
     return [m for m in _memberships(user) if m.service_id in (service_id, None)]
 
 

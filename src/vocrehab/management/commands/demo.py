@@ -3,17 +3,20 @@
 Safe to run again: it updates what is there rather than duplicating it.
 """
 
+import datetime
+import hashlib
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from vocrehab.accounts.models import Membership, Organisation, Role, Service, Team, User
+from vocrehab.clients.models import Client
 from vocrehab.codes import Nation
 from vocrehab.interchange import synth
 from vocrehab.interchange.importer import import_dataset
@@ -220,11 +223,6 @@ class Command(BaseCommand):
 
     def _name_clients(self):
         """VRMDS carries no names; give demo clients invented ones so pages read naturally."""
-        import datetime
-        import hashlib
-
-        from vocrehab.clients.models import Client
-
         unnamed = Client.objects.filter(first_name="").prefetch_related("episodes")
         updates = []
         for client in unnamed.iterator(chunk_size=500):
@@ -253,7 +251,6 @@ class Command(BaseCommand):
 
     def _serve(self, addrport):
         worker = None
-        from django.core.management import get_commands
 
         commands = get_commands()
         if "worker" in commands or "db_worker" in commands:
