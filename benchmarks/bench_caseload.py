@@ -58,8 +58,8 @@ def _clear(codes):
     from django.db import connection
 
     from vocrehab.accounts.models import Membership, Service
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
     from vocrehab.measures.models import Administration
 
     old = Service.objects.filter(code__in=codes)
@@ -89,8 +89,8 @@ def _fill(total: int) -> float:
     from django.db import connection, transaction
 
     from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
 
     call_command("migrate", interactive=False, verbosity=0)
     codes = [f"{PREFIX}-{i:02d}" for i in range(SERVICES)]
@@ -234,8 +234,8 @@ def _caseloads_again(codes, rng):
     from django.db import connection
 
     from vocrehab.accounts.models import Service, User
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
 
     for episode in Episode.objects.filter(
         service__code__in=codes, reference__startswith=f"{PREFIX}-"
@@ -255,9 +255,10 @@ def _caseload(service, worker, size, rng):
     from django.db import transaction
 
     from vocrehab.casework import services as cw
-    from vocrehab.casework.models import Contact, ContactIntervention, Episode
+    from vocrehab.casework.models import Contact, ContactIntervention
     from vocrehab.clients.models import Client
     from vocrehab.codes import Intervention
+    from vocrehab.episodes.models import Episode
     from vocrehab.measures.models import Administration
 
     today = datetime.date.today()
@@ -365,7 +366,7 @@ def main(argv=None) -> int:
     from django.test import Client as HttpClient
 
     from vocrehab.accounts.models import User
-    from vocrehab.casework.models import Episode
+    from vocrehab.episodes.models import Episode
 
     fill_seconds = _fill(args.episodes)
     contacts = connection.cursor()

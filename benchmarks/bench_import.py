@@ -41,8 +41,8 @@ def _prepare() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     from vocrehab.accounts.models import Organisation, Service
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
     from vocrehab.interchange.bulk import raw_delete
     from vocrehab.interchange.synth import service_catalogue
 

@@ -58,10 +58,10 @@ def _replicate(copies: int) -> None:
     from django.db import connection, transaction
     from django.db.models import Max
 
-    from vocrehab.casework.models import Contact, Episode, OnwardReferral
+    from vocrehab.casework.models import Contact, OnwardReferral
     from vocrehab.clients.models import Client
-    from vocrehab.measures.models import Administration, ItemValue
-    from vocrehab.reports.models import QuestionnaireScores
+    from vocrehab.episodes.models import Episode
+    from vocrehab.measures.models import Administration, ItemValue, QuestionnaireScores
 
     models = [Client, Episode, Contact, OnwardReferral, Administration, ItemValue]
     models.append(QuestionnaireScores)
@@ -120,7 +120,7 @@ def _fill(episodes: int, base: int | None = None) -> float:
     """
     from django.core.management import call_command
 
-    from vocrehab.casework.models import Episode
+    from vocrehab.episodes.models import Episode
     from vocrehab.interchange.importer import import_dataset
     from vocrehab.interchange.synth import service_catalogue, write_synthetic_dataset
 

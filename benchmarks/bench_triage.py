@@ -75,8 +75,8 @@ def _fill(episodes: int) -> float:
     from django.db import transaction
 
     from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
     from vocrehab.referrals.models import Channel, ClockPause, Referral, TriageStatus
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -243,8 +243,8 @@ def main(argv=None) -> int:
     from django.test import Client as HttpClient
 
     from vocrehab.accounts.models import User
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
 
     fill_seconds = _fill(args.episodes)
     print(

@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 VRMDS_VERSION = 1
 
+# The VRMDS national service standards, in working days after the referral date. Each
+# service may set its own (accounts.Service); reports give these for comparability.
+NATIONAL_FIRST_CONTACT_DAYS = 5
+NATIONAL_ASSESSMENT_DAYS = 10
+
 
 class Nation(models.TextChoices):
     ENGLAND = "england", _("England")

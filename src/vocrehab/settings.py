@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "vocrehab.accounts",
     "vocrehab.audit",
     "vocrehab.clients",
+    "vocrehab.episodes",
     "vocrehab.casework",
     "vocrehab.measures",
     "vocrehab.referrals",

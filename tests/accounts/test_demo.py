@@ -6,8 +6,8 @@ from vocrehab.management.commands.demo import DEMO_PASSWORD, STAFF
 
 
 def _counts():
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
+    from vocrehab.episodes.models import Episode
 
     return (
         Organisation.objects.count(),

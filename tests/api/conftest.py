@@ -6,9 +6,9 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
 from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
+from vocrehab.episodes.models import Episode
 
 _n = itertools.count(1)
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.accounts.models import Role
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, SignOff
+from vocrehab.casework.models import Contact, ContactIntervention, SignOff
+from vocrehab.episodes.models import Episode
 
 pytestmark = pytest.mark.django_db
 

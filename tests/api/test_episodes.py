@@ -38,7 +38,7 @@ def test_another_services_code_is_refused_naming_the_field(
         response = client.get(reverse("api:episodes"), {"service": code})
         assert response.status_code == 400
         assert "service" in response.json()
-    assert not AccessEvent.objects.filter(action="read", object_type="casework.episode").exists()
+    assert not AccessEvent.objects.filter(action="read", object_type="episodes.episode").exists()
 
 
 def test_filters_by_service_and_open(signed_in, make_episode, service, other_service):
@@ -88,7 +88,7 @@ def test_a_list_request_is_one_access_log_event_naming_service_and_ids(
     event = reads.get()
     assert event.action == "read"
     assert event.user == user
-    assert event.object_type == "casework.episode"
+    assert event.object_type == "episodes.episode"
     assert event.service_id == service.pk
     assert sorted(event.fields) == sorted(str(e.pk) for e in episodes)
     assert service.code in event.detail
@@ -130,7 +130,7 @@ def test_detail_shows_the_record_and_is_logged(signed_in, make_episode, service)
     body = response.json()
     assert body["client"]["last_name"] == episode.client.last_name
     assert body["contacts"][0]["interventions"] == ["problem_solving", "assessment"]
-    event = AccessEvent.objects.get(action="read", object_type="casework.episode")
+    event = AccessEvent.objects.get(action="read", object_type="episodes.episode")
     assert (event.action, event.object_id, event.client_id, event.service_id) == (
         "read",
         str(episode.pk),

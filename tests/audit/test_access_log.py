@@ -117,3 +117,15 @@ def test_other_roles_cannot_see_the_log(signed_in, role):
     client, _user = signed_in(role)
     assert client.get(reverse("audit:log")).status_code == 403
     assert client.get(reverse("audit:log_csv")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_search_by_record_type_finds_events_logged_before_the_model_moved_app():
+    from vocrehab.audit.queries import filter_events
+
+    # The append-only log keeps the label an episode had before the episode core.
+    AccessEvent.objects.create(action=Action.READ, object_type="casework.episode")
+    AccessEvent.objects.create(action=Action.READ, object_type="episodes.episode")
+    AccessEvent.objects.create(action=Action.READ, object_type="clients.client")
+    found = filter_events(object_type="episodes.episode")
+    assert sorted(e.object_type for e in found) == ["casework.episode", "episodes.episode"]

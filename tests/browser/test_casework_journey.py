@@ -19,10 +19,11 @@ from playwright.sync_api import expect
 
 from tests.casework.helpers import pdf_text
 from vocrehab.accounts.models import Role
-from vocrehab.casework import services
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client as Person
 from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
+from vocrehab.dates import add_months
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import set_case_manager
 
 from .axe import assert_no_serious_violations
 
@@ -52,7 +53,7 @@ def _referral(service, worker):
         main_reason=MainReason.RETURN_FROM_SICKNESS,
         employer_name="Clyde Logistics",
     )
-    services.allocate(episode, worker=worker)
+    set_case_manager(episode, worker=worker)
     return episode
 
 
@@ -154,5 +155,5 @@ def test_casework_journey_in_a_browser(
     page.get_by_role("button", name="Save").click()
     episode.refresh_from_db()
     assert episode.work_status_at_followup == WorkStatus.AT_WORK
-    assert episode.followup_date == services.add_months(today, 6)
+    assert episode.followup_date == add_months(today, 6)
     assert not console_errors, console_errors

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 from vocrehab.measures import links, services
 from vocrehab.measures.models import Administration, Channel, ItemValue
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from vocrehab.accounts.models import Role
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
 from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
+from vocrehab.episodes.models import Episode
 
 _n = itertools.count(1)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from vocrehab.accounts.models import Role
 from vocrehab.casework import queries, services
 from vocrehab.casework.models import Contact
+from vocrehab.episodes.standards import at_risk_cutoff
 from vocrehab.measures.models import Administration
 
 
@@ -86,11 +87,11 @@ def test_flags(case_manager, make_episode, service):
 def test_at_risk_counts_working_days(service):
     # Friday 2026-11-27: Scotland's St Andrew's Day holiday falls on Monday 30 November.
     today = datetime.date(2026, 12, 1)  # Tuesday
-    cutoff = queries.at_risk_cutoff(today, 5, "scotland")
+    cutoff = at_risk_cutoff(today, 5, "scotland")
     # 4 working days (standard 5, at risk with 1 left) back from Tue 1 Dec, skipping the
     # weekend and Monday's holiday: Tue 24, Wed 25, Thu 26, Fri 27 -> referral on Tue 24 Nov.
     assert cutoff == datetime.date(2026, 11, 24)
-    assert queries.at_risk_cutoff(today, 5, "england") == datetime.date(2026, 11, 25)
+    assert at_risk_cutoff(today, 5, "england") == datetime.date(2026, 11, 25)
 
 
 @pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
+from vocrehab.management import demo_caseloads
 
 
 @pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_open_episodes_are_shared_out_once(make_staff, make_episode, service):
     closed = make_episode(service, tier="3")
     services.discharge(closed, by=None, on=closed.referral_date, work_status="at_work")
 
-    allocated = services.assign_demo_caseloads(services={"GGC-VR": service}, users=users)
+    allocated = demo_caseloads.assign_demo_caseloads(services={"GGC-VR": service}, users=users)
     # The twelve open episodes, and one re-referral of the discharged client to top up.
     assert allocated == 13
     assert Episode.objects.filter(previous_episode=closed, case_manager__isnull=False).exists()
@@ -32,4 +33,4 @@ def test_open_episodes_are_shared_out_once(make_staff, make_episode, service):
     closed.refresh_from_db()
     assert closed.case_manager is None
     # Safe to run again: nothing moves.
-    assert services.assign_demo_caseloads(services={"GGC-VR": service}, users=users) == 0
+    assert demo_caseloads.assign_demo_caseloads(services={"GGC-VR": service}, users=users) == 0

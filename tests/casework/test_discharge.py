@@ -1,50 +1,66 @@
-"""Discharge, the six-month follow-up, the measures hook, re-open and re-refer."""
+"""Discharge, the six-month follow-up, the discharge signal, re-open and re-refer."""
 
 import datetime
-import sys
-import types
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.casework import services
-from vocrehab.casework.models import CaseNote, Episode
+from vocrehab.casework.models import CaseNote
+from vocrehab.dates import add_months
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.signals import episode_discharged
+from vocrehab.measures.models import Administration, MeasureSchedule
 
 
 def test_six_months_on_keeps_the_day_or_the_months_end():
-    assert services.add_months(datetime.date(2026, 1, 15), 6) == datetime.date(2026, 7, 15)
-    assert services.add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2026, 1, 15), 6) == datetime.date(2026, 7, 15)
+    assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
 
 
 @pytest.mark.django_db
-def test_discharge_calls_the_measures_hooks(case_manager, make_episode, service, monkeypatch):
+def test_discharge_announces_itself_with_the_follow_up_date_set(
+    case_manager, make_episode, service
+):
     web, user = case_manager
-    called = []
-    fake = types.ModuleType("vocrehab.measures.services")
-    fake.schedule_discharge_questionnaires = lambda ep: called.append(("discharge", ep.pk))
-    fake.schedule_followup = lambda ep: called.append(("followup", ep.pk))
-    monkeypatch.setitem(sys.modules, "vocrehab.measures.services", fake)
-    monkeypatch.setattr(services.importlib.util, "find_spec", lambda name: object())
+    heard = []
+
+    def listener(sender, *, episode, **kwargs):
+        heard.append((episode.pk, episode.discharge_date, episode.followup_date))
+
     episode = make_episode(service, worker=user)
-    services.discharge(episode, by=user, on=timezone.localdate(), work_status="at_work")
-    assert called == [("discharge", episode.pk), ("followup", episode.pk)]
+    episode_discharged.connect(listener)
+    try:
+        services.discharge(episode, by=user, on=timezone.localdate(), work_status="at_work")
+    finally:
+        episode_discharged.disconnect(listener)
+    today = timezone.localdate()
+    assert heard == [(episode.pk, today, add_months(today, 6))]
 
 
 @pytest.mark.django_db
 def test_discharge_schedules_the_real_questionnaires(case_manager, make_episode, service):
-    from vocrehab.measures.models import Administration
-
     web, user = case_manager
     episode = make_episode(service, worker=user)
     services.discharge(episode, by=user, on=timezone.localdate(), work_status="at_work")
     scheduled = Administration.objects.filter(episode=episode, status="scheduled")
-    if services._measures_module() is None or not scheduled.exists():
-        pytest.skip("the measures app schedules nothing here")
     assert set(scheduled.values_list("timepoint", flat=True)) >= {"discharge", "followup"}
     episode.refresh_from_db()
     followups = scheduled.filter(timepoint="followup")
     assert {a.due_date for a in followups} == {episode.followup_date}
+
+
+@pytest.mark.django_db
+def test_the_follow_up_interval_is_the_services_questionnaire_schedule(
+    case_manager, make_episode, service
+):
+    web, user = case_manager
+    MeasureSchedule.objects.create(service=service, followup_months=3)
+    episode = make_episode(service, worker=user)
+    services.discharge(episode, by=user, on=timezone.localdate(), work_status="at_work")
+    episode.refresh_from_db()
+    assert episode.followup_date == add_months(timezone.localdate(), 3)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.utils import timezone
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
 from vocrehab.casework.models import Assessment, ReturnPlan
+from vocrehab.versioning import StaleEditError, save_versioned
 
 from .helpers import plan_post
 
@@ -40,7 +41,7 @@ def test_stale_key_facts_are_refused_and_the_other_change_shown(
     # A colleague saves first.
     colleague = make_staff(Role.CASE_MANAGER, service)
     episode.job_title = "Shift manager"
-    services.save_versioned(episode, opened["version"], ["job_title"])
+    save_versioned(episode, opened["version"], ["job_title"])
 
     r = web.post(
         reverse("casework:episode_edit", args=[episode.pk]), {**opened, "job_title": "Driver"}
@@ -119,8 +120,8 @@ def test_save_versioned_raises_with_the_current_record(make_episode, service):
     episode = make_episode(service)
     stale = type(episode).objects.get(pk=episode.pk)
     episode.job_title = "First"
-    services.save_versioned(episode, 1, ["job_title"])
+    save_versioned(episode, 1, ["job_title"])
     stale.job_title = "Second"
-    with pytest.raises(services.StaleEditError) as caught:
-        services.save_versioned(stale, 1, ["job_title"])
+    with pytest.raises(StaleEditError) as caught:
+        save_versioned(stale, 1, ["job_title"])
     assert caught.value.current.job_title == "First"

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from vocrehab.accounts.models import Role
 from vocrehab.audit.models import AccessEvent
-from vocrehab.casework import services
 from vocrehab.casework.models import (
     Assessment,
     Contact,
@@ -23,6 +22,7 @@ from vocrehab.casework.models import (
 )
 from vocrehab.clients.deprivation_import import load_samples
 from vocrehab.codes import WorkStatus
+from vocrehab.dates import add_months
 from vocrehab.measures.models import Administration
 from vocrehab.referrals.models import Referral
 
@@ -256,7 +256,7 @@ def test_referral_to_follow_up(case_manager, make_staff, service):
     episode.refresh_from_db()
     assert episode.discharge_date == today
     assert episode.work_status_at_discharge == WorkStatus.AT_WORK
-    assert episode.followup_date == services.add_months(today, 6)
+    assert episode.followup_date == add_months(today, 6)
 
     # Six months on, the follow-up work status.
     r = web.post(url("followup"), {"work_status": "at_work"})

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
-from vocrehab.casework.models import SignOff, TierChange
+from vocrehab.casework.models import SignOff
+from vocrehab.episodes.models import TierChange
 
 
 @pytest.fixture

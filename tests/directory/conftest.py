@@ -10,10 +10,11 @@ from tests.browser.conftest import (  # noqa: F401 - Debian's Chromium for the p
     browser_type_launch_args,
     console_errors,
 )
-from vocrehab.casework.models import Episode, OnwardReferral
+from vocrehab.casework.models import OnwardReferral
 from vocrehab.clients.models import Client
 from vocrehab.directory.models import DirectoryService
 from vocrehab.directory.services import save_directory_service
+from vocrehab.episodes.models import Episode
 
 _n = itertools.count(1)
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from vocrehab.directory import uploads
+from vocrehab import uploads
 from vocrehab.directory.models import SelfHelpMaterial
 from vocrehab.directory.services import save_material
 

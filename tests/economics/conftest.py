@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import Outcomes
+from vocrehab.economics.cost_benefit import Outcomes
 from vocrehab.economics.presets import load_preset
 
 
@@ -36,9 +36,9 @@ def make_episode(db):
     import datetime
     import itertools
 
-    from vocrehab.casework.models import Episode
     from vocrehab.clients.models import Client
     from vocrehab.codes import Condition, MainReason, ReferralSource
+    from vocrehab.episodes.models import Episode
 
     counter = itertools.count(1)
 
@@ -65,7 +65,7 @@ def make_episode(db):
 def health_use(db):
     """Record a health service use questionnaire for an episode."""
     from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
-    from vocrehab.reports.scores import refresh_scores
+    from vocrehab.measures.scores import refresh_scores
 
     def record(episode, timepoint, gp=None, outpatient=None, status="completed"):
         admin = Administration.objects.create(

@@ -1,6 +1,6 @@
 """Round-number inputs for worked examples of the cost-benefit model."""
 
-from vocrehab.economics.model import Costs, CostYear, Outcomes, Parameters
+from vocrehab.economics.cost_benefit import Costs, CostYear, Outcomes, Parameters
 
 
 def simple_values(**changes):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import attributable_people, run_model
+from vocrehab.economics.cost_benefit import attributable_people, run_model
 
 from .helpers import one_year_costs, simple_outcomes, simple_parameters
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import run_model
+from vocrehab.economics.cost_benefit import run_model
 from vocrehab.economics.sensitivity import break_even
 
 from .helpers import one_year_costs, simple_outcomes, simple_parameters
@@ -22,7 +22,7 @@ def test_deadweight_at_which_the_ratio_is_one_matches_the_closed_form():
 def test_share_owed_to_others_at_break_even_is_one_minus_cost_over_benefit(
     glasgow, glasgow_outcomes
 ):
-    from vocrehab.economics.model import Parameters
+    from vocrehab.economics.cost_benefit import Parameters
 
     values = glasgow.parameters.as_values() | {"round_to_whole_persons": False}
     params = Parameters.from_mapping(values)

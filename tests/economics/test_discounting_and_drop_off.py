@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import Costs, CostYear, run_model
+from vocrehab.economics.cost_benefit import Costs, CostYear, run_model
 
 from .helpers import one_year_costs, simple_outcomes, simple_parameters
 
@@ -45,7 +45,7 @@ def test_costs_after_the_benefit_period_count_without_benefits():
 
 
 def test_staff_and_overhead_make_up_a_year_of_costs():
-    from vocrehab.economics.model import StaffCost
+    from vocrehab.economics.cost_benefit import StaffCost
 
     year = CostYear(
         year=1,

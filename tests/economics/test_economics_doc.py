@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from vocrehab.economics.model import PARAMETER_SPECS, run_model
+from vocrehab.economics.cost_benefit import PARAMETER_SPECS, run_model
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "economics.md"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import ModelInputError, run_model
+from vocrehab.economics.cost_benefit import ModelInputError, run_model
 from vocrehab.economics.sensitivity import monte_carlo
 
 from .helpers import one_year_costs, simple_outcomes, simple_parameters

@@ -6,7 +6,7 @@ import pytest
 
 from vocrehab.accounts.models import Service
 from vocrehab.codes import MainReason
-from vocrehab.economics.model import ModelInputError
+from vocrehab.economics.cost_benefit import ModelInputError
 from vocrehab.economics.queries import outcomes_for
 
 D = datetime.date(2025, 6, 30)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import ModelInputError
+from vocrehab.economics.cost_benefit import ModelInputError
 from vocrehab.economics.models import CostPreset
 from vocrehab.economics.presets import load_data
 from vocrehab.economics.queries import get_preset, preset_choices

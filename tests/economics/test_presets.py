@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import PARAMETER_SPECS, ModelInputError, run_model
+from vocrehab.economics.cost_benefit import PARAMETER_SPECS, ModelInputError, run_model
 from vocrehab.economics.presets import (
     available,
     load_data,
@@ -114,7 +114,7 @@ def test_a_preset_missing_a_parameter_is_refused():
 
 
 def test_scotland_current_uses_scottish_income_tax():
-    from vocrehab.economics.model import income_tax
+    from vocrehab.economics.cost_benefit import income_tax
 
     p = load_preset("scotland-current").parameters
     tax = income_tax(39_039, p.personal_allowance, p.income_tax_bands)

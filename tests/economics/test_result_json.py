@@ -3,7 +3,7 @@
 import json
 
 from vocrehab.economics.analysis import run_analysis
-from vocrehab.economics.model import ModelInputError
+from vocrehab.economics.cost_benefit import ModelInputError
 
 
 def test_full_analysis_has_the_agreed_shape(glasgow_outcomes):

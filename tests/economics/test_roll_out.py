@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import ModelInputError
+from vocrehab.economics.cost_benefit import ModelInputError
 from vocrehab.economics.sensitivity import roll_out
 
 from .helpers import one_year_costs, simple_outcomes, simple_parameters

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import run_model
+from vocrehab.economics.cost_benefit import run_model
 
 # Table 12 of the 2014 Glasgow evaluation (pounds over the 3-year pilot).
 TABLE_12 = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.economics.model import (
+from vocrehab.economics.cost_benefit import (
     TaxBand,
     employee_ni,
     employer_ni,

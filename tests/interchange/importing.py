@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.models import Client
 from vocrehab.codes import Nation
+from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, ItemValue
 
 from .helpers import TODAY

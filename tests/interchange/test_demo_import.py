@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from vocrehab.audit.models import AccessEvent, Action
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 from vocrehab.interchange.synth import service_catalogue
 from vocrehab.management.commands.demo import SERVICES
 

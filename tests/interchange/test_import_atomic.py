@@ -2,7 +2,7 @@
 
 import pytest
 
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 
 from .helpers import EXAMPLE, read_example, write_dataset
 from .importing import example_service, run_import, table_counts

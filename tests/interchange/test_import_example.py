@@ -2,7 +2,8 @@
 
 import pytest
 
-from vocrehab.casework.models import Contact, Episode
+from vocrehab.casework.models import Contact
+from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, CompletedBy
 
 from .helpers import EXAMPLE

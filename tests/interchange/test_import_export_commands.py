@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 
 from .helpers import EXAMPLE, read_example, write_dataset
 from .importing import example_service, read_bytes

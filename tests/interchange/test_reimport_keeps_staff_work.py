@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
+from vocrehab.episodes.models import Episode
 from vocrehab.interchange.exporter import export_dataset
 
 from .helpers import EXAMPLE

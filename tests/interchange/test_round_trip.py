@@ -5,8 +5,8 @@ import csv
 import pytest
 from django.db import connection
 
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Nation
+from vocrehab.episodes.models import Episode
 from vocrehab.interchange.cells import neutralise, restore_cell
 from vocrehab.interchange.exporter import export_dataset
 from vocrehab.interchange.synth import write_synthetic_dataset

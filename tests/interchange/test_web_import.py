@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from vocrehab.accounts.models import Role
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 
 from .helpers import EXAMPLE, read_example
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 
 _n = itertools.count(1)
 

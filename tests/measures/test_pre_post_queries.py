@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 from vocrehab.measures import queries
 from vocrehab.measures.models import Administration, ItemValue
 

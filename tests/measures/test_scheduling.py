@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from vocrehab.dates import add_months
 from vocrehab.measures import services
 from vocrehab.measures.models import (
     Administration,
@@ -165,7 +166,7 @@ def test_a_service_can_turn_off_sending(episode, service):
     ],
 )
 def test_add_months(day, months, expected):
-    assert services.add_months(day, months) == expected
+    assert add_months(day, months) == expected
 
 
 def test_the_sweep_task_runs_the_sweep(episode, django_capture_on_commit_callbacks):

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 from vocrehab.referrals.duplicates import find_matches, names_similar
 from vocrehab.referrals.models import Referral, TriageStatus
 from vocrehab.referrals.services import close_not_engaged, create_referral, merge_into

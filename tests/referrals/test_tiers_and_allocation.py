@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from vocrehab.accounts.models import Role
-from vocrehab.casework.models import TierChange
+from vocrehab.episodes.models import TierChange
 from vocrehab.referrals.models import Allocation, ServiceLevel, TriageStatus
 from vocrehab.referrals.services import allocate_worker, levels_for, set_level
 

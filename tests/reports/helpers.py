@@ -12,10 +12,11 @@ import itertools
 from pathlib import Path
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, ItemValue
-from vocrehab.reports.scores import refresh_scores
+from vocrehab.measures.scores import refresh_scores
 
 DATA = Path(__file__).parent / "data"
 _refs = itertools.count(1)

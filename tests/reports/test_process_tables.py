@@ -74,6 +74,29 @@ def test_service_standards_eligibility_of_missing_dates(service, report):
     assert r["tables"]["service_standards"]["n"] == 4
 
 
+def test_service_standards_give_the_national_ones_and_a_services_own_where_it_differs(
+    service, other_service, report
+):
+    # Glasgow promises an assessment within 15 working days; Leeds keeps the national 10.
+    service.assessment_standard_days = 15
+    service.save()
+    # Referral Monday 8 January 2024; 12 working days later (Scotland and England alike)
+    # is Wednesday 24 January: late by the national standard, met by Glasgow's own.
+    for owner in (service, other_service):
+        make_episode(owner, referral_date=D(2024, 1, 8), assessment_date=D(2024, 1, 24))
+    r = report([service, other_service])
+    cells = r["tables"]["service_standards"]["cells"]
+    assert [(c["standard"], c.get("service")) for c in cells] == [
+        ("first_contact_5_working_days", None),
+        ("assessment_10_working_days", None),
+        ("assessment_15_working_days", "GGC-VR"),
+    ]
+    national = cell(r, "service_standards", standard="assessment_10_working_days")
+    own = cell(r, "service_standards", standard="assessment_15_working_days")
+    assert (national["met"], national["eligible"]) == (0, 2)
+    assert (own["met"], own["eligible"], own["percent"]) == (1, 1, 100.0)
+
+
 def test_engagement_counts_discharged_only(service, report):
     for engagement in ("engaged", "engaged", "did_not_engage", ""):
         make_episode(

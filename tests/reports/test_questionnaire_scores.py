@@ -9,9 +9,8 @@ import datetime as dt
 
 import pytest
 
-from vocrehab.measures.models import Administration, ItemValue
-from vocrehab.reports.models import QuestionnaireScores
-from vocrehab.reports.scores import COLUMNS, rebuild_all_scores
+from vocrehab.measures.models import Administration, ItemValue, QuestionnaireScores
+from vocrehab.measures.scores import COLUMNS, rebuild_all_scores
 
 from .helpers import DATA, make_episode
 
@@ -139,7 +138,7 @@ def test_deleting_an_administration_deletes_its_scores(service):
 )
 def test_scores_computed_in_python_equal_the_database_aggregates(service, instrument, values):
     """The import computes the rows in Python; the services refresh them in SQL."""
-    from vocrehab.reports.scores import refresh_scores, scores_from_values
+    from vocrehab.measures.scores import refresh_scores, scores_from_values
 
     from .helpers import give_measure
 

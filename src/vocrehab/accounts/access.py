@@ -15,6 +15,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import Membership, Role, Service
 
@@ -128,7 +129,6 @@ def services_for(user, perm: Perm):
                 service_ids.add(m.service_id)
     if not service_ids and not organisation_ids:
         return Service.objects.none()
-    from django.db.models import Q
 
     return Service.objects.filter(
         Q(pk__in=service_ids) | Q(organisation_id__in=organisation_ids), active=True

@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
 
 from .mail import queue_staff_email
+from .middleware import user_has_mfa
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -14,8 +15,6 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         # Enrolling the first authenticator straight after signing in needs no second
         # password prompt; changing or removing an existing factor still does.
         if app == "allauth.mfa":
-            from .middleware import user_has_mfa
-
             user = getattr(getattr(self, "request", None), "user", None)
             if user is not None and user.is_authenticated and not user_has_mfa(user):
                 return False

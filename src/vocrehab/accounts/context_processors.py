@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from . import access
+from .models import Service
 from .navigation import navigation_for
 
 
@@ -25,10 +27,7 @@ def shell(request):
 
 
 def services_of(user):
-    from .models import Service
-
     ids = {m.service_id for m in access._memberships(user) if m.service_id}
     orgs = {m.organisation_id for m in access._memberships(user) if m.service_id is None}
-    from django.db.models import Q
 
     return Service.objects.filter(Q(pk__in=ids) | Q(organisation_id__in=orgs), active=True)

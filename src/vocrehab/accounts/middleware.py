@@ -2,6 +2,7 @@
 
 import time
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -10,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import access
+from .context_processors import services_of
 
 _LOGIN_STARTED = "vocrehab_login_started"
 
@@ -40,8 +42,6 @@ class SessionTimeoutMiddleware:
 
 
 def user_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -104,8 +104,6 @@ class CurrentServiceMiddleware:
         request.service = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from .context_processors import services_of
-
             services = services_of(user)
             chosen = request.session.get("service_id")
             service = services.filter(pk=chosen).first() if chosen else None

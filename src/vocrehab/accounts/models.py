@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.codes import Nation
+from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS, Nation
 
 
 class Organisation(models.Model):
@@ -37,10 +37,10 @@ class Service(models.Model):
         help_text=_("GSS codes of local authorities or health boards, or postcode districts."),
     )
     first_contact_standard_days = models.PositiveSmallIntegerField(
-        _("first contact within (working days)"), default=5
+        _("first contact within (working days)"), default=NATIONAL_FIRST_CONTACT_DAYS
     )
     assessment_standard_days = models.PositiveSmallIntegerField(
-        _("assessment within (working days)"), default=10
+        _("assessment within (working days)"), default=NATIONAL_ASSESSMENT_DAYS
     )
     active = models.BooleanField(_("active"), default=True)
 

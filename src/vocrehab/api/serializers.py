@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from vocrehab.casework.forms import ContactForm
-from vocrehab.casework.models import Contact, Episode
+from vocrehab.casework.models import Contact
 from vocrehab.codes import ContactMode, ContactWith, Intervention
+from vocrehab.episodes.models import Episode
 
 # --- services --------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from vocrehab.audit.services import record_event, record_read
 from vocrehab.casework import queries as casework_queries
 from vocrehab.casework import services as casework_services
 from vocrehab.casework.models import Contact, ContactIntervention
+from vocrehab.episodes.models import Episode
 from vocrehab.reports import queries as report_queries
 from vocrehab.reports.evaluation import ReportError
 
@@ -125,7 +126,7 @@ class EpisodeList(PolicyMixin, generics.ListAPIView):
         record_event(
             action=Action.READ,
             request=request,
-            object_type="casework.episode",
+            object_type=Episode._meta.label_lower,
             service_id=self.services[0].pk if len(self.services) == 1 else None,
             fields=ids,
             detail=f"API episode list; services {codes}; {len(ids)} episodes (ids in fields)",

@@ -2,6 +2,13 @@ from django.db.models import Q
 
 from .models import AccessEvent
 
+# Record types whose model moved app: events logged before the move carry the old label
+# (the log is append-only), so a search for the new label finds them too.
+EARLIER_RECORD_TYPES = {
+    "episodes.episode": ("casework.episode",),
+    "episodes.tierchange": ("casework.tierchange",),
+}
+
 
 def filter_events(
     *,
@@ -20,7 +27,8 @@ def filter_events(
     if action:
         events = events.filter(action=action)
     if object_type:
-        events = events.filter(object_type=object_type)
+        labels = (object_type, *EARLIER_RECORD_TYPES.get(object_type, ()))
+        events = events.filter(object_type__in=labels)
     if object_id:
         events = events.filter(object_id=object_id)
     if client_id:

@@ -15,8 +15,6 @@ class CaseworkConfig(AppConfig):
         from . import models
 
         for model in (
-            models.Episode,
-            models.TierChange,
             models.Contact,
             models.ContactIntervention,
             models.OnwardReferral,

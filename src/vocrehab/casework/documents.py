@@ -23,6 +23,7 @@ def plan_html(plan: ReturnPlan) -> str:
 
 def plan_document(plan: ReturnPlan):
     """The rendered WeasyPrint document (pages and their boxes), for PDF or inspection."""
+    # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
     return HTML(string=plan_html(plan)).render()

@@ -19,7 +19,9 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.episodes.models import Episode
 from vocrehab.forms_rendering import blank_first, radios_without_blank
+from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
 
 from .models import (
     AdjustmentStatus,
@@ -27,7 +29,6 @@ from .models import (
     Employer,
     EmployerContact,
     EmployerMeeting,
-    Episode,
     Goal,
     GoalStatus,
     OnwardOutcome,
@@ -185,7 +186,6 @@ class HNAForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
 
         instrument = get_instrument("hna")
         for area in HNA_CONCERN_AREAS:

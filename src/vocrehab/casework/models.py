@@ -1,11 +1,8 @@
-"""Episodes and what happens in them: tiers, contacts, interventions, onward referrals.
+"""What happens within an episode: contacts, interventions, onward referrals, assessment,
+goals, employer liaison, return-to-work plans, notes, reminders, sign-offs, documents.
 
-An episode is one referral of one client to one service, from referral to discharge and
-follow-up; a re-referral is a new episode linked to the earlier one. The fields hold
-everything VRMDS v1 carries for an episode (see ``interchange.vrmds``), plus what the
-service needs day to day. Demographics that VRMDS records per episode (age, area,
-deprivation) are kept here as recorded at referral, since a client's address and age
-change between episodes.
+The episode itself, its tier changes and the base for these records live in the episode
+core (:mod:`vocrehab.episodes.models`).
 """
 
 import uuid
@@ -14,233 +11,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.accounts.models import Service
-from vocrehab.clients.models import Client
 from vocrehab.codes import (
-    Condition,
     ContactMode,
     ContactWith,
-    DeprivationIndex,
-    Engagement,
-    Ethnicity,
     Intervention,
-    MainReason,
-    Occupation,
     OnwardCategory,
     OnwardKind,
-    ReferralSource,
-    Sex,
-    Tier,
-    WorkStatus,
 )
-
-
-class AuditedRecord(models.Model):
-    """Common fields: who created it, when, and a version for optimistic concurrency."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        abstract = True
-
-
-class EpisodeQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(discharge_date__isnull=True)
-
-    def discharged(self):
-        return self.filter(discharge_date__isnull=False)
-
-    def in_services(self, services):
-        return self.filter(service__in=services)
-
-
-class Episode(AuditedRecord):
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="episodes")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
-    reference = models.CharField(_("episode reference"), max_length=64)
-    previous_episode = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="re_referrals",
-        verbose_name=_("earlier episode (re-referral of)"),
-    )
-
-    # Referral
-    referral_date = models.DateField(_("referral received"))
-    referral_source = models.CharField(
-        _("referral source"), max_length=24, choices=ReferralSource.choices
-    )
-    referrer_name = models.CharField(_("referrer's name"), max_length=200, blank=True)
-    referrer_role = models.CharField(_("referrer's role"), max_length=200, blank=True)
-    referrer_organisation = models.CharField(
-        _("referrer's organisation"), max_length=200, blank=True
-    )
-    referrer_email = models.EmailField(_("referrer's email"), blank=True)
-    referrer_phone = models.CharField(_("referrer's phone"), max_length=40, blank=True)
-    consent_to_contact = models.BooleanField(_("consents to be contacted"), null=True)
-    consent_to_share = models.BooleanField(_("consents to information sharing"), null=True)
-    first_contact_date = models.DateField(_("first contact"), null=True, blank=True)
-    assessment_date = models.DateField(_("initial assessment"), null=True, blank=True)
-
-    # As recorded at referral
-    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
-    age_at_referral = models.PositiveSmallIntegerField(_("age at referral"), null=True, blank=True)
-    ethnicity = models.CharField(
-        _("ethnic group"), max_length=1, choices=Ethnicity.choices, blank=True
-    )
-    area_code = models.CharField(_("area code"), max_length=9, blank=True)
-    deprivation_index = models.CharField(
-        _("deprivation index"), max_length=10, choices=DeprivationIndex.choices, blank=True
-    )
-    deprivation_rank = models.PositiveIntegerField(_("deprivation rank"), null=True, blank=True)
-    deprivation_decile = models.PositiveSmallIntegerField(
-        _("deprivation decile"), null=True, blank=True
-    )
-
-    # Condition and work
-    condition = models.CharField(_("condition"), max_length=8, choices=Condition.choices)
-    condition_detail = models.CharField(
-        _("condition detail"),
-        max_length=100,
-        blank=True,
-        help_text=_("For cancer, the ICD-10 site code, for example C50 (breast)."),
-    )
-    diagnosis_date = models.DateField(_("diagnosis date"), null=True, blank=True)
-    occupation = models.CharField(
-        _("occupation"), max_length=12, choices=Occupation.choices, blank=True
-    )
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
-    work_status_at_referral = models.CharField(
-        _("work status at referral"), max_length=16, choices=WorkStatus.choices
-    )
-    weeks_absent_at_referral = models.PositiveSmallIntegerField(
-        _("weeks of sickness absence at referral"), null=True, blank=True
-    )
-    main_reason = models.CharField(
-        _("main reason for coming"), max_length=24, choices=MainReason.choices
-    )
-
-    # Pathway
-    tier = models.CharField(
-        _("current tier"),
-        max_length=1,
-        choices=Tier.choices,
-        blank=True,
-        help_text=_("Empty until allocated."),
-    )
-    highest_tier = models.CharField(
-        _("highest tier reached"), max_length=1, choices=Tier.choices, blank=True
-    )
-    case_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="caseload",
-        verbose_name=_("case manager or support worker"),
-    )
-    engagement = models.CharField(
-        _("engagement"), max_length=16, choices=Engagement.choices, blank=True
-    )
-    discharge_date = models.DateField(_("discharge date"), null=True, blank=True)
-    work_status_at_discharge = models.CharField(
-        _("work status at discharge"), max_length=16, choices=WorkStatus.choices, blank=True
-    )
-    discharge_reason = models.CharField(_("discharge reason"), max_length=255, blank=True)
-    followup_date = models.DateField(_("six-month follow-up"), null=True, blank=True)
-    work_status_at_followup = models.CharField(
-        _("work status at follow-up"), max_length=16, choices=WorkStatus.choices, blank=True
-    )
-
-    # VRMDS x_ columns, kept on round trip.
-    extensions = models.JSONField(_("local extension columns"), default=dict, blank=True)
-
-    objects = EpisodeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-referral_date", "-pk"]
-        verbose_name = _("episode")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service", "reference"], name="unique_episode_reference_per_service"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["service", "referral_date"]),
-            models.Index(fields=["service", "discharge_date"]),
-            models.Index(fields=["case_manager", "discharge_date"]),
-            # Caseloads read the open episodes and those awaiting follow-up, a small
-            # share of a service's history: partial indexes keep that cheap at scale.
-            models.Index(
-                fields=["service", "case_manager", "tier"],
-                condition=models.Q(discharge_date__isnull=True),
-                name="episode_open_by_worker_tier",
-            ),
-            # Open, or discharged with the follow-up still to record: the caseload's
-            # default list. The condition is the caseload query's own, so PostgreSQL
-            # answers it from this index alone.
-            models.Index(
-                fields=["service", "case_manager"],
-                condition=models.Q(discharge_date__isnull=True)
-                | models.Q(
-                    discharge_date__isnull=False,
-                    followup_date__isnull=False,
-                    work_status_at_followup="",
-                ),
-                name="episode_active_by_worker",
-            ),
-        ]
-
-    def __str__(self):
-        return self.reference
-
-    @property
-    def is_open(self) -> bool:
-        return self.discharge_date is None
-
-    def get_additional_data(self):
-        return {"client_id": self.client_id, "service_id": self.service_id}
-
-
-class EpisodeChild(AuditedRecord):
-    """Something recorded within an episode; the change history names the client."""
-
-    class Meta:
-        abstract = True
-
-    def get_additional_data(self):
-        episode = self.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
-
-class TierChange(EpisodeChild):
-    """Every allocation to a tier and every step up or down is kept."""
-
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="tier_changes")
-    from_tier = models.CharField(_("from tier"), max_length=1, choices=Tier.choices, blank=True)
-    to_tier = models.CharField(_("to tier"), max_length=1, choices=Tier.choices)
-    changed_on = models.DateField(_("date"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        ordering = ["changed_on", "pk"]
-        verbose_name = _("tier change")
-
-    def __str__(self):
-        return f"{self.from_tier or '–'} → {self.to_tier} on {self.changed_on}"
+from vocrehab.episodes.models import Episode, EpisodeChild, EpisodeLinked
 
 
 class Contact(EpisodeChild):
@@ -278,8 +56,10 @@ class Contact(EpisodeChild):
         return f"{self.get_mode_display()} on {self.contact_date}"
 
 
-class ContactIntervention(models.Model):
+class ContactIntervention(EpisodeLinked, models.Model):
     """One intervention delivered in a contact (the VRMDS intervention codes)."""
+
+    episode_path = "contact__episode"
 
     # The unique (contact, code) index serves look-ups by contact.
     contact = models.ForeignKey(
@@ -294,10 +74,6 @@ class ContactIntervention(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contact", "code"], name="unique_intervention")
         ]
-
-    def get_additional_data(self):
-        episode = self.contact.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return self.get_code_display()
@@ -416,8 +192,10 @@ class Assessment(EpisodeChild):
         return f"Assessment on {self.assessed_on}"
 
 
-class KeyIssue(models.Model):
+class KeyIssue(EpisodeLinked, models.Model):
     """A key issue from an assessment, kept in the client's order of priority."""
+
+    episode_path = "assessment__episode"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="key_issues")
     position = models.PositiveSmallIntegerField(_("priority"))
@@ -426,10 +204,6 @@ class KeyIssue(models.Model):
     class Meta:
         ordering = ["assessment", "position"]
         verbose_name = _("key issue")
-
-    def get_additional_data(self):
-        episode = self.assessment.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return f"{self.position}. {self.text}"
@@ -469,7 +243,9 @@ class Goal(EpisodeChild):
         return self.description
 
 
-class GoalReview(models.Model):
+class GoalReview(EpisodeLinked, models.Model):
+    episode_path = "goal__episode"
+
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("date reviewed"))
     status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices)
@@ -482,10 +258,6 @@ class GoalReview(models.Model):
     class Meta:
         ordering = ["goal", "reviewed_on", "pk"]
         verbose_name = _("goal review")
-
-    def get_additional_data(self):
-        episode = self.goal.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return f"Review of {self.goal} on {self.reviewed_on}"
@@ -524,7 +296,9 @@ class EmployerContactRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class EmployerContact(models.Model):
+class EmployerContact(EpisodeLinked, models.Model):
+    episode_path = "employer__episode"
+
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(_("role"), max_length=20, choices=EmployerContactRole.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -535,15 +309,13 @@ class EmployerContact(models.Model):
         ordering = ["employer", "role", "name"]
         verbose_name = _("employer contact")
 
-    def get_additional_data(self):
-        episode = self.employer.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
 
 
-class EmployerMeeting(models.Model):
+class EmployerMeeting(EpisodeLinked, models.Model):
+    episode_path = "employer__episode"
+
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))
     attendees = models.CharField(_("who attended"), max_length=500, blank=True)
@@ -557,10 +329,6 @@ class EmployerMeeting(models.Model):
         ordering = ["date", "pk"]
         verbose_name = _("employer meeting")
 
-    def get_additional_data(self):
-        episode = self.employer.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Meeting with {self.employer} on {self.date}"
 
@@ -573,8 +341,10 @@ class AdjustmentStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class ReasonableAdjustment(models.Model):
+class ReasonableAdjustment(EpisodeLinked, models.Model):
     """An adjustment under the Equality Act 2010 (or NI's DDA), with where it has got to."""
+
+    episode_path = "employer__episode"
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="adjustments")
     description = models.CharField(_("adjustment"), max_length=500)
@@ -591,10 +361,6 @@ class ReasonableAdjustment(models.Model):
     class Meta:
         ordering = ["employer", "pk"]
         verbose_name = _("reasonable adjustment")
-
-    def get_additional_data(self):
-        episode = self.employer.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         return self.description
@@ -645,8 +411,10 @@ class ReturnPlan(EpisodeChild):
         return f"Return-to-work plan v{self.number} from {self.start_date}"
 
 
-class PlanPhase(models.Model):
+class PlanPhase(EpisodeLinked, models.Model):
     """One week of a phased return: hours, days and the duties taken on that week."""
+
+    episode_path = "plan__episode"
 
     plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="phases")
     week = models.PositiveSmallIntegerField(_("week"))
@@ -659,16 +427,14 @@ class PlanPhase(models.Model):
         verbose_name = _("plan phase")
         constraints = [models.UniqueConstraint(fields=["plan", "week"], name="unique_plan_week")]
 
-    def get_additional_data(self):
-        episode = self.plan.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Week {self.week}: {self.hours} hours"
 
 
-class PlanReview(models.Model):
+class PlanReview(EpisodeLinked, models.Model):
     """A review date of a plan version; done when ``done_on`` is set."""
+
+    episode_path = "plan__episode"
 
     plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="reviews")
     due_on = models.DateField(_("review due"))
@@ -680,16 +446,14 @@ class PlanReview(models.Model):
         verbose_name = _("plan review")
         indexes = [models.Index(fields=["plan", "done_on", "due_on"])]
 
-    def get_additional_data(self):
-        episode = self.plan.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Review due {self.due_on}"
 
 
-class PlanProgress(models.Model):
+class PlanProgress(EpisodeLinked, models.Model):
     """What actually happened in a week of the plan, to compare with what was planned."""
+
+    episode_path = "plan__episode"
 
     plan = models.ForeignKey(ReturnPlan, on_delete=models.CASCADE, related_name="progress")
     week = models.PositiveSmallIntegerField(_("week"))
@@ -704,15 +468,11 @@ class PlanProgress(models.Model):
         ordering = ["plan", "week", "pk"]
         verbose_name = _("plan progress")
 
-    def get_additional_data(self):
-        episode = self.plan.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
-
     def __str__(self):
         return f"Week {self.week}: {self.hours_worked} hours worked"
 
 
-class CaseNote(models.Model):
+class CaseNote(EpisodeLinked, models.Model):
     """A case note. Notes are never edited or deleted: a correction is a new note that
     points at the one it corrects, and the original is shown struck through."""
 
@@ -733,14 +493,11 @@ class CaseNote(models.Model):
         ordering = ["written_at", "pk"]
         verbose_name = _("case note")
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
     def __str__(self):
         return f"Note by {self.author} at {self.written_at:%Y-%m-%d %H:%M}"
 
 
-class Reminder(models.Model):
+class Reminder(EpisodeLinked, models.Model):
     """A next action with a due date, for the worker (or anyone) to do."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reminders")
@@ -765,9 +522,6 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         indexes = [models.Index(fields=["episode", "done_on", "due_on"])]
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
     def __str__(self):
         return self.text
 
@@ -785,7 +539,7 @@ class SignOffStatus(models.TextChoices):
     DECLINED = "declined", _("Not signed off")
 
 
-class SignOff(models.Model):
+class SignOff(EpisodeLinked, models.Model):
     """An action by a support worker that waits for their supervisor.
 
     Held actions (discharge, tier change) take effect only when signed off; actions
@@ -825,9 +579,6 @@ class SignOff(models.Model):
         verbose_name = _("sign-off")
         indexes = [models.Index(fields=["supervisor", "status"])]
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
     def __str__(self):
         return f"{self.get_action_display()} – {self.get_status_display()}"
 
@@ -837,7 +588,7 @@ def document_upload_to(instance, filename):
     return f"casework/{instance.episode_id}/{instance.file_key}{instance.file_extension}"
 
 
-class EpisodeDocument(models.Model):
+class EpisodeDocument(EpisodeLinked, models.Model):
     """A document kept with an episode (a letter, a fit note, an occupational health report).
 
     Uploads are checked (allowed type, content matching the name, size, virus-scan hook)
@@ -860,9 +611,6 @@ class EpisodeDocument(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("document")
-
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
 
     def __str__(self):
         return self.title

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db.models import (
     BooleanField,
@@ -34,13 +33,16 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Tier
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.signals import in_work_reviews_requested
+from vocrehab.episodes.standards import standard_at_risk
+from vocrehab.measures.models import Administration
 
 from .models import (
     CaseNote,
     Contact,
     ContactIntervention,
     Employer,
-    Episode,
     PlanReview,
     Reminder,
     ReturnPlan,
@@ -77,62 +79,6 @@ def get_child(user, model, pk: int, perm: Perm = Perm.EDIT_PERSON, *, path="epis
     )
 
 
-# --- service standards ---------------------------------------------------------------
-
-
-def _working_days_between(start, end, nation) -> int:
-    try:
-        from vocrehab.referrals.working_days import working_days_between
-    except ImportError:  # pragma: no cover - the intake app provides it
-        return _fallback_working_days_between(start, end, nation)
-    return working_days_between(start, end, nation)
-
-
-def _fallback_working_days_between(start, end, nation) -> int:
-    import holidays
-
-    subdiv = {"scotland": "SCT", "wales": "WLS", "northern_ireland": "NIR"}.get(nation, "ENG")
-    closed = holidays.country_holidays("GB", subdiv=subdiv, years={start.year, end.year})
-    day, count = start + datetime.timedelta(days=1), 0
-    while day <= end:
-        count += day.weekday() < 5 and day not in closed
-        day += datetime.timedelta(days=1)
-    return count
-
-
-AT_RISK_WITHIN = 1  # working days left before a standard counts as at risk
-
-
-@lru_cache(maxsize=256)
-def at_risk_cutoff(today: datetime.date, limit: int, nation: str) -> datetime.date:
-    """The latest referral date whose standard of ``limit`` working days is at risk today.
-
-    A standard is at risk when at most one working day is left (or it is breached), so
-    any referral received on or before this date and not yet met is flagged. Working
-    days are Monday to Friday less the nation's public holidays (VRMDS time rules).
-    """
-    day = today
-    while _working_days_between(day, today, nation) < limit - AT_RISK_WITHIN:
-        day -= datetime.timedelta(days=1)
-    return day
-
-
-def _standard_at_risk(services, today) -> Q | None:
-    """A condition true for open episodes whose first contact or assessment is at risk."""
-    condition = None
-    for service in services:
-        first = at_risk_cutoff(today, service.first_contact_standard_days, service.nation)
-        assess = at_risk_cutoff(today, service.assessment_standard_days, service.nation)
-        clause = Q(service_id=service.pk) & (
-            Q(first_contact_date__isnull=True, referral_date__lte=first)
-            | Q(assessment_date__isnull=True, referral_date__lte=assess)
-        )
-        condition = clause if condition is None else condition | clause
-    if condition is None:
-        return None
-    return condition & Q(discharge_date__isnull=True)
-
-
 # --- caseload ------------------------------------------------------------------------
 
 SORTS = {
@@ -166,8 +112,6 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     ``followup_due``, ``questionnaire_outstanding``, ``plan_review_due`` and
     ``sign_off_pending``.
     """
-    from vocrehab.measures.models import Administration
-
     today = today or timezone.localdate()
     # The latest contact date, read from the end of the (episode, contact_date) index:
     # one index entry per episode, however many contacts it has (the same value as
@@ -191,7 +135,7 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
         followup_date__isnull=False,
         work_status_at_followup="",
     )
-    at_risk = _standard_at_risk(services, today)
+    at_risk = standard_at_risk(services, today)
     no_date = Value(NO_DATE, output_field=DateField())
     return queryset.annotate(
         last_contact=Subquery(last_contact, output_field=DateField()),
@@ -349,8 +293,6 @@ def _tier_change_title(change) -> str:
 
 def episode_record(episode: Episode) -> dict:
     """Everything recorded in an episode, and a timeline of it, in a fixed number of queries."""
-    from vocrehab.measures.models import Administration
-
     tier_changes = list(episode.tier_changes.select_related("changed_by"))
     contacts = list(
         episode.contacts.select_related("recorded_by").prefetch_related(
@@ -545,12 +487,11 @@ def plan_progress(plan: ReturnPlan) -> list[dict]:
 
 
 def _in_work_reviews_due(user, services, today):
-    """In-work reviews of the user's own clients due this week (from the directory app)."""
-    try:
-        from vocrehab.directory.queries import due_in_work_reviews
-    except ImportError:  # the directory app is optional
-        return []
-    return list(due_in_work_reviews(services=services, today=today, case_manager=user))
+    """In-work reviews of the user's own clients due this week (the directory answers)."""
+    replies = in_work_reviews_requested.send(
+        sender=Episode, user=user, services=services, today=today
+    )
+    return [review for _receiver, reviews in replies for review in reviews]
 
 
 def clients_in_tasks(tasks: dict) -> set[int]:

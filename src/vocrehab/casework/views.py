@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.accounts.models import Role, User
 from vocrehab.audit.services import record_export, record_listing, record_read
+from vocrehab.versioning import StaleEditError, save_versioned
 
 from . import forms, queries, services
 from .models import (
@@ -30,7 +31,7 @@ from .models import (
     ReturnPlan,
     SignOff,
 )
-from .services import CaseworkError, StaleEditError
+from .services import CaseworkError
 
 
 def _episode_url(episode, anchor=""):
@@ -256,7 +257,7 @@ def episode_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = list(forms.EpisodeFactsForm.Meta.fields)
         try:
-            services.save_versioned(form.instance, form.cleaned_data["version"], fields)
+            save_versioned(form.instance, form.cleaned_data["version"], fields)
         except StaleEditError as stale:
             conflict = stale.current
             form = forms.EpisodeFactsForm(instance=stale.current)
@@ -690,6 +691,7 @@ def plan(request, pk):
 @requires(Perm.VIEW_PERSON)
 def plan_pdf(request, pk):
     """The plan as a PDF for the client and the employer (a download, audited as an export)."""
+    # The PDF code (and WeasyPrint) loads only when a plan is downloaded.
     from .documents import plan_pdf_bytes
 
     the_plan = _plan(request, pk)

@@ -68,6 +68,7 @@ def find_column(headers: list[str], starts: tuple[str, ...]) -> int | None:
 def _rows(path: Path) -> Iterator[tuple[str, Iterator[list[str]]]]:
     """(sheet name, rows) for each sheet of a workbook, or once for a CSV."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # openpyxl is loaded only for spreadsheet files.
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True, data_only=True)

@@ -1,8 +1,8 @@
 """NHS and CHI numbers: normalising and checking what people type.
 
-The check-digit arithmetic lives once, in the VRMDS validator
-(:func:`vocrehab.interchange.vrmds.validate.nhs_number_valid`), so an import and a form
-can never disagree about whether a number is valid.
+The check-digit arithmetic lives once (:mod:`vocrehab.clients.check_digits`), used by
+the VRMDS validator too, so an import and a form can never disagree about whether a
+number is valid.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.interchange.vrmds.validate import nhs_number_valid
-
+from .check_digits import nhs_number_valid
 from .models import IdentifierType
 
 _SEPARATORS = re.compile(r"[\s\-]")

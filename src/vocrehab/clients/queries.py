@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Collate, Upper
 from django.shortcuts import get_object_or_404
 
 from vocrehab.accounts.access import Perm, services_for
 
 from .identifiers import normalise_nhs_number
 from .models import Client
+from .signals import client_reference_searched
 
 SEARCH_LIMIT = 50
 _REFERENCE = re.compile(r"^(VR|C)-[0-9A-Z]{4,10}$", re.IGNORECASE)
@@ -30,9 +33,6 @@ def parse_date(text: str) -> datetime.date | None:
 
 def _name_key(field: str):
     """The upper-cased name in byte order: the expression the PostgreSQL index holds."""
-    from django.db import connection
-    from django.db.models.functions import Collate, Upper
-
     if connection.vendor == "postgresql":
         return Collate(Upper(field), "C")
     return Upper(field)
@@ -64,22 +64,14 @@ def search_clients(service, query: str, *, limit: int = SEARCH_LIMIT):
     elif (born := parse_date(query)) is not None:
         found = base.filter(date_of_birth=born)
     elif _REFERENCE.match(query):
-        from vocrehab.casework.models import Episode
-        from vocrehab.referrals.models import Referral
-
         code = query.upper()
         # Looked up first, each by its unique index: an OR of subqueries would make
         # PostgreSQL scan the service's clients.
-        ids = set(
-            Episode.objects.filter(service=service, reference=code).values_list(
-                "client_id", flat=True
-            )
-        )
-        ids.update(
-            Referral.objects.filter(
-                service=service, reference=code, merged_into__isnull=False
-            ).values_list("merged_into__client_id", flat=True)
-        )
+        ids = set()
+        for _receiver, found in client_reference_searched.send(
+            sender=Client, service=service, reference=code
+        ):
+            ids.update(found)
         found = base.filter(Q(reference=code) | Q(pk__in=ids))
     else:
         words = [w.upper() for w in query.split()]

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from vocrehab.accounts.access import Perm, has_perm, roles
 from vocrehab.accounts.models import Role
-from vocrehab.casework.services import save_versioned
 from vocrehab.codes import Nation
+from vocrehab.versioning import save_versioned
 
 from .identifiers import identifier_type_for
 from .models import Client

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.audit.services import record_listing, record_read
-from vocrehab.casework.services import StaleEditError
+from vocrehab.versioning import StaleEditError
 
 from . import queries, services
 from .forms import ClientForm

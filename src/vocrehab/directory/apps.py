@@ -11,9 +11,16 @@ class DirectoryConfig(AppConfig):
 
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
+        from vocrehab.episodes import signals
 
-        from . import models
+        from . import models, receivers
 
+        signals.library_material_requested.connect(
+            receivers.library_material_titles, dispatch_uid="directory"
+        )
+        signals.in_work_reviews_requested.connect(
+            receivers.in_work_reviews_due, dispatch_uid="directory"
+        )
         for model in (
             models.DirectoryService,
             models.DirectoryCategory,

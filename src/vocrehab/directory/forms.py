@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import Condition, ContactMode, Intervention, OnwardCategory
 from vocrehab.forms_rendering import NHSUKDateInput, blank_first, radios_without_blank
+from vocrehab.uploads import allowed_extensions
 
 from .areas import parse_areas
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     ProgrammeTopic,
     SelfHelpMaterial,
 )
-from .uploads import allowed_extensions
 
 _ANY = _("Any")
 

@@ -17,8 +17,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Organisation, Service
-from vocrehab.casework.models import Contact, Episode
+from vocrehab.casework.models import Contact
 from vocrehab.codes import Condition, OnwardCategory
+from vocrehab.episodes.models import Episode, EpisodeLinked
 
 
 class ProviderType(models.TextChoices):
@@ -209,7 +210,7 @@ class GivenChannel(models.TextChoices):
     PRINTED = "printed", _("Printed and given or posted")
 
 
-class MaterialGiven(models.Model):
+class MaterialGiven(EpisodeLinked, models.Model):
     """A record that a piece of self-help material was given to a client."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="material_given")
@@ -228,9 +229,6 @@ class MaterialGiven(models.Model):
 
     def __str__(self):
         return f"{self.material} ({self.get_channel_display()}, {self.date})"
-
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
 
 
 # ---------------------------------------------------------------------------
@@ -332,7 +330,7 @@ class CohortSession(models.Model):
         return f"{self.number}: {self.date:%d %b %Y}"
 
 
-class PreCourseAssessment(models.Model):
+class PreCourseAssessment(EpisodeLinked, models.Model):
     """The one-to-one before a course, matching the client's needs to courses."""
 
     episode = models.ForeignKey(
@@ -353,9 +351,6 @@ class PreCourseAssessment(models.Model):
     def __str__(self):
         return f"pre-course assessment on {self.date}"
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
 
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
@@ -363,7 +358,7 @@ class EnrolmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Enrolment(models.Model):
+class Enrolment(EpisodeLinked, models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="enrolments")
     assessment = models.ForeignKey(
@@ -387,11 +382,10 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.cohort}: {self.get_status_display()}"
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
 
+class Attendance(EpisodeLinked, models.Model):
+    episode_path = "enrolment__episode"
 
-class Attendance(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="attendance")
     attended = models.BooleanField(_("attended"))
@@ -404,10 +398,6 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"session {self.session.number}: {'present' if self.attended else 'absent'}"
-
-    def get_additional_data(self):
-        episode = self.enrolment.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
 
 # ---------------------------------------------------------------------------
@@ -438,7 +428,7 @@ class InWorkSchedule(models.Model):
         return {"client_id": None, "service_id": self.service_id}
 
 
-class InWorkSupport(models.Model):
+class InWorkSupport(EpisodeLinked, models.Model):
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="in_work")
     return_date = models.DateField(_("returned to work on"))
     started_by = models.ForeignKey(
@@ -453,9 +443,6 @@ class InWorkSupport(models.Model):
     def __str__(self):
         return f"in-work support from {self.return_date}"
 
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}
-
 
 class ReviewStatus(models.TextChoices):
     DUE = "due", _("Scheduled")
@@ -463,7 +450,9 @@ class ReviewStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class InWorkReview(models.Model):
+class InWorkReview(EpisodeLinked, models.Model):
+    episode_path = "support__episode"
+
     support = models.ForeignKey(InWorkSupport, on_delete=models.CASCADE, related_name="reviews")
     week = models.PositiveSmallIntegerField(_("week after the return"))
     due_date = models.DateField(_("due"))
@@ -486,7 +475,3 @@ class InWorkReview(models.Model):
 
     def __str__(self):
         return f"week {self.week} ({self.due_date:%d %b %Y})"
-
-    def get_additional_data(self):
-        episode = self.support.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}

@@ -29,9 +29,10 @@ from django.utils import timezone
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
 from vocrehab.accounts.models import Organisation, Service
-from vocrehab.casework.models import Episode, OnwardOutcome, OnwardReferral
+from vocrehab.casework.models import OnwardOutcome, OnwardReferral
 from vocrehab.codes import OnwardCategory
-from vocrehab.reports.suppression import threshold as suppression_threshold
+from vocrehab.disclosure import is_small, threshold
+from vocrehab.episodes.models import Episode
 
 from . import conf
 from .areas import NATION_CODES, UK_CODE, matching_areas
@@ -136,7 +137,7 @@ def is_due_for_review(entry: DirectoryService, today: datetime.date | None = Non
 
 
 def _suppress(value: int | None, suppress: bool):
-    if suppress and value is not None and 0 < value < suppression_threshold():
+    if suppress and is_small(value):
         return None
     return value
 
@@ -324,8 +325,8 @@ def service_mapping(user) -> dict:
         "gaps": coverage_gaps(services, suppress=suppress),
         "activity": directory_activity(services, organisations, suppress=suppress),
         "suppressed": suppress,
-        "small_number": suppression_threshold(),
-        "small_max": suppression_threshold() - 1,
+        "small_number": threshold(),
+        "small_max": threshold() - 1,
     }
 
 

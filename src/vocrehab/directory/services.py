@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vocrehab.casework.models import Contact, ContactIntervention, Episode
+from vocrehab import uploads
+from vocrehab.casework.models import Contact, ContactIntervention
 from vocrehab.codes import Condition, ContactMode, ContactWith, Intervention, OnwardCategory
+from vocrehab.episodes.models import Episode
 
-from . import uploads
 from .models import (
     DEFAULT_REVIEW_WEEKS,
     DEFAULT_THREE_WAY_WEEKS,

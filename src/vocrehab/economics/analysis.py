@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from vocrehab.economics import sensitivity
-from vocrehab.economics.model import Costs, ModelInputError, Outcomes, Result, run_model
+from vocrehab.economics.cost_benefit import Costs, ModelInputError, Outcomes, Result, run_model
 from vocrehab.economics.presets import Preset, load_preset, preset_from_data, with_values
 
 

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from vocrehab.csvsafe import neutralise_cell
-from vocrehab.economics.model import PARAMETER_SPECS, Costs, ModelInputError, Result
+from vocrehab.economics.cost_benefit import PARAMETER_SPECS, Costs, ModelInputError, Result
 from vocrehab.economics.presets import Preset
 
 MAX_COSTS_FILE_BYTES = 1_000_000
@@ -85,6 +85,7 @@ def to_json(result: Result) -> str:
 def to_xlsx(result: Result, preset: Preset | None = None) -> bytes:
     """The analysis as a workbook: summary, parameters with sources, years, costs and
     one sheet per sensitivity analysis."""
+    # openpyxl is loaded only when a workbook is made.
     from openpyxl import Workbook
 
     data = result.to_dict()
@@ -174,6 +175,7 @@ def _no_fetching(url: str, *args, **kwargs):
 
 def to_pdf(html: str) -> bytes:
     """A PDF of the printable report HTML (``economics/report_print.html``)."""
+    # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf()

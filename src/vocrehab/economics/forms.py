@@ -3,7 +3,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.economics.model import PARAMETER_SPECS
+from vocrehab.economics.cost_benefit import PARAMETER_SPECS
+from vocrehab.economics.presets import available
 from vocrehab.economics.queries import preset_choices
 from vocrehab.economics.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from vocrehab.forms_rendering import NHSUKDateInput
@@ -88,7 +89,6 @@ class PresetCopyForm(forms.Form):
     def __init__(self, *args, preset, **kwargs):
         super().__init__(*args, **kwargs)
         self.preset = preset
-        from vocrehab.economics.presets import available
 
         # A stored preset is edited into its next version; a shipped one needs a new name.
         shipped = preset.name in available()

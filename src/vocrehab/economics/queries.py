@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from vocrehab.casework.models import Episode
 from vocrehab.codes import IN_WORK, MainReason, Timepoint, WorkStatus
-from vocrehab.economics.model import ModelInputError, Outcomes
+from vocrehab.economics.cost_benefit import ModelInputError, Outcomes
+from vocrehab.economics.models import CostPreset
 from vocrehab.economics.presets import Preset, available, load_data, preset_from_data
+from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
 
 HEALTH_USE = "health_use"
@@ -141,8 +142,6 @@ class PresetChoice:
 
 def preset_choices() -> list[PresetChoice]:
     """Every preset a user can run: shipped ones, then the latest version of stored ones."""
-    from vocrehab.economics.models import CostPreset
-
     choices = []
     for name in available():
         data = load_data(name)
@@ -159,8 +158,6 @@ def get_preset(name: str, version: int | None = None) -> Preset:
 
     Raises ``ModelInputError`` if there is no such preset or version.
     """
-    from vocrehab.economics.models import CostPreset
-
     rows = CostPreset.objects.filter(name=name)
     if version is not None:
         rows = rows.filter(version=version)

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.economics.model import OUTCOME_KINDS, PARAMETER_SPECS, Result
+from vocrehab.disclosure import is_small, threshold
+from vocrehab.economics.cost_benefit import OUTCOME_KINDS, PARAMETER_SPECS, Result
 from vocrehab.economics.presets import Preset
-from vocrehab.reports.suppression import threshold as suppression_threshold
 
 BENEFIT_LABELS = {
     "welfare": (_("Savings in welfare payments"), _("DWP")),
@@ -33,9 +33,8 @@ _GAP = 8
 
 
 def _shown(count, suppress: bool):
-    limit = suppression_threshold()
-    if suppress and isinstance(count, int | float) and 0 < count < limit:
-        return _("fewer than %(n)s") % {"n": limit}
+    if suppress and is_small(count):
+        return _("fewer than %(n)s") % {"n": threshold()}
     return count
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from vocrehab.economics.model import (
+from vocrehab.economics.cost_benefit import (
     NUMERIC_KINDS,
     PARAMETER_SPECS,
     Costs,

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from vocrehab.economics.model import ModelInputError
+from vocrehab.economics.cost_benefit import ModelInputError
 from vocrehab.economics.presets import available, preset_from_data, with_values
 from vocrehab.economics.queries import get_preset
 

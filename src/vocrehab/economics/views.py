@@ -16,9 +16,9 @@ from vocrehab.audit.services import record_export
 
 from . import files, queries, services
 from .analysis import run_analysis
+from .cost_benefit import PARAMETER_SPECS, ModelInputError
 from .forms import AnalysisForm, PresetCopyForm
-from .model import ModelInputError
-from .report import report_context
+from .report import _display_value, report_context
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -97,9 +97,6 @@ def preset_detail(request, name, version):
 
 
 def report_context_rows(preset):
-    from .model import PARAMETER_SPECS
-    from .report import _display_value
-
     values = preset.parameters.as_values()
     return [
         {

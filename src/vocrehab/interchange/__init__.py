@@ -1,1 +1,1 @@
-"""Moving data in and out of vocrehab: VRMDS files, synthetic data, FHIR and the API."""
+"""Moving data in and out of vocrehab: VRMDS files (validate, import, export) and synthetic data."""

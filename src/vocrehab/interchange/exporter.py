@@ -43,7 +43,9 @@ from django.utils.translation import gettext as _
 from vocrehab import codes
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.audit.services import record_export
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
+from vocrehab.episodes.models import Episode
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.cells import neutralise
 from vocrehab.interchange.pseudonyms import DATE_MODES, DateShifter, Profile, age_band, profile
@@ -202,6 +204,7 @@ def export_dataset(
                     text.flush()
                     text.detach()
     else:
+        # openpyxl is loaded only when a workbook is written.
         import openpyxl
 
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -210,7 +213,6 @@ def export_dataset(
             sheet = workbook.create_sheet(name.removesuffix(".csv"))
             summary.rows[name] = _write_sheet(sheet, make())
         workbook.save(out)
-    from vocrehab.audit.services import record_export
 
     record_export(
         request,

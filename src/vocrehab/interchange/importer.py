@@ -35,9 +35,13 @@ from django.utils.translation import gettext as _
 
 from vocrehab import codes
 from vocrehab.accounts.models import Organisation, Service
-from vocrehab.casework.models import Contact, ContactIntervention, Episode, OnwardReferral
+from vocrehab.audit.models import Action
+from vocrehab.audit.services import record_event
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.tiers import tier_rank
 from vocrehab.interchange.bulk import Inserter, chunks, raw_delete
 from vocrehab.interchange.cells import restore_cell
 from vocrehab.interchange.vrmds import schema
@@ -52,9 +56,14 @@ from vocrehab.interchange.vrmds.validate import (
     validate_dataset,
 )
 from vocrehab.measures.instruments import get_instrument
-from vocrehab.measures.models import Administration, AdministrationStatus, CompletedBy, ItemValue
-from vocrehab.reports.models import QuestionnaireScores
-from vocrehab.reports.scores import refresh_scores, scores_from_values
+from vocrehab.measures.models import (
+    Administration,
+    AdministrationStatus,
+    CompletedBy,
+    ItemValue,
+    QuestionnaireScores,
+)
+from vocrehab.measures.scores import refresh_scores, scores_from_values
 
 logger = logging.getLogger(__name__)
 
@@ -359,9 +368,6 @@ def import_dataset(
         summary.rows = dict(validation.result().rows)
     summary.seconds = time.perf_counter() - started
     if not dry_run:
-        from vocrehab.audit.models import Action
-        from vocrehab.audit.services import record_event
-
         record_event(
             action=Action.IMPORT,
             request=request,
@@ -416,6 +422,7 @@ class _Validation:
         self._process = None
         self._conn = None
         if parallel:
+            # Only a parallel import starts processes.
             import multiprocessing
 
             context = multiprocessing.get_context("fork")
@@ -837,7 +844,8 @@ class _Run:
             update = {k: val for k, val in fields.items() if current[k] != val}
             tier = current["tier"]
             highest = fields["highest_tier"]
-            if highest and (not tier or tier > highest):
+            # The file gives the highest tier reached; the current one cannot be above it.
+            if highest and (not tier or tier_rank(tier) > tier_rank(highest)):
                 tier = highest
             if tier != current["tier"]:
                 update["tier"] = tier

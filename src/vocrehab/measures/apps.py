@@ -27,6 +27,17 @@ class MeasuresConfig(AppConfig):
         auditlog.register(ItemWording)
         auditlog.register(MeasureSchedule)
 
+        # Questionnaires go with the steps of an episode that the core announces.
+        from vocrehab.episodes import signals
+
+        from . import receivers
+
+        signals.first_assessment_recorded.connect(receivers.schedule_entry, dispatch_uid="measures")
+        signals.episode_discharged.connect(receivers.schedule_discharge, dispatch_uid="measures")
+        signals.followup_interval_requested.connect(
+            receivers.followup_months, dispatch_uid="measures"
+        )
+
         register(
             _("Questionnaires"),
             "measures:overview",

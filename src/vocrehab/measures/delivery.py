@@ -76,6 +76,7 @@ def token_url(token: str) -> str:
 
 def notify_client():
     """A Notify API client (a function so that tests can replace it)."""
+    # The Notify client is loaded only when a message goes by Notify.
     from notifications_python_client.notifications import NotificationsAPIClient
 
     return NotificationsAPIClient(notify_api_key())

@@ -23,6 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from django.db.models import Case, F, FloatField, When
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,16 @@ class Band:
 
     def contains(self, value: float) -> bool:
         return value >= self.low and (self.high is None or value <= self.high)
+
+
+def band_limits(bands: tuple[Band, ...]) -> tuple[tuple[str, float | None], ...]:
+    """Each band's code with the lowest score of the band after it (None for the last),
+    for SQL that counts scores per band: a band holds scores from the previous limit up
+    to, not including, its own."""
+    return tuple(
+        (band.code, bands[i + 1].low if i + 1 < len(bands) else None)
+        for i, band in enumerate(bands)
+    )
 
 
 def band_for(bands: tuple[Band, ...], value: Value) -> str | None:
@@ -456,10 +467,30 @@ def _score_eq5d(
 _HADS_SUBSCALES = {"anxiety": "a", "depression": "d"}
 
 
+# A subscale with one of its seven items missing: the mean of the six answered x 7,
+# rounded half up; in integers, floor(7s/6 + 1/2) == (14s + 6) // 12.
+_PRORATE_TIMES, _PRORATE_PLUS, _PRORATE_OVER = 14, 6, 12
+
+
 def _prorate_hads(total_of_six: int) -> int:
-    # Mean of the six answered items x 7, rounded half up, in integers to avoid floats:
-    # floor(7s/6 + 1/2) == (14s + 6) // 12.
-    return (14 * total_of_six + 6) // 12
+    return (_PRORATE_TIMES * total_of_six + _PRORATE_PLUS) // _PRORATE_OVER
+
+
+def hads_subscale_expression(*, item_sum: str, items_answered: str, recorded_total: str):
+    """A HADS subscale score in SQL, by the rule of :func:`_score_hads`, over columns
+    holding the sum and count of its answered items and the recorded total.
+
+    Seven items: their sum; six: prorated, left unfloored because it is only compared
+    with whole-number band limits (:func:`band_limits`), where it falls as its floor
+    would; otherwise the recorded total.
+    """
+    prorated = (F(item_sum) * _PRORATE_TIMES + _PRORATE_PLUS) / float(_PRORATE_OVER)
+    return Case(
+        When(**{items_answered: 7}, then=F(item_sum)),
+        When(**{items_answered: 6}, then=prorated),
+        default=F(recorded_total),
+        output_field=FloatField(),
+    )
 
 
 def _score_hads(instrument: Instrument, values: Mapping[str, Value]) -> Score:

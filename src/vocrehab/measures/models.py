@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint
+from vocrehab.episodes.models import Episode, EpisodeLinked
 
 from .instruments import INSTRUMENTS
 
@@ -34,7 +34,7 @@ class CompletedBy(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
-class Administration(models.Model):
+class Administration(EpisodeLinked, models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="administrations")
     instrument = models.CharField(_("instrument"), max_length=32)
     instrument_version = models.CharField(_("instrument version"), max_length=16, blank=True)
@@ -85,12 +85,10 @@ class Administration(models.Model):
         instrument = INSTRUMENTS.get(self.instrument)
         return str(instrument.name) if instrument else self.instrument
 
-    def get_additional_data(self):
-        episode = self.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
+class ItemValue(EpisodeLinked, models.Model):
+    episode_path = "administration__episode"
 
-class ItemValue(models.Model):
     # The unique (administration, item) index serves look-ups by administration.
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="values", db_index=False
@@ -108,10 +106,6 @@ class ItemValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["administration", "item"], name="unique_item_value")
         ]
-
-    def get_additional_data(self):
-        episode = self.administration.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     def __str__(self):
         if self.value is None:
@@ -145,7 +139,7 @@ class DeliveryStatus(models.TextChoices):
     PRINTED = "printed", _("Letter printed")
 
 
-class QuestionnaireLink(models.Model):
+class QuestionnaireLink(EpisodeLinked, models.Model):
     """A client's way in to one administration, without signing in.
 
     The URL token is ``signing.Signer`` over ``pk:nonce`` (salted), so it can be rebuilt
@@ -153,6 +147,8 @@ class QuestionnaireLink(models.Model):
     from the same secret and only its digest is stored. Revoking a link (or changing
     the nonce) invalidates every copy of it.
     """
+
+    episode_path = "administration__episode"
 
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="links"
@@ -190,10 +186,6 @@ class QuestionnaireLink(models.Model):
 
     def __str__(self):
         return f"link {self.pk} for {self.administration}"
-
-    def get_additional_data(self):
-        episode = self.administration.episode
-        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
     @property
     def is_expired(self) -> bool:
@@ -291,3 +283,63 @@ class MeasureSchedule(models.Model):
                 Timepoint.FOLLOWUP: self.followup_instruments,
             }.get(timepoint, [])
         )
+
+
+class QuestionnaireScores(models.Model):
+    """The item values and part-scores of one questionnaire that the evaluation report
+    pairs between entry and discharge, kept beside the item values.
+
+    The report pivots every questionnaire's entry and discharge scores per episode in
+    one pass over this table (one row per administration) instead of one pass per
+    instrument over the national item-value table. Every write of item values refreshes
+    the rows of its administrations (:func:`vocrehab.measures.scores.refresh_scores`);
+    deleting an administration deletes its row.
+    """
+
+    administration = models.OneToOneField(
+        Administration,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="scores",
+    )
+    # EQ-5D (3L and 5L): the level of each dimension, and the visual analogue scale.
+    mobility = models.FloatField(null=True)
+    self_care = models.FloatField(null=True)
+    usual_activities = models.FloatField(null=True)
+    pain_discomfort = models.FloatField(null=True)
+    anxiety_depression = models.FloatField(null=True)
+    vas = models.FloatField(null=True)
+    # HADS: the sum and number of answered items per subscale, and recorded totals.
+    hads_anxiety_sum = models.FloatField(null=True)
+    hads_anxiety_items = models.IntegerField(default=0)
+    hads_depression_sum = models.FloatField(null=True)
+    hads_depression_items = models.IntegerField(default=0)
+    hads_anxiety = models.FloatField(null=True)
+    hads_depression = models.FloatField(null=True)
+    # COPM: the mean over the problems rated, and the recorded scores.
+    copm_performance_problems = models.FloatField(null=True)
+    copm_satisfaction_problems = models.FloatField(null=True)
+    copm_performance = models.FloatField(null=True)
+    copm_satisfaction = models.FloatField(null=True)
+    # Work confidence and health service use: one value per item.
+    working = models.FloatField(null=True)
+    managing_condition = models.FloatField(null=True)
+    work_impact = models.FloatField(null=True)
+    gp_visits = models.FloatField(null=True)
+    outpatient_visits = models.FloatField(null=True)
+    hospital_stays = models.FloatField(null=True)
+    # Satisfaction survey: the answer to each question the report counts.
+    satisfaction_overall = models.FloatField(null=True)
+    satisfaction_helpful = models.FloatField(null=True)
+    satisfaction_involved = models.FloatField(null=True)
+    satisfaction_positive_impact = models.FloatField(null=True)
+    satisfaction_recommend = models.FloatField(null=True)
+    satisfaction_use_again = models.FloatField(null=True)
+
+    class Meta:
+        db_table = "reports_questionnairescores"  # kept from when the reports owned it
+        verbose_name = _("questionnaire scores")
+        verbose_name_plural = _("questionnaire scores")
+
+    def __str__(self):
+        return f"scores of administration {self.administration_id}"

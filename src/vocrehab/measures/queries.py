@@ -13,13 +13,21 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from vocrehab.accounts.access import Perm, services_for
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint
+from vocrehab.episodes.models import Episode
 
 from .instruments import INSTRUMENTS, Flag, InvalidValues, Score, get_instrument
-from .models import Administration, AdministrationStatus, ItemValue, ItemWording, QuestionnaireLink
+from .models import (
+    Administration,
+    AdministrationStatus,
+    DeliveryStatus,
+    ItemValue,
+    ItemWording,
+    QuestionnaireLink,
+)
 from .statistics import PairedChange, paired_change
 from .valuesets import DEFAULT_VALUE_SETS, ValueSetError, ValueSetNotLoaded
 
@@ -362,10 +370,6 @@ def work_to_do(user, *, limit: int = 100) -> dict:
     """Letters to print, sends that failed or are being retried, and overdue
     questionnaires, in the services where ``user`` may see people. Three queries.
     """
-    from django.utils import timezone
-
-    from .models import DeliveryStatus
-
     visible = services_for(user, Perm.VIEW_PERSON)
     now = timezone.now()
     base = QuestionnaireLink.objects.filter(

@@ -1,7 +1,7 @@
 """Writes for outcome measures: scheduling, links, answers, submissions, delivery.
 
-Colleagues call the three scheduling functions from casework:
-``schedule_entry_questionnaires(episode)`` at assessment,
+The three scheduling functions answer the episode core's signals (connected in
+``apps.py``): ``schedule_entry_questionnaires(episode)`` at the first assessment,
 ``schedule_discharge_questionnaires(episode)`` and ``schedule_followup(episode)`` at
 discharge. They only create "scheduled" administrations with a due date; the periodic
 :func:`send_due_invitations` sweep (run by ``vocrehab worker``) turns due ones into
@@ -12,7 +12,6 @@ independently of any message, so a failed email can never lose a response.
 
 from __future__ import annotations
 
-import calendar
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -24,9 +23,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Timepoint, WorkStatus
-from vocrehab.reports.scores import refresh_scores
+from vocrehab.dates import add_months
+from vocrehab.episodes.models import Episode
 
 from . import delivery, links
 from .instruments import InvalidValues, ItemKind, get_instrument
@@ -41,12 +40,12 @@ from .models import (
     MeasureSchedule,
     QuestionnaireLink,
 )
+from .scores import refresh_scores
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_SEND_ATTEMPTS",
-    "add_months",
     "choose_channel",
     "issue_link",
     "load_wording",
@@ -79,13 +78,6 @@ def schedule_for(service) -> MeasureSchedule:
         return service.measure_schedule
     except MeasureSchedule.DoesNotExist:
         return MeasureSchedule(service=service)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, on the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _schedule(episode: Episode, timepoint: str, due: date, instruments: Iterable[str]):
@@ -310,6 +302,7 @@ def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administra
             administration.comment = comment
         administration.version += 1
         administration.save()
+    # Here, not at the top: the tasks module imports this one.
     from .tasks import tell_case_manager
 
     transaction.on_commit(lambda: _enqueue_safely(tell_case_manager, administration.pk))

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 @task()
 def send_due_invitations_task() -> dict:
     """The periodic sweep: see :func:`vocrehab.measures.services.send_due_invitations`."""
+    # Here, not at the top: services imports this module to queue tasks.
     from .services import send_due_invitations
 
     return send_due_invitations()
@@ -29,6 +30,7 @@ def send_due_invitations_task() -> dict:
 @task()
 def send_link_now(link_id: int) -> dict:
     """Send one link's invitation straight away (staff pressed "send")."""
+    # Here, not at the top: services imports this module to queue tasks.
     from .services import send_pending
 
     return send_pending([link_id])
@@ -41,6 +43,7 @@ def tell_case_manager(administration_id: int) -> bool:
     Raises on a transport failure so that the task shows as failed; the response it
     reports on is already stored and is not touched.
     """
+    # Here, not at the top: services imports this module to queue tasks.
     from .models import Administration
 
     administration = (

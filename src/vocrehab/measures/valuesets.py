@@ -18,11 +18,13 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
+
+from django.db.models import Case, FloatField, Q, Value, When
 
 __all__ = [
     "DEFAULT_VALUE_SETS",
@@ -155,6 +157,39 @@ class AdditiveValueSet(ValueSet):
         if 3 in levels:
             value -= Decimal(self.n3)
         return _round3(value)
+
+    def index_expression(self, level_field: Callable[[str], str]):
+        """The same formula as SQL (unrounded), for a query with one level column per
+        dimension: ``level_field(dimension)`` names it. Reports value a million states
+        with this instead of calling :meth:`index` per row."""
+        expression = Value(1.0)
+        not_full_health = Q()
+        for dim in DIMENSIONS:
+            not_full_health |= ~Q(**{level_field(dim): 1})
+            expression = expression - Case(
+                *[
+                    When(**{level_field(dim): level + 2}, then=Value(float(decrement)))
+                    for level, decrement in enumerate(self.decrements[dim])
+                ],
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        if float(self.constant):
+            expression = expression - Case(
+                When(not_full_health, then=Value(float(self.constant))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        if float(self.n3):
+            any_level_3 = Q()
+            for dim in DIMENSIONS:
+                any_level_3 |= Q(**{level_field(dim): 3})
+            expression = expression - Case(
+                When(any_level_3, then=Value(float(self.n3))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        return expression
 
 
 # DSU age bands (fragla/eq5d R/eq5dmap.R): lower bound inclusive, upper inclusive.

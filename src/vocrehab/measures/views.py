@@ -22,9 +22,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vocrehab.accounts.access import Perm, public, requires
+from vocrehab.accounts.access import Perm, public, requires, services_for
 from vocrehab.audit.services import record_read
-from vocrehab.codes import Timepoint
+from vocrehab.codes import Timepoint, WorkStatus
 
 from . import charts, links, queries, services
 from .forms import (
@@ -37,7 +37,7 @@ from .forms import (
     client_items,
 )
 from .instruments import INSTRUMENTS, Flag, InvalidValues, ItemKind, get_instrument
-from .models import AdministrationStatus, Channel
+from .models import AdministrationStatus, Channel, QuestionnaireLink
 from .tasks import send_link_now
 from .valuesets import VALUE_SETS
 
@@ -190,8 +190,6 @@ def episode_measures(request, episode_id: int):
 
 
 def services_may_edit(user, episode) -> bool:
-    from vocrehab.accounts.access import services_for
-
     return services_for(user, Perm.EDIT_PERSON).filter(pk=episode.service_id).exists()
 
 
@@ -463,7 +461,6 @@ def _granted_link(request, link_id: int):
     """The link if this browser was given it; otherwise (None, problem)."""
     if link_id not in request.session.get(SESSION_KEY, []):
         return None, "not_yours"
-    from .models import QuestionnaireLink
 
     link = (
         QuestionnaireLink.objects.select_related("administration__episode__service")
@@ -615,8 +612,6 @@ def _answer_text(item, value, wording) -> str:
     if item.kind is ItemKind.YES_NO:
         return _("Yes") if value in (1, 1.0, "1") else _("No")
     if item.kind is ItemKind.CODE and item.code == "work_status":
-        from vocrehab.codes import WorkStatus
-
         return str(dict(WorkStatus.choices).get(value, value))
     return text
 

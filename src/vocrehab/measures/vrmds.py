@@ -17,10 +17,10 @@ from datetime import date
 from django.db import transaction
 
 from vocrehab.codes import VRMDS_TIMEPOINTS
-from vocrehab.reports.scores import refresh_scores
 
 from .instruments import INSTRUMENTS, ItemKind, get_instrument
 from .models import Administration, AdministrationStatus, CompletedBy, ItemValue
+from .scores import refresh_scores
 
 __all__ = [
     "COLUMNS",

@@ -11,11 +11,15 @@ class ReferralsConfig(AppConfig):
 
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
+        from vocrehab.clients.signals import client_reference_searched
 
-        from . import models
+        from . import models, receivers
 
         for model in (models.Referral, models.ClockPause, models.ServiceLevel, models.Allocation):
             auditlog.register(model)
+        client_reference_searched.connect(
+            receivers.clients_with_referral_reference, dispatch_uid="referrals"
+        )
         register(
             _("Triage"),
             "referrals:queue",

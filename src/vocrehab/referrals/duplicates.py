@@ -7,7 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from django.db.models import Prefetch, Q
+
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 
 # Names at least this alike (difflib ratio of the normalised full names) count as similar:
 # high enough that "Ann Smith" and "Anne Smith" match, "Ann Smith" and "Ian Smart" do not.
@@ -62,10 +65,6 @@ def find_matches(
     Each match carries the client's open and closed episodes (``exclude_episode``, the
     new referral's own, left out). Two queries whatever the number of candidates.
     """
-    from django.db.models import Prefetch, Q
-
-    from vocrehab.casework.models import Episode
-
     condition = Q()
     if nhs_number:
         condition |= Q(nhs_number=nhs_number)

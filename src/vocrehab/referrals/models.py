@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Episode
 from vocrehab.codes import Tier
+from vocrehab.episodes.models import Episode, EpisodeLinked
 
 
 class Channel(models.TextChoices):
@@ -164,7 +164,7 @@ class ServiceLevel(models.Model):
         return self.name
 
 
-class Allocation(models.Model):
+class Allocation(EpisodeLinked, models.Model):
     """Who held an episode and when: every allocation and transfer is kept."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="allocations")
@@ -184,6 +184,3 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.worker} from {self.start:%Y-%m-%d}"
-
-    def get_additional_data(self):
-        return {"client_id": self.episode.client_id, "service_id": self.episode.service_id}

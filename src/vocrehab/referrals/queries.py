@@ -9,10 +9,10 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from vocrehab.accounts.access import Perm, services_for
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.standards import Clock, ClockState, episode_clocks
 
 from .models import ClockPause, Referral, TriageStatus
-from .working_days import Clock, clock
 
 # Still in the queue: not yet triaged, or triaged but not yet assessed and allocated.
 QUEUE_STATUSES = (TriageStatus.NEW, TriageStatus.TRIAGED)
@@ -27,8 +27,6 @@ class QueueRow:
 
     @property
     def worst_state(self) -> str:
-        from .working_days import ClockState
-
         states = {self.first_contact.state, self.assessment.state}
         for state in (ClockState.BREACHED, ClockState.AT_RISK, ClockState.PAUSED):
             if state in states:
@@ -58,25 +56,7 @@ def queue_queryset(service):
 def clocks_for(referral: Referral, episode: Episode, service, today: datetime.date):
     """The first-contact and assessment clocks of one referral, pauses applied."""
     pauses = [(p.start, p.end) for p in referral.pauses.all()]
-    received = episode.referral_date
-    return (
-        clock(
-            received,
-            service.first_contact_standard_days,
-            service.nation,
-            done_on=episode.first_contact_date,
-            today=today,
-            pauses=pauses,
-        ),
-        clock(
-            received,
-            service.assessment_standard_days,
-            service.nation,
-            done_on=episode.assessment_date,
-            today=today,
-            pauses=pauses,
-        ),
-    )
+    return episode_clocks(episode, service=service, today=today, pauses=pauses)
 
 
 def queue_rows(referrals, service, today: datetime.date) -> list[QueueRow]:

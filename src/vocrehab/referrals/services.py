@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -15,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
-from vocrehab.casework import services as casework
-from vocrehab.casework.models import Episode
 from vocrehab.clients.identifiers import identifier_type_for, normalise_nhs_number
 from vocrehab.clients.models import Client
 from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import change_tier, set_case_manager
+from vocrehab.episodes.signals import library_material_requested
+from vocrehab.versioning import save_versioned
 
 from .duplicates import find_matches
 from .models import Allocation, ClockPause, Referral, ServiceLevel, TriageStatus
@@ -197,6 +200,7 @@ def create_referral(
         acknowledgement_email=acknowledgement_email,
     )
     if acknowledgement_email:
+        # Here, not at the top: the tasks module imports this one.
         from .tasks import send_acknowledgement_task
 
         transaction.on_commit(
@@ -302,7 +306,7 @@ def record_first_contact(
     episode = referral.episode
     _check_not_before_referral(episode, on, _("The first contact"))
     episode.first_contact_date = on
-    return casework.save_versioned(episode, version, ["first_contact_date"])
+    return save_versioned(episode, version, ["first_contact_date"])
 
 
 def record_assessment(referral: Referral, *, on: datetime.date, version: int, by=None) -> Episode:
@@ -315,7 +319,7 @@ def record_assessment(referral: Referral, *, on: datetime.date, version: int, by
         episode.assessment_date = on
         if episode.first_contact_date is None:
             episode.first_contact_date = on
-        casework.save_versioned(episode, version, ["assessment_date", "first_contact_date"])
+        save_versioned(episode, version, ["assessment_date", "first_contact_date"])
         referral.pauses.filter(end__isnull=True).update(end=on)
         _advance(referral)
     return episode
@@ -390,9 +394,7 @@ def set_level(
             raise ValidationError(_("That level belongs to another service."))
         tier = level.vrmds_tier
         reason = f"{level.name}: {reason.strip()}"
-    change = casework.change_tier(
-        referral.episode, to_tier=tier, by=by, reason=reason.strip(), on=on
-    )
+    change = change_tier(referral.episode, to_tier=tier, by=by, reason=reason.strip(), on=on)
     referral.service_level = level
     if referral.triage_status == TriageStatus.NEW:
         referral.triage_status = TriageStatus.TRIAGED
@@ -404,8 +406,6 @@ def set_level(
 
 def eligible_workers(service, tier: str):
     """Staff who may hold an episode at ``tier``: case managers; support workers at tier 2."""
-    from django.contrib.auth import get_user_model
-
     roles = [Role.CASE_MANAGER]
     if tier == Tier.TWO:
         roles.append(Role.SUPPORT_WORKER)
@@ -435,7 +435,7 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
     allocation = Allocation.objects.create(
         episode=episode, worker=worker, allocated_by=by, reason=reason.strip()
     )
-    casework.allocate(episode, worker=worker, by=by)
+    set_case_manager(episode, worker=worker, by=by)
     for referral in Referral.objects.filter(episode=episode):
         _advance(referral)
     return allocation
@@ -443,16 +443,11 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
 
 def _with_library_material(episode: Episode, material: str) -> str:
     """The material sent: items given from the self-help library, then any free text."""
-    try:
-        from vocrehab.directory.models import MaterialGiven
-    except ImportError:  # the directory app is optional
-        titles = []
-    else:
-        titles = list(
-            MaterialGiven.objects.filter(episode=episode)
-            .order_by("date", "pk")
-            .values_list("material__title", flat=True)
-        )
+    titles = [
+        title
+        for _receiver, found in library_material_requested.send(sender=Episode, episode=episode)
+        for title in found
+    ]
     return "; ".join([*titles, material.strip()] if material.strip() else titles)
 
 

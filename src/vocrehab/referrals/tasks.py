@@ -6,6 +6,7 @@ from django_tasks import task
 @task()
 def send_acknowledgement_task(referral_id: int) -> bool:
     """Send one referral's acknowledgement; a failure is recorded, never raised."""
+    # Here, not at the top: services imports this module to queue tasks.
     from .models import Referral
     from .services import send_acknowledgement
 
@@ -18,6 +19,7 @@ def send_acknowledgement_task(referral_id: int) -> bool:
 @task()
 def retry_acknowledgements_task() -> list[int]:
     """Re-send every acknowledgement that has not gone yet; returns [sent, failing]."""
+    # Here, not at the top: services imports this module to queue tasks.
     from .services import retry_acknowledgements
 
     return list(retry_acknowledgements())

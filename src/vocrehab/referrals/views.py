@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.audit.services import record_listing, record_read
-from vocrehab.casework.models import Episode
-from vocrehab.casework.services import StaleEditError
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.standards import ClockState
+from vocrehab.versioning import StaleEditError
 
 from . import forms as f
 from . import queries, services
@@ -60,11 +63,6 @@ def queue(request):
 def _queue_lines(rows):
     """The queue's rows as ready-made text: the page is rendered for every triage visit,
     and translating and formatting once per page rather than per cell keeps it fast."""
-    from django.urls import reverse
-    from django.utils.dates import MONTHS_3
-
-    from .working_days import ClockState
-
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
     tags = {
         ClockState.MET: ("nhsuk-tag--green", _("Met")),

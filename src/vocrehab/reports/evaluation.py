@@ -35,9 +35,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import In
 
-from vocrehab.accounts.models import Service
-from vocrehab.casework.models import Contact, Episode, OnwardReferral
+from vocrehab.casework.models import Contact, OnwardReferral
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
     IN_WORK,
@@ -56,8 +56,17 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
-from vocrehab.measures.instruments import get_instrument
-from vocrehab.measures.models import AdministrationStatus
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.standards import STANDARDS, count_standards
+from vocrehab.episodes.tiers import highest_tier_reached
+from vocrehab.measures.instruments import (
+    HADS,
+    band_limits,
+    get_instrument,
+    hads_subscale_expression,
+)
+from vocrehab.measures.models import AdministrationStatus, QuestionnaireScores
+from vocrehab.measures.scores import SATISFACTION_QUESTIONS
 from vocrehab.measures.valuesets import (
     DEFAULT_VALUE_SETS,
     DIMENSIONS,
@@ -65,22 +74,18 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
-from .models import QuestionnaireScores, WorkingDay
-from .scores import SATISFACTION_QUESTIONS
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
-from .working_days import ensure_calendar
 
 __all__ = ["ReportError", "build_evaluation"]
 
 ENTRY, DISCHARGE = Timepoint.ENTRY.value, Timepoint.DISCHARGE.value
 TIMEPOINTS = (ENTRY, DISCHARGE)
-FIRST_CONTACT_DAYS = 5
-ASSESSMENT_DAYS = 10
 INTERVALS = (("lt_6m", 183), ("6_12m", 365), ("1_2y", 730), ("2_5y", 1826))
 ASSESSMENT_WITHIN = (("same_day", 0), ("7_days", 7), ("14_days", 14), ("28_days", 28))
 STAY_WITHIN = (("4_weeks", 28), ("12_weeks", 84), ("16_weeks", 112))
-HADS_BANDS = (("normal", 8), ("mild", 11), ("moderate", 15), ("severe", None))
+# Anxiety and depression share their bands.
+HADS_BANDS = band_limits(HADS.bands["anxiety"])
 WORK_CONFIDENCE_ITEMS = ("working", "managing_condition", "work_impact")
 HEALTH_USE_ITEMS = ("gp_visits", "outpatient_visits", "hospital_stays")
 IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
@@ -147,16 +152,6 @@ def _grouped(queryset, *names, **expressions) -> dict:
         k = tuple(_code(v) for v in key) if len(key) > 1 else _code(key[0])
         out[k] = out.get(k, 0) + n
     return out
-
-
-def _tier_expression():
-    # The VRMDS tier is the highest reached; fall back to the current tier for records
-    # where only that was kept.
-    return Case(
-        When(highest_tier="", then=F("tier")),
-        default=F("highest_tier"),
-        output_field=CharField(),
-    )
 
 
 def _deprivation_expressions():
@@ -477,7 +472,9 @@ class _Evaluation:
         return _table("diagnosis_to_referral", sum(totals.values()), cells)
 
     def _reasons_by_tier(self) -> dict:
-        counts = _grouped(self.episodes, "tier_code", "main_reason", tier_code=_tier_expression())
+        counts = _grouped(
+            self.episodes, "tier_code", "main_reason", tier_code=highest_tier_reached()
+        )
         rows: dict[str, dict[str, int]] = {"2": {}, "3": {}, "all": {}}
         for (tier, reason), n in counts.items():
             if tier in rows:
@@ -501,95 +498,44 @@ class _Evaluation:
         return _table(table_id, n, cells)
 
     def _service_standards(self, scalars) -> dict:
-        referred = scalars["referred"]
+        """The VRMDS national standards for every service, named so (comparable between
+        services), then each service's own standard where it differs from the national."""
         # The calendar must cover every date compared: referrals, contacts, assessments
         # and the report date.
         first = min(filter(None, (scalars["first_referral"], self.as_of)))
         last = max(filter(None, (scalars["last_date"], self.as_of)))
-        ensure_calendar({s.nation for s in self.services}, first, last)
+        counts = count_standards(
+            self.episodes, services=self.services, as_of=self.as_of, span=(first, last)
+        )
 
-        row = self._standards_counts()
+        def cell(name, tallies, **dimensions):
+            met, eligible = sum(c.met for c in tallies), sum(c.eligible for c in tallies)
+            return {
+                "standard": name,
+                **dimensions,
+                "met": met,
+                "eligible": eligible,
+                "percent": _percent(met, eligible),
+            }
+
         cells = [
-            {
-                "standard": "first_contact_5_working_days",
-                "met": row["contact_met"],
-                "eligible": row["contact_eligible"],
-                "percent": _percent(row["contact_met"], row["contact_eligible"]),
-            },
-            {
-                "standard": "assessment_10_working_days",
-                "met": row["assess_met"],
-                "eligible": row["assess_eligible"],
-                "percent": _percent(row["assess_met"], row["assess_eligible"]),
-            },
+            cell(
+                standard.name(standard.national_days),
+                [c for c in counts if c.national and c.standard == standard],
+            )
+            for standard in STANDARDS
         ]
-        return _table("service_standards", referred, cells)
-
-    def _standards_counts(self) -> dict:
-        """Standards met and eligible, joining each episode's dates to the calendar.
-
-        Written as SQL around the ORM's own episode query because the calendar has no
-        foreign key to join through, and per-row subqueries would cost a million index
-        lookups each on a national dataset; a join lets the database hash it once.
-        """
-        quote = connection.ops.quote_name
-        episodes_sql, params = self.episodes.values(
-            e_service=F("service_id"),
-            e_ref=F("referral_date"),
-            e_contact=F("first_contact_date"),
-            e_assess=F("assessment_date"),
-            e_discharge=F("discharge_date"),
-        ).query.sql_with_params()
-        calendar = quote(WorkingDay._meta.db_table)
-        service = quote(Service._meta.db_table)
-        index, nation, date = quote("index"), quote("nation"), quote("date")
-        # The report date's index, per nation, comes from the same calendar, joined on a
-        # constant date (cheap: one row per nation).
-        today_sql = f"t.{index}"
-        today_join = f"LEFT JOIN {calendar} t ON (t.{nation} = s.{nation} AND t.{date} = %s)"
-
-        def joined(alias, column):
-            return (
-                f"LEFT JOIN {calendar} {alias} ON ({alias}.{nation} = s.{nation} "
-                f"AND {alias}.{date} = e.{column})"
-            )
-
-        def count(condition):
-            return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
-
-        contact, assessed = "e.e_contact IS NOT NULL", "e.e_assess IS NOT NULL"
-        # Only constants, quoted names and the ORM's compiled SQL are interpolated; every
-        # value is a parameter.
-        select = ", ".join(
-            [
-                count(f"{contact} AND c.{index} <= r.{index} + {FIRST_CONTACT_DAYS}"),
-                count(f"{contact} OR ({today_sql}) > r.{index} + {FIRST_CONTACT_DAYS}"),
-                count(f"{assessed} AND a.{index} <= r.{index} + {ASSESSMENT_DAYS}"),
-                count(
-                    f"{assessed} OR (e.e_discharge IS NULL AND "
-                    f"({today_sql}) > r.{index} + {ASSESSMENT_DAYS})"
-                ),
-            ]
-        )
-        source = (
-            f"({episodes_sql}) e INNER JOIN {service} s ON (s.{quote('id')} = e.e_service) "
-            + " ".join(
-                [
-                    joined("r", "e_ref"),
-                    joined("c", "e_contact"),
-                    joined("a", "e_assess"),
-                    today_join,
-                ]
-            )
-        )
-        sql = f"SELECT {select} FROM {source}"  # noqa: S608
-        # Parameters in the order their placeholders appear.
-        all_params = [*params, connection.ops.adapt_datefield_value(self.as_of)]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, all_params)
-            values = cursor.fetchone()
-        keys = ("contact_met", "contact_eligible", "assess_met", "assess_eligible")
-        return {k: int(v or 0) for k, v in zip(keys, values, strict=True)}
+        for service in sorted(self.services, key=lambda s: s.code):
+            for standard in STANDARDS:
+                days = standard.limit_for(service)
+                if days != standard.national_days:
+                    own = [
+                        c
+                        for c in counts
+                        if not c.national and c.standard == standard and c.service_id == service.pk
+                    ]
+                    cells.append(cell(standard.name(days), own, service=service.code))
+        return _table("service_standards", scalars["referred"], cells)
 
     def _engagement(self, discharged) -> dict:
         counts = _grouped(self.discharged, "engagement")
@@ -602,16 +548,10 @@ class _Evaluation:
     @staticmethod
     def _contact_row(prefix=""):
         """The contacts_by_tier row of an episode: third_party, 2, 3, or "" for others."""
-
-        def q(**kwargs):
-            return Q(**{f"{prefix}{k}": v for k, v in kwargs.items()})
-
+        reached = highest_tier_reached(prefix)
         return Case(
-            When(q(main_reason=MainReason.THIRD_PARTY), then=Value("third_party")),
-            When(q(highest_tier=Tier.TWO), then=Value("2")),
-            When(q(highest_tier=Tier.THREE), then=Value("3")),
-            When(q(highest_tier="", tier=Tier.TWO), then=Value("2")),
-            When(q(highest_tier="", tier=Tier.THREE), then=Value("3")),
+            When(Q(**{f"{prefix}main_reason": MainReason.THIRD_PARTY}), then=Value("third_party")),
+            When(In(reached, [Tier.TWO, Tier.THREE]), then=reached),
             default=Value(""),
             output_field=CharField(),
         )
@@ -697,7 +637,7 @@ class _Evaluation:
             "tier_code",
             "condition",
             "most",
-            tier_code=_tier_expression(),
+            tier_code=highest_tier_reached(),
             most=most,
         )
         n = sum(counts.values())
@@ -888,7 +828,7 @@ class _Evaluation:
             for tp in TIMEPOINTS:
                 aggregates[f"eq_index_{tp}:{vs.code}"] = Avg(
                     Case(
-                        When(pairs, then=self._index_expression(vs, tp)),
+                        When(pairs, then=vs.index_expression(lambda dim, tp=tp: f"eq_{tp}_{dim}")),
                         output_field=FloatField(),
                     )
                 )
@@ -927,39 +867,6 @@ class _Evaluation:
 
         return _MeasurePart(columns, {}, aggregates, tables)
 
-    @staticmethod
-    def _index_expression(value_set: AdditiveValueSet, tp: str):
-        """The value set's additive formula as SQL over the per-episode level columns."""
-        expression = Value(1.0)
-        not_full_health = Q()
-        for dim in DIMENSIONS:
-            not_full_health |= ~Q(**{f"eq_{tp}_{dim}": 1})
-            decrements = value_set.decrements[dim]
-            expression = expression - Case(
-                *[
-                    When(**{f"eq_{tp}_{dim}": level + 2}, then=Value(float(dec)))
-                    for level, dec in enumerate(decrements)
-                ],
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        if float(value_set.constant):
-            expression = expression - Case(
-                When(not_full_health, then=Value(float(value_set.constant))),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        if float(value_set.n3):
-            any_level_3 = Q()
-            for dim in DIMENSIONS:
-                any_level_3 |= Q(**{f"eq_{tp}_{dim}": 3})
-            expression = expression - Case(
-                When(any_level_3, then=Value(float(value_set.n3))),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        return expression
-
     def _hads(self) -> _MeasurePart:
         columns = {}
         for subscale in ("anxiety", "depression"):
@@ -970,16 +877,11 @@ class _Evaluation:
                 columns[f"{name}_total"] = self._at(tp, f"hads_{subscale}", ("hads",))
 
         def score(tp, subscale):
-            # Seven items: their sum; six: prorated, floor(7s/6 + 1/2) = floor((14s+6)/12),
-            # left unfloored because bands only compare it with whole numbers; otherwise
-            # the recorded total.
             name = f"hads_{tp}_{subscale}"
-            s = F(f"{name}_sum")
-            return Case(
-                When(**{f"{name}_items": 7}, then=s),
-                When(**{f"{name}_items": 6}, then=(s * 14 + 6) / 12.0),
-                default=F(f"{name}_total"),
-                output_field=FloatField(),
+            return hads_subscale_expression(
+                item_sum=f"{name}_sum",
+                items_answered=f"{name}_items",
+                recorded_total=f"{name}_total",
             )
 
         derived = {

@@ -110,6 +110,7 @@ def write_csv(report: dict, path: Path) -> None:
 
 
 def to_xlsx(report: dict) -> bytes:
+    # openpyxl is loaded only when a workbook is made.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -201,6 +202,7 @@ def _measure_names() -> set[str]:
 
 def to_pdf(report: dict, *, suppressed: bool) -> bytes:
     """A readable PDF report: each table with its chart, and an appendix of definitions."""
+    # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
     sections = []

@@ -16,13 +16,13 @@ from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncMonth
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
-from vocrehab.casework.models import Episode
 from vocrehab.codes import IN_WORK, MainReason
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.standards import ASSESSMENT, FIRST_CONTACT, count_standards
 from vocrehab.measures.models import Administration, AdministrationStatus
 
 from .evaluation import build_evaluation
 from .suppression import suppress
-from .working_days import ensure_calendar
 
 OUTSTANDING_STATUSES = (
     AdministrationStatus.SCHEDULED,
@@ -175,36 +175,19 @@ def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> di
 
 
 def build_standards(services, episodes, today):
-    """First contact and assessment standards met over ``episodes`` (each service's own
-    standard days), as {"contact_met", "contact_eligible", "assess_met", "assess_eligible"}."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-
-    from .models import WorkingDay
-
+    """First contact and assessment standards met over ``episodes``, each service against
+    its own standard, as {"contact_met", "contact_eligible", "assess_met", "assess_eligible"}."""
     first = episodes.aggregate(first=Min("referral_date"))["first"] or today
-    ensure_calendar({s.nation for s in services}, min(first, today), today)
-
-    def index_of(field=None, date=None):
-        filters = {"nation": OuterRef("service__nation")}
-        filters["date"] = OuterRef(field) if field else date
-        return Subquery(
-            WorkingDay.objects.filter(**filters).values("index")[:1], output_field=IntegerField()
-        )
-
-    contact, assessed = Q(first_contact_date__isnull=False), Q(assessment_date__isnull=False)
-    contact_days = F("service__first_contact_standard_days")
-    assess_days = F("service__assessment_standard_days")
-    return episodes.annotate(
-        ref_i=index_of("referral_date"),
-        contact_i=index_of("first_contact_date"),
-        assess_i=index_of("assessment_date"),
-        today_i=index_of(date=today),
-    ).aggregate(
-        contact_met=Count("pk", filter=contact & Q(contact_i__lte=F("ref_i") + contact_days)),
-        contact_eligible=Count("pk", filter=contact | Q(today_i__gt=F("ref_i") + contact_days)),
-        assess_met=Count("pk", filter=assessed & Q(assess_i__lte=F("ref_i") + assess_days)),
-        assess_eligible=Count(
-            "pk",
-            filter=assessed | Q(discharge_date__isnull=True, today_i__gt=F("ref_i") + assess_days),
-        ),
+    counts = count_standards(
+        episodes, services=services, as_of=today, span=(min(first, today), today)
     )
+
+    def total(standard, measure):
+        return sum(getattr(c, measure) for c in counts if not c.national and c.standard == standard)
+
+    return {
+        "contact_met": total(FIRST_CONTACT, "met"),
+        "contact_eligible": total(FIRST_CONTACT, "eligible"),
+        "assess_met": total(ASSESSMENT, "met"),
+        "assess_eligible": total(ASSESSMENT, "eligible"),
+    }

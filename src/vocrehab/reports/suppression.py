@@ -24,16 +24,11 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 
-from django.conf import settings
+from vocrehab.disclosure import DEFAULT_THRESHOLD, is_small, threshold
 
 from .tables import TABLES, TableSpec
 
-DEFAULT_THRESHOLD = 5
-
-
-def threshold() -> int:
-    """Counts below this (and above zero) are suppressed; setting VOCREHAB_SUPPRESSION_THRESHOLD."""
-    return int(getattr(settings, "VOCREHAB_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+__all__ = ["DEFAULT_THRESHOLD", "suppress", "threshold"]
 
 
 def suppress(report: dict, limit: int | None = None) -> dict:
@@ -47,10 +42,6 @@ def suppress(report: dict, limit: int | None = None) -> dict:
     return result
 
 
-def _small(value, limit) -> bool:
-    return value is not None and 0 < value < limit
-
-
 def _hide(spec: TableSpec, cell: dict) -> None:
     for measure in spec.measures:
         if measure in cell:
@@ -60,10 +51,10 @@ def _hide(spec: TableSpec, cell: dict) -> None:
 
 def _suppress_table(spec: TableSpec, table: dict, limit: int) -> None:
     cells = table["cells"]
-    small_population = _small(table.get("n"), limit)
+    small_population = is_small(table.get("n"), limit)
     for cell in cells:
         if (
-            any(_small(cell.get(m), limit) for m in spec.counts)
+            any(is_small(cell.get(m), limit) for m in spec.counts)
             or spec.statistic
             and not spec.counts
             and small_population
@@ -115,7 +106,7 @@ def _cumulative(spec: TableSpec, cells: list[dict], n, limit: int) -> None:
         if cell["suppressed"]:
             continue
         count = original[id(cell)]
-        if _small(count - shown, limit):
+        if is_small(count - shown, limit):
             _hide(spec, cell)
         else:
             shown = count
@@ -125,7 +116,7 @@ def _cumulative(spec: TableSpec, cells: list[dict], n, limit: int) -> None:
     # What is left after the last shown cell is n minus it: hide back until that is safe
     # (or the remainder row itself is hidden when small).
     for cell in rest:
-        if _small(n - shown, limit) and not cell["suppressed"]:
+        if is_small(n - shown, limit) and not cell["suppressed"]:
             _hide(spec, cell)
-    while published and _small(n - original[id(published[-1])], limit):
+    while published and is_small(n - original[id(published[-1])], limit):
         _hide(spec, published.pop())

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS
 
 
 @dataclass(frozen=True)
@@ -162,15 +165,22 @@ TABLES: dict[str, TableSpec] = {
             "service_standards",
             _("Service standards"),
             _("All episodes"),
-            ("standard",),
+            ("standard", "service"),
             ("met", "eligible", "percent"),
-            _(
-                "Working days (Monday to Friday less the public holidays of the service's "
-                "nation) after the referral date. First contact within 5: eligible are "
-                "episodes with a first contact, and those without one whose 5 working days "
-                "have passed by the report date. Assessment within 10: eligible are "
-                "episodes assessed, and open episodes not yet assessed whose 10 working "
-                "days have passed."
+            format_lazy(
+                _(
+                    "Working days (Monday to Friday less the public holidays of the "
+                    "service's nation) after the referral date. First, the VRMDS national "
+                    "standards, for every service: first contact within {first} working "
+                    "days (eligible are episodes with a first contact, and those without one "
+                    "whose {first} working days have passed by the report date) and "
+                    "assessment within {assess} (eligible are episodes assessed, and open "
+                    "episodes not yet assessed whose {assess} working days have passed). "
+                    "Then, for each service whose own standard differs, the same counted "
+                    "against its own number of days, with the service's code."
+                ),
+                first=NATIONAL_FIRST_CONTACT_DAYS,
+                assess=NATIONAL_ASSESSMENT_DAYS,
             ),
             counts=("met", "eligible"),
         ),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from vocrehab.economics.model import (
+from vocrehab.economics.cost_benefit import (
     NUMERIC_KINDS,
     PARAMETER_SPECS,
     Costs,

@@ -558,6 +558,7 @@ class _XlsxDataset(Dataset):
         # the file declares.
         with _open_zip(path) as zf:
             _check_zip(zf, path.name, limits)
+        # openpyxl is loaded only for spreadsheet files.
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 

@@ -3,19 +3,24 @@
 Safe to run again: it updates what is there rather than duplicating it.
 """
 
-import importlib.util
+import datetime
+import hashlib
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from vocrehab.accounts.models import Membership, Organisation, Role, Service, Team, User
+from vocrehab.clients.models import Client
 from vocrehab.codes import Nation
+from vocrehab.interchange import synth
+from vocrehab.interchange.importer import import_dataset
+from vocrehab.management.demo_caseloads import assign_demo_caseloads
 
 DEMO_PASSWORD = "demo-vocrehab-2026"  # noqa: S105 - printed on purpose; demo mode only
 
@@ -206,31 +211,19 @@ class Command(BaseCommand):
 
     def _clients(self, services, users, episodes):
         """Synthetic clients, loaded through the same VRMDS import that services use."""
-        if importlib.util.find_spec("vocrehab.interchange.importer") is None or episodes <= 0:
-            self.stdout.write("Synthetic clients: the VRMDS importer is not installed; skipped.")
+        if episodes <= 0:
+            self.stdout.write("Synthetic clients: none asked for; skipped.")
             return
-        from vocrehab.interchange import synth
-        from vocrehab.interchange.importer import import_dataset
-
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "demo"
             synth.write_synthetic_dataset(out, episodes=episodes, seed=2014, services=len(services))
             summary = import_dataset(out, create_services=False)
         self.stdout.write(f"Synthetic clients: {summary}")
         self._name_clients()
-        try:
-            from vocrehab.casework.services import assign_demo_caseloads
-        except ImportError:
-            return
         assign_demo_caseloads(services=services, users=users)
 
     def _name_clients(self):
         """VRMDS carries no names; give demo clients invented ones so pages read naturally."""
-        import datetime
-        import hashlib
-
-        from vocrehab.clients.models import Client
-
         unnamed = Client.objects.filter(first_name="").prefetch_related("episodes")
         updates = []
         for client in unnamed.iterator(chunk_size=500):
@@ -259,7 +252,6 @@ class Command(BaseCommand):
 
     def _serve(self, addrport):
         worker = None
-        from django.core.management import get_commands
 
         commands = get_commands()
         if "worker" in commands or "db_worker" in commands:

@@ -16,7 +16,7 @@ from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
 from vocrehab.economics import files, queries
 from vocrehab.economics.analysis import run_analysis
-from vocrehab.economics.model import ModelInputError
+from vocrehab.economics.cost_benefit import ModelInputError
 from vocrehab.economics.report import report_context
 
 

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def _sweep_loop(stop: threading.Event, minutes: float) -> None:
+    # Imported in the thread that runs the sweep, once Django is set up.
     from vocrehab.measures.tasks import send_due_invitations_task
 
     while not stop.is_set():
@@ -66,6 +67,7 @@ class Command(BaseCommand):
 
     def _run(self, *, sweep_minutes, once, queue_name, interval, **options):
         if once:
+            # Only the one-off sweep needs the services.
             from vocrehab.measures.services import send_due_invitations
 
             self.stdout.write(str(send_due_invitations()))

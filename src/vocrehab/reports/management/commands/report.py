@@ -14,9 +14,9 @@ from django.db import transaction
 
 from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
+from vocrehab.measures.scores import rebuild_all_scores
 from vocrehab.reports import exports
 from vocrehab.reports.evaluation import ReportError, build_evaluation
-from vocrehab.reports.scores import rebuild_all_scores
 from vocrehab.reports.suppression import suppress
 
 

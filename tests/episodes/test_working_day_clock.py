@@ -3,7 +3,7 @@
 import datetime as dt
 
 from vocrehab.codes import Nation
-from vocrehab.referrals.working_days import (
+from vocrehab.episodes.standards import (
     ClockState,
     add_working_days,
     clock,

@@ -1,4 +1,4 @@
-"""Safe handling of uploaded self-help documents.
+"""Safe handling of uploaded documents (the self-help library, an episode's documents).
 
 An upload is accepted only when its extension is on the allow-list, its content starts
 the way that type of file must (a renamed executable is refused), it fits the size
@@ -17,7 +17,19 @@ from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from . import conf
+from vocrehab.conf import setting
+
+DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+def upload_max_bytes() -> int:
+    """The largest document accepted (``VOCREHAB_SELF_HELP_MAX_BYTES``)."""
+    return int(setting("VOCREHAB_SELF_HELP_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+
+
+def upload_scanner() -> str:
+    """Dotted path of the virus-scan callable (``VOCREHAB_UPLOAD_SCANNER``), or empty."""
+    return str(setting("VOCREHAB_UPLOAD_SCANNER", "") or "")
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,7 @@ def scan(upload) -> None:
     The scanner is a callable taking the uploaded file; it raises ValidationError (or
     returns False) for an infected file. With no scanner configured, nothing happens.
     """
-    path = conf.upload_scanner()
+    path = upload_scanner()
     if not path:
         return
     scanner = import_string(path)
@@ -158,7 +170,7 @@ def scan(upload) -> None:
 def validate_upload(upload) -> FileKind:
     """Check an uploaded file; return its kind or raise ValidationError naming the problem."""
     extension = check_name(upload.name)
-    limit = conf.upload_max_bytes()
+    limit = upload_max_bytes()
     if upload.size is None or upload.size > limit:
         raise ValidationError(
             _("The file is larger than the %(mb)s MB limit."),

@@ -1,4 +1,4 @@
-"""Keep :class:`~vocrehab.reports.models.QuestionnaireScores` in step with the item values.
+"""Keep :class:`~vocrehab.measures.models.QuestionnaireScores` in step with the item values.
 
 Each row is an aggregate of one administration's item values, computed by the database
 from ``measures_itemvalue`` (one ``INSERT … SELECT … GROUP BY``), so the stored scores
@@ -13,10 +13,8 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection
 
-from vocrehab.measures.instruments import COPM_PROBLEMS, get_instrument
-from vocrehab.measures.models import ItemValue
-
-from .models import QuestionnaireScores
+from .instruments import COPM_PROBLEMS, get_instrument
+from .models import ItemValue, QuestionnaireScores
 
 
 def _hads_items(subscale: str) -> tuple[str, ...]:

@@ -1,13 +1,17 @@
-"""The working-day calendar agrees with the referrals' rule, per nation."""
+"""The working-day calendar table agrees with the Python rule, per nation."""
 
 import datetime as dt
 
 import pytest
 
 from vocrehab.codes import Nation
-from vocrehab.referrals.working_days import working_days_between
-from vocrehab.reports.models import WorkingDay
-from vocrehab.reports.working_days import EPOCH, ensure_calendar, working_day_index
+from vocrehab.episodes.models import WorkingDay
+from vocrehab.episodes.standards import (
+    EPOCH,
+    ensure_calendar,
+    working_day_index,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.django_db
 

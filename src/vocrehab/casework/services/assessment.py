@@ -1,0 +1,137 @@
+"""The initial assessment, its key issues, and the holistic needs assessment (HNA)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.signals import (
+    first_assessment_recorded,
+)
+from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
+from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
+from vocrehab.measures.scores import refresh_scores
+from vocrehab.versioning import save_versioned
+
+from ..models import (
+    Assessment,
+    KeyIssue,
+)
+from .errors import CaseworkError
+
+ASSESSMENT_FIELDS = [
+    name for _label, names in Assessment.AREAS for name in names if name != "sick_pay_end_date"
+] + ["sick_pay_end_date"]
+
+
+def _key_issue_lines(key_issues: Iterable[str]) -> list[str]:
+    return [line.strip() for line in key_issues if line and line.strip()]
+
+
+@transaction.atomic
+def record_assessment(
+    episode: Episode,
+    *,
+    by,
+    assessed_on: datetime.date,
+    data: Mapping,
+    key_issues: Iterable[str] = (),
+) -> Assessment:
+    """Record an assessment with its key issues in priority order.
+
+    The first assessment sets the episode's assessment date (the 10-working-day standard).
+    """
+    if assessed_on > timezone.localdate():
+        raise CaseworkError(_("The assessment date is in the future."))
+    fields = {k: v for k, v in data.items() if k in ASSESSMENT_FIELDS}
+    assessment = Assessment.objects.create(
+        episode=episode, assessed_on=assessed_on, assessed_by=by, **fields
+    )
+    KeyIssue.objects.bulk_create(
+        KeyIssue(assessment=assessment, position=i, text=text[:500])
+        for i, text in enumerate(_key_issue_lines(key_issues), start=1)
+    )
+    if episode.assessment_date is None or assessed_on < episode.assessment_date:
+        first = episode.assessment_date is None
+        Episode.objects.filter(pk=episode.pk).update(
+            assessment_date=assessed_on, version=F("version") + 1
+        )
+        episode.assessment_date = assessed_on
+        episode.version += 1
+        if first:
+            # Entry questionnaires are due at assessment (scheduling twice is harmless).
+            first_assessment_recorded.send(sender=Episode, episode=episode)
+    return assessment
+
+
+@transaction.atomic
+def update_assessment(
+    assessment: Assessment,
+    *,
+    expected_version: int,
+    data: Mapping,
+    key_issues: Iterable[str] | None = None,
+) -> Assessment:
+    """Change an assessment unless someone saved it since ``expected_version``.
+
+    Raises StaleEditError with the current assessment when the form was stale.
+    """
+    fields = [k for k in data if k in ASSESSMENT_FIELDS or k == "assessed_on"]
+    for name in fields:
+        setattr(assessment, name, data[name])
+    save_versioned(assessment, expected_version, fields)
+    if key_issues is not None:
+        assessment.key_issues.all().delete()
+        KeyIssue.objects.bulk_create(
+            KeyIssue(assessment=assessment, position=i, text=text[:500])
+            for i, text in enumerate(_key_issue_lines(key_issues), start=1)
+        )
+    return assessment
+
+
+@transaction.atomic
+def record_hna(
+    episode: Episode,
+    *,
+    by,
+    on: datetime.date,
+    concerns: Mapping[str, bool],
+    distress: int | None,
+    timepoint: str = "ad_hoc",
+    comment: str = "",
+):
+    """Store a holistic needs concerns checklist and distress thermometer.
+
+    It is a measures Administration of instrument ``hna`` (ad hoc, or at entry or
+    discharge), so the measures reports count it with the other questionnaires.
+    """
+
+    instrument = get_instrument("hna")
+    values: dict[str, float] = {area: float(bool(concerns.get(area))) for area in HNA_CONCERN_AREAS}
+    if distress is not None:
+        values["distress"] = float(distress)
+    problems = instrument.validate(values)
+    if problems:
+        raise CaseworkError("; ".join(f"{k}: {v}" for k, v in problems.items()))
+    administration = Administration.objects.create(
+        episode=episode,
+        instrument="hna",
+        instrument_version=instrument.version,
+        timepoint=timepoint,
+        date=on,
+        status=AdministrationStatus.COMPLETED,
+        entered_by=by,
+        comment=comment,
+    )
+    ItemValue.objects.bulk_create(
+        ItemValue(administration=administration, item=item, value=value)
+        for item, value in values.items()
+    )
+    refresh_scores([administration.pk])
+    return administration

@@ -1,0 +1,219 @@
+"""Discharge, the six-month follow-up, re-opening and re-referral."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vocrehab.codes import Engagement, WorkStatus
+from vocrehab.dates import add_months
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.signals import (
+    episode_discharged,
+    followup_interval_requested,
+)
+from vocrehab.versioning import StaleEditError, save_versioned
+
+from ..models import (
+    CaseNote,
+    SignOff,
+    SignOffAction,
+    SignOffStatus,
+)
+from .errors import CaseworkError
+from .supervision import needs_sign_off, request_sign_off
+
+FOLLOWUP_MONTHS = 6
+
+
+def followup_months(service) -> int:
+    """Months from discharge to follow-up: the service's own (the measures app keeps it
+    with the questionnaire schedule), or 6."""
+    for _receiver, months in followup_interval_requested.send(sender=Episode, service=service):
+        if months:
+            return int(months)
+    return FOLLOWUP_MONTHS
+
+
+def _discharge(episode, *, by, on, work_status, reason="", engagement=""):
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.discharge_date is not None:
+        raise CaseworkError(_("This episode is already discharged."))
+    if on < episode.referral_date:
+        raise CaseworkError(_("The discharge date is before the referral was received."))
+    if work_status not in WorkStatus.values:
+        raise CaseworkError(_("Choose the client's work status at discharge."))
+    episode.discharge_date = on
+    episode.work_status_at_discharge = work_status
+    episode.discharge_reason = reason
+    if engagement:
+        episode.engagement = engagement
+    elif not episode.engagement:
+        episode.engagement = Engagement.ENGAGED if episode.assessment_date else ""
+    # The six-month follow-up is not due for people who died.
+    episode.followup_date = (
+        None
+        if work_status == WorkStatus.DECEASED
+        else add_months(on, followup_months(episode.service))
+    )
+    episode.version += 1
+    episode.save()
+    # The measures app schedules the discharge and follow-up questionnaires.
+    episode_discharged.send(sender=Episode, episode=episode)
+    return episode
+
+
+@transaction.atomic
+def discharge(
+    episode: Episode,
+    *,
+    by,
+    on: datetime.date,
+    work_status: str,
+    reason: str = "",
+    engagement: str = "",
+    expected_version: int | None = None,
+) -> Episode | SignOff:
+    """Discharge the episode and schedule the six-month follow-up.
+
+    A support worker's discharge goes to their supervisor and happens when signed off
+    (the SignOff is returned). The discharge is announced (``episode_discharged``), and
+    the measures app schedules the discharge and follow-up questionnaires.
+    """
+    if on > timezone.localdate():
+        raise CaseworkError(_("The discharge date is in the future."))
+    if expected_version is not None and episode.version != expected_version:
+        raise StaleEditError(Episode.objects.get(pk=episode.pk))
+    if needs_sign_off(by, SignOffAction.DISCHARGE, episode.service_id):
+        if episode.sign_offs.filter(
+            action=SignOffAction.DISCHARGE, status=SignOffStatus.PENDING
+        ).exists():
+            raise CaseworkError(_("A discharge of this episode is already waiting for sign-off."))
+        return request_sign_off(
+            episode,
+            action=SignOffAction.DISCHARGE,
+            by=by,
+            summary=_("Discharge on %(date)s, %(status)s: %(reason)s")
+            % {"date": on, "status": WorkStatus(work_status).label, "reason": reason},
+            payload={
+                "on": on.isoformat(),
+                "work_status": work_status,
+                "reason": reason,
+                "engagement": engagement,
+            },
+        )
+    return _discharge(
+        episode, by=by, on=on, work_status=work_status, reason=reason, engagement=engagement
+    )
+
+
+def record_followup(episode: Episode, *, work_status: str, by=None) -> Episode:
+    """Record the work status found at the six-month follow-up."""
+    if episode.discharge_date is None:
+        raise CaseworkError(_("Follow-up is recorded after discharge."))
+    if work_status not in WorkStatus.values:
+        raise CaseworkError(_("Choose the client's work status at follow-up."))
+    episode.work_status_at_followup = work_status
+    return save_versioned(episode, episode.version, ["work_status_at_followup"])
+
+
+@transaction.atomic
+def reopen(episode: Episode, *, by, reason: str) -> Episode:
+    """Re-open a discharged episode (for example, discharged in error).
+
+    The discharge details are cleared from the episode and kept in a case note, so
+    nothing recorded is lost.
+    """
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.discharge_date is None:
+        raise CaseworkError(_("This episode is open."))
+    CaseNote.objects.create(
+        episode=episode,
+        author=by,
+        text=_(
+            "Re-opened: %(reason)s. It had been discharged on %(date)s with work status "
+            "%(status)s (%(why)s)."
+        )
+        % {
+            "reason": reason,
+            "date": episode.discharge_date,
+            "status": episode.get_work_status_at_discharge_display(),
+            "why": episode.discharge_reason or "-",
+        },
+    )
+    episode.discharge_date = None
+    episode.work_status_at_discharge = ""
+    episode.discharge_reason = ""
+    episode.followup_date = None
+    episode.work_status_at_followup = ""
+    episode.version += 1
+    episode.save()
+    return episode
+
+
+_COPIED_ON_RE_REFERRAL = (
+    "referrer_name",
+    "referrer_role",
+    "referrer_organisation",
+    "referrer_email",
+    "referrer_phone",
+    "consent_to_contact",
+    "consent_to_share",
+    "sex",
+    "ethnicity",
+    "area_code",
+    "deprivation_index",
+    "deprivation_rank",
+    "deprivation_decile",
+    "condition",
+    "condition_detail",
+    "diagnosis_date",
+    "occupation",
+    "job_title",
+    "employer_name",
+    "main_reason",
+)
+
+
+@transaction.atomic
+def re_refer(
+    episode: Episode, *, by, referral_date: datetime.date | None = None, referral_source=""
+) -> Episode:
+    """Open a new episode for the same client, linked to ``episode`` (a re-referral).
+
+    The new episode starts untriaged (no tier), with the client's latest known work status
+    as the status at referral.
+    """
+    if episode.discharge_date is None:
+        raise CaseworkError(_("Discharge this episode before re-referring the client."))
+    on = referral_date or timezone.localdate()
+    if on < episode.discharge_date:
+        raise CaseworkError(_("The re-referral date is before the earlier discharge."))
+    base = f"{episode.reference}-R"
+    n = Episode.objects.filter(service=episode.service, reference__startswith=base).count() + 1
+    while Episode.objects.filter(service=episode.service, reference=f"{base}{n}").exists():
+        n += 1
+    latest_status = (
+        episode.work_status_at_followup
+        or episode.work_status_at_discharge
+        or episode.work_status_at_referral
+    )
+    age = episode.age_at_referral
+    if episode.client.date_of_birth:
+        dob = episode.client.date_of_birth
+        age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    return Episode.objects.create(
+        service=episode.service,
+        client=episode.client,
+        reference=f"{base}{n}",
+        previous_episode=episode,
+        referral_date=on,
+        referral_source=referral_source or episode.referral_source,
+        age_at_referral=age,
+        work_status_at_referral=latest_status,
+        case_manager=episode.case_manager,
+        **{name: getattr(episode, name) for name in _COPIED_ON_RE_REFERRAL},
+    )

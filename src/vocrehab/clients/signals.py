@@ -1,0 +1,13 @@
+"""What the clients app asks of the apps above it.
+
+A client is found by the reference of any record about them (an episode, a merged
+referral). The apps that give those references answer this signal, connected in their
+``AppConfig.ready()``, so the clients app need not know them.
+"""
+
+from django.dispatch import Signal
+
+# Staff searched a service's clients for ``reference`` (upper case). A receiver returns
+# the ids of the clients whose records carry it (an iterable, possibly empty).
+# Arguments: service, reference.
+client_reference_searched = Signal()

@@ -1,0 +1,27 @@
+"""What the episode core announces, for apps above it that want to act on it.
+
+The app that records a step sends the signal; an app that has something to do at that
+step (measures schedules questionnaires) connects a receiver in its ``AppConfig.ready()``.
+Neither knows the other: either works without the other installed.
+"""
+
+from django.dispatch import Signal
+
+# The episode's first assessment was recorded. Arguments: episode.
+first_assessment_recorded = Signal()
+
+# The episode was discharged; ``episode.followup_date`` is set when a follow-up is due.
+# Arguments: episode.
+episode_discharged = Signal()
+
+# How many months after discharge the service follows its clients up. A receiver returns
+# a number of months, or None to leave the default. Arguments: service.
+followup_interval_requested = Signal()
+
+# Closing a self-help episode wants the titles of the library material given to the
+# client, in the order given. A receiver returns a list of titles. Arguments: episode.
+library_material_requested = Signal()
+
+# A worker's task list wants the in-work support reviews of their clients due within the
+# week. A receiver returns a list of reviews. Arguments: user, services, today.
+in_work_reviews_requested = Signal()

@@ -1,0 +1,101 @@
+"""The SQL the report scores with is generated from the same definitions as the Python
+scoring, and gives the same answer for every value of every item."""
+
+import itertools
+import math
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import IntegerField, Value
+
+from vocrehab.measures.instruments import (
+    HADS,
+    band_for,
+    band_limits,
+    get_instrument,
+    hads_subscale_expression,
+)
+from vocrehab.measures.valuesets import DIMENSIONS, VALUE_SETS, AdditiveValueSet
+
+pytestmark = pytest.mark.django_db
+
+BATCH = 40  # states valued per query
+
+
+def _one_row(**annotations):
+    """Evaluate ``annotations`` in the database, over one row of a table that has one."""
+    names = list(annotations)
+    return ContentType.objects.annotate(**annotations).order_by("pk").values(*names)[0]
+
+
+def _split(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@pytest.mark.parametrize(
+    "value_set",
+    [vs for vs in VALUE_SETS.values() if isinstance(vs, AdditiveValueSet)],
+    ids=lambda vs: vs.code,
+)
+def test_every_eq5d_state_has_the_same_index_in_sql(value_set):
+    states = list(itertools.product(range(1, value_set.levels + 1), repeat=len(DIMENSIONS)))
+    for batch in _split(states, BATCH):
+        annotations = {}
+        for n, state in enumerate(batch):
+            for dim, level in zip(DIMENSIONS, state, strict=True):
+                annotations[f"s{n}_{dim}"] = Value(level)
+            annotations[f"index{n}"] = value_set.index_expression(lambda dim, n=n: f"s{n}_{dim}")
+        row = _one_row(**annotations)
+        for n, state in enumerate(batch):
+            assert round(row[f"index{n}"], 3) == value_set.index(state), state
+
+
+def _hads_values(subscale, answered, item_sum, recorded_total):
+    """Item values for one subscale: ``answered`` items adding up to ``item_sum``."""
+    prefix = "a" if subscale == "anxiety" else "d"
+    values, left = {}, item_sum
+    for n in range(1, answered + 1):
+        values[f"{prefix}{n}"] = min(3, left)
+        left -= values[f"{prefix}{n}"]
+    values[subscale] = recorded_total
+    return values
+
+
+def _sql_band(score):
+    lower = None
+    for band, upper in band_limits(HADS.bands["anxiety"]):
+        if (lower is None or score >= lower) and (upper is None or score < upper):
+            return band
+        lower = upper
+    return None
+
+
+def test_every_hads_subscale_has_the_same_score_and_band_in_sql():
+    hads = get_instrument("hads")
+    cases = [
+        (answered, item_sum, total)
+        for answered in range(8)
+        for item_sum in range(3 * answered + 1)
+        for total in ((None, 0, 11, 21) if answered < 6 else (None, 21))
+    ]
+    for batch in _split(cases, BATCH):
+        annotations = {}
+        for n, (answered, item_sum, total) in enumerate(batch):
+            annotations[f"sum{n}"] = Value(item_sum if answered else None, IntegerField())
+            annotations[f"items{n}"] = Value(answered, IntegerField())
+            annotations[f"total{n}"] = Value(total, IntegerField())
+            annotations[f"score{n}"] = hads_subscale_expression(
+                item_sum=f"sum{n}", items_answered=f"items{n}", recorded_total=f"total{n}"
+            )
+        row = _one_row(**annotations)
+        for n, (answered, item_sum, total) in enumerate(batch):
+            values = _hads_values("anxiety", answered, item_sum, total)
+            python = hads.score(values).scores["anxiety"]
+            sql = row[f"score{n}"]
+            case = (answered, item_sum, total)
+            if python is None:
+                assert sql is None, case
+                continue
+            assert math.floor(sql) == python, case
+            assert _sql_band(sql) == band_for(HADS.bands["anxiety"], python), case
