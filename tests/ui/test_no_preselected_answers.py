@@ -25,6 +25,7 @@ MAY_START_WITH_A_VALUE = {
     "economics.AnalysisForm.preset": "which assumptions to run (choices set per request)",
     "economics.AnalysisForm.output": "the output format",
     "interchange.ExportForm.format": "the file format",
+    "interchange.ExportForm.dates": "how a pseudonymised export shows dates",
     "interchange.ImportForm.service": "where to import (choices set per request)",
     "measures.ChooseQuestionnaireForm.instrument": "which questionnaire to send",
     "reports.DownloadForm.format": "the file format",
