@@ -10,7 +10,7 @@ from tests.referrals.conftest import intake
 from vocrehab.accounts.models import Role
 from vocrehab.audit.models import AccessEvent
 from vocrehab.clients.queries import search_clients
-from vocrehab.referrals.services import create_referral
+from vocrehab.referrals.services import create_referral, merge_into
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,15 @@ def test_search_by_episode_and_client_reference(people, service):
     ann, _bob, _theirs = people
     assert list(search_clients(service, ann.reference.lower())) == [ann.episode.client]
     assert list(search_clients(service, ann.episode.client.reference)) == [ann.episode.client]
+
+
+def test_search_by_the_reference_of_a_referral_merged_into_an_episode(people, service):
+    ann, _bob, _theirs = people
+    duplicate = create_referral(service=service, channel="phone", data=intake()).referral
+    merge_into(duplicate, ann.episode)
+    duplicate.refresh_from_db()
+    assert duplicate.episode is None
+    assert list(search_clients(service, duplicate.reference)) == [ann.episode.client]
 
 
 def test_search_never_crosses_services(people, other_service, service):
