@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 from tests.database.helpers import database_locked
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services as casework
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import set_case_manager
 from vocrehab.measures import links
 from vocrehab.measures import services as measures
 from vocrehab.measures.models import Administration, Channel, ItemValue
@@ -77,7 +78,7 @@ def test_an_inline_contact_refused_once_is_saved_on_the_second_press(
     page, live_server, transactional_db, make_staff, service, episode
 ):
     user = make_staff(Role.CASE_MANAGER, service)
-    casework.allocate(episode, worker=user)
+    set_case_manager(episode, worker=user)
     _sign_in(page, live_server, user)
     page.goto(f"{live_server.url}/casework/caseload/")
     page.get_by_role("link", name=re.compile("Record contact")).click()

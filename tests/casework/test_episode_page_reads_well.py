@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from vocrehab.casework import services
+from vocrehab.episodes.services import change_tier
 from vocrehab.measures.models import Administration
 
 
@@ -58,7 +58,7 @@ def test_the_referral_page_shows_the_same_contact_details(signed_in, episode):
 @pytest.mark.django_db
 def test_the_timeline_and_questionnaires_use_words_and_dates(case_manager, episode):
     web, user = case_manager
-    services.change_tier(episode, to_tier="3", by=user, reason="Complex needs")
+    change_tier(episode, to_tier="3", by=user, reason="Complex needs")
     Administration.objects.create(
         episode=episode,
         instrument="work_ability",

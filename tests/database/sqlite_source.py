@@ -26,7 +26,7 @@ def fill() -> None:
 
     import vocrehab.directory
     from vocrehab.accounts.models import User
-    from vocrehab.casework.models import Episode
+    from vocrehab.episodes.models import Episode
     from vocrehab.measures import services as measures
     from vocrehab.measures.models import Administration, Channel
 

@@ -216,7 +216,7 @@ def test_web_worker_and_import_write_at_once_without_errors(scenario, service, t
     notes = list(Contact.objects.filter(note__startswith="Concurrency").values_list("note"))
     assert sorted(note for (note,) in notes) == sorted(note for _e, note in scenario["contacts"])
     reads = AccessEvent.objects.filter(action=Action.READ, user=scenario["manager"])
-    assert reads.filter(object_type="casework.episode").count() == len(scenario["contacts"])
+    assert reads.filter(object_type="episodes.episode").count() == len(scenario["contacts"])
 
     # The worker invited every client who was due, and the invitation went.
     for administration in Administration.objects.filter(pk__in=scenario["due"]):

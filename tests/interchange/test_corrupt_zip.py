@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from vocrehab.accounts.models import Role
-from vocrehab.casework.models import Episode
 from vocrehab.clients.models import Client
+from vocrehab.episodes.models import Episode
 
 from .helpers import EXAMPLE
 from .importing import example_service

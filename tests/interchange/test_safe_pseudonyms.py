@@ -80,7 +80,7 @@ def test_month_level_dates(imported, tmp_path, settings):
 
 
 def test_age_band_and_deprivation_decile_only(imported, tmp_path, settings):
-    from vocrehab.casework.models import Episode
+    from vocrehab.episodes.models import Episode
 
     settings.VOCREHAB_SUPPRESSION_THRESHOLD = 1
     Episode.objects.update(deprivation_index="simd2020", deprivation_rank=300, deprivation_decile=1)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.database.helpers import database_locked
 from tests.ui.dom import parse
-from vocrehab.casework.models import Episode
+from vocrehab.episodes.models import Episode
 from vocrehab.measures import links, services
 from vocrehab.measures.models import Administration, Channel, ItemValue
 from vocrehab.measures.views import UNSAVED_KEY
