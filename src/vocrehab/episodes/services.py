@@ -1,4 +1,4 @@
-"""Writes every app makes to an episode itself: its tier and who holds it."""
+"""Writes every app makes to an episode itself: its tier, who holds it, when it was assessed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from vocrehab.codes import Tier
+from vocrehab.versioning import StaleEditError, save_versioned
 
 from .models import Episode, TierChange
+from .signals import first_assessment_recorded
 from .tiers import higher_tier
 
 
@@ -49,3 +51,36 @@ def set_case_manager(episode: Episode, *, worker, by=None) -> Episode:
     episode.version += 1
     episode.save(update_fields=["case_manager", "version", "updated_at"])
     return episode
+
+
+@transaction.atomic
+def record_assessment_date(
+    episode: Episode, *, on: datetime.date, expected_version: int | None = None
+) -> Episode:
+    """The episode was assessed on ``on``, by whichever path (triage, casework, API).
+
+    The assessment date is the earliest assessment (the 10-working-day standard); an
+    assessment is also a contact, so an empty first-contact date takes the same day. The
+    first time an episode is assessed the core announces it
+    (:data:`~vocrehab.episodes.signals.first_assessment_recorded`), so that measures
+    schedules the entry questionnaires in the same transaction, whatever recorded it.
+    Raises StaleEditError when ``expected_version`` is given and someone saved since.
+    """
+    current = Episode.objects.select_for_update().get(pk=episode.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEditError(current)
+    first = current.assessment_date is None
+    changed = []
+    if first or on < current.assessment_date:
+        current.assessment_date = on
+        changed.append("assessment_date")
+    if current.first_contact_date is None:
+        current.first_contact_date = on
+        changed.append("first_contact_date")
+    if changed:
+        save_versioned(current, current.version, changed)
+    for name in ("assessment_date", "first_contact_date", "version"):
+        setattr(episode, name, getattr(current, name))
+    if first:
+        first_assessment_recorded.send(sender=Episode, episode=current)
+    return current

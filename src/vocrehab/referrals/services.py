@@ -21,7 +21,7 @@ from vocrehab.clients.models import Client
 from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.services import change_tier, set_case_manager
+from vocrehab.episodes.services import change_tier, record_assessment_date, set_case_manager
 from vocrehab.episodes.signals import library_material_requested
 from vocrehab.versioning import save_versioned
 
@@ -316,10 +316,7 @@ def record_assessment(referral: Referral, *, on: datetime.date, version: int, by
     if episode.first_contact_date and on < episode.first_contact_date:
         raise ValidationError(_("The assessment cannot be before the first contact."))
     with transaction.atomic():
-        episode.assessment_date = on
-        if episode.first_contact_date is None:
-            episode.first_contact_date = on
-        save_versioned(episode, version, ["assessment_date", "first_contact_date"])
+        record_assessment_date(episode, on=on, expected_version=version)
         referral.pauses.filter(end__isnull=True).update(end=on)
         _advance(referral)
     return episode

@@ -6,14 +6,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.signals import (
-    first_assessment_recorded,
-)
+from vocrehab.episodes.services import record_assessment_date
 from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
 from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
 from vocrehab.measures.scores import refresh_scores
@@ -45,7 +42,8 @@ def record_assessment(
 ) -> Assessment:
     """Record an assessment with its key issues in priority order.
 
-    The first assessment sets the episode's assessment date (the 10-working-day standard).
+    The episode's assessment date (and an empty first-contact date) follow
+    (``episodes.services.record_assessment_date``, which also has the first one announced).
     """
     if assessed_on > timezone.localdate():
         raise CaseworkError(_("The assessment date is in the future."))
@@ -57,16 +55,7 @@ def record_assessment(
         KeyIssue(assessment=assessment, position=i, text=text[:500])
         for i, text in enumerate(_key_issue_lines(key_issues), start=1)
     )
-    if episode.assessment_date is None or assessed_on < episode.assessment_date:
-        first = episode.assessment_date is None
-        Episode.objects.filter(pk=episode.pk).update(
-            assessment_date=assessed_on, version=F("version") + 1
-        )
-        episode.assessment_date = assessed_on
-        episode.version += 1
-        if first:
-            # Entry questionnaires are due at assessment (scheduling twice is harmless).
-            first_assessment_recorded.send(sender=Episode, episode=episode)
+    record_assessment_date(episode, on=assessed_on)
     return assessment
 
 
