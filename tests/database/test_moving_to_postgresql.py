@@ -76,7 +76,7 @@ def test_moving_a_sqlite_installation_to_postgresql_keeps_every_row(tmp_path):
         "sessions.Session",
         "django_tasks_database.DBTaskResult",
         "measures.ItemValue",
-        "reports.WorkingDay",
+        "episodes.WorkingDay",
         "directory.DirectoryService",
     ):
         assert source["rows"][table] > 0, table

@@ -42,6 +42,14 @@ class Service(models.Model):
     assessment_standard_days = models.PositiveSmallIntegerField(
         _("assessment within (working days)"), default=NATIONAL_ASSESSMENT_DAYS
     )
+    case_managers_take_referrals = models.BooleanField(
+        _("case managers may allocate referrals to themselves"),
+        default=False,
+        help_text=_(
+            "When on, a case manager may take an unallocated referral that has a tier, "
+            "without waiting for the service manager."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

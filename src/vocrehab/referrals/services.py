@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -436,6 +436,30 @@ def allocate_worker(episode: Episode, *, worker, by=None, reason: str = "") -> A
     for referral in Referral.objects.filter(episode=episode):
         _advance(referral)
     return allocation
+
+
+def may_take(user, referral: Referral) -> bool:
+    """A case manager may allocate an unallocated referral to themselves, where the
+    service allows it (``Service.case_managers_take_referrals``)."""
+    episode = referral.episode
+    return bool(
+        episode is not None
+        and episode.service.case_managers_take_referrals
+        and episode.case_manager_id is None
+        and episode.discharge_date is None
+        and Membership.objects.filter(
+            user=user, service=episode.service, role=Role.CASE_MANAGER, active=True
+        ).exists()
+    )
+
+
+def take_referral(referral: Referral, *, by) -> Allocation:
+    """The case manager ``by`` allocates the referral to themselves (see :func:`may_take`)."""
+    if not may_take(by, referral):
+        raise PermissionDenied(_("You cannot allocate this referral to yourself."))
+    return allocate_worker(
+        referral.episode, worker=by, by=by, reason=_("Allocated to themselves from triage")
+    )
 
 
 def _with_library_material(episode: Episode, material: str) -> str:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/first-contact/", views.first_contact, name="first_contact"),
     path("<int:pk>/assessment/", views.assessment, name="assessment"),
     path("<int:pk>/pause/", views.pause, name="pause"),
+    path("<int:pk>/take/", views.take, name="take"),
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/tier/", views.tier, name="tier"),
     path("<int:pk>/allocate/", views.allocate, name="allocate"),

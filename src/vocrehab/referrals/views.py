@@ -205,6 +205,7 @@ def _detail(request, referral, status=200, **bound):
             or f.NotEngagedForm(initial={"on": today}, prefix="ne"),
             "can_edit": has_perm(request.user, Perm.EDIT_PERSON, service),
             "can_allocate": has_perm(request.user, Perm.ALLOCATE, service),
+            "may_take": services.may_take(request.user, referral),
         }
     )
     return render(request, "referrals/detail.html", context, status=status)
@@ -354,6 +355,21 @@ def allocate(request, pk):
         ),
         _("Allocated."),
     )
+
+
+@requires(Perm.EDIT_PERSON)
+@require_POST
+def take(request, pk):
+    """A case manager allocates the referral to themselves, where the service allows it."""
+    referral = queries.referral_for(request.user, pk)
+    try:
+        services.take_referral(referral, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Allocated to you."))
+    return redirect("referrals:detail", pk=pk)
 
 
 @requires(Perm.EDIT_PERSON)
