@@ -69,3 +69,28 @@ class ClientForm(forms.ModelForm):
             if data.get(method) and not data.get(field):
                 self.add_error(field, message)
         return data
+
+
+class RightsForm(forms.Form):
+    """Restriction of processing and disputed accuracy (UK GDPR articles 18 and 16)."""
+
+    processing_restricted = forms.BooleanField(
+        label=_("Restrict processing"),
+        required=False,
+        help_text=_(
+            "The record is kept but not used: it is left out of dataset exports and no "
+            "questionnaire invitations are sent until the restriction is lifted."
+        ),
+    )
+    restriction_reason = forms.CharField(
+        label=_("Why processing is restricted"), max_length=255, required=False
+    )
+    accuracy_disputed = forms.BooleanField(
+        label=_("The person disputes the accuracy of the record"),
+        required=False,
+        help_text=_("Shown on the record until it is corrected or the dispute is resolved."),
+    )
+    dispute_note = forms.CharField(
+        label=_("What the person says is wrong"), max_length=255, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -52,6 +52,17 @@ class Client(models.Model):
     deprivation_decile = models.PositiveSmallIntegerField(
         _("deprivation decile"), null=True, blank=True
     )
+    # Data protection rights (UK GDPR articles 16 and 18), set by a service manager.
+    # Restricted: the record is kept but not used: left out of dataset exports, and no
+    # questionnaire invitations are sent, until the restriction is lifted.
+    processing_restricted = models.BooleanField(_("processing restricted"), default=False)
+    restriction_reason = models.CharField(
+        _("why processing is restricted"), max_length=255, blank=True
+    )
+    # Disputed: the person says something recorded is wrong; shown on the record until
+    # it is corrected (Change details) or the dispute is resolved.
+    accuracy_disputed = models.BooleanField(_("accuracy disputed"), default=False)
+    dispute_note = models.CharField(_("what the person says is wrong"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

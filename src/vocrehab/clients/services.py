@@ -101,3 +101,19 @@ def subject_access(client: Client, *, by=None, request=None):
         detail=f"subject access: {client.reference} (JSON, PDF, {len(result.files)} documents)",
     )
     return result
+
+
+RIGHTS_FIELDS = ["processing_restricted", "restriction_reason", "accuracy_disputed", "dispute_note"]
+
+
+@transaction.atomic
+def set_rights_flags(client: Client, *, values: dict, version: int) -> Client:
+    """Restrict processing or mark the record disputed (or lift either); each change is
+    kept in the change history with old and new values. A flag set needs its reason."""
+    if values.get("processing_restricted") and not values.get("restriction_reason", "").strip():
+        raise ValidationError(_("Say why processing is restricted."))
+    if values.get("accuracy_disputed") and not values.get("dispute_note", "").strip():
+        raise ValidationError(_("Say what the person says is wrong."))
+    for name in RIGHTS_FIELDS:
+        setattr(client, name, values[name])
+    return save_versioned(client, version, list(RIGHTS_FIELDS))

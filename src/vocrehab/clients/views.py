@@ -12,7 +12,7 @@ from vocrehab.audit.services import record_listing, record_read
 from vocrehab.versioning import StaleEditError
 
 from . import queries, services
-from .forms import ClientForm
+from .forms import ClientForm, RightsForm
 
 
 class SearchForm(forms.Form):
@@ -133,3 +133,29 @@ def subject_access(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@requires(Perm.SUBJECT_ACCESS)
+def rights(request, pk):
+    """Restrict processing of a client's record, or mark it disputed (service managers)."""
+    client = queries.client_for(request.user, pk, Perm.SUBJECT_ACCESS)
+    initial = {name: getattr(client, name) for name in services.RIGHTS_FIELDS}
+    form = RightsForm(request.POST or None, initial={**initial, "version": client.version})
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.RIGHTS_FIELDS}
+        try:
+            services.set_rights_flags(client, values=values, version=form.cleaned_data["version"])
+        except StaleEditError:
+            messages.error(
+                request,
+                _("Someone else changed this record after you opened it. Check it and try again."),
+            )
+            return redirect("clients:rights", pk=pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Record updated."))
+            return redirect("clients:detail", pk=pk)
+    else:
+        record_read(request, client, fields=services.RIGHTS_FIELDS)
+    return render(request, "clients/rights.html", {"client": client, "form": form})

@@ -18,6 +18,7 @@ What it promises:
   the k-anonymity of the result worked out before anything is written
   (:mod:`.pseudonyms`).
 - Memory stays flat: every file is streamed from the database in chunks.
+- Clients whose processing is restricted (UK GDPR article 18) are left out.
 - Each export is recorded with :func:`vocrehab.audit.services.record_export`.
 """
 
@@ -169,7 +170,9 @@ def export_dataset(
     out = Path(out)
     found = None
     if pseudonymise:
-        found = profile(Episode.objects.filter(service__in=chosen))
+        found = profile(
+            Episode.objects.filter(service__in=chosen, client__processing_restricted=False)
+        )
         if min_k is not None and found.episodes and found.k < min_k:
             raise ExportError(
                 _("%(profile)s, fewer than the %(min_k)s asked for; nothing was written")
@@ -313,7 +316,9 @@ class _Builder:
     # -- episodes.csv ----------------------------------------------------------------
 
     def episodes(self):
-        queryset = Episode.objects.filter(service_id__in=self.service_ids)
+        queryset = Episode.objects.filter(
+            service_id__in=self.service_ids, client__processing_restricted=False
+        )
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.EPISODES])
         if self.pseudonymise:
@@ -368,7 +373,9 @@ class _Builder:
     # -- contacts.csv ----------------------------------------------------------------
 
     def contacts(self):
-        queryset = Contact.objects.filter(episode__service_id__in=self.service_ids)
+        queryset = Contact.objects.filter(
+            episode__service_id__in=self.service_ids, episode__client__processing_restricted=False
+        )
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.CONTACTS])
         rows = (
@@ -417,7 +424,9 @@ class _Builder:
     # -- onward.csv ------------------------------------------------------------------
 
     def onward(self):
-        queryset = OnwardReferral.objects.filter(episode__service_id__in=self.service_ids)
+        queryset = OnwardReferral.objects.filter(
+            episode__service_id__in=self.service_ids, episode__client__processing_restricted=False
+        )
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.ONWARD])
         rows = (
@@ -457,6 +466,7 @@ class _Builder:
     def measures(self):
         administrations = Administration.objects.filter(
             episode__service_id__in=self.service_ids,
+            episode__client__processing_restricted=False,
             status=AdministrationStatus.COMPLETED,
             timepoint__in=codes.VRMDS_TIMEPOINTS,
         )

@@ -475,7 +475,7 @@ def _claimable(now: datetime):
         used_at__isnull=True,
         revoked_at__isnull=True,
         expires_at__gt=now,
-    )
+    ).exclude(administration__episode__client__processing_restricted=True)
 
 
 def send_pending(link_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> dict:
@@ -535,6 +535,8 @@ def _invite_due(now: datetime) -> int:
             status=AdministrationStatus.SCHEDULED,
             due_date__lte=today,
             episode__service__active=True,
+            # Restricted processing: nothing is sent until the restriction is lifted.
+            episode__client__processing_restricted=False,
         )
         .exclude(episode__service__measure_schedule__send_to_clients=False)
         .exclude(instrument="copm")  # given in an interview, never sent
