@@ -24,7 +24,8 @@ def episode(case_manager, make_episode, service):
     )
     client = episode.client
     client.phone, client.email = "0141 496 0000", "alex@example.org"
-    client.contact_by_phone, client.safe_to_leave_message = True, False
+    client.contact_by_phone, client.contact_by_email = True, True
+    client.safe_to_leave_message = False
     client.contact_notes = "Mornings only"
     client.save()
     return episode
@@ -37,6 +38,7 @@ def test_the_episode_page_shows_how_to_reach_the_client_and_the_referrer(case_ma
     assert f'href="{reverse("clients:detail", args=[episode.client_id])}"' in page
     for shown in ("0141 496 0000", "alex@example.org", "do not leave a message", "Mornings only"):
         assert shown in page
+    assert "phone, email; <strong>do not leave a message</strong>" in page
     assert "Morag Reid, Breast care nurse" in page
     assert "0141 496 0123" in page and 'href="mailto:morag.reid@example.org"' in page
 

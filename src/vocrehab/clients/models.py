@@ -88,6 +88,16 @@ class Client(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def contact_ways(self) -> list[str]:
+        """The ways the client agreed to be contacted, in words ("phone", "email")."""
+        ways = [
+            (self.contact_by_phone, _("phone")),
+            (self.contact_by_email, _("email")),
+            (self.contact_by_post, _("post")),
+        ]
+        return [str(word) for agreed, word in ways if agreed]
+
     def get_additional_data(self):
         """Lets the change history (django-auditlog) say whose record and which service."""
         return {"client_id": self.pk, "service_id": self.service_id}
