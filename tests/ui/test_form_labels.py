@@ -35,7 +35,10 @@ def test_the_walk_finds_the_forms():
 
 @pytest.mark.parametrize("name,field", FIELDS, ids=[name for name, _ in FIELDS])
 def test_label_does_not_say_optional_itself(name, field):
-    assert "(optional)" not in str(field.label or ""), f"{name}: the template adds it"
+    label = str(field.label or "")
+    assert "(optional)" not in label, f"{name}: the template adds it"
+    if not field.required:
+        assert "(if known" not in label, f"{name}: says optional twice"
 
 
 RADIOS = [

@@ -105,7 +105,7 @@ class PersonForm(HoneypotMixin):
         "first_name": {"label": _("Your first name")},
         "last_name": {"label": _("Your last name")},
         "date_of_birth": {"label": _("Your date of birth")},
-        "nhs_number": {"label": _("Your NHS or CHI number (if you know it)")},
+        "nhs_number": {"label": _("Your NHS or CHI number")},
         "postcode": {
             "label": _("Your postcode"),
             "help_text": _("We use this to find the service nearest to you."),
@@ -126,7 +126,7 @@ class PersonForm(HoneypotMixin):
         label=_("Date of birth"), help_text=_("For example, 31 3 1980"), earliest_year=1900
     )
     nhs_number = forms.CharField(
-        label=_("NHS or CHI number (if known)"),
+        label=_("NHS or CHI number"),
         help_text=_("10 digits, for example 943 476 5919"),
         required=False,
         max_length=14,
@@ -279,7 +279,7 @@ class HealthWorkForm(HoneypotMixin):
         required=False,
         max_length=100,
     )
-    diagnosis_date = DateField(label=_("Date of diagnosis (if known)"), required=False)
+    diagnosis_date = DateField(label=_("Date of diagnosis"), required=False)
     treatment_stage = forms.ChoiceField(
         label=_("Treatment stage"),
         choices=TreatmentStage.choices,
