@@ -72,7 +72,7 @@ def test_flags(case_manager, make_episode, service):
     rows = _rows(user)
     assert rows[late.reference].standard_at_risk
     assert not rows[fresh.reference].standard_at_risk
-    assert rows[questionnaire.reference].questionnaire_outstanding
+    assert rows[questionnaire.reference].questionnaire_overdue
     assert rows[reviewed.reference].plan_review_due
     assert rows[discharged.reference].followup_due
     assert not rows[late.reference].followup_due

@@ -42,6 +42,11 @@ class Service(models.Model):
     assessment_standard_days = models.PositiveSmallIntegerField(
         _("assessment within (working days)"), default=NATIONAL_ASSESSMENT_DAYS
     )
+    no_contact_flag_days = models.PositiveSmallIntegerField(
+        _("flag an open case with no contact for (days)"),
+        default=28,
+        help_text=_("The caseload flags an open episode whose last contact is older than this."),
+    )
     case_managers_take_referrals = models.BooleanField(
         _("case managers may allocate referrals to themselves"),
         default=False,

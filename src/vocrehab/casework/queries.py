@@ -53,7 +53,6 @@ from .models import (
 # Sorts "no date" after every real date, on SQLite and PostgreSQL alike.
 NO_DATE = datetime.date(9999, 12, 31)
 PLAN_REVIEW_NOTICE_DAYS = 7
-OUTSTANDING_QUESTIONNAIRE = ("scheduled", "invited", "in_progress")
 
 
 def episodes_for(user, perm: Perm = Perm.VIEW_PERSON):
@@ -93,7 +92,8 @@ SORTS = {
 FLAGS = {
     "standard_at_risk": _("Standard at risk"),
     "followup_due": _("Follow-up due"),
-    "questionnaire_outstanding": _("Questionnaire outstanding"),
+    "no_recent_contact": _("No recent contact"),
+    "questionnaire_overdue": _("Questionnaire overdue"),
     "plan_review_due": _("Plan review due"),
     "sign_off_pending": _("Waiting for sign-off"),
 }
@@ -104,23 +104,39 @@ STATUSES = {
 }
 
 
+def with_last_contact(queryset):
+    """Annotate ``last_contact``: the latest contact date, read from the end of the
+    (episode, contact_date) index, one index entry per episode however many contacts it
+    has (the same value as Max(contact_date), without aggregating every contact)."""
+    latest = (
+        Contact.objects.filter(episode=OuterRef("pk"))
+        .order_by("-contact_date")
+        .values("contact_date")[:1]
+    )
+    return queryset.annotate(last_contact=Subquery(latest, output_field=DateField()))
+
+
+def no_recent_contact(services, today: datetime.date) -> Q:
+    """Open episodes with no contact (or, before any, no referral) within each service's
+    ``no_contact_flag_days``. Needs ``last_contact`` (:func:`with_last_contact`)."""
+    condition = Q(pk__in=[])
+    for service in services:
+        cut = today - datetime.timedelta(days=service.no_contact_flag_days)
+        condition |= Q(service_id=service.pk) & (
+            Q(last_contact__lt=cut) | Q(last_contact__isnull=True, referral_date__lt=cut)
+        )
+    return condition & Q(discharge_date__isnull=True)
+
+
 def annotate_caseload(queryset, *, services, today: datetime.date | None = None):
     """Add the caseload columns to an episode queryset, all computed in the database.
 
     ``last_contact``, ``next_action_due`` (the earliest open reminder, current plan review
     or follow-up; ``NO_DATE`` when none), and the flags ``standard_at_risk``,
-    ``followup_due``, ``questionnaire_outstanding``, ``plan_review_due`` and
-    ``sign_off_pending``.
+    ``followup_due``, ``no_recent_contact``, ``questionnaire_overdue``, ``plan_review_due``
+    and ``sign_off_pending``.
     """
     today = today or timezone.localdate()
-    # The latest contact date, read from the end of the (episode, contact_date) index:
-    # one index entry per episode, however many contacts it has (the same value as
-    # Max(contact_date), without aggregating every contact).
-    last_contact = (
-        Contact.objects.filter(episode=OuterRef("pk"))
-        .order_by("-contact_date")
-        .values("contact_date")[:1]
-    )
     next_reminder = (
         Reminder.objects.filter(episode=OuterRef("pk"), done_on__isnull=True)
         .order_by("due_on")
@@ -137,8 +153,7 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     )
     at_risk = standard_at_risk(services, today)
     no_date = Value(NO_DATE, output_field=DateField())
-    return queryset.annotate(
-        last_contact=Subquery(last_contact, output_field=DateField()),
+    return with_last_contact(queryset).annotate(
         next_reminder=Subquery(next_reminder, output_field=DateField()),
         next_review=Subquery(next_review, output_field=DateField()),
         next_action_due=Least(
@@ -154,12 +169,13 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
         followup_due=ExpressionWrapper(
             awaiting_followup & Q(followup_date__lte=today), output_field=BooleanField()
         ),
-        questionnaire_outstanding=Exists(
-            Administration.objects.filter(
-                episode=OuterRef("pk"),
-                status__in=OUTSTANDING_QUESTIONNAIRE,
-                due_date__lte=today,
-            )
+        no_recent_contact=Case(
+            When(no_recent_contact(services, today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        questionnaire_overdue=Exists(
+            Administration.objects.overdue(today).filter(episode=OuterRef("pk"))
         ),
         plan_review_due=Exists(
             current_reviews.filter(due_on__lte=today + datetime.timedelta(PLAN_REVIEW_NOTICE_DAYS))

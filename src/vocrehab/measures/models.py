@@ -5,10 +5,11 @@ them by the instrument engine (``measures.instruments``), naming the rule or val
 that produced each score.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,8 +35,36 @@ class CompletedBy(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
+# A questionnaire that is due can still be collected: an entry one while the episode is
+# open (after discharge it is no longer a baseline); a follow-up one until the VRMDS
+# six-month window closes, 270 days after discharge; a discharge or other one for four
+# weeks after it fell due.
+OUTSTANDING_STATUSES = ("scheduled", "invited", "in_progress")
+COLLECT_WITHIN_DAYS = 28
+FOLLOWUP_WINDOW_CLOSES_DAYS = 270
+
+
+class AdministrationQuerySet(models.QuerySet):
+    def overdue(self, today: date):
+        """Past due, not yet answered, and still worth collecting (see above)."""
+        return self.filter(
+            Q(timepoint=Timepoint.ENTRY, episode__discharge_date__isnull=True)
+            | Q(
+                timepoint=Timepoint.FOLLOWUP,
+                episode__discharge_date__gte=today - timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS),
+            )
+            | Q(
+                ~Q(timepoint__in=[Timepoint.ENTRY, Timepoint.FOLLOWUP]),
+                due_date__gte=today - timedelta(days=COLLECT_WITHIN_DAYS),
+            ),
+            status__in=OUTSTANDING_STATUSES,
+            due_date__lte=today,
+        )
+
+
 class Administration(EpisodeLinked, models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="administrations")
+    objects = AdministrationQuerySet.as_manager()
     instrument = models.CharField(_("instrument"), max_length=32)
     instrument_version = models.CharField(_("instrument version"), max_length=16, blank=True)
     timepoint = models.CharField(_("timepoint"), max_length=10, choices=Timepoint.choices)

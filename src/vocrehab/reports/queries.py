@@ -16,19 +16,15 @@ from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncMonth
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
+from vocrehab.casework.queries import no_recent_contact as no_recent_contact_of
+from vocrehab.casework.queries import with_last_contact
 from vocrehab.codes import IN_WORK, MainReason
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import ASSESSMENT, FIRST_CONTACT, count_standards
-from vocrehab.measures.models import Administration, AdministrationStatus
+from vocrehab.measures.models import OUTSTANDING_STATUSES, Administration
 
 from .evaluation import build_evaluation
 from .suppression import suppress
-
-OUTSTANDING_STATUSES = (
-    AdministrationStatus.SCHEDULED,
-    AdministrationStatus.INVITED,
-    AdministrationStatus.IN_PROGRESS,
-)
 
 
 def reportable_services(user):
@@ -155,11 +151,16 @@ def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> di
             off_sick_at_entry=Count("pk", filter=Q(work_status_at_referral="off_sick")),
         )
     )
+    # Overdue means what the caseload flags: past due and still worth collecting.
+    overdue = Administration.objects.overdue(today).values("pk")
     outstanding = Administration.objects.filter(
         episode__service_id__in=ids, status__in=OUTSTANDING_STATUSES
     ).aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        overdue=Count("pk", filter=Q(pk__in=overdue)),
+    )
+    no_recent_contact = (
+        with_last_contact(open_episodes).filter(no_recent_contact_of(services, today)).count()
     )
     return {
         "months": months_list,
@@ -171,6 +172,7 @@ def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> di
         "standards": standards,
         "outcomes": outcomes,
         "outstanding": outstanding,
+        "no_recent_contact": no_recent_contact,
     }
 
 
