@@ -7,6 +7,7 @@ from vocrehab.management.commands.demo import DEMO_PASSWORD, STAFF
 
 def _counts():
     from vocrehab.clients.models import Client
+    from vocrehab.directory.models import Cohort, DirectoryService, Programme, SelfHelpMaterial
     from vocrehab.episodes.models import Episode
 
     return (
@@ -16,6 +17,10 @@ def _counts():
         Membership.objects.count(),
         Client.objects.count(),
         Episode.objects.count(),
+        DirectoryService.objects.count(),
+        SelfHelpMaterial.objects.count(),
+        Programme.objects.count(),
+        Cohort.objects.count(),
     )
 
 
@@ -29,6 +34,10 @@ def test_demo_sets_up_every_role_and_is_idempotent(settings, capsys):
     call_command("demo", "--no-serve", "--episodes", "40")
     assert _counts() == first
     assert first[1] == 3
+    # A directory to signpost to, material to give at tier 1, a course per service.
+    directory, material, programmes, cohorts = first[6:]
+    assert directory >= 2 and material >= 3
+    assert programmes == cohorts == 3
     assert set(Service.objects.values_list("nation", flat=True)) == {"scotland", "england"}
     held = set(Membership.objects.values_list("role", flat=True))
     assert held == set(Role.values)
