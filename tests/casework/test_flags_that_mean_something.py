@@ -56,7 +56,9 @@ def test_a_questionnaire_is_overdue_only_while_it_can_still_be_collected(
 ):
     _web, user = case_manager
     entry_open = make_episode(service, worker=user, days_ago=60, first_contact_date=ago(55))
-    questionnaire(entry_open, "entry", ago(50))
+    questionnaire(entry_open, "entry", ago(10))
+    entry_stale = make_episode(service, worker=user, days_ago=90, first_contact_date=ago(85))
+    questionnaire(entry_stale, "entry", ago(50))  # no longer a baseline
     done_recently = make_episode(service, worker=user, days_ago=60, first_contact_date=ago(55))
     services.discharge(done_recently, by=user, on=ago(10), work_status="at_work", reason="ok")
     Administration.objects.filter(episode=done_recently).delete()
@@ -68,6 +70,7 @@ def test_a_questionnaire_is_overdue_only_while_it_can_still_be_collected(
     questionnaire(followup_open, "followup", ago(20))  # the window is open until day 270
     found = rows(user)
     assert found[entry_open.reference].questionnaire_overdue
+    assert not found[entry_stale.reference].questionnaire_overdue
     assert not found[done_recently.reference].questionnaire_overdue
     assert found[followup_open.reference].questionnaire_overdue
     # Once the follow-up window has closed it is no longer chased.
@@ -84,7 +87,7 @@ def test_the_caseload_filters_and_the_dashboard_counts_both(
     web, _manager = signed_in(Role.SERVICE_MANAGER)
     worker = make_staff(Role.CASE_MANAGER, service)
     forgotten = make_episode(service, worker=worker, days_ago=377)
-    questionnaire(forgotten, "entry", ago(300))
+    questionnaire(forgotten, "entry", ago(3))
     page = web.get(reverse("casework:caseload"), {"everyone": "1", "flag": "no_recent_contact"})
     assert forgotten.reference in page.text
     assert "No recent contact" in page.text and "Questionnaire overdue" in page.text

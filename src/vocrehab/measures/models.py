@@ -35,10 +35,10 @@ class CompletedBy(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
-# A questionnaire that is due can still be collected: an entry one while the episode is
-# open (after discharge it is no longer a baseline); a follow-up one until the VRMDS
-# six-month window closes, 270 days after discharge; a discharge or other one for four
-# weeks after it fell due.
+# A questionnaire that is due can still be collected: a follow-up one until the VRMDS
+# six-month window closes, 270 days after discharge; any other for four weeks after it
+# fell due, and an entry one only while the episode is open (later, or after discharge,
+# it is no longer a baseline).
 OUTSTANDING_STATUSES = ("scheduled", "invited", "in_progress")
 COLLECT_WITHIN_DAYS = 28
 FOLLOWUP_WINDOW_CLOSES_DAYS = 270
@@ -48,13 +48,13 @@ class AdministrationQuerySet(models.QuerySet):
     def overdue(self, today: date):
         """Past due, not yet answered, and still worth collecting (see above)."""
         return self.filter(
-            Q(timepoint=Timepoint.ENTRY, episode__discharge_date__isnull=True)
-            | Q(
+            Q(
                 timepoint=Timepoint.FOLLOWUP,
                 episode__discharge_date__gte=today - timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS),
             )
             | Q(
-                ~Q(timepoint__in=[Timepoint.ENTRY, Timepoint.FOLLOWUP]),
+                ~Q(timepoint=Timepoint.FOLLOWUP),
+                ~Q(timepoint=Timepoint.ENTRY, episode__discharge_date__isnull=False),
                 due_date__gte=today - timedelta(days=COLLECT_WITHIN_DAYS),
             ),
             status__in=OUTSTANDING_STATUSES,
