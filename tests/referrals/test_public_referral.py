@@ -190,3 +190,24 @@ def test_self_referral_errors_speak_to_the_person_and_name_the_field(client):
     assert "Choose at least one way to contact you." in page.text
     assert "Answer “Is it safe to leave a message?”" in page.text
     assert "This field is required." not in page.text
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_speaks_to_a_self_referrer_with_the_services_own_standard(
+    client, glasgow
+):
+    glasgow.first_contact_standard_days = 3
+    glasgow.save()
+    fill_steps(client, "self")
+    client.post("/referrals/refer/self/check/", {})
+    page = client.get(reverse("referrals:public_done")).text
+    assert "will contact you within 3 working days to talk about the support you need" in page
+    assert "the person referred" not in page
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_speaks_about_the_person_to_a_professional(client, glasgow):
+    fill_steps(client, "professional")
+    client.post("/referrals/refer/professional/check/", {})
+    page = client.get(reverse("referrals:public_done")).text
+    assert "will contact the person referred within 5 working days" in page

@@ -215,6 +215,8 @@ def check(request, kind):
             "service": service.name,
             "service_phone": service.phone,
             "emailed": bool(email),
+            "self_referral": journey.kind == "self",
+            "first_contact_days": service.first_contact_standard_days,
         }
         return redirect("referrals:public_done")
     sections = []
