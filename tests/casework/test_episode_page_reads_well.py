@@ -44,7 +44,7 @@ def test_the_episode_page_shows_how_to_reach_the_client_and_the_referrer(case_ma
 
 
 @pytest.mark.django_db
-def test_the_referral_page_shows_the_same_contact_details(signed_in, episode):
+def test_the_referral_page_shows_the_same_contact_details_and_tiers_in_words(signed_in, episode):
     from vocrehab.accounts.models import Role
     from vocrehab.referrals.models import Referral
 
@@ -55,6 +55,9 @@ def test_the_referral_page_shows_the_same_contact_details(signed_in, episode):
     page = web.get(reverse("referrals:detail", args=[referral.pk])).text
     assert "0141 496 0000" in page and "do not leave a message" in page
     assert "0141 496 0123" in page
+    change_tier(episode, to_tier="2", reason="Light touch")
+    page = web.get(reverse("referrals:detail", args=[referral.pk])).text
+    assert "Placed in Tier 2: moderate support" in page and " → " not in page
 
 
 @pytest.mark.django_db

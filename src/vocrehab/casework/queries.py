@@ -296,17 +296,6 @@ class TimelineEntry:
     extra: dict = field(default_factory=dict)
 
 
-def _tier_change_title(change) -> str:
-    """The timeline's words for a tier change, with the tier's name."""
-    to_label = Tier(change.to_tier).label if change.to_tier in Tier.values else change.to_tier
-    if not change.from_tier:
-        return _("Placed in %(tier)s") % {"tier": to_label}
-    return _("Moved from tier %(before)s to %(after)s") % {
-        "before": change.from_tier,
-        "after": to_label,
-    }
-
-
 def episode_record(episode: Episode) -> dict:
     """Everything recorded in an episode, and a timeline of it, in a fixed number of queries."""
     tier_changes = list(episode.tier_changes.select_related("changed_by"))
@@ -358,9 +347,7 @@ def episode_record(episode: Episode) -> dict:
         timeline[0].extra["previous"] = episode.previous_episode_id
     for tc in tier_changes:
         timeline.append(
-            TimelineEntry(
-                tc.changed_on, "tier", _tier_change_title(tc), tc.reason, tc.changed_by, tc, 1
-            )
+            TimelineEntry(tc.changed_on, "tier", tc.described, tc.reason, tc.changed_by, tc, 1)
         )
     for a in assessments:
         timeline.append(

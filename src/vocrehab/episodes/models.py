@@ -256,6 +256,16 @@ class TierChange(EpisodeChild):
     def __str__(self):
         return f"{self.from_tier or '–'} → {self.to_tier} on {self.changed_on}"
 
+    @property
+    def described(self) -> str:
+        """The move in words, with the tier's name: "Placed in Tier 2: moderate support"."""
+        if not self.from_tier:
+            return str(_("Placed in %(tier)s") % {"tier": self.get_to_tier_display()})
+        return str(
+            _("Moved from tier %(before)s to %(after)s")
+            % {"before": self.from_tier, "after": self.get_to_tier_display()}
+        )
+
 
 # A working-day calendar per nation, so that service standards are computed in SQL.
 # Each calendar date carries ``index``: the number of working days from a fixed epoch up
