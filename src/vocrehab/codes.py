@@ -14,6 +14,8 @@ VRMDS_VERSION = 1
 # service may set its own (accounts.Service); reports give these for comparability.
 NATIONAL_FIRST_CONTACT_DAYS = 5
 NATIONAL_ASSESSMENT_DAYS = 10
+# VRMDS v1.1: the six-month follow-up window (150 to 270 days after discharge) closes.
+FOLLOWUP_WINDOW_CLOSES_DAYS = 270
 
 
 class Nation(models.TextChoices):

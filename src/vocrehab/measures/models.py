@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
-from vocrehab.codes import Timepoint
+from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint
 from vocrehab.episodes.models import Episode, EpisodeLinked
 
 from .instruments import INSTRUMENTS
@@ -39,9 +39,12 @@ class CompletedBy(models.TextChoices):
 # six-month window closes, 270 days after discharge; any other for four weeks after it
 # fell due, and an entry one only while the episode is open (later, or after discharge,
 # it is no longer a baseline).
-OUTSTANDING_STATUSES = ("scheduled", "invited", "in_progress")
+OUTSTANDING_STATUSES = (
+    AdministrationStatus.SCHEDULED,
+    AdministrationStatus.INVITED,
+    AdministrationStatus.IN_PROGRESS,
+)
 COLLECT_WITHIN_DAYS = 28
-FOLLOWUP_WINDOW_CLOSES_DAYS = 270
 
 
 class AdministrationQuerySet(models.QuerySet):
