@@ -141,6 +141,21 @@ def is_aggregate_only(user, service: Service | None = None) -> bool:
     return bool(held) and all(role in AGGREGATE_ONLY_ROLES for role in held)
 
 
+# Roles that may record on any episode of their service; a support worker works under
+# their supervision.
+PRACTITIONER_ROLES = frozenset({Role.CASE_MANAGER, Role.SERVICE_MANAGER})
+
+
+def is_supervised(user, service: Service) -> bool:
+    """True when ``user`` works in ``service`` only as a support worker (no practitioner role).
+
+    Supervised staff record only for the people allocated to them, and some of their
+    actions wait for a supervisor's sign-off.
+    """
+    held = roles(user, service)
+    return Role.SUPPORT_WORKER in held and not (held & PRACTITIONER_ROLES)
+
+
 def require_perm(user, perm: Perm, service: Service | None = None) -> None:
     """Raise PermissionDenied unless ``user`` may do ``perm`` (in ``service``)."""
     if not has_perm(user, perm, service):

@@ -28,6 +28,7 @@ from vocrehab.audit.services import record_event, record_read
 from vocrehab.casework import queries as casework_queries
 from vocrehab.casework import services as casework_services
 from vocrehab.casework.models import Contact, ContactIntervention
+from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
 from vocrehab.reports import queries as report_queries
 from vocrehab.reports.evaluation import ReportError
@@ -181,7 +182,7 @@ class ContactCreate(PolicyMixin, APIView):
     )
     def post(self, request, pk):
         episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
-        casework_services.check_may_record(request.user, episode)
+        check_may_record(request.user, episode)
         data = _validated(s.ContactInputSerializer, request.data)
         try:
             contact = casework_services.record_contact(episode, by=request.user, **data)

@@ -25,3 +25,11 @@ library_material_requested = Signal()
 # A worker's task list wants the in-work support reviews of their clients due within the
 # week. A receiver returns a list of reviews. Arguments: user, services, today.
 in_work_reviews_requested = Signal()
+
+# An episode's page wants what other apps hold about the episode. A receiver returns a
+# ``record.RecordPart`` (template variables and timeline entries). Arguments: episode.
+episode_record_requested = Signal()
+
+# The caseload wants the flags other apps keep about episodes. A receiver returns a list
+# of ``record.CaseloadFlag``. No arguments.
+caseload_flags_requested = Signal()

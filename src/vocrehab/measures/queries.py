@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Timepoint
+from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
 
 from .instruments import INSTRUMENTS, Flag, InvalidValues, Score, get_instrument
@@ -52,7 +53,11 @@ TIMEPOINT_ORDER = {
 
 
 def episode_for(user, episode_id: int, perm: Perm = Perm.VIEW_PERSON) -> Episode:
-    """The episode if ``user`` may ``perm`` in its service; Http404 otherwise."""
+    """The episode if ``user`` may ``perm`` in its service; Http404 otherwise.
+
+    To record (``EDIT_PERSON``), a supervised support worker must also hold the episode
+    (``episodes.access.may_record``): PermissionDenied otherwise.
+    """
     episode = (
         Episode.objects.select_related("client", "service", "case_manager")
         .filter(pk=episode_id, service__in=services_for(user, perm))
@@ -60,6 +65,8 @@ def episode_for(user, episode_id: int, perm: Perm = Perm.VIEW_PERSON) -> Episode
     )
     if episode is None:
         raise Http404
+    if perm == Perm.EDIT_PERSON:
+        check_may_record(user, episode)
     return episode
 
 
@@ -71,6 +78,8 @@ def administration_for(user, administration_id: int, perm: Perm) -> Administrati
     )
     if administration is None:
         raise Http404
+    if perm == Perm.EDIT_PERSON:
+        check_may_record(user, administration.episode)
     return administration
 
 
@@ -84,6 +93,8 @@ def link_for(user, link_id: int, perm: Perm) -> QuestionnaireLink:
     )
     if link is None:
         raise Http404
+    if perm == Perm.EDIT_PERSON:
+        check_may_record(user, link.administration.episode)
     return link
 
 

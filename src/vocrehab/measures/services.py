@@ -28,7 +28,7 @@ from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode
 
 from . import delivery, links
-from .instruments import InvalidValues, ItemKind, get_instrument
+from .instruments import HNA_CONCERN_AREAS, InvalidValues, ItemKind, get_instrument
 from .models import (
     Administration,
     AdministrationStatus,
@@ -634,3 +634,44 @@ def letters_to_print(services) -> Q:
         delivery_status=DeliveryStatus.TO_PRINT,
         administration__episode__service__in=services,
     )
+
+
+@transaction.atomic
+def record_hna(
+    episode: Episode,
+    *,
+    by,
+    on: date,
+    concerns: Mapping[str, bool],
+    distress: int | None,
+    timepoint: str = Timepoint.AD_HOC,
+    comment: str = "",
+) -> Administration:
+    """Store a holistic needs concerns checklist and distress thermometer entered by staff.
+
+    It is an administration of instrument ``hna`` (ad hoc, or at entry or discharge), so
+    the measures reports count it with the other questionnaires. Raises InvalidValues.
+    """
+    instrument = get_instrument("hna")
+    values: dict[str, float] = {area: float(bool(concerns.get(area))) for area in HNA_CONCERN_AREAS}
+    if distress is not None:
+        values["distress"] = float(distress)
+    problems = instrument.validate(values)
+    if problems:
+        raise InvalidValues(problems)
+    administration = Administration.objects.create(
+        episode=episode,
+        instrument="hna",
+        instrument_version=instrument.version,
+        timepoint=timepoint,
+        date=on,
+        status=AdministrationStatus.COMPLETED,
+        entered_by=by,
+        comment=comment,
+    )
+    ItemValue.objects.bulk_create(
+        ItemValue(administration=administration, item=item, value=value)
+        for item, value in values.items()
+    )
+    refresh_scores([administration.pk])
+    return administration

@@ -25,11 +25,13 @@ from django.views.decorators.http import require_POST
 from vocrehab.accounts.access import Perm, public, requires, services_for
 from vocrehab.audit.services import record_read
 from vocrehab.codes import Timepoint, WorkStatus
+from vocrehab.episodes.access import may_record
 
 from . import charts, links, queries, services
 from .forms import (
     ChooseQuestionnaireForm,
     CodeForm,
+    HNAForm,
     InstrumentItemsForm,
     ScheduleForm,
     SendLinkForm,
@@ -190,7 +192,9 @@ def episode_measures(request, episode_id: int):
 
 
 def services_may_edit(user, episode) -> bool:
-    return services_for(user, Perm.EDIT_PERSON).filter(pk=episode.service_id).exists()
+    return services_for(user, Perm.EDIT_PERSON).filter(
+        pk=episode.service_id
+    ).exists() and may_record(user, episode)
 
 
 @requires(Perm.EDIT_PERSON)
@@ -341,6 +345,32 @@ def letter(request, link_id: int):
             "today": timezone.localdate(),
         },
     )
+
+
+@requires(Perm.EDIT_PERSON)
+def hna(request, episode_id: int):
+    """Staff enter a holistic needs concerns checklist and distress thermometer."""
+    episode = queries.episode_for(request.user, episode_id, Perm.EDIT_PERSON)
+    form = HNAForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_hna(
+                episode,
+                by=request.user,
+                on=form.cleaned_data["date"],
+                concerns=form.concerns(),
+                distress=form.cleaned_data["distress"],
+                timepoint=form.cleaned_data["timepoint"],
+            )
+        except InvalidValues as exc:
+            for code, message in exc.errors.items():
+                form.add_error(code if code in form.fields else None, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("casework:episode", args=[episode.pk]) + "#assessment")
+    else:
+        record_read(request, episode)
+    return render(request, "measures/hna.html", {"episode": episode, "form": form})
 
 
 @requires(Perm.VIEW_PERSON)

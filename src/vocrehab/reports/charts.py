@@ -18,6 +18,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from .spc import Better  # noqa: E402
+
 _LOCK = threading.Lock()  # pyplot keeps global state
 _BLUE, _DARK, _GREY = "#005eb8", "#003087", "#768692"
 
@@ -132,8 +134,6 @@ _SPECIAL = {"improvement": _BLUE, "concern": _ORANGE, "neither": _DARK}
 
 
 def _special_colour(chart, value: float) -> str:
-    from .spc import Better
-
     if chart.better is Better.NEITHER:
         return _SPECIAL["neither"]
     improving = (value > chart.mean) == (chart.better is Better.HIGHER)

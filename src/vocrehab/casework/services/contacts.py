@@ -78,7 +78,7 @@ def record_contact(
         episode.first_contact_date = contact_date
         episode.version += 1
     if contact_with == ContactWith.EMPLOYER and needs_sign_off(
-        by, SignOffAction.EMPLOYER_CONTACT, episode.service_id
+        by, SignOffAction.EMPLOYER_CONTACT, episode.service
     ):
         request_sign_off(
             episode,

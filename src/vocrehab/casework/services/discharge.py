@@ -87,7 +87,7 @@ def discharge(
         raise CaseworkError(_("The discharge date is in the future."))
     if expected_version is not None and episode.version != expected_version:
         raise StaleEditError(Episode.objects.get(pk=episode.pk))
-    if needs_sign_off(by, SignOffAction.DISCHARGE, episode.service_id):
+    if needs_sign_off(by, SignOffAction.DISCHARGE, episode.service):
         if episode.sign_offs.filter(
             action=SignOffAction.DISCHARGE, status=SignOffStatus.PENDING
         ).exists():
