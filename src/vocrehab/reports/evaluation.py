@@ -202,7 +202,8 @@ class _Evaluation:
         self.service_ids = [s.pk for s in self.services]
         self.date_from = date_from
         self.date_to = date_to
-        self.as_of = as_of or dt.date.today()
+        # The report date (VRMDS v1.1): the end of the period, or today if sooner.
+        self.as_of = as_of or min(filter(None, (date_to, dt.date.today())))
         self.value_set_code = value_set
         if value_set:
             try:
@@ -516,6 +517,7 @@ class _Evaluation:
                 "met": met,
                 "eligible": eligible,
                 "percent": _percent(met, eligible),
+                "not_yet_due": sum(c.not_yet_due for c in tallies),
             }
 
         cells = [
@@ -1065,7 +1067,8 @@ def build_evaluation(
     Episodes count when their referral date is within ``date_from``..``date_to``
     (inclusive; either may be None for an open end). ``value_set`` chooses the EQ-5D
     value set (default: England 5L, or UK 3L when only 3L responses exist); ``as_of``
-    is the date overdue service standards are judged on (default today). Figures are
+    is the report date, on which service standards and questionnaire completion are
+    judged (default: the end of the period, or today if sooner). Figures are
     unsuppressed: pass the result to :func:`vocrehab.reports.suppression.suppress`
     before showing it to a commissioner or publishing it. Raises ReportError for an
     unusable option.

@@ -166,23 +166,26 @@ TABLES: dict[str, TableSpec] = {
             _("Service standards"),
             _("All episodes"),
             ("standard", "service"),
-            ("met", "eligible", "percent"),
+            ("met", "eligible", "percent", "not_yet_due"),
             format_lazy(
                 _(
                     "Working days (Monday to Friday less the public holidays of the "
-                    "service's nation) after the referral date. First, the VRMDS national "
+                    "service's nation) after the referral date, judged on the report date "
+                    "(the end of the period, or today if sooner). First, the VRMDS national "
                     "standards, for every service: first contact within {first} working "
-                    "days (eligible are episodes with a first contact, and those without one "
-                    "whose {first} working days have passed by the report date) and "
-                    "assessment within {assess} (eligible are episodes assessed, and open "
-                    "episodes not yet assessed whose {assess} working days have passed). "
-                    "Then, for each service whose own standard differs, the same counted "
-                    "against its own number of days, with the service's code."
+                    "days (eligible are episodes with a first contact by the report date, "
+                    "and those without one whose {first} working days have passed by then) "
+                    "and assessment within {assess} (eligible are episodes assessed, and "
+                    "open episodes not yet assessed whose {assess} working days have "
+                    "passed). Episodes whose days have not yet run out are left out of "
+                    "eligible and counted as not_yet_due. Then, for each service whose own "
+                    "standard differs, the same counted against its own number of days, "
+                    "with the service's code."
                 ),
                 first=NATIONAL_FIRST_CONTACT_DAYS,
                 assess=NATIONAL_ASSESSMENT_DAYS,
             ),
-            counts=("met", "eligible"),
+            counts=("met", "eligible", "not_yet_due"),
         ),
         S(
             "engagement",
