@@ -74,6 +74,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
+from .completeness import completion
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 
@@ -272,6 +273,7 @@ class _Evaluation:
         tables["followup"] = self._followup(scalars)
         tables.update(self._measures())
         tables["satisfaction"] = self._satisfaction()
+        tables["questionnaire_completion"] = self._questionnaire_completion(scalars)
         return {
             "report": "evaluation",
             "vrmds_version": VRMDS_VERSION,
@@ -1052,6 +1054,22 @@ class _Evaluation:
                     }
                 )
         return _table("satisfaction", surveyed, cells)
+
+    def _questionnaire_completion(self, scalars) -> dict:
+        cells = []
+        for row in completion(self.episodes, self.services, self.as_of):
+            cells.append(
+                {
+                    "instrument": row.instrument,
+                    "timepoint": row.timepoint,
+                    "eligible": row.eligible,
+                    "completed": row.completed,
+                    "percent": row.percent,
+                    "sent": row.sent,
+                    "paired": row.paired,
+                }
+            )
+        return _table("questionnaire_completion", scalars["referred"], cells)
 
 
 def build_evaluation(

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS
+from vocrehab.codes import (
+    FOLLOWUP_WINDOW_CLOSES_DAYS,
+    NATIONAL_ASSESSMENT_DAYS,
+    NATIONAL_FIRST_CONTACT_DAYS,
+)
 
 
 @dataclass(frozen=True)
@@ -404,6 +408,29 @@ TABLES: dict[str, TableSpec] = {
                 "use_again 1 yes, 0 no). Percent of those who answered the question."
             ),
             groups=("question",),
+        ),
+        S(
+            "questionnaire_completion",
+            _("Questionnaire completion"),
+            _("Episodes owed each questionnaire"),
+            ("instrument", "timepoint"),
+            ("eligible", "completed", "percent", "sent", "paired"),
+            format_lazy(
+                _(
+                    "For each questionnaire the services use at each timepoint: eligible at "
+                    "entry are the assessed episodes, at discharge the discharged ones, at "
+                    "follow-up the discharged ones whose follow-up window ({days} days after "
+                    "discharge) closed by the report date. Completed: eligible episodes "
+                    "with a questionnaire there that gives at least one score. Sent: those "
+                    "whose questionnaire was sent or entered by staff. Paired, on the "
+                    "discharge row: discharged episodes with a scorable questionnaire at "
+                    "both entry and discharge, the most any paired table above can hold."
+                ),
+                days=FOLLOWUP_WINDOW_CLOSES_DAYS,
+            ),
+            counts=("eligible", "completed", "sent", "paired"),
+            # Each row stands alone: rows do not add up to a published total.
+            groups=("instrument", "timepoint"),
         ),
     )
 }
