@@ -23,6 +23,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.http import urlencode
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, VRMDS_TIMEPOINTS, Timepoint
@@ -35,6 +38,12 @@ from vocrehab.measures.services import schedule_for
 ENTRY, DISCHARGE, FOLLOWUP = (str(t) for t in VRMDS_TIMEPOINTS)
 TIMEPOINTS = (ENTRY, DISCHARGE, FOLLOWUP)
 MEASURES = ("eligible", "sent", "completed", "paired")
+MEASURE_LABELS = {
+    "eligible": _("eligible"),
+    "sent": _("sent"),
+    "completed": _("completed with a score"),
+    "paired": _("scored at entry and discharge"),
+}
 # Beyond scheduled: the client was asked, or staff entered the answers.
 SENT_STATUSES = (
     AdministrationStatus.INVITED,
@@ -82,6 +91,27 @@ class Completion:
     @property
     def percent(self) -> float | None:
         return 100.0 * self.completed / self.eligible if self.eligible else None
+
+    @property
+    def counts(self) -> list[tuple[str, int | None]]:
+        """(measure, count) in :data:`MEASURES` order, for a page."""
+        return [(measure, getattr(self, measure)) for measure in MEASURES]
+
+    @property
+    def query(self) -> str:
+        """The list behind a count, as a query string wanting only its measure."""
+        fixed = urlencode(
+            {"check": "completion", "instrument": self.instrument, "timepoint": self.timepoint}
+        )
+        return f"{fixed}&measure="
+
+    @property
+    def instrument_label(self) -> str:
+        return instrument_label(self.instrument)
+
+    @property
+    def timepoint_label(self) -> str:
+        return timepoint_label(self.timepoint)
 
 
 def _instrument_order(code: str) -> tuple:
@@ -199,7 +229,11 @@ def checks(as_of: dt.date) -> tuple[Check, ...]:
             Q(discharge_date__isnull=False) & _missing("work_status_at_discharge"),
         ),
         *(
-            Check(f"missing_{field}", _field_label(field), _missing(field))
+            Check(
+                f"missing_{field}",
+                format_lazy(_("{field} not recorded"), field=_field_label(field)),
+                _missing(field),
+            )
             for field in REQUIRED_FIELDS
         ),
         Check(
@@ -217,6 +251,19 @@ def check_counts(episodes, as_of: dt.date) -> list[tuple[Check, int]]:
         **{c.code: Count("pk", filter=c.condition) for c in found}
     )
     return [(c, counts[c.code]) for c in found]
+
+
+def describe(
+    as_of: dt.date, check: str, *, instrument: str = "", timepoint: str = "", measure: str = ""
+) -> str:
+    """What one count of the page counts, in words (for the list behind it)."""
+    if check != "completion":
+        return next(str(c.label) for c in checks(as_of) if c.code == check)
+    return gettext("%(instrument)s at %(timepoint)s: %(measure)s") % {
+        "instrument": instrument_label(instrument),
+        "timepoint": timepoint_label(timepoint).lower(),
+        "measure": str(MEASURE_LABELS[measure]),
+    }
 
 
 def episodes_behind(
