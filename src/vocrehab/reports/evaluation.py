@@ -74,6 +74,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
+from .completeness import completion
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 
@@ -202,7 +203,8 @@ class _Evaluation:
         self.service_ids = [s.pk for s in self.services]
         self.date_from = date_from
         self.date_to = date_to
-        self.as_of = as_of or dt.date.today()
+        # The report date (VRMDS v1.1): the end of the period, or today if sooner.
+        self.as_of = as_of or min(filter(None, (date_to, dt.date.today())))
         self.value_set_code = value_set
         if value_set:
             try:
@@ -271,6 +273,7 @@ class _Evaluation:
         tables["followup"] = self._followup(scalars)
         tables.update(self._measures())
         tables["satisfaction"] = self._satisfaction()
+        tables["questionnaire_completion"] = self._questionnaire_completion(scalars)
         return {
             "report": "evaluation",
             "vrmds_version": VRMDS_VERSION,
@@ -516,6 +519,7 @@ class _Evaluation:
                 "met": met,
                 "eligible": eligible,
                 "percent": _percent(met, eligible),
+                "not_yet_due": sum(c.not_yet_due for c in tallies),
             }
 
         cells = [
@@ -1051,6 +1055,22 @@ class _Evaluation:
                 )
         return _table("satisfaction", surveyed, cells)
 
+    def _questionnaire_completion(self, scalars) -> dict:
+        cells = []
+        for row in completion(self.episodes, self.services, self.as_of):
+            cells.append(
+                {
+                    "instrument": row.instrument,
+                    "timepoint": row.timepoint,
+                    "eligible": row.eligible,
+                    "completed": row.completed,
+                    "percent": row.percent,
+                    "sent": row.sent,
+                    "paired": row.paired,
+                }
+            )
+        return _table("questionnaire_completion", scalars["referred"], cells)
+
 
 def build_evaluation(
     services,
@@ -1065,7 +1085,8 @@ def build_evaluation(
     Episodes count when their referral date is within ``date_from``..``date_to``
     (inclusive; either may be None for an open end). ``value_set`` chooses the EQ-5D
     value set (default: England 5L, or UK 3L when only 3L responses exist); ``as_of``
-    is the date overdue service standards are judged on (default today). Figures are
+    is the report date, on which service standards and questionnaire completion are
+    judged (default: the end of the period, or today if sooner). Figures are
     unsuppressed: pass the result to :func:`vocrehab.reports.suppression.suppress`
     before showing it to a commissioner or publishing it. Raises ReportError for an
     unusable option.

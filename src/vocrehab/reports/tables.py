@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS
+from vocrehab.codes import (
+    FOLLOWUP_WINDOW_CLOSES_DAYS,
+    NATIONAL_ASSESSMENT_DAYS,
+    NATIONAL_FIRST_CONTACT_DAYS,
+)
 
 
 @dataclass(frozen=True)
@@ -166,23 +170,26 @@ TABLES: dict[str, TableSpec] = {
             _("Service standards"),
             _("All episodes"),
             ("standard", "service"),
-            ("met", "eligible", "percent"),
+            ("met", "eligible", "percent", "not_yet_due"),
             format_lazy(
                 _(
                     "Working days (Monday to Friday less the public holidays of the "
-                    "service's nation) after the referral date. First, the VRMDS national "
+                    "service's nation) after the referral date, judged on the report date "
+                    "(the end of the period, or today if sooner). First, the VRMDS national "
                     "standards, for every service: first contact within {first} working "
-                    "days (eligible are episodes with a first contact, and those without one "
-                    "whose {first} working days have passed by the report date) and "
-                    "assessment within {assess} (eligible are episodes assessed, and open "
-                    "episodes not yet assessed whose {assess} working days have passed). "
-                    "Then, for each service whose own standard differs, the same counted "
-                    "against its own number of days, with the service's code."
+                    "days (eligible are episodes with a first contact by the report date, "
+                    "and those without one whose {first} working days have passed by then) "
+                    "and assessment within {assess} (eligible are episodes assessed, and "
+                    "open episodes not yet assessed whose {assess} working days have "
+                    "passed). Episodes whose days have not yet run out are left out of "
+                    "eligible and counted as not_yet_due. Then, for each service whose own "
+                    "standard differs, the same counted against its own number of days, "
+                    "with the service's code."
                 ),
                 first=NATIONAL_FIRST_CONTACT_DAYS,
                 assess=NATIONAL_ASSESSMENT_DAYS,
             ),
-            counts=("met", "eligible"),
+            counts=("met", "eligible", "not_yet_due"),
         ),
         S(
             "engagement",
@@ -401,6 +408,29 @@ TABLES: dict[str, TableSpec] = {
                 "use_again 1 yes, 0 no). Percent of those who answered the question."
             ),
             groups=("question",),
+        ),
+        S(
+            "questionnaire_completion",
+            _("Questionnaire completion"),
+            _("Episodes owed each questionnaire"),
+            ("instrument", "timepoint"),
+            ("eligible", "completed", "percent", "sent", "paired"),
+            format_lazy(
+                _(
+                    "For each questionnaire the services use at each timepoint: eligible at "
+                    "entry are the assessed episodes, at discharge the discharged ones, at "
+                    "follow-up the discharged ones whose follow-up window ({days} days after "
+                    "discharge) closed by the report date. Completed: eligible episodes "
+                    "with a questionnaire there that gives at least one score. Sent: those "
+                    "whose questionnaire was sent or entered by staff. Paired, on the "
+                    "discharge row: discharged episodes with a scorable questionnaire at "
+                    "both entry and discharge, the most any paired table above can hold."
+                ),
+                days=FOLLOWUP_WINDOW_CLOSES_DAYS,
+            ),
+            counts=("eligible", "completed", "sent", "paired"),
+            # Each row stands alone: rows do not add up to a published total.
+            groups=("instrument", "timepoint"),
         ),
     )
 }
