@@ -56,6 +56,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
@@ -160,8 +161,7 @@ def _deprivation_expressions():
     for index, areas in DEPRIVATION_AREAS.items():
         has_rank = Q(deprivation_index=index, deprivation_rank__isnull=False)
         decile_whens.append(When(has_rank, then=(F("deprivation_rank") * 10 + (areas - 1)) / areas))
-        # rank ≤ 0.15 × areas, in integers: the largest whole rank that qualifies.
-        cutoff = areas * 15 // 100
+        cutoff = most_deprived_cutoff(index)
         most_whens.append(When(has_rank & Q(deprivation_rank__lte=cutoff), then=Value("yes")))
         most_whens.append(When(has_rank, then=Value("no")))
     decile = Case(*decile_whens, default=F("deprivation_decile"), output_field=IntegerField())
