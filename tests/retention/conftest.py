@@ -19,7 +19,9 @@ TODAY = datetime.date(2034, 3, 1)
 
 def closed_episode(service, author, *, discharged=datetime.date(2024, 11, 20), **person):
     """A referral taken, assessed, worked and discharged, the way staff record it."""
-    episode = create_referral(service=service, channel="phone", data=intake(**person)).referral.episode
+    episode = create_referral(
+        service=service, channel="phone", data=intake(**person)
+    ).referral.episode
     Episode.objects.filter(pk=episode.pk).update(
         first_contact_date=datetime.date(2024, 3, 4),
         assessment_date=datetime.date(2024, 3, 11),

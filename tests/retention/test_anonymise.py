@@ -76,9 +76,7 @@ def test_every_disposal_is_recorded_with_who_when_and_what(service, old_episode,
     assert not AccessEvent.objects.filter(detail__icontains="Smith").exists()
 
 
-def test_a_person_with_an_open_episode_or_a_recent_one_is_not_due(
-    service, old_episode, worker
-):
+def test_a_person_with_an_open_episode_or_a_recent_one_is_not_due(service, old_episode, worker):
     from .conftest import closed_episode
 
     recent = closed_episode(

@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import In
 
 from vocrehab.casework.models import Contact, OnwardReferral
+from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
     IN_WORK,
@@ -56,7 +57,6 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
-from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached

@@ -43,9 +43,7 @@ def find_due(service: Service, *, today: datetime.date) -> Found:
             if disposal.client_id not in due:
                 disposal.delete()
                 found.withdrawn += 1
-        known = set(
-            Disposal.objects.filter(client_id__in=due).values_list("client_id", flat=True)
-        )
+        known = set(Disposal.objects.filter(client_id__in=due).values_list("client_id", flat=True))
         new = [
             Disposal(
                 service=service,

@@ -52,16 +52,16 @@ def due(request):
                 _("The list changed after you opened it. Check it again before confirming."),
             )
             return redirect("retention:due")
-        done = services.dispose(service, by=request.user, today=timezone.localdate(), request=request)
+        done = services.dispose(
+            service, by=request.user, today=timezone.localdate(), request=request
+        )
         messages.success(
             request,
             _("%(people)s people's records (%(episodes)s episodes) anonymised.")
             % {"people": done.clients, "episodes": done.episodes},
         )
         return redirect("retention:due")
-    page = Paginator(awaiting.select_related("client"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(awaiting.select_related("client"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     episode_ids = [pk for row in rows for pk in row.episode_ids]
     episodes = Episode.objects.filter(pk__in=episode_ids).only(
@@ -98,9 +98,10 @@ def due(request):
 def schedule(request):
     """The service's retention periods (service managers and administrators)."""
     service = request.service
-    if service is None or not services_for(request.user, Perm.MANAGE_SERVICE).filter(
-        pk=service.pk
-    ).exists():
+    if (
+        service is None
+        or not services_for(request.user, Perm.MANAGE_SERVICE).filter(pk=service.pk).exists()
+    ):
         raise Http404
     form = ScheduleForm(request.POST or None, instance=queries.schedule_for(service))
     if request.method == "POST" and form.is_valid():

@@ -3,8 +3,9 @@
 Runs django-tasks' database worker (``db_worker``) in this process, and from a
 background thread enqueues the questionnaire sweep (invite what is due, send, retry
 failed sends, remind, expire) every ``--sweep-minutes``, and once a day announces the
-new day (``vocrehab.scheduling.daily``) for nightly work such as the retention check. Several workers may run:
-the sweep claims each send, so nothing goes twice.
+new day (``vocrehab.scheduling.daily``) for nightly work such as the retention check.
+Several workers may run: the sweep claims each send, so nothing goes twice, and nightly
+work is written to be harmless when queued more than once.
 """
 
 import logging
