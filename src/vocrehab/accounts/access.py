@@ -35,6 +35,7 @@ class Perm(StrEnum):
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"  # person-level exports
     SUBJECT_ACCESS = "subject_access"  # everything held about one person (a data request)
+    DISPOSE_RECORDS = "dispose_records"  # confirm anonymising records past their retention
     VIEW_REPORTS = "view_reports"  # aggregate reports (suppressed for commissioners)
     VIEW_DASHBOARD = "view_dashboard"  # operational dashboard
     RUN_ECONOMICS = "run_economics"
@@ -66,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.IMPORT_DATA,
             Perm.EXPORT_DATA,
             Perm.SUBJECT_ACCESS,
+            Perm.DISPOSE_RECORDS,
             Perm.VIEW_REPORTS,
             Perm.VIEW_DASHBOARD,
             Perm.RUN_ECONOMICS,

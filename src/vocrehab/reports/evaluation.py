@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import In
 
 from vocrehab.casework.models import Contact, OnwardReferral
+from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
     IN_WORK,
@@ -161,8 +162,7 @@ def _deprivation_expressions():
     for index, areas in DEPRIVATION_AREAS.items():
         has_rank = Q(deprivation_index=index, deprivation_rank__isnull=False)
         decile_whens.append(When(has_rank, then=(F("deprivation_rank") * 10 + (areas - 1)) / areas))
-        # rank ≤ 0.15 × areas, in integers: the largest whole rank that qualifies.
-        cutoff = areas * 15 // 100
+        cutoff = most_deprived_cutoff(index)
         most_whens.append(When(has_rank & Q(deprivation_rank__lte=cutoff), then=Value("yes")))
         most_whens.append(When(has_rank, then=Value("no")))
     decile = Case(*decile_whens, default=F("deprivation_decile"), output_field=IntegerField())
