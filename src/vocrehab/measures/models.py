@@ -353,6 +353,9 @@ class QuestionnaireScores(models.Model):
     copm_satisfaction_problems = models.FloatField(null=True)
     copm_performance = models.FloatField(null=True)
     copm_satisfaction = models.FloatField(null=True)
+    # PHQ-9, GAD-7 and WHO-5: the sum and number of the answered items of the total.
+    summed_total = models.FloatField(null=True)
+    summed_answered = models.IntegerField(default=0)
     # Work confidence and health service use: one value per item.
     working = models.FloatField(null=True)
     managing_condition = models.FloatField(null=True)

@@ -66,6 +66,7 @@ def _score_label(name: str) -> str:
         "in_work": _("In work"),
         "hours_per_week": _("Hours a week"),
         "more_support_needed": _("More support needed"),
+        "percent": _("Percentage score"),
     }
     return str(labels.get(name, name.replace("_", " ").capitalize()))
 
