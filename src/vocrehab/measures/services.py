@@ -27,7 +27,7 @@ from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode
 
-from . import delivery, links
+from . import delivery, links, queries
 from .instruments import InvalidValues, ItemKind, get_instrument
 from .models import (
     Administration,
@@ -183,8 +183,11 @@ def issue_link(
     """Create a link to ``administration``, withdrawing any earlier unused one.
 
     The link expires after ``days`` (default: the service's setting, 14). Email and
-    text links wait for the sender; letter links wait to be printed.
+    text links wait for the sender; letter links wait to be printed. ValueError for a
+    questionnaire that is not sent to clients (:func:`queries.not_sent_to_clients`).
     """
+    if administration.instrument in queries.not_sent_to_clients():
+        raise ValueError(f"{administration.instrument_name} is entered by staff, not sent")
     episode = administration.episode
     plan = schedule_for(episode.service)
     channel = channel or choose_channel(episode.client)
@@ -539,7 +542,8 @@ def _invite_due(now: datetime) -> int:
             episode__client__processing_restricted=False,
         )
         .exclude(episode__service__measure_schedule__send_to_clients=False)
-        .exclude(instrument="copm")  # given in an interview, never sent
+        # Interviews, and copyrighted instruments without their wording: staff enter them.
+        .exclude(instrument__in=queries.not_sent_to_clients())
         .select_related("episode__client", "episode__service")
     )
     # A client who died since scheduling is never sent anything; staff see it cancelled.

@@ -163,7 +163,7 @@ def episode_measures(request, episode_id: int):
     administrations = episode.administrations.exclude(
         status=AdministrationStatus.COMPLETED
     ).prefetch_related("links")
-    unworded = queries.instruments_without_wording() if administrations else set()
+    unsent = queries.not_sent_to_clients() if administrations else set()
     pending = []
     for administration in administrations:
         link = next(iter(administration.links.all()), None)
@@ -174,7 +174,7 @@ def episode_measures(request, episode_id: int):
                 if administration.instrument in INSTRUMENTS
                 else administration.instrument,
                 "link": link,
-                "neutral_wording": administration.instrument in unworded,
+                "sendable": administration.instrument not in unsent,
             }
         )
     return render(
@@ -284,8 +284,18 @@ def send_link(request, administration_id: int):
     if administration.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
         messages.error(request, _("That questionnaire is already finished."))
         return redirect("measures:episode", episode_id=administration.episode_id)
-    if administration.instrument == "copm":
+    if administration.instrument in queries.INTERVIEW_INSTRUMENTS:
         messages.error(request, _("The COPM is given in an interview, not sent."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    if administration.instrument in queries.instruments_without_wording():
+        messages.error(
+            request,
+            _(
+                "%(name)s is not sent to clients until its licensed wording is loaded: "
+                "enter the answers from paper or an interview."
+            )
+            % {"name": administration.instrument_name},
+        )
         return redirect("measures:episode", episode_id=administration.episode_id)
     form = SendLinkForm(request.POST)
     if not form.is_valid():
@@ -362,7 +372,11 @@ def schedule(request):
         form.save()
         messages.success(request, _("Questionnaire schedule saved."))
         return redirect("measures:schedule")
-    return render(request, "measures/schedule.html", {"form": form, "service": service})
+    return render(
+        request,
+        "measures/schedule.html",
+        {"form": form, "service": service, "instruments": queries.wording_status()},
+    )
 
 
 # ----------------------------------------------------------------------------- client
