@@ -654,6 +654,8 @@ def check(request, link_id: int):
             pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk
         ]
         request.session["vocrehab_questionnaire_done"] = str(instrument.name)
+        # Answers that alert the case manager also point the client to help now.
+        request.session["vocrehab_questionnaire_support"] = bool(instrument.safety_answers(saved))
         return redirect("measures:done")
     rows = []
     for number, item in enumerate(client_items(instrument), start=1):
@@ -686,4 +688,5 @@ def check(request, link_id: int):
 @client_page
 def done(request):
     name = request.session.get("vocrehab_questionnaire_done")
-    return render(request, "measures/public/done.html", {"name": name})
+    support = request.session.get("vocrehab_questionnaire_support", False)
+    return render(request, "measures/public/done.html", {"name": name, "support": support})
