@@ -94,6 +94,7 @@ SORTS = {
     "name": ("client__last_name", "client__first_name", "pk"),
 }
 FLAGS = {
+    "safety_alert": _("Safety alert: contact today"),
     "standard_at_risk": _("Standard at risk"),
     "followup_due": _("Follow-up due"),
     "no_recent_contact": _("No recent contact"),
@@ -151,7 +152,7 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     ``last_contact``, ``next_action_due`` (the earliest open reminder, current plan review
     or follow-up; ``NO_DATE`` when none), and the flags ``standard_at_risk``,
     ``followup_due``, ``no_recent_contact``, ``questionnaire_overdue``, ``plan_review_due``
-    and ``sign_off_pending``.
+    ``sign_off_pending`` and ``safety_alert`` (an open same-day safety task).
     """
     today = today or timezone.localdate()
     next_reminder = (
@@ -200,6 +201,9 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
         ),
         sign_off_pending=Exists(
             SignOff.objects.filter(episode=OuterRef("pk"), status=SignOffStatus.PENDING)
+        ),
+        safety_alert=Exists(
+            Reminder.objects.filter(episode=OuterRef("pk"), safety_alert=True, done_on__isnull=True)
         ),
     )
 
@@ -274,8 +278,11 @@ def finish_rows(rows, today: datetime.date | None = None):
             episode.next_action_due = None
         episode.days_open = (today - episode.referral_date).days
         episode.overdue = bool(episode.next_action_due and episode.next_action_due < today)
+        # The safety alert is shown on its own, in red, before the other flags.
         episode.flag_labels = [
-            label for name, label in labels.items() if getattr(episode, name, False)
+            label
+            for name, label in labels.items()
+            if name != "safety_alert" and getattr(episode, name, False)
         ]
     return rows
 

@@ -33,3 +33,8 @@ episode_record_requested = Signal()
 # The caseload wants the flags other apps keep about episodes. A receiver returns a list
 # of ``record.CaseloadFlag``. No arguments.
 caseload_flags_requested = Signal()
+
+# A questionnaire answer that the case manager must act on the same day was recorded
+# (PHQ-9 item 9, thoughts of being better off dead or of self-harm, above 0). Arguments:
+# episode, instrument (its name as people read it), item, value, completed_by.
+safety_answer_recorded = Signal()

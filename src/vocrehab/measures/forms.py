@@ -81,6 +81,9 @@ def field_for(
         points = int(item.max - item.min) + 1
     if points is not None and points <= MAX_RADIO_POINTS:
         values = [_number_text(item.min + n) for n in range(points)]
+        if set(options) == set(values):
+            # Published answers in their published order (WHO-5: the best answer first).
+            values = list(options)
         return forms.ChoiceField(
             label=label,
             required=False,

@@ -14,13 +14,24 @@ from collections.abc import Iterable, Mapping
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from .instruments import COPM_PROBLEMS, get_instrument
+from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument
 from .models import AdministrationStatus, ItemValue, QuestionnaireScores
 from .valuesets import DIMENSIONS
 
 
 def _hads_items(subscale: str) -> tuple[str, ...]:
     return tuple(i.code for i in get_instrument("hads").items if i.group == subscale)
+
+
+def _summed_items() -> tuple[str, ...]:
+    """Every item that some prorated-total instrument (PHQ-9, GAD-7, WHO-5) adds up.
+
+    They share their codes (q1, q2, ...); an administration is of one instrument, so its
+    row sums exactly that instrument's items."""
+    found: dict[str, None] = {}
+    for instrument in INSTRUMENTS.values():
+        found.update(dict.fromkeys(instrument.total_items))
+    return tuple(found)
 
 
 def _copm_ratings(score: str) -> tuple[str, ...]:
@@ -56,6 +67,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "copm_satisfaction_problems": ("AVG", _copm_ratings("satisfaction")),
     "copm_performance": ("MAX", ("performance",)),
     "copm_satisfaction": ("MAX", ("satisfaction",)),
+    "summed_total": ("SUM", _summed_items()),
+    "summed_answered": ("COUNT", _summed_items()),
     **_one_item_each("working", "managing_condition", "work_impact"),
     **_one_item_each("gp_visits", "outpatient_visits", "hospital_stays"),
     **{f"satisfaction_{q}": ("MAX", (q,)) for q in SATISFACTION_QUESTIONS},

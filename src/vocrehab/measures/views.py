@@ -68,6 +68,7 @@ def _score_label(name: str) -> str:
         "in_work": _("In work"),
         "hours_per_week": _("Hours a week"),
         "more_support_needed": _("More support needed"),
+        "percent": _("Percentage score"),
     }
     return str(labels.get(name, name.replace("_", " ").capitalize()))
 
@@ -164,7 +165,7 @@ def episode_measures(request, episode_id: int):
     administrations = episode.administrations.exclude(
         status=AdministrationStatus.COMPLETED
     ).prefetch_related("links")
-    unworded = queries.instruments_without_wording() if administrations else set()
+    unsent = queries.not_sent_to_clients() if administrations else set()
     pending = []
     for administration in administrations:
         link = next(iter(administration.links.all()), None)
@@ -175,7 +176,7 @@ def episode_measures(request, episode_id: int):
                 if administration.instrument in INSTRUMENTS
                 else administration.instrument,
                 "link": link,
-                "neutral_wording": administration.instrument in unworded,
+                "sendable": administration.instrument not in unsent,
             }
         )
     return render(
@@ -287,8 +288,18 @@ def send_link(request, administration_id: int):
     if administration.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
         messages.error(request, _("That questionnaire is already finished."))
         return redirect("measures:episode", episode_id=administration.episode_id)
-    if administration.instrument == "copm":
+    if administration.instrument in queries.INTERVIEW_INSTRUMENTS:
         messages.error(request, _("The COPM is given in an interview, not sent."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    if administration.instrument in queries.instruments_without_wording():
+        messages.error(
+            request,
+            _(
+                "%(name)s is not sent to clients until its licensed wording is loaded: "
+                "enter the answers from paper or an interview."
+            )
+            % {"name": administration.instrument_name},
+        )
         return redirect("measures:episode", episode_id=administration.episode_id)
     form = SendLinkForm(request.POST)
     if not form.is_valid():
@@ -391,7 +402,11 @@ def schedule(request):
         form.save()
         messages.success(request, _("Questionnaire schedule saved."))
         return redirect("measures:schedule")
-    return render(request, "measures/schedule.html", {"form": form, "service": service})
+    return render(
+        request,
+        "measures/schedule.html",
+        {"form": form, "service": service, "instruments": queries.wording_status()},
+    )
 
 
 # ----------------------------------------------------------------------------- client
@@ -669,6 +684,8 @@ def check(request, link_id: int):
             pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk
         ]
         request.session["vocrehab_questionnaire_done"] = str(instrument.name)
+        # Answers that alert the case manager also point the client to help now.
+        request.session["vocrehab_questionnaire_support"] = bool(instrument.safety_answers(saved))
         return redirect("measures:done")
     rows = []
     for number, item in enumerate(client_items(instrument), start=1):
@@ -701,4 +718,5 @@ def check(request, link_id: int):
 @client_page
 def done(request):
     name = request.session.get("vocrehab_questionnaire_done")
-    return render(request, "measures/public/done.html", {"name": name})
+    support = request.session.get("vocrehab_questionnaire_support", False)
+    return render(request, "measures/public/done.html", {"name": name, "support": support})

@@ -30,6 +30,8 @@ CHARTS: dict[str, tuple[str, str | None, str]] = {
     "work_status": ("work_status", "timepoint", "count"),
     "work_status_transitions": ("discharge_status", "entry_group", "count"),
     "hads_bands": ("band", "timepoint", "count"),
+    "phq9_bands": ("band", "timepoint", "count"),
+    "gad7_bands": ("band", "timepoint", "count"),
     "length_of_stay": ("within", None, "count"),
 }
 

@@ -364,6 +364,47 @@ TABLES: dict[str, TableSpec] = {
             groups=("subscale", "timepoint"),
         ),
         S(
+            "phq9_bands",
+            _("PHQ-9 bands"),
+            _("Paired PHQ-9"),
+            ("timepoint", "band"),
+            ("count",),
+            _(
+                "Totals of items 1 to 9 (the difficulty question is not in the total): 0–4 "
+                "minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe. "
+                "One missing item is prorated (mean of the eight answered × 9, rounded half "
+                "up); with more missing the questionnaire is not scored."
+            ),
+            groups=("timepoint",),
+        ),
+        S(
+            "gad7_bands",
+            _("GAD-7 bands"),
+            _("Paired GAD-7"),
+            ("timepoint", "band"),
+            ("count",),
+            _(
+                "Totals: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe. One missing "
+                "item is prorated (mean of the six answered × 7, rounded half up); with more "
+                "missing the questionnaire is not scored."
+            ),
+            groups=("timepoint",),
+        ),
+        S(
+            "who5",
+            _("WHO-5 wellbeing"),
+            _("Paired WHO-5"),
+            ("timepoint",),
+            ("mean", "n", "poor_wellbeing"),
+            _(
+                "Mean percentage score (raw total × 4, 0–100; higher is better). "
+                "poor_wellbeing: clients scoring 50 or less. One missing item is prorated "
+                "(mean of the four answered × 5, rounded half up)."
+            ),
+            counts=("n", "poor_wellbeing"),
+            statistic=True,
+        ),
+        S(
             "copm",
             _("COPM"),
             _("Paired COPM"),

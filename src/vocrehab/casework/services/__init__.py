@@ -27,7 +27,7 @@ from .employers import (
 )
 from .errors import CaseworkError
 from .goals import add_goal, review_goal
-from .notes import add_note, add_reminder, complete_reminder, correct_note
+from .notes import add_note, add_reminder, complete_reminder, correct_note, raise_safety_alert
 from .onward import add_onward_referral, directory_picker_available, set_onward_outcome
 from .plans import complete_plan_review, record_plan_progress, save_return_plan
 from .supervision import (
@@ -54,6 +54,7 @@ __all__ = [
     "change_tier_or_request",
     "complete_plan_review",
     "complete_reminder",
+    "raise_safety_alert",
     "correct_note",
     "decide_sign_off",
     "directory_picker_available",
