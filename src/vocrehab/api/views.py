@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from vocrehab.accounts.access import ROLE_PERMISSIONS, Perm, roles, services_for, signed_in
 from vocrehab.accounts.context_processors import services_of
+from vocrehab.accounts.models import Scope
 from vocrehab.audit.models import Action
 from vocrehab.audit.services import record_event, record_read
 from vocrehab.casework import queries as casework_queries
@@ -93,6 +94,7 @@ class EpisodeList(PolicyMixin, generics.ListAPIView):
     """
 
     access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.EPISODES_READ
     serializer_class = s.EpisodeSummarySerializer
     pagination_class = EpisodePagination
 
@@ -139,6 +141,7 @@ class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
     """One episode with its contacts. 404 for an episode outside your services."""
 
     access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.EPISODES_READ
     serializer_class = s.EpisodeDetailSerializer
 
     @extend_schema(responses={200: s.EpisodeDetailSerializer, **NOT_FOUND})
@@ -175,6 +178,7 @@ class ContactCreate(PolicyMixin, APIView):
     """Record a contact and the interventions delivered in it (casework ``record_contact``)."""
 
     access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.CONTACTS_WRITE
 
     @extend_schema(
         request=s.ContactInputSerializer,
@@ -202,6 +206,7 @@ class EvaluationReport(PolicyMixin, APIView):
     """
 
     access_permission = Perm.VIEW_REPORTS
+    required_scope = Scope.REPORTS_READ
 
     @extend_schema(
         parameters=[
