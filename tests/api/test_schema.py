@@ -15,6 +15,9 @@ OPERATIONS = {
     ("/api/v1/episodes/{id}/", "get"),
     ("/api/v1/episodes/{id}/contacts/", "post"),
     ("/api/v1/reports/evaluation", "get"),
+    ("/api/v1/clients/", "get"),
+    ("/api/v1/clients/{id}/", "get"),
+    ("/api/v1/referrals/", "post"),
 }
 
 
