@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "vocrehab.interchange",
     "vocrehab.retention",
     "vocrehab.api",
+    "vocrehab.fhir",
 ]
 
 MIDDLEWARE = [
