@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from . import queries
@@ -46,8 +48,17 @@ def resources(type_name: str, services, since: dt.datetime | None = None) -> Ite
         rows = source.in_services(services).exclude(**{source.restricted: True})
         if since is not None:
             rows = rows.filter(updated_at__gte=since)
-        for row in rows.iterator(chunk_size=CHUNK):
-            yield from source.build(row)
+        with _streaming():
+            for row in rows.iterator(chunk_size=CHUNK):
+                yield from source.build(row)
+
+
+def _streaming():
+    """On PostgreSQL, a transaction, so that the server-side cursor streams its rows
+    (outside one Django declares it WITH HOLD, and PostgreSQL materialises every row
+    first). On SQLite a transaction would hold the write lock (BEGIN IMMEDIATE), and its
+    cursor streams anyway."""
+    return transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
 
 
 def write_ndjson(
