@@ -84,6 +84,8 @@ class FhirView(APIView):
     access_permission = Perm.VIEW_PERSON
     renderer_classes = [FhirRenderer]
     content_negotiation_class = FhirJsonOnly
+    # FHIR describes itself with its CapabilityStatement (/metadata), not in the OpenAPI.
+    schema = None
 
     def get_permissions(self):
         # DRF's defaults (from settings) first, then the view's declared permission.
