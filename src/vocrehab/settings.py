@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "vocrehab.interchange",
     "vocrehab.retention",
     "vocrehab.api",
+    "vocrehab.fhir",
 ]
 
 MIDDLEWARE = [
