@@ -310,6 +310,7 @@ class HNAForm(forms.Form):
         min_value=0,
         max_value=10,
         required=False,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}),
     )
 
     def __init__(self, *args, **kwargs):
