@@ -85,6 +85,9 @@ def test_phq9_item_9_above_nought_raises_the_same_day_safety_alert(
     [
         (_entry(_phq9(q9=7)), "answers"),
         (_entry(_phq9(q42=1)), "answers"),
+        (_entry(_phq9(q1=[1])), "answers"),
+        (_entry(_phq9(q1="a lot")), "answers"),
+        ({**_entry(_phq9()), "answers": [1, 2]}, "answers"),
         (_entry(_phq9(), instrument="tarot"), "instrument"),
         (_entry(_phq9(), timepoint="someday"), "timepoint"),
         (_entry(_phq9(), date=str(TODAY() + datetime.timedelta(days=3))), "date"),
