@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.accounts.conftest import bearer
 from vocrehab.accounts.models import Role, Scope
+from vocrehab.audit.models import AccessEvent
 from vocrehab.casework.models import SignOff
 from vocrehab.episodes.models import Episode, TierChange
 from vocrehab.referrals.models import Allocation, Channel, Referral
@@ -44,6 +45,7 @@ def test_key_facts_change_and_the_version_moves_on(signed_in, make_episode, serv
     assert (body["job_title"], body["work_status_at_referral"]) == ("Joiner", "at_work")
     assert body["version"] == episode.version + 1
     assert body["sign_off_requested"] == []
+    assert AccessEvent.objects.filter(user=_user, client_id=episode.client_id).exists()
     stored = Episode.objects.get(pk=episode.pk)
     assert (stored.job_title, stored.condition) == ("Joiner", episode.condition)
 

@@ -218,6 +218,8 @@ class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
                 s.EpisodeDetailSerializer(current).data, status=status.HTTP_409_CONFLICT
             )
         episode = _with_contacts(casework_queries.get_episode(request.user, episode.pk))
+        # The answer shows the whole record, so it is a read as well as a change.
+        record_read(request, episode)
         episode.sign_off_requested = sign_offs
         return Response(s.EpisodeChangedSerializer(episode).data)
 
