@@ -11,6 +11,17 @@ urlpatterns = [
     path("v1/episodes/", views.EpisodeList.as_view(), name="episodes"),
     path("v1/episodes/<int:pk>/", views.EpisodeDetail.as_view(), name="episode"),
     path("v1/episodes/<int:pk>/contacts/", views.ContactCreate.as_view(), name="contacts"),
+    path(
+        "v1/episodes/<int:pk>/onward-referrals/",
+        views.OnwardReferralList.as_view(),
+        name="onward_referrals",
+    ),
+    path(
+        "v1/episodes/<int:pk>/questionnaires/",
+        views.AdministrationList.as_view(),
+        name="questionnaires",
+    ),
+    path("v1/questionnaires/<int:pk>/", views.AdministrationDetail.as_view(), name="questionnaire"),
     path("v1/clients/", views.ClientSearch.as_view(), name="clients"),
     path("v1/clients/<int:pk>/", views.ClientDetail.as_view(), name="client"),
     path("v1/referrals/", views.ReferralCreate.as_view(), name="referrals"),
