@@ -14,6 +14,8 @@ OPERATIONS = {
     ("/api/v1/episodes/", "get"),
     ("/api/v1/episodes/{id}/", "get"),
     ("/api/v1/episodes/{id}/contacts/", "post"),
+    ("/api/v1/episodes/{id}/discharge/", "post"),
+    ("/api/v1/episodes/{id}/followup/", "post"),
     ("/api/v1/reports/evaluation", "get"),
 }
 

@@ -56,6 +56,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.dates import DaysBetween
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
@@ -74,7 +75,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
-from .sql import DaysBetween, RoundHalfUp1
+from .sql import RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 
 __all__ = ["ReportError", "build_evaluation"]
