@@ -52,6 +52,7 @@ def _other_commands() -> dict[str, list[str]]:
 
 def main_help() -> str:
     """The overview printed by ``vocrehab``, ``vocrehab --help`` and ``vocrehab help``."""
+    # Django is set up only for the overview; a command sets it up through manage.
     import django
 
     django.setup()

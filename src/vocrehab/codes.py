@@ -1,4 +1,4 @@
-"""The VRMDS v1 code lists, defined once.
+"""The VRMDS v1.1 code lists, defined once.
 
 Models, forms, the importer, the exporter and the reports all use these classes, so a
 code can never mean one thing in a form and another in a report. The values are the
@@ -8,7 +8,9 @@ codes of ``dataset/VRMDS.md``; the labels are what people read.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-VRMDS_VERSION = 1
+# The version of the data standard the report and exports follow, as the report's JSON
+# gives it ("vrmds_version": "1.1"): a string, since a number cannot carry a minor version.
+VRMDS_VERSION = "1.1"
 
 # The VRMDS national service standards, in working days after the referral date. Each
 # service may set its own (accounts.Service); reports give these for comparability.

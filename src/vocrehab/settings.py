@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "vocrehab.reports",
     "vocrehab.economics",
     "vocrehab.interchange",
+    "vocrehab.retention",
     "vocrehab.api",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("vocrehab.reports.urls")),
     path("economics/", include("vocrehab.economics.urls")),
     path("data/", include("vocrehab.interchange.urls")),
+    path("retention/", include("vocrehab.retention.urls")),
     path("api/", include("vocrehab.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -62,3 +62,27 @@ def test_a_case_manager_still_sees_the_whole_record(signed_in, episode):
     body = http.get(reverse("clients:detail", args=[episode.client.pk])).content.decode()
     assert episode.client.nhs_number in body and "Cancer" in body
     assert http.get(reverse("casework:episode", args=[episode.pk])).status_code == 200
+
+
+def test_assistant_triages_without_identifiers_or_health(signed_in, episode):
+    """The triage page shows the clocks and how to reach the person; not the NHS number,
+    condition, work, referrer (their role can name the condition) or tier history."""
+    http, user = signed_in(Role.ADMIN_ASSISTANT)
+    referral = episode.referral
+    page = http.get(reverse("referrals:detail", args=[referral.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    client = episode.client
+    for shown in (client.full_name, client.phone, "First contact", "Pause the clock"):
+        assert shown in body
+    for hidden in (client.nhs_number, "C50", "Cancer", "Clerk", "Acme", "Breast care nurse"):
+        assert hidden not in body
+    event = AccessEvent.objects.get(user=user, action="read")
+    assert "phone" in event.fields and "nhs_number" not in event.fields
+
+
+def test_a_case_manager_still_triages_with_the_whole_referral(signed_in, episode):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    body = http.get(reverse("referrals:detail", args=[episode.referral.pk])).content.decode()
+    for shown in (episode.client.nhs_number, "C50", "Cancer", "Breast care nurse"):
+        assert shown in body

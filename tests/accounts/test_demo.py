@@ -8,6 +8,7 @@ from vocrehab.management.commands.demo import DEMO_PASSWORD, STAFF
 def _counts():
     from vocrehab.clients.models import Client
     from vocrehab.directory.models import Cohort, DirectoryService, Programme, SelfHelpMaterial
+    from vocrehab.economics.models import ServiceCostYear, ServiceStaffCost
     from vocrehab.episodes.models import Episode
 
     return (
@@ -21,6 +22,8 @@ def _counts():
         SelfHelpMaterial.objects.count(),
         Programme.objects.count(),
         Cohort.objects.count(),
+        ServiceCostYear.objects.count(),
+        ServiceStaffCost.objects.count(),
     )
 
 
@@ -35,7 +38,7 @@ def test_demo_sets_up_every_role_and_is_idempotent(settings, capsys):
     assert _counts() == first
     assert first[1] == 3
     # A directory to signpost to, material to give at tier 1, a course per service.
-    directory, material, programmes, cohorts = first[6:]
+    directory, material, programmes, cohorts = first[6:10]
     assert directory >= 2 and material >= 3
     assert programmes == cohorts == 3
     assert set(Service.objects.values_list("nation", flat=True)) == {"scotland", "england"}
@@ -47,6 +50,21 @@ def test_demo_sets_up_every_role_and_is_idempotent(settings, capsys):
         assert f"{local}@" in output
     supporter = Membership.objects.get(role=Role.SUPPORT_WORKER)
     assert supporter.supervisor is not None
+    # Three years of costs for each service, so that every cost-benefit preset runs.
+    assert first[10:] == (9, 18)
+    _every_preset_runs_on_the_demo()
+
+
+def _every_preset_runs_on_the_demo():
+    from vocrehab.economics.analysis import run_analysis
+    from vocrehab.economics.presets import available
+    from vocrehab.economics.queries import get_preset, outcomes_for, stored_costs
+
+    services = Service.objects.all()
+    costs = stored_costs(services)
+    for name in available():
+        result = run_analysis(get_preset(name), outcomes_for(services=services), costs, draws=100)
+        assert result.total_costs > 0 and result.ratio is not None, name
 
 
 @pytest.mark.django_db

@@ -27,7 +27,7 @@ def test_a_manager_gets_the_full_report(signed_in, make_episode, service):
     assert response.status_code == 200
     assert response["Vocrehab-Suppressed"] == "false"
     report = response.json()
-    assert report["report"] == "evaluation" and report["vrmds_version"] == 1
+    assert report["report"] == "evaluation" and report["vrmds_version"] == "1.1"
     assert report["filters"] == {"services": [service.code], "from": None, "to": None}
     assert _referred(report) == {"metric": "referred", "count": 3, "suppressed": False}
     # The same figures the web page gets from the reports engine.

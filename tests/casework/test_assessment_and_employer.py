@@ -24,7 +24,7 @@ def test_hna_distress_out_of_range_is_refused(case_manager, make_episode, servic
     web, user = case_manager
     episode = make_episode(service, worker=user)
     r = web.post(
-        reverse("casework:hna_add", args=[episode.pk]),
+        reverse("measures:hna", args=[episode.pk]),
         {"date": timezone.localdate().isoformat(), "timepoint": "ad_hoc", "distress": "11"},
     )
     assert r.status_code == 200

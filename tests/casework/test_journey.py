@@ -108,7 +108,7 @@ def test_referral_to_follow_up(case_manager, make_staff, service):
 
     # Holistic needs concerns and the distress thermometer, stored as a measures record.
     r = web.post(
-        url("hna_add"),
+        reverse("measures:hna", args=[episode.pk]),
         {
             "date": today.isoformat(),
             "timepoint": "ad_hoc",

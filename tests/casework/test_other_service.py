@@ -22,7 +22,6 @@ def test_every_episode_page_of_another_service_is_404(
         "quick_contact",
         "contact_add",
         "assessment_add",
-        "hna_add",
         "goal_add",
         "onward_add",
         "employer_add",
@@ -37,6 +36,10 @@ def test_every_episode_page_of_another_service_is_404(
         url = reverse(f"casework:{name}", args=[episode.pk])
         assert web.get(url).status_code == 404, name
         assert web.post(url, {}).status_code == 404, name
+    # The HNA is a questionnaire, entered on the measures pages.
+    url = reverse("measures:hna", args=[episode.pk])
+    assert web.get(url).status_code == 404
+    assert web.post(url, {}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -19,7 +19,6 @@ def test_caseload_and_episode_render(case_manager, make_episode):
         "quick_contact",
         "contact_add",
         "assessment_add",
-        "hna_add",
         "goal_add",
         "onward_add",
         "employer_add",
@@ -31,4 +30,5 @@ def test_caseload_and_episode_render(case_manager, make_episode):
     ]:
         response = client.get(reverse(f"casework:{name}", args=[episode.pk]))
         assert response.status_code == 200, name
+    assert client.get(reverse("measures:hna", args=[episode.pk])).status_code == 200
     assert client.get(reverse("casework:tasks")).status_code == 200

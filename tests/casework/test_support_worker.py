@@ -146,3 +146,34 @@ def test_support_worker_without_a_supervisor_is_told(signed_in, make_episode, se
     )
     assert r.status_code == 200
     assert "no supervising practitioner" in r.text
+
+
+@pytest.mark.django_db
+def test_support_worker_records_questionnaires_only_on_their_own_caseload(
+    team, make_episode, service
+):
+    """The one rule (episodes.access.may_record) holds on the questionnaire pages too."""
+    web, worker, supervisor = team
+    theirs = make_episode(service, worker=supervisor, tier="2")
+    mine = make_episode(service, worker=worker, tier="2")
+    hna = {"date": timezone.localdate().isoformat(), "timepoint": "ad_hoc", "distress": "3"}
+    for name, args in [("hna", []), ("choose", []), ("enter", ["work_ability", "entry"])]:
+        assert web.get(reverse(f"measures:{name}", args=[theirs.pk, *args])).status_code == 403
+    assert web.post(reverse("measures:hna", args=[theirs.pk]), hna).status_code == 403
+    assert not theirs.administrations.exists()
+    # Viewing stays open to them; the page offers no recording action.
+    page = web.get(reverse("measures:episode", args=[theirs.pk]))
+    assert page.status_code == 200
+    assert reverse("measures:choose", args=[theirs.pk]) not in page.text
+
+    assert web.post(reverse("measures:hna", args=[mine.pk]), hna).status_code == 302
+    assert mine.administrations.filter(instrument="hna").count() == 1
+
+
+@pytest.mark.django_db
+def test_support_worker_edits_details_only_of_their_own_clients(team, make_episode, service):
+    web, worker, supervisor = team
+    theirs = make_episode(service, worker=supervisor)
+    mine = make_episode(service, worker=worker)
+    assert web.get(reverse("clients:edit", args=[theirs.client.pk])).status_code == 403
+    assert web.get(reverse("clients:edit", args=[mine.client.pk])).status_code == 200

@@ -126,6 +126,20 @@ def test_a_preset_without_costs_needs_a_costs_file(service, make_episode, tmp_pa
         run("--preset", "uk-current", "--out", str(tmp_path / "x.json"))
 
 
+def test_the_costs_entered_on_screen_are_used_without_a_file(service, make_episode, tmp_path):
+    from vocrehab.economics.services import save_cost_year
+
+    make_episode(service, "off_sick", "at_work", discharged=D)
+    save_cost_year(
+        service, year=1, overhead_pct=10, staff=[{"role": "Lead", "fte": 1, "annual_cost": 30000}]
+    )
+    out = tmp_path / "x.json"
+    run("--preset", "uk-current", "--no-sensitivity", "--out", str(out))
+    result = json.loads(out.read_text())
+    assert result["costs"] == pytest.approx(33000)
+    assert result["cost_items"][0]["service"] == service.code
+
+
 def test_a_period_without_discharges_is_a_clear_error(service, make_episode, tmp_path):
     make_episode(service, "off_sick")
     with pytest.raises(CommandError, match="no outcomes"):

@@ -1,5 +1,5 @@
 """The service-standard clock is one rule: the SQL count for many episodes and the
-caseload's at-risk filter agree with the Python clock of each episode."""
+caseload's at-risk filter agree with the Python clock and judgement of each episode."""
 
 import datetime as dt
 import random
@@ -10,8 +10,10 @@ from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import (
     STANDARDS,
     ClockState,
+    Judgement,
     count_standards,
     episode_clocks,
+    judge,
     standard_at_risk,
 )
 
@@ -20,7 +22,9 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2024, 1, 12)  # a Friday, after Scotland's 1 and 2 January holidays
 
 
-def _episodes(episode_factory, service, other_service):
+def _episodes(episode_factory, service, other_service, *, later_dates=False):
+    """Sixty episodes referred in the month before AS_OF; with ``later_dates``, some
+    first contacts and assessments fall after AS_OF (a report on an earlier period)."""
     rng = random.Random(14)
     service.first_contact_standard_days, service.assessment_standard_days = 3, 15
     service.save()
@@ -36,38 +40,65 @@ def _episodes(episode_factory, service, other_service):
             episode_factory(
                 in_service=owner,
                 referral_date=referred,
-                first_contact_date=contact if contact and contact <= AS_OF else None,
-                assessment_date=assessed if assessed and assessed <= AS_OF else None,
+                first_contact_date=contact
+                if contact and (later_dates or contact <= AS_OF)
+                else None,
+                assessment_date=assessed
+                if assessed and (later_dates or assessed <= AS_OF)
+                else None,
                 discharge_date=discharged,
             )
         )
     return made
 
 
-def test_sql_counts_agree_with_each_episodes_clock(episode_factory, service, other_service):
-    episodes = _episodes(episode_factory, service, other_service)
+@pytest.mark.parametrize("later_dates", [False, True])
+def test_sql_counts_agree_with_each_episodes_judgement(
+    episode_factory, service, other_service, later_dates
+):
+    episodes = _episodes(episode_factory, service, other_service, later_dates=later_dates)
     counts = count_standards(
         Episode.objects.all(),
         services=[service, other_service],
         as_of=AS_OF,
-        span=(AS_OF - dt.timedelta(days=40), AS_OF),
+        span=(AS_OF - dt.timedelta(days=40), AS_OF + dt.timedelta(days=30)),
     )
     expected = {}
     for episode in episodes:
-        clocks = episode_clocks(episode, service=episode.service, today=AS_OF)
-        for standard, clock in zip(STANDARDS, clocks, strict=True):
-            met, eligible = expected.get((episode.service_id, standard.code), (0, 0))
-            judged = clock.state in (ClockState.MET, ClockState.LATE) or (
-                clock.state == ClockState.BREACHED
-                and not (standard.judged_while_open_only and episode.discharge_date)
+        for standard in STANDARDS:
+            verdict = judge(standard, episode, service=episode.service, as_of=AS_OF)
+            met, eligible, not_yet_due = expected.get(
+                (episode.service_id, standard.code), (0, 0, 0)
             )
             expected[(episode.service_id, standard.code)] = (
-                met + (clock.state == ClockState.MET),
-                eligible + judged,
+                met + (verdict == Judgement.MET),
+                eligible + (verdict in (Judgement.MET, Judgement.MISSED)),
+                not_yet_due + (verdict == Judgement.NOT_YET_DUE),
             )
-    got = {(c.service_id, c.standard.code): (c.met, c.eligible) for c in counts if not c.national}
+    got = {
+        (c.service_id, c.standard.code): (c.met, c.eligible, c.not_yet_due)
+        for c in counts
+        if not c.national
+    }
     assert got == expected
-    assert any(met for met, _ in got.values()) and any(e > m for m, e in got.values())
+    assert any(met for met, _e, _n in got.values()) and any(e > m for m, e, _n in got.values())
+    assert any(n for _m, _e, n in got.values())
+
+
+def test_the_judgement_follows_each_episodes_clock(episode_factory, service, other_service):
+    """Met and late clocks are judged met and missed; a breached one missed unless no
+    longer owed; one still running is not yet due."""
+    for episode in _episodes(episode_factory, service, other_service):
+        clocks = episode_clocks(episode, service=episode.service, today=AS_OF)
+        for standard, clock in zip(STANDARDS, clocks, strict=True):
+            verdict = judge(standard, episode, service=episode.service, as_of=AS_OF)
+            not_owed = standard.judged_while_open_only and episode.discharge_date is not None
+            expected = {
+                ClockState.MET: Judgement.MET,
+                ClockState.LATE: Judgement.MISSED,
+                ClockState.BREACHED: Judgement.NOT_OWED if not_owed else Judgement.MISSED,
+            }.get(clock.state, Judgement.NOT_OWED if not_owed else Judgement.NOT_YET_DUE)
+            assert verdict == expected, (episode.pk, standard.code, clock)
 
 
 def test_the_caseload_flags_the_episodes_whose_clock_is_at_risk_or_breached(

@@ -176,3 +176,12 @@ def test_measures_improve_and_satisfaction_is_returned(dataset):
     discharged = sum(1 for e in episodes if e["discharge_date"])
     assert 24 < 100 * len(satisfied) / discharged < 36
     assert {"hads", "work_confidence", "health_use"} <= {k[0] for k in values}
+    # The openly licensed set too, with its items, improving by discharge.
+    assert {"phq9", "gad7", "who5"} <= {k[0] for k in values}
+    assert {k[1] for k in values if k[0] == "phq9"} == {f"q{n}" for n in range(1, 10)} | {
+        "difficulty"
+    }
+    for instrument, better in (("phq9", -1), ("gad7", -1), ("who5", 1)):
+        entry = statistics.mean(values[(instrument, "q1", "entry")])
+        discharge = statistics.mean(values[(instrument, "q1", "discharge")])
+        assert (discharge - entry) * better > 0

@@ -3,6 +3,7 @@ check answers, change an answer, send; licensed wording is shown when loaded."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from vocrehab.measures import links, services
 from vocrehab.measures.models import Administration, Channel, ItemValue, ItemWording
@@ -99,6 +100,7 @@ def test_load_wording_refuses_unknown_items_and_stores_nothing(db):
 
 
 def test_hads_totals_are_not_asked_of_clients(client, episode):
+    services.load_wording([{"instrument": "hads", "item": "a1", "text": "Synthetic wording"}])
     administration = Administration.objects.create(
         episode=episode, instrument="hads", timepoint="entry", status="scheduled"
     )
@@ -115,15 +117,73 @@ def test_nothing_answered_cannot_be_sent(client, opened):
     assert opened.used_at is None
 
 
-def test_without_licensed_wording_clients_see_neutral_anchors(client, episode, signed_in):
+def test_without_licensed_wording_eq5d_and_hads_are_never_sent_to_a_client(
+    client, episode, signed_in
+):
+    """A client never reads "HADS item A1": without the licensed wording those
+    questionnaires stay with staff, who enter them; with it, they are sent."""
+    eq5d, hads, phq9 = (
+        Administration.objects.create(
+            episode=episode,
+            instrument=code,
+            timepoint="entry",
+            status="scheduled",
+            due_date=timezone.localdate(),
+        )
+        for code in ("eq5d5l", "hads", "phq9")
+    )
+    with pytest.raises(ValueError, match="entered by staff"):
+        services.issue_link(eq5d, channel=Channel.EMAIL)
+    assert services.send_due_invitations()["invited"] == 1  # the PHQ-9 only
+    statuses = {a.instrument: a.status for a in Administration.objects.filter(episode=episode)}
+    assert statuses == {"eq5d5l": "scheduled", "hads": "scheduled", "phq9": "invited"}
+    staff, _ = signed_in("case_manager")
+    episode_page = staff.get(reverse("measures:episode", args=[episode.pk])).content.decode()
+    assert "licensed wording is not loaded" in episode_page
+    refused = staff.post(
+        reverse("measures:send_link", args=[hads.pk]), {"channel": "email"}, follow=True
+    )
+    assert "not sent to clients until its licensed wording is loaded" in refused.content.decode()
+    assert not hads.links.exists()
+    services.load_wording([{"instrument": "eq5d5l", "item": "mobility", "text": "Synthetic words"}])
+    link = services.issue_link(eq5d, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    assert "Synthetic words" in client.get(page(link, 1)).content.decode()
+
+
+def test_phq9_is_sent_with_its_published_wording_and_answers(client, episode):
     administration = Administration.objects.create(
-        episode=episode, instrument="eq5d5l", timepoint="entry", status="scheduled"
+        episode=episode, instrument="phq9", timepoint="entry", status="scheduled"
     )
     link = services.issue_link(administration, channel=Channel.EMAIL)
     client.get(reverse("measures:open_link", args=[links.make_token(link)]))
     html = client.get(page(link, 1)).content.decode()
-    assert "Mobility" in html
-    assert "1 means no problems, 5 the most severe problems." in html
-    staff, _ = signed_in("case_manager")
-    episode_page = staff.get(reverse("measures:episode", args=[episode.pk])).content.decode()
-    assert "No licensed wording is loaded" in episode_page
+    assert "Question 1 of 10" in html
+    assert "Little interest or pleasure in doing things" in html
+    assert "Over the last 2 weeks, how often have you been bothered" in html
+    assert "More than half the days" in html and "Nearly every day" in html
+    assert "phq9 item" not in html.lower()
+    client.post(page(link, 1), {"q1": "2"})
+    check = client.get(reverse("measures:check", args=[link.pk])).content.decode()
+    assert "More than half the days" in check
+
+
+def test_who5_answers_are_listed_best_first_as_published(client, episode):
+    administration = Administration.objects.create(
+        episode=episode, instrument="who5", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    html = client.get(page(link, 1)).content.decode()
+    assert "I have felt cheerful and in good spirits" in html
+    assert html.index("All of the time") < html.index("At no time")
+
+
+def test_welsh_readers_get_the_english_wording_until_a_translation_is_published(client, episode):
+    administration = Administration.objects.create(
+        episode=episode, instrument="gad7", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    html = client.get(page(link, 1), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Feeling nervous, anxious or on edge" in html

@@ -50,7 +50,7 @@ def test_a_failing_smtp_send_is_retried_with_backoff(due):
         ),
     ):
         counts = services.send_due_invitations()
-    assert counts["retrying"] == 5
+    assert counts["retrying"] == 6
     link = QuestionnaireLink.objects.first()
     assert link.delivery_status == DeliveryStatus.PENDING
     assert link.attempts == 1
@@ -62,7 +62,7 @@ def test_a_failing_smtp_send_is_retried_with_backoff(due):
     assert mail.outbox == []
     # ...then it goes.
     with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
-        assert services.send_due_invitations()["sent"] == 5
+        assert services.send_due_invitations()["sent"] == 6
     link.refresh_from_db()
     assert link.delivery_status == DeliveryStatus.SENT
     assert link.attempts == 2
@@ -91,14 +91,14 @@ def test_a_failing_notify_call_is_retried(due):
     client.send_email_notification.side_effect = [_notify_error(), {"id": "ok"}]
     with mock.patch("vocrehab.measures.delivery.notify_client", return_value=client):
         with time_machine.travel(T0, tick=False):
-            assert services.send_due_invitations()["retrying"] == 5
+            assert services.send_due_invitations()["retrying"] == 6
         with time_machine.travel(T0 + timedelta(minutes=6), tick=False):
-            assert services.send_due_invitations()["sent"] == 5
+            assert services.send_due_invitations()["sent"] == 6
     assert client.send_email_notification.call_count == 2
     kwargs = client.send_email_notification.call_args.kwargs
     assert kwargs["template_id"] == "email-template"
     assert kwargs["email_address"] == Administration.objects.first().episode.client.email
-    assert kwargs["personalisation"]["links"].count("/measures/q/") == 5
+    assert kwargs["personalisation"]["links"].count("/measures/q/") == 6
     assert QuestionnaireLink.objects.first().last_error == ""
     assert mail.outbox == []  # Notify, not Django email
 
@@ -115,7 +115,7 @@ def test_text_messages_go_through_notify(make_episode, service):
         services.send_due_invitations()
     assert client.send_sms_notification.call_count == 1
     assert client.send_sms_notification.call_args.kwargs["phone_number"] == "07700900123"
-    assert QuestionnaireLink.objects.filter(channel=Channel.SMS).count() == 5
+    assert QuestionnaireLink.objects.filter(channel=Channel.SMS).count() == 6
 
 
 def test_a_submitted_response_survives_a_failing_notification(
@@ -173,7 +173,7 @@ def test_a_failed_reminder_is_tried_again_at_the_next_sweep(due):
         time_machine.travel(T0 + timedelta(days=5), tick=False),
     ):
         counts = services.send_due_invitations()
-    assert counts["reminder_failed"] == 5
+    assert counts["reminder_failed"] == 6
     assert QuestionnaireLink.objects.first().reminders_sent == 0
     with time_machine.travel(T0 + timedelta(days=5, minutes=5), tick=False):
-        assert services.send_due_invitations()["reminded"] == 5
+        assert services.send_due_invitations()["reminded"] == 6

@@ -70,8 +70,9 @@ def test_the_schedule_refuses_an_instrument_at_the_wrong_timepoint(signed_in, se
 def test_followup_uses_the_saved_months(signed_in, episode, service):
     MeasureSchedule.objects.create(service=service, followup_months=12)
     episode.discharge_date = date(2026, 3, 1)
-    (followup,) = services.schedule_followup(episode)
-    assert followup.due_date == date(2027, 3, 1)
+    followups = services.schedule_followup(episode)
+    assert {a.instrument for a in followups} == {"followup_survey", "phq9", "gad7", "who5"}
+    assert {a.due_date for a in followups} == {date(2027, 3, 1)}
 
 
 def test_a_case_manager_may_not_change_the_schedule(signed_in):
@@ -89,3 +90,24 @@ def test_the_overview_query_count_does_not_grow(
     client.get(reverse("measures:overview"))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("measures:overview")).status_code == 200
+
+
+def test_the_schedule_page_says_what_wording_clients_read_and_its_welsh(signed_in):
+    client, _ = signed_in(Role.SERVICE_MANAGER)
+    html = client.get(reverse("measures:schedule")).content.decode()
+    assert "Patient Health Questionnaire (PHQ-9)" in html
+    assert "Published wording included" in html
+    assert "Awaiting the published Welsh translation: shown in English" in html
+    assert "Licensed wording not loaded: entered by staff, not sent" in html
+    assert "No permission required to reproduce" in html
+    services.load_wording([{"instrument": "hads", "item": "a1", "text": "Synthetic"}])
+    html = client.get(reverse("measures:schedule")).content.decode()
+    assert "Licensed wording loaded" in html
+
+
+def test_a_new_service_schedules_the_open_wellbeing_set_by_default(signed_in):
+    client, _ = signed_in(Role.SERVICE_MANAGER)
+    form = client.get(reverse("measures:schedule")).context["form"]
+    assert form.initial["entry_instruments"][:3] == ["phq9", "gad7", "who5"]
+    assert "hads" not in form.initial["entry_instruments"]
+    assert set(form.initial["followup_instruments"]) >= {"phq9", "gad7", "who5"}

@@ -128,26 +128,19 @@ def test_a_kept_answer_that_is_no_longer_valid_is_dropped(client, opened):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_questionnaire_survives_a_busy_last_page_and_sending(client, settings):
-    """`make demo`'s data: a client answers the EQ-5D-5L while the database is too busy
+    """`make demo`'s data: a client answers the WHO-5 while the database is too busy
     to save the last page, then to send; trying again completes it with every answer."""
     settings.DEMO_MODE = True
     call_command("demo", "--no-serve", "--episodes", "6", stdout=io.StringIO())
     episode = Episode.objects.filter(service__code="GGC-VR").order_by("pk").first()
     administration = Administration.objects.create(
-        episode=episode, instrument="eq5d5l", timepoint="ad_hoc", status="scheduled"
+        episode=episode, instrument="who5", timepoint="ad_hoc", status="scheduled"
     )
     link = services.issue_link(administration, channel=Channel.EMAIL)
     assert (
         client.get(reverse("measures:open_link", args=[links.make_token(link)])).status_code == 302
     )
-    answers = {
-        "mobility": "2",
-        "self_care": "1",
-        "usual_activities": "3",
-        "pain_discomfort": "2",
-        "anxiety_depression": "1",
-        "vas": "70",
-    }
+    answers = {"q1": "2", "q2": "1", "q3": "3", "q4": "2", "q5": "5"}
     last = len(answers)
     for n, (item, value) in enumerate(answers.items(), start=1):
         if n < last:

@@ -37,6 +37,9 @@ VRMDS_ITEMS = {
     "work_confidence": ["working", "managing_condition", "work_impact"],
     "health_use": ["gp_visits", "outpatient_visits", "hospital_stays"],
     "work_ability": ["score"],
+    "phq9": [f"q{n}" for n in range(1, 10)] + ["difficulty"],
+    "gad7": [f"q{n}" for n in range(1, 8)],
+    "who5": [f"q{n}" for n in range(1, 6)],
     "satisfaction": ["overall", "helpful", "involved", "positive_impact", "recommend", "use_again"],
 }
 

@@ -27,9 +27,12 @@ def at(day: date, hour: int = 9) -> datetime:
 
 def test_entry_questionnaires_are_due_at_assessment(episode):
     created = services.schedule_entry_questionnaires(episode)
+    # The default set: every questionnaire in it can be sent as it ships (no EQ-5D or
+    # HADS until a service has their licensed wording).
     assert {a.instrument for a in created} == {
-        "eq5d5l",
-        "hads",
+        "phq9",
+        "gad7",
+        "who5",
         "work_confidence",
         "work_ability",
         "health_use",
@@ -41,7 +44,7 @@ def test_entry_questionnaires_are_due_at_assessment(episode):
 def test_scheduling_twice_creates_nothing_new(episode):
     services.schedule_entry_questionnaires(episode)
     assert services.schedule_entry_questionnaires(episode) == []
-    assert Administration.objects.filter(episode=episode).count() == 5
+    assert Administration.objects.filter(episode=episode).count() == 6
 
 
 def test_discharge_adds_the_satisfaction_survey(episode):
@@ -53,10 +56,10 @@ def test_discharge_adds_the_satisfaction_survey(episode):
 
 def test_followup_is_six_months_after_discharge_by_default(episode):
     episode.discharge_date = date(2026, 8, 31)
-    (followup,) = services.schedule_followup(episode)
-    assert followup.instrument == "followup_survey"
-    assert followup.timepoint == "followup"
-    assert followup.due_date == date(2027, 2, 28)  # no 31 February
+    followups = services.schedule_followup(episode)
+    assert {a.instrument for a in followups} == {"followup_survey", "phq9", "gad7", "who5"}
+    assert {a.timepoint for a in followups} == {"followup"}
+    assert {a.due_date for a in followups} == {date(2027, 2, 28)}  # no 31 February
 
 
 def test_followup_months_are_a_service_setting(episode, service):
@@ -83,13 +86,15 @@ def test_instruments_not_given_at_a_timepoint_are_skipped(episode, service):
 
 def test_the_sweep_invites_only_what_is_due(episode):
     episode.discharge_date = date(2026, 3, 2)
-    (followup,) = services.schedule_followup(episode)
+    followup = next(
+        a for a in services.schedule_followup(episode) if a.instrument == "followup_survey"
+    )
     with time_machine.travel(at(date(2026, 9, 1))):
         assert services.send_due_invitations()["invited"] == 0
     assert len(mail.outbox) == 0
     with time_machine.travel(at(date(2026, 9, 2))):
         counts = services.send_due_invitations()
-    assert counts["invited"] == 1 and counts["sent"] == 1
+    assert counts["invited"] == 4 and counts["sent"] == 4
     followup.refresh_from_db()
     assert followup.status == AdministrationStatus.INVITED
     (message,) = mail.outbox
@@ -104,7 +109,7 @@ def test_one_message_carries_every_questionnaire_due_together(episode):
     with time_machine.travel(at(date(2026, 1, 12))):
         services.send_due_invitations()
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].body.count("/measures/q/") == 5
+    assert mail.outbox[0].body.count("/measures/q/") == 6
 
 
 def test_a_client_without_email_or_notify_gets_a_letter_to_print(make_episode, service):
@@ -128,7 +133,7 @@ def test_a_reminder_goes_after_five_days_once(episode):
     with time_machine.travel(at(date(2026, 1, 16))):
         assert services.send_due_invitations()["reminded"] == 0
     with time_machine.travel(at(date(2026, 1, 17), 10)):
-        assert services.send_due_invitations()["reminded"] == 5
+        assert services.send_due_invitations()["reminded"] == 6
     assert len(mail.outbox) == 2
     assert "Reminder" in mail.outbox[1].subject
     with time_machine.travel(at(date(2026, 1, 25))):
@@ -143,7 +148,7 @@ def test_unanswered_questionnaires_expire_with_their_links(episode):
     with time_machine.travel(at(date(2026, 1, 26), 8)):
         assert services.send_due_invitations()["expired"] == 0
     with time_machine.travel(at(date(2026, 1, 26), 10)):
-        assert services.send_due_invitations()["expired"] == 5
+        assert services.send_due_invitations()["expired"] == 6
     assert set(Administration.objects.filter(episode=episode).values_list("status", flat=True)) == {
         AdministrationStatus.EXPIRED
     }
@@ -179,7 +184,7 @@ def test_the_sweep_task_runs_the_sweep(episode, django_capture_on_commit_callbac
     ):
         result = send_due_invitations_task.enqueue()
     assert result.status == "SUCCEEDED"
-    assert result.return_value["invited"] == 5
+    assert result.return_value["invited"] == 6
 
 
 def test_later_dates_use_a_fresh_expiry(episode):
@@ -213,5 +218,5 @@ def test_nothing_is_scheduled_or_sent_for_a_client_who_died(episode, make_episod
 def test_followup_is_due_on_the_episodes_followup_date_when_set(episode):
     episode.discharge_date = date(2026, 3, 2)
     episode.followup_date = date(2026, 9, 10)
-    (followup,) = services.schedule_followup(episode)
-    assert followup.due_date == date(2026, 9, 10)
+    followups = services.schedule_followup(episode)
+    assert {a.due_date for a in followups} == {date(2026, 9, 10)}

@@ -14,7 +14,9 @@ from vocrehab.measures.instruments import (
     band_limits,
     get_instrument,
     hads_subscale_expression,
+    prorated_total_expression,
 )
+from vocrehab.measures.scores import scores_from_values
 from vocrehab.measures.valuesets import DIMENSIONS, VALUE_SETS, AdditiveValueSet
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,48 @@ def test_every_hads_subscale_has_the_same_score_and_band_in_sql():
                 continue
             assert math.floor(sql) == python, case
             assert _sql_band(sql) == band_for(HADS.bands["anxiety"], python), case
+
+
+@pytest.mark.parametrize("code", ["phq9", "gad7", "who5"])
+def test_every_prorated_total_has_the_same_score_in_sql(code):
+    instrument = get_instrument(code)
+    count = len(instrument.total_items)
+    top = int(instrument.items[0].max)
+    cases = [
+        (answered, item_sum)
+        for answered in range(count + 1)
+        for item_sum in range(top * answered + 1)
+    ]
+    for batch in _split(cases, BATCH):
+        annotations = {}
+        for n, (answered, item_sum) in enumerate(batch):
+            annotations[f"sum{n}"] = Value(item_sum if answered else None, IntegerField())
+            annotations[f"items{n}"] = Value(answered, IntegerField())
+            annotations[f"score{n}"] = prorated_total_expression(
+                instrument, item_sum=f"sum{n}", items_answered=f"items{n}"
+            )
+        row = _one_row(**annotations)
+        for n, (answered, item_sum) in enumerate(batch):
+            values, left = {}, item_sum
+            for number, item in enumerate(instrument.total_items[:answered]):
+                values[item] = min(top, left) if number < answered - 1 else left
+                left -= values[item]
+            python = instrument.score(values)["total"]
+            assert row[f"score{n}"] == python, (code, answered, item_sum)
+
+
+@pytest.mark.parametrize("code", ["phq9", "gad7", "who5"])
+def test_every_answer_of_every_item_sums_the_same_in_sql(code):
+    """Each item alone at each of its answers, through the stored-score columns and the
+    report's expression: the item is counted, and with all others at 0 the total is it."""
+    instrument = get_instrument(code)
+    for item in instrument.total_items:
+        for answer in range(int(instrument.item(item).max) + 1):
+            values = dict.fromkeys(instrument.total_items, 0) | {item: answer}
+            stored = scores_from_values(values)
+            row = _one_row(
+                s=Value(stored["summed_total"], IntegerField()),
+                c=Value(stored["summed_answered"], IntegerField()),
+                total=prorated_total_expression(instrument, item_sum="s", items_answered="c"),
+            )
+            assert row["total"] == instrument.score(values)["total"] == answer

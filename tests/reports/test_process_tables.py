@@ -69,9 +69,25 @@ def test_service_standards_eligibility_of_missing_dates(service, report):
     r = report([service])
     contact = cell(r, "service_standards", standard="first_contact_5_working_days")
     assess = cell(r, "service_standards", standard="assessment_10_working_days")
-    assert (contact["met"], contact["eligible"]) == (1, 3)
-    assert (assess["met"], assess["eligible"]) == (1, 2)
+    assert (contact["met"], contact["eligible"], contact["not_yet_due"]) == (1, 3, 1)
+    assert (assess["met"], assess["eligible"], assess["not_yet_due"]) == (1, 2, 1)
     assert r["tables"]["service_standards"]["n"] == 4
+
+
+def test_service_standards_are_judged_at_the_end_of_the_period(service, report):
+    # A period ending Friday 31 May 2024, reported later: its report date is 31 May.
+    # Referral Thursday 30 May, first contact Monday 3 June (2 working days): not yet
+    # due on 31 May, and not met either, since the contact came after the report date.
+    make_episode(service, referral_date=D(2024, 5, 30), first_contact_date=D(2024, 6, 3))
+    # Referral Wednesday 1 May, first contact Friday 31 May (22 working days): missed.
+    make_episode(service, referral_date=D(2024, 5, 1), first_contact_date=D(2024, 5, 31))
+    r = report([service], date_to=D(2024, 5, 31), as_of=None)
+    contact = cell(r, "service_standards", standard="first_contact_5_working_days")
+    assert (contact["met"], contact["eligible"], contact["not_yet_due"]) == (0, 1, 1)
+    # Judged today instead, the first is met.
+    r = report([service], date_to=D(2024, 5, 31))
+    contact = cell(r, "service_standards", standard="first_contact_5_working_days")
+    assert (contact["met"], contact["eligible"], contact["not_yet_due"]) == (1, 2, 0)
 
 
 def test_service_standards_give_the_national_ones_and_a_services_own_where_it_differs(

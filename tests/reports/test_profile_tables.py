@@ -15,7 +15,7 @@ D = dt.date
 def test_no_data_gives_every_table_with_zero_population_and_no_percentages(service, report):
     r = report([service])
     assert list(r["tables"]) == list(TABLES)
-    assert r["report"] == "evaluation" and r["vrmds_version"] == 1
+    assert r["report"] == "evaluation" and r["vrmds_version"] == "1.1"
     assert r["filters"] == {"services": ["GGC-VR"], "from": None, "to": None}
     for table_id, table in r["tables"].items():
         assert table["n"] == 0, table_id

@@ -14,7 +14,7 @@ def _table(cells, n):
 
 
 def _report(**tables):
-    return {"report": "evaluation", "vrmds_version": 1, "filters": {}, "tables": tables}
+    return {"report": "evaluation", "vrmds_version": "1.1", "filters": {}, "tables": tables}
 
 
 def test_threshold_defaults_to_five_and_is_configurable(settings):

@@ -21,13 +21,13 @@ MAY_START_WITH_A_VALUE = {
     "casework.CaseloadFilterForm.status": "a filter of the caseload page",
     "casework.CaseloadFilterForm.sort": "the caseload page's sort order",
     "casework.CaseloadFilterForm.worker": "a filter (choices set per request)",
-    "casework.HNAForm.timepoint": "'during the episode' claims no entry or discharge measure",
     "economics.AnalysisForm.preset": "which assumptions to run (choices set per request)",
     "economics.AnalysisForm.output": "the output format",
     "interchange.ExportForm.format": "the file format",
     "interchange.ExportForm.dates": "how a pseudonymised export shows dates",
     "interchange.ImportForm.service": "where to import (choices set per request)",
     "measures.ChooseQuestionnaireForm.instrument": "which questionnaire to send",
+    "measures.HNAForm.timepoint": "'during the episode' claims no entry or discharge measure",
     "reports.DownloadForm.format": "the file format",
 }
 

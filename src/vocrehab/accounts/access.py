@@ -37,6 +37,7 @@ class Perm(StrEnum):
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"  # person-level exports
     SUBJECT_ACCESS = "subject_access"  # everything held about one person (a data request)
+    DISPOSE_RECORDS = "dispose_records"  # confirm anonymising records past their retention
     VIEW_REPORTS = "view_reports"  # aggregate reports (suppressed for commissioners)
     VIEW_DASHBOARD = "view_dashboard"  # operational dashboard
     RUN_ECONOMICS = "run_economics"
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.IMPORT_DATA,
             Perm.EXPORT_DATA,
             Perm.SUBJECT_ACCESS,
+            Perm.DISPOSE_RECORDS,
             Perm.VIEW_REPORTS,
             Perm.VIEW_DASHBOARD,
             Perm.RUN_ECONOMICS,
@@ -142,6 +144,21 @@ def is_aggregate_only(user, service: Service | None = None) -> bool:
     """True when the user sees figures only because of a commissioner role."""
     held = roles(user, service)
     return bool(held) and all(role in AGGREGATE_ONLY_ROLES for role in held)
+
+
+# Roles that may record on any episode of their service; a support worker works under
+# their supervision.
+PRACTITIONER_ROLES = frozenset({Role.CASE_MANAGER, Role.SERVICE_MANAGER})
+
+
+def is_supervised(user, service: Service) -> bool:
+    """True when ``user`` works in ``service`` only as a support worker (no practitioner role).
+
+    Supervised staff record only for the people allocated to them, and some of their
+    actions wait for a supervisor's sign-off.
+    """
+    held = roles(user, service)
+    return Role.SUPPORT_WORKER in held and not (held & PRACTITIONER_ROLES)
 
 
 def require_perm(user, perm: Perm, service: Service | None = None) -> None:

@@ -23,6 +23,7 @@ RETRY_MINUTES = (1, 5, 15, 60)
 
 def queue_staff_email(message: EmailMessage, *, user_id: int, purpose: str) -> None:
     """Send ``message`` from the background worker (see :func:`deliver_staff_email`)."""
+    # Here, not at the top: the tasks module imports this one.
     from .tasks import send_staff_email_task
 
     html = next(
@@ -53,6 +54,7 @@ def deliver_staff_email(
     attempt: int,
 ) -> bool:
     """Send one email; on failure log it and queue a later retry. Never raises."""
+    # Here, not at the top: the tasks module imports this one.
     from .tasks import send_staff_email_task
 
     message = EmailMultiAlternatives(subject, body, from_email, to)

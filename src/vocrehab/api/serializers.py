@@ -261,6 +261,6 @@ class EvaluationReportSerializer(serializers.Serializer):
     """The VRMDS ``evaluation`` report (documentation of its shape; see dataset/VRMDS.md)."""
 
     report = serializers.CharField()
-    vrmds_version = serializers.IntegerField()
+    vrmds_version = serializers.CharField(help_text=_('The VRMDS version, e.g. "1.1".'))
     filters = ReportFiltersSerializer()
     tables = serializers.DictField(child=ReportTableSerializer())

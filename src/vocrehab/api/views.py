@@ -28,6 +28,7 @@ from vocrehab.audit.services import record_event, record_read
 from vocrehab.casework import queries as casework_queries
 from vocrehab.casework import services as casework_services
 from vocrehab.casework.models import Contact, ContactIntervention, SignOff
+from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
 from vocrehab.reports import queries as report_queries
 from vocrehab.reports.evaluation import ReportError
@@ -185,7 +186,7 @@ class ContactCreate(PolicyMixin, APIView):
     )
     def post(self, request, pk):
         episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
-        casework_services.check_may_record(request.user, episode)
+        check_may_record(request.user, episode)
         data = _validated(s.ContactInputSerializer, request.data)
         try:
             contact = casework_services.record_contact(episode, by=request.user, **data)
@@ -217,7 +218,7 @@ def _stale(current) -> Response:
 
 def _episode_to_record(request, pk) -> Episode:
     episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
-    casework_services.check_may_record(request.user, episode)
+    check_may_record(request.user, episode)
     return episode
 
 

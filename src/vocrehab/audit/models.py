@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
     LOGOUT = "logout", _("Signed out")
     LOCKED_OUT = "locked_out", _("Locked out")
+    DISPOSE = "dispose", _("Anonymised after the retention period")
 
 
 class AppendOnlyError(Exception):

@@ -37,6 +37,13 @@ class CaseworkConfig(AppConfig):
         ):
             auditlog.register(model)
 
+        # A questionnaire answer that needs contact today becomes a same-day task.
+        from vocrehab.episodes import signals
+
+        from . import receivers
+
+        signals.safety_answer_recorded.connect(receivers.safety_alert, dispatch_uid="casework")
+
         register(
             _("Caseload"),
             "casework:caseload",

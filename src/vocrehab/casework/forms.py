@@ -16,12 +16,10 @@ from vocrehab.codes import (
     OnwardCategory,
     OnwardKind,
     Tier,
-    Timepoint,
     WorkStatus,
 )
 from vocrehab.episodes.models import Episode
 from vocrehab.forms_rendering import blank_first, radios_without_blank
-from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
 
 from .models import (
     AdjustmentStatus,
@@ -34,7 +32,7 @@ from .models import (
     OnwardOutcome,
     ReasonableAdjustment,
 )
-from .queries import FLAGS, STATUSES
+from .queries import STATUSES, flag_labels
 
 
 class DateInput(forms.DateInput):
@@ -161,44 +159,6 @@ class AssessmentEditForm(AssessmentForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
-
-
-class HNAForm(forms.Form):
-    """The holistic needs concerns checklist and the distress thermometer."""
-
-    date = _date(_("Date completed"), initial=timezone.localdate)
-    timepoint = forms.ChoiceField(
-        label=_("When"),
-        choices=[
-            (Timepoint.AD_HOC, _("During the episode")),
-            (Timepoint.ENTRY, Timepoint.ENTRY.label),
-            (Timepoint.DISCHARGE, Timepoint.DISCHARGE.label),
-        ],
-        initial=Timepoint.AD_HOC,
-    )
-    distress = forms.IntegerField(
-        label=_("Distress thermometer"),
-        help_text=_("0 no distress to 10 extreme distress, over the past week."),
-        min_value=0,
-        max_value=10,
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-
-        instrument = get_instrument("hna")
-        for area in HNA_CONCERN_AREAS:
-            self.fields[f"concern_{area}"] = forms.BooleanField(
-                label=str(instrument.item(area).label), required=False
-            )
-
-    def concerns(self) -> dict[str, bool]:
-        return {
-            name.removeprefix("concern_"): bool(value)
-            for name, value in self.cleaned_data.items()
-            if name.startswith("concern_")
-        }
 
 
 class GoalForm(forms.ModelForm):
@@ -467,7 +427,7 @@ class CaseloadFilterForm(forms.Form):
     )
     flag = forms.ChoiceField(
         label=_("Needs attention"),
-        choices=[("", _("Anything"))] + list(FLAGS.items()),
+        choices=[("", _("Anything"))],  # every flag, set per request (flag_labels)
         required=False,
     )
     search = forms.CharField(label=_("Name or reference"), required=False, max_length=100)
@@ -487,6 +447,7 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args, workers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["flag"].choices = [("", _("Anything")), *flag_labels().items()]
         if workers is None:
             del self.fields["worker"]
         else:

@@ -512,6 +512,9 @@ class Reminder(EpisodeLinked, models.Model):
         verbose_name=_("for"),
     )
     done_on = models.DateField(_("done"), null=True, blank=True)
+    # Raised by an answer that needs contact with the client the same day (PHQ-9 item 9):
+    # flagged on the caseload until it is done.
+    safety_alert = models.BooleanField(_("safety alert"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

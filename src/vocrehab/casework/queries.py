@@ -9,7 +9,7 @@ not grow with the caseload.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -34,9 +34,13 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Tier
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.signals import in_work_reviews_requested
+from vocrehab.episodes.record import CaseloadFlag, TimelineEntry
+from vocrehab.episodes.signals import (
+    caseload_flags_requested,
+    episode_record_requested,
+    in_work_reviews_requested,
+)
 from vocrehab.episodes.standards import standard_at_risk
-from vocrehab.measures.models import Administration
 
 from .models import (
     CaseNote,
@@ -90,10 +94,10 @@ SORTS = {
     "name": ("client__last_name", "client__first_name", "pk"),
 }
 FLAGS = {
+    "safety_alert": _("Safety alert: contact today"),
     "standard_at_risk": _("Standard at risk"),
     "followup_due": _("Follow-up due"),
     "no_recent_contact": _("No recent contact"),
-    "questionnaire_overdue": _("Questionnaire overdue"),
     "plan_review_due": _("Plan review due"),
     "sign_off_pending": _("Waiting for sign-off"),
 }
@@ -102,6 +106,20 @@ STATUSES = {
     "open": _("Open"),
     "followup": _("Discharged, follow-up to record"),
 }
+
+
+def contributed_flags() -> list[CaseloadFlag]:
+    """The flags other apps keep about episodes (measures: questionnaire overdue)."""
+    return [
+        flag
+        for _receiver, flags in caseload_flags_requested.send(sender=Episode)
+        for flag in flags or ()
+    ]
+
+
+def flag_labels() -> dict[str, str]:
+    """Every caseload flag by name: casework's own, then the contributed ones."""
+    return {**FLAGS, **{flag.name: flag.label for flag in contributed_flags()}}
 
 
 def with_last_contact(queryset):
@@ -134,7 +152,7 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     ``last_contact``, ``next_action_due`` (the earliest open reminder, current plan review
     or follow-up; ``NO_DATE`` when none), and the flags ``standard_at_risk``,
     ``followup_due``, ``no_recent_contact``, ``questionnaire_overdue``, ``plan_review_due``
-    and ``sign_off_pending``.
+    ``sign_off_pending`` and ``safety_alert`` (an open same-day safety task).
     """
     today = today or timezone.localdate()
     next_reminder = (
@@ -174,14 +192,18 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
             default=Value(False),
             output_field=BooleanField(),
         ),
-        questionnaire_overdue=Exists(
-            Administration.objects.overdue(today).filter(episode=OuterRef("pk"))
-        ),
+        **{
+            flag.name: ExpressionWrapper(flag.condition(today), output_field=BooleanField())
+            for flag in contributed_flags()
+        },
         plan_review_due=Exists(
             current_reviews.filter(due_on__lte=today + datetime.timedelta(PLAN_REVIEW_NOTICE_DAYS))
         ),
         sign_off_pending=Exists(
             SignOff.objects.filter(episode=OuterRef("pk"), status=SignOffStatus.PENDING)
+        ),
+        safety_alert=Exists(
+            Reminder.objects.filter(episode=OuterRef("pk"), safety_alert=True, done_on__isnull=True)
         ),
     )
 
@@ -235,7 +257,7 @@ def caseload(user, filters: CaseloadFilter, *, today: datetime.date | None = Non
             | Q(client__first_name__icontains=term)
         )
     queryset = annotate_caseload(queryset, services=services, today=today)
-    if filters.flag in FLAGS:
+    if filters.flag in flag_labels():
         queryset = queryset.filter(**{filters.flag: True})
     order = SORTS.get(filters.sort, SORTS["next_action"])
     # Clients are fetched for the page shown only (a second query), not joined to every
@@ -250,13 +272,17 @@ def caseload(user, filters: CaseloadFilter, *, today: datetime.date | None = Non
 def finish_rows(rows, today: datetime.date | None = None):
     """Turn annotated episodes into display rows (days open; NO_DATE back to None)."""
     today = today or timezone.localdate()
+    labels = flag_labels()
     for episode in rows:
         if getattr(episode, "next_action_due", None) == NO_DATE:
             episode.next_action_due = None
         episode.days_open = (today - episode.referral_date).days
         episode.overdue = bool(episode.next_action_due and episode.next_action_due < today)
+        # The safety alert is shown on its own, in red, before the other flags.
         episode.flag_labels = [
-            label for name, label in FLAGS.items() if getattr(episode, name, False)
+            label
+            for name, label in labels.items()
+            if name != "safety_alert" and getattr(episode, name, False)
         ]
     return rows
 
@@ -284,18 +310,6 @@ def caseload_counts(user):
 # --- the episode record --------------------------------------------------------------
 
 
-@dataclass
-class TimelineEntry:
-    date: datetime.date
-    kind: str
-    title: str
-    detail: str = ""
-    by: object = None
-    obj: object = None
-    order: int = 0
-    extra: dict = field(default_factory=dict)
-
-
 def episode_record(episode: Episode) -> dict:
     """Everything recorded in an episode, and a timeline of it, in a fixed number of queries."""
     tier_changes = list(episode.tier_changes.select_related("changed_by"))
@@ -303,9 +317,6 @@ def episode_record(episode: Episode) -> dict:
         episode.contacts.select_related("recorded_by").prefetch_related(
             Prefetch("interventions", queryset=ContactIntervention.objects.order_by("position"))
         )
-    )
-    administrations = list(
-        Administration.objects.filter(episode=episode).order_by("due_date", "date", "pk")
     )
     onward = list(episode.onward.select_related("recorded_by"))
     assessments = list(
@@ -365,11 +376,11 @@ def episode_record(episode: Episode) -> dict:
                 3,
             )
         )
-    for adm in administrations:
-        when = adm.date or adm.due_date or episode.referral_date
-        timeline.append(
-            TimelineEntry(when, "measure", str(adm), adm.get_status_display(), None, adm, 4)
-        )
+    # Other apps' parts of the record (measures: the questionnaires).
+    contributed = {}
+    for _receiver, part in episode_record_requested.send(sender=Episode, episode=episode):
+        contributed.update(part.context)
+        timeline.extend(part.timeline)
     for o in onward:
         timeline.append(
             TimelineEntry(o.date, "onward", str(o), o.get_outcome_display(), o.recorded_by, o, 5)
@@ -448,9 +459,9 @@ def episode_record(episode: Episode) -> dict:
     timeline.sort(key=lambda e: (e.date, e.order), reverse=True)
     current_plan = next((p for p in plans if p.is_current), None)
     return {
+        **contributed,
         "tier_changes": tier_changes,
         "contacts": contacts,
-        "administrations": administrations,
         "onward": onward,
         "assessments": assessments,
         "goals": goals,

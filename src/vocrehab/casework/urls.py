@@ -16,7 +16,6 @@ urlpatterns = [
     path("episodes/<int:pk>/contacts/add/", views.contact_add, name="contact_add"),
     path("episodes/<int:pk>/assessment/", views.assessment_add, name="assessment_add"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
-    path("episodes/<int:pk>/hna/", views.hna_add, name="hna_add"),
     path("episodes/<int:pk>/goals/add/", views.goal_add, name="goal_add"),
     path("goals/<int:pk>/review/", views.goal_review, name="goal_review"),
     path("episodes/<int:pk>/onward/add/", views.onward_add, name="onward_add"),

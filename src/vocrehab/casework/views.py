@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vocrehab.accounts.access import Perm, has_perm, requires, services_for
+from vocrehab.accounts.access import Perm, has_perm, is_supervised, requires, services_for
 from vocrehab.accounts.models import Role, User
 from vocrehab.audit.services import record_export, record_listing, record_read
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
+from vocrehab.episodes.access import check_may_record, may_record
 from vocrehab.episodes.facts import followup_window, shown
 from vocrehab.forms_rendering import show_refusal
 from vocrehab.versioning import StaleEditError, save_versioned
@@ -45,7 +46,7 @@ def _episode_url(episode, anchor=""):
 def _editable_episode(request, pk):
     """The episode, if the user may record on it (404 for another service's)."""
     episode = queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
-    services.check_may_record(request.user, episode)
+    check_may_record(request.user, episode)
     return episode
 
 
@@ -248,8 +249,8 @@ def episode(request, pk):
     context.update(
         episode=ep,
         today=timezone.localdate(),
-        may_edit=has_perm(request.user, Perm.EDIT_PERSON) and services.may_record(request.user, ep),
-        supervised=services.is_supervised(request.user, ep.service_id),
+        may_edit=has_perm(request.user, Perm.EDIT_PERSON) and may_record(request.user, ep),
+        supervised=is_supervised(request.user, ep.service),
         progress=queries.plan_progress(context["current_plan"]) if context["current_plan"] else [],
     )
     return render(request, "casework/episode.html", context)
@@ -339,7 +340,7 @@ def assessment_add(request, pk):
 def assessment_edit(request, pk):
     assessment = queries.get_child(request.user, Assessment, pk)
     ep = assessment.episode
-    services.check_may_record(request.user, ep)
+    check_may_record(request.user, ep)
     form = forms.AssessmentEditForm(request.POST or None, instance=assessment)
 
     def save(f):
@@ -376,27 +377,6 @@ def _assessment_page(request, ep, form, save, title):
     )
 
 
-@requires(Perm.EDIT_PERSON)
-def hna_add(request, pk):
-    ep = _editable_episode(request, pk)
-    form = forms.HNAForm(request.POST or None)
-    return _form_page(
-        request,
-        ep,
-        form,
-        title=_("Holistic needs concerns and distress thermometer"),
-        anchor="assessment",
-        save=lambda f: services.record_hna(
-            ep,
-            by=request.user,
-            on=f.cleaned_data["date"],
-            concerns=f.concerns(),
-            distress=f.cleaned_data["distress"],
-            timepoint=f.cleaned_data["timepoint"],
-        ),
-    )
-
-
 # --- goals ---------------------------------------------------------------------------
 
 
@@ -417,7 +397,7 @@ def goal_add(request, pk):
 @requires(Perm.EDIT_PERSON)
 def goal_review(request, pk):
     goal = queries.get_child(request.user, Goal, pk)
-    services.check_may_record(request.user, goal.episode)
+    check_may_record(request.user, goal.episode)
     form = forms.GoalReviewForm(request.POST or None)
     form.fields["status"].help_text = _("Recorded so far: %(status)s") % {
         "status": goal.get_status_display()
@@ -481,7 +461,7 @@ def onward_add(request, pk):
 @requires(Perm.EDIT_PERSON)
 def onward_outcome(request, pk):
     onward = queries.get_child(request.user, OnwardReferral, pk)
-    services.check_may_record(request.user, onward.episode)
+    check_may_record(request.user, onward.episode)
     form = forms.OnwardOutcomeForm(request.POST or None, initial={"outcome": onward.outcome})
     return _form_page(
         request,
@@ -512,7 +492,7 @@ def employer_add(request, pk):
 def employer_edit(request, pk):
     employer = queries.get_child(request.user, Employer, pk)
     ep = employer.episode
-    services.check_may_record(request.user, ep)
+    check_may_record(request.user, ep)
     form = forms.EmployerForm(request.POST or None, instance=employer)
 
     def save(f):
@@ -538,7 +518,7 @@ def employer_edit(request, pk):
 
 def _employer_child_form(request, pk, form_class, title, save):
     employer = queries.get_child(request.user, Employer, pk)
-    services.check_may_record(request.user, employer.episode)
+    check_may_record(request.user, employer.episode)
     form = form_class(request.POST or None)
     return _form_page(
         request,
@@ -587,7 +567,7 @@ def adjustment_add(request, pk):
 def adjustment_status(request, pk):
     adjustment = queries.get_child(request.user, ReasonableAdjustment, pk, path="employer__episode")
     ep = adjustment.employer.episode
-    services.check_may_record(request.user, ep)
+    check_may_record(request.user, ep)
     form = forms.AdjustmentStatusForm(request.POST or None)
     form.fields["status"].help_text = _("Recorded so far: %(status)s") % {
         "status": adjustment.get_status_display()
@@ -690,7 +670,7 @@ def plan(request, pk):
             "progress": queries.plan_progress(the_plan),
             "versions": ReturnPlan.objects.filter(episode=the_plan.episode).order_by("-number"),
             "may_edit": has_perm(request.user, Perm.EDIT_PERSON)
-            and services.may_record(request.user, the_plan.episode),
+            and may_record(request.user, the_plan.episode),
         },
     )
 
@@ -718,7 +698,7 @@ def plan_pdf(request, pk):
 def plan_progress(request, pk):
     the_plan = _plan(request, pk, Perm.EDIT_PERSON)
     ep = the_plan.episode
-    services.check_may_record(request.user, ep)
+    check_may_record(request.user, ep)
     form = forms.ProgressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -744,7 +724,7 @@ def plan_review_done(request, pk):
         pk=pk,
     )
     ep = review.plan.episode
-    services.check_may_record(request.user, ep)
+    check_may_record(request.user, ep)
     form = forms.PlanReviewDoneForm(request.POST or None)
     return _form_page(
         request,
@@ -788,7 +768,7 @@ def discharge(request, pk):
             ) from None
 
     intro = _("Discharging schedules the discharge questionnaires and the six-month follow-up.")
-    if services.needs_sign_off(request.user, "discharge", ep.service_id):
+    if services.needs_sign_off(request.user, "discharge", ep.service):
         intro += " " + _("Your supervisor signs off the discharge before it takes effect.")
     return _form_page(
         request,
@@ -954,7 +934,7 @@ def note_add(request, pk):
 @requires(Perm.EDIT_PERSON)
 def note_correct(request, pk):
     note = queries.get_child(request.user, CaseNote, pk)
-    services.check_may_record(request.user, note.episode)
+    check_may_record(request.user, note.episode)
     form = forms.NoteForm(request.POST or None, initial={"text": note.text})
     return _form_page(
         request,
@@ -985,7 +965,7 @@ def reminder_add(request, pk):
 @require_POST
 def reminder_done(request, pk):
     reminder = queries.get_child(request.user, Reminder, pk)
-    services.check_may_record(request.user, reminder.episode)
+    check_may_record(request.user, reminder.episode)
     services.complete_reminder(reminder)
     messages.success(request, _("Done."))
     if request.POST.get("next") == "tasks":

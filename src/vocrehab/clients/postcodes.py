@@ -62,6 +62,35 @@ def decile_from_rank(index: str, rank: int | None) -> int | None:
     return min(10, max(1, -(-10 * rank // areas)))
 
 
+# The most deprived areas, as the evaluation reports them: the first 15% of ranks.
+MOST_DEPRIVED_PERCENT = 15
+
+
+def most_deprived_cutoff(index: str) -> int:
+    """The largest rank in the most deprived 15% of ``index``'s areas (integers only)."""
+    return DEPRIVATION_AREAS[index] * MOST_DEPRIVED_PERCENT // 100
+
+
+def coarsened_rank(index: str, rank: int | None) -> int | None:
+    """A rank that no longer names the small area but keeps what reports read of it.
+
+    The smallest rank with the same decile and on the same side of the most deprived
+    15%: the decile and the "most deprived" flag computed from it are unchanged, while
+    thousands of areas share it. Used when a person's records are anonymised.
+    """
+    if not rank or index not in DEPRIVATION_AREAS:
+        return rank
+    areas = DEPRIVATION_AREAS[index]
+    decile = decile_from_rank(index, rank)
+    first_of_decile = (decile - 1) * areas // 10 + 1
+    while decile_from_rank(index, first_of_decile) < decile:  # integer rounding at the edge
+        first_of_decile += 1
+    cutoff = most_deprived_cutoff(index)
+    if rank <= cutoff:
+        return first_of_decile
+    return max(first_of_decile, cutoff + 1)
+
+
 def deprivation_for(postcode: str, nation: str | None = None) -> Deprivation | None:
     """The small area and deprivation of ``postcode`` from the imported look-up.
 

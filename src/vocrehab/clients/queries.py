@@ -17,6 +17,12 @@ from .models import Client
 from .signals import client_reference_searched
 
 SEARCH_LIMIT = 50
+
+# What a role with contact details only (admin assistants) is shown of a client: enough
+# to confirm who they are speaking to and how to reach them.
+CONTACT_FIELDS = ["first_name", "last_name", "date_of_birth", "address", "postcode", "phone"]
+CONTACT_FIELDS += ["email", "contact_by_phone", "contact_by_email", "contact_by_post"]
+CONTACT_FIELDS += ["safe_to_leave_message", "contact_notes"]
 _REFERENCE = re.compile(r"^(VR|C)-[0-9A-Z]{4,10}$", re.IGNORECASE)
 
 

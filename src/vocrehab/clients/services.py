@@ -6,32 +6,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vocrehab.accounts.access import Perm, has_perm, roles
-from vocrehab.accounts.models import Role
+from vocrehab.accounts.access import Perm, has_perm, is_supervised
+from vocrehab.audit.models import Action
+from vocrehab.audit.services import record_event
 from vocrehab.codes import Nation
 from vocrehab.versioning import save_versioned
 
 from .identifiers import identifier_type_for
 from .models import Client
 from .postcodes import deprivation_for
+from .subject_access import subject_access as make_subject_access
 
 DEPRIVATION_FIELDS = ["area_code", "deprivation_index", "deprivation_rank", "deprivation_decile"]
-
-
-_PRACTITIONERS = frozenset({Role.CASE_MANAGER, Role.SERVICE_MANAGER})
 
 
 def may_edit(user, client: Client) -> bool:
     """May ``user`` change ``client``'s personal details?
 
-    Practitioners may, for any client of their service. A support worker works under
-    supervision on the episodes allocated to them, so may change the details only of a
-    client with an episode of theirs, as for recording casework.
+    Practitioners may, for any client of their service. A supervised support worker may
+    change the details only of a client with an episode allocated to them, as for
+    recording casework (``accounts.access.is_supervised``).
     """
     if not has_perm(user, Perm.EDIT_PERSON, client.service):
         return False
-    held = roles(user, client.service)
-    if Role.SUPPORT_WORKER in held and not (held & _PRACTITIONERS):
+    if is_supervised(user, client.service):
         return client.episodes.filter(case_manager=user).exists()
     return True
 
@@ -86,13 +84,8 @@ def subject_access(client: Client, *, by=None, request=None):
     The export is written to the access log against the client, so the next subject
     access request shows this one too.
     """
-    from vocrehab.audit.models import Action
-    from vocrehab.audit.services import record_event
-
-    from .subject_access import subject_access as make
-
     label = getattr(by, "email", "") if by is not None else "command line"
-    result = make(client, by_label=label)
+    result = make_subject_access(client, by_label=label)
     record_event(
         action=Action.EXPORT,
         request=request,

@@ -22,6 +22,9 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vocrehab.audit.models import AccessEvent
+from vocrehab.audit.queries import filter_events
+
 from .models import Client
 
 SECRET_WORDS = ("nonce", "digest", "token", "secret", "password")
@@ -105,8 +108,6 @@ def _pk(obj):
 
 def collect(client: Client) -> dict:
     """What is held about ``client``, grouped by kind of record, as plain data."""
-    from vocrehab.audit.models import AccessEvent
-    from vocrehab.audit.queries import filter_events
 
     sections: dict[str, list[dict]] = {}
     files: dict[str, bytes] = {}

@@ -60,12 +60,6 @@ def search(request):
     )
 
 
-# What a role with contact details only (admin assistants) is shown of a client.
-CONTACT_FIELDS = ["first_name", "last_name", "date_of_birth", "address", "postcode", "phone"]
-CONTACT_FIELDS += ["email", "contact_by_phone", "contact_by_email", "contact_by_post"]
-CONTACT_FIELDS += ["safe_to_leave_message", "contact_notes"]
-
-
 @requires(Perm.VIEW_CONTACTS)
 def detail(request, pk):
     """One client's record, with their episodes; the read is logged.
@@ -75,7 +69,7 @@ def detail(request, pk):
     """
     client = queries.client_for(request.user, pk, Perm.VIEW_CONTACTS)
     contact_only = not has_perm(request.user, Perm.VIEW_PERSON, client.service)
-    record_read(request, client, fields=CONTACT_FIELDS if contact_only else ())
+    record_read(request, client, fields=queries.CONTACT_FIELDS if contact_only else ())
     episodes = list(
         client.episodes.select_related("case_manager", "referral", "previous_episode").order_by(
             "-referral_date", "-pk"

@@ -40,7 +40,10 @@ def run_analysis(
     if costs is None:
         if preset.costs is None:
             raise ModelInputError(
-                [f"The preset '{preset.name}' has no costs: give the costs of the services."]
+                [
+                    f"The preset '{preset.name}' has no costs of its own: enter the costs of "
+                    "the services on the service costs page, or upload a costs file."
+                ]
             )
         costs = preset.costs
     result = run_model(preset.parameters, outcomes, costs, preset=preset.name)

@@ -12,13 +12,22 @@ class EconomicsConfig(AppConfig):
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
 
-        from .models import CostPreset
+        from .models import CostPreset, ServiceCostYear, ServiceStaffCost
 
         auditlog.register(CostPreset)
+        auditlog.register(ServiceCostYear)
+        auditlog.register(ServiceStaffCost)
         navigation.register(
             _("Cost-benefit analysis"),
             "economics:analysis",
             Perm.RUN_ECONOMICS,
             order=70,
             description=_("Benefits to DWP, HM Treasury, the NHS and employers against costs."),
+        )
+        navigation.register(
+            _("Service costs"),
+            "economics:cost_list",
+            Perm.MANAGE_SERVICE,
+            order=86,
+            description=_("Staff and other costs by year, for the cost-benefit analysis."),
         )

@@ -1,9 +1,11 @@
 import json
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.economics.cost_benefit import PARAMETER_SPECS
+from vocrehab.economics.models import ServiceCostYear
 from vocrehab.economics.presets import available
 from vocrehab.economics.queries import preset_choices
 from vocrehab.economics.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
@@ -39,7 +41,8 @@ class AnalysisForm(forms.Form):
         required=False,
         help_text=_(
             "Columns year, service, role, fte, annual_cost, non_staff, overhead_pct. "
-            "Leave empty to use the preset's own costs, where it has them."
+            "Leave empty to use the costs entered on the service costs page, or else the "
+            "preset's own costs, where it has them."
         ),
     )
     draws = forms.IntegerField(
@@ -151,3 +154,57 @@ class PresetCopyForm(forms.Form):
             for name in PARAMETER_SPECS
             if self.cleaned_data.get(f"s_{name}")
         }
+
+
+class CostYearForm(forms.ModelForm):
+    """One year of a service's costs; its staff lines are ``StaffLinesFormSet``."""
+
+    class Meta:
+        model = ServiceCostYear
+        fields = ["year", "label", "non_staff", "overhead_pct"]
+
+
+class StaffLineForm(forms.Form):
+    role = forms.CharField(label=_("Role"), max_length=100, required=False)
+    fte = forms.DecimalField(
+        label=_("Whole-time equivalents"),
+        min_value=Decimal("0.01"),
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+    annual_cost = forms.DecimalField(
+        label=_("Annual cost of one WTE (£)"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("Salary with on-costs (employer's pension and National Insurance)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(name) not in (None, "") for name in ("role", "fte", "annual_cost")]
+        if any(given) and not all(given):
+            # Each missing part is named on its own field.
+            for name, field_label in (
+                ("role", _("the role")),
+                ("fte", _("the whole-time equivalents")),
+                ("annual_cost", _("the annual cost")),
+            ):
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(
+                        name, _("Give %(what)s for this staff line.") % {"what": field_label}
+                    )
+        return data
+
+    def line(self) -> dict | None:
+        """The staff line, or None for a row left empty."""
+        data = self.cleaned_data
+        if not data.get("role"):
+            return None
+        return {"role": data["role"], "fte": data["fte"], "annual_cost": data["annual_cost"]}
+
+
+# Three empty rows below the lines already entered; save to get three more.
+StaffLinesFormSet = forms.formset_factory(StaffLineForm, extra=3, max_num=30, validate_max=True)

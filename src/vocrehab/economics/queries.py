@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 
 from vocrehab.codes import IN_WORK, MainReason, Timepoint, WorkStatus
-from vocrehab.economics.cost_benefit import ModelInputError, Outcomes
-from vocrehab.economics.models import CostPreset
+from vocrehab.economics.cost_benefit import Costs, ModelInputError, Outcomes
+from vocrehab.economics.models import CostPreset, ServiceCostYear, ServiceStaffCost
 from vocrehab.economics.presets import Preset, available, load_data, preset_from_data
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
@@ -173,3 +173,43 @@ def get_preset(name: str, version: int | None = None) -> Preset:
 def preset_data(name: str, version: int | None = None) -> dict:
     """The raw data of a preset (stored or shipped), as ``get_preset`` finds it."""
     return get_preset(name, version).data
+
+
+def cost_years(service) -> list[ServiceCostYear]:
+    """A service's cost years with their staff lines, in year order (two queries)."""
+    return list(
+        ServiceCostYear.objects.filter(service=service).prefetch_related(
+            Prefetch("staff", queryset=ServiceStaffCost.objects.order_by("position", "pk"))
+        )
+    )
+
+
+def stored_costs(services) -> Costs | None:
+    """The costs entered on screen for ``services``, or None if none of them has any.
+
+    When some of the services have costs and others none, the analysis would set every
+    benefit against part of the cost: that is refused with the names of those missing.
+    """
+    years = list(
+        ServiceCostYear.objects.filter(service__in=services)
+        .select_related("service")
+        .prefetch_related(
+            Prefetch("staff", queryset=ServiceStaffCost.objects.order_by("position", "pk"))
+        )
+        .order_by("service__name", "year")
+    )
+    if not years:
+        return None
+    costed = {y.service_id for y in years}
+    missing = sorted(s.name for s in services if s.pk not in costed)
+    if missing:
+        raise ModelInputError(
+            [
+                "No costs are entered for "
+                + ", ".join(missing)
+                + ": enter them on the service costs page, or upload a costs file."
+            ]
+        )
+    costs = Costs(tuple(y.cost_year() for y in years))
+    costs.validate()
+    return costs

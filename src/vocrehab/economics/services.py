@@ -1,4 +1,4 @@
-"""Writes for the cost-benefit analysis: copying and editing presets.
+"""Writes for the cost-benefit analysis: copying and editing presets, service costs.
 
 A preset is never changed in place. ``copy_preset`` makes a new stored version: of the
 same name when editing a stored preset, or the first version of a new name. Shipped
@@ -18,7 +18,7 @@ from vocrehab.economics.cost_benefit import ModelInputError
 from vocrehab.economics.presets import available, preset_from_data, with_values
 from vocrehab.economics.queries import get_preset
 
-from .models import CostPreset
+from .models import CostPreset, ServiceCostYear, ServiceStaffCost
 
 
 def copy_preset(
@@ -83,3 +83,41 @@ def copy_preset(
             raise ModelInputError(
                 ["Someone else saved a version of this preset just now; please try again."]
             ) from None
+
+
+@transaction.atomic
+def save_cost_year(
+    service,
+    *,
+    year: int,
+    label: str = "",
+    non_staff=0,
+    overhead_pct=0,
+    staff: list[Mapping[str, Any]],
+    by=None,
+    replacing: ServiceCostYear | None = None,
+) -> ServiceCostYear:
+    """Store one year of a service's costs with its staff lines, replacing the old lines.
+
+    ``replacing`` is the year being edited (its number may change). A year number the
+    service already has is refused rather than silently overwritten.
+    """
+    taken = ServiceCostYear.objects.filter(service=service, year=year)
+    if replacing is not None:
+        taken = taken.exclude(pk=replacing.pk)
+    if taken.exists():
+        raise ModelInputError(
+            [f"Year {year} of this service's costs is already entered: change that year instead."]
+        )
+    cost_year = replacing or ServiceCostYear(service=service)
+    cost_year.year = year
+    cost_year.label = label
+    cost_year.non_staff = non_staff
+    cost_year.overhead_pct = overhead_pct
+    cost_year.updated_by = by
+    cost_year.save()
+    cost_year.staff.all().delete()
+    # One by one, not in bulk, so that the change history records each line.
+    for position, line in enumerate(staff, start=1):
+        ServiceStaffCost.objects.create(cost_year=cost_year, position=position, **line)
+    return cost_year

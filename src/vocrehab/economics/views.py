@@ -6,18 +6,20 @@ the cost-benefit analysis. Downloads are logged as exports.
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from vocrehab.accounts.access import Perm, is_aggregate_only, requires, services_for
+from vocrehab.accounts.access import Perm, has_perm, is_aggregate_only, requires, services_for
 from vocrehab.audit.services import record_export
 
 from . import files, queries, services
 from .analysis import run_analysis
 from .cost_benefit import PARAMETER_SPECS, ModelInputError
-from .forms import AnalysisForm, PresetCopyForm
+from .forms import AnalysisForm, CostYearForm, PresetCopyForm, StaffLinesFormSet
+from .models import ServiceCostYear
 from .report import _display_value, report_context
 
 CONTENT_TYPES = {
@@ -31,7 +33,11 @@ CONTENT_TYPES = {
 def analysis(request):
     allowed = services_for(request.user, Perm.RUN_ECONOMICS)
     form = AnalysisForm(request.POST or None, request.FILES or None, services=allowed)
-    context = {"form": form, "errors": []}
+    context = {
+        "form": form,
+        "errors": [],
+        "perms_manage_service": has_perm(request.user, Perm.MANAGE_SERVICE),
+    }
     if request.method == "POST" and form.is_valid():
         try:
             result, preset = _run(form)
@@ -57,8 +63,12 @@ def _run(form):
         date_from=form.cleaned_data["date_from"],
         date_to=form.cleaned_data["date_to"],
     )
+    # An uploaded file first, then the costs entered on screen, then the preset's own.
     upload = form.cleaned_data.get("costs_file")
-    costs = files.parse_costs(upload.read(), upload.name) if upload else None
+    if upload:
+        costs = files.parse_costs(upload.read(), upload.name)
+    else:
+        costs = queries.stored_costs(form.cleaned_data["services"])
     result = run_analysis(
         preset,
         outcomes,
@@ -150,3 +160,85 @@ def _preset_or_404(name, version):
         return queries.get_preset(name, version)
     except ModelInputError:
         raise Http404(_("There is no such preset.")) from None
+
+
+@requires(Perm.MANAGE_SERVICE)
+def cost_list(request):
+    """The costs entered for each service the user manages, year by year."""
+    managed = services_for(request.user, Perm.MANAGE_SERVICE).order_by("name")
+    return render(
+        request,
+        "economics/cost_list.html",
+        {"services": [(service, queries.cost_years(service)) for service in managed]},
+    )
+
+
+def _managed_service(request, service_id):
+    return get_object_or_404(services_for(request.user, Perm.MANAGE_SERVICE), pk=service_id)
+
+
+@requires(Perm.MANAGE_SERVICE)
+def cost_year_edit(request, service_id, year=None):
+    """Enter or change one year of a service's costs and its staff lines."""
+    service = _managed_service(request, service_id)
+    cost_year = None
+    if year is not None:
+        cost_year = get_object_or_404(ServiceCostYear, service=service, year=year)
+    lines = [
+        {"role": s.role, "fte": s.fte, "annual_cost": s.annual_cost}
+        for s in (cost_year.staff.all() if cost_year else [])
+    ]
+    if cost_year is None:
+        taken = set(service.cost_years.values_list("year", flat=True))
+        first_free = next(n for n in range(1, 12) if n not in taken)
+        initial = {"year": first_free}
+    else:
+        initial = {}
+    form = CostYearForm(request.POST or None, instance=cost_year, initial=initial)
+    staff = StaffLinesFormSet(request.POST or None, initial=lines, prefix="staff")
+    errors = []
+    if request.method == "POST" and form.is_valid() and staff.is_valid():
+        try:
+            services.save_cost_year(
+                service,
+                year=form.cleaned_data["year"],
+                label=form.cleaned_data["label"],
+                non_staff=form.cleaned_data["non_staff"],
+                overhead_pct=form.cleaned_data["overhead_pct"],
+                staff=[line for f in staff.forms if (line := f.line())],
+                by=request.user,
+                replacing=cost_year,
+            )
+        except ModelInputError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                _("Saved the costs of %(service)s, year %(year)s.")
+                % {"service": service.name, "year": form.cleaned_data["year"]},
+            )
+            return redirect("economics:cost_list")
+    return render(
+        request,
+        "economics/cost_year_form.html",
+        {
+            "service": service,
+            "cost_year": cost_year,
+            "form": form,
+            "staff": staff,
+            "errors": errors,
+        },
+    )
+
+
+@requires(Perm.MANAGE_SERVICE)
+@require_POST
+def cost_year_delete(request, service_id, year):
+    service = _managed_service(request, service_id)
+    get_object_or_404(ServiceCostYear, service=service, year=year).delete()
+    messages.success(
+        request,
+        _("Removed year %(year)s of the costs of %(service)s.")
+        % {"service": service.name, "year": year},
+    )
+    return redirect("economics:cost_list")

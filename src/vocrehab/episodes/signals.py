@@ -25,3 +25,16 @@ library_material_requested = Signal()
 # A worker's task list wants the in-work support reviews of their clients due within the
 # week. A receiver returns a list of reviews. Arguments: user, services, today.
 in_work_reviews_requested = Signal()
+
+# An episode's page wants what other apps hold about the episode. A receiver returns a
+# ``record.RecordPart`` (template variables and timeline entries). Arguments: episode.
+episode_record_requested = Signal()
+
+# The caseload wants the flags other apps keep about episodes. A receiver returns a list
+# of ``record.CaseloadFlag``. No arguments.
+caseload_flags_requested = Signal()
+
+# A questionnaire answer that the case manager must act on the same day was recorded
+# (PHQ-9 item 9, thoughts of being better off dead or of self-harm, above 0). Arguments:
+# episode, instrument (its name as people read it), item, value, completed_by.
+safety_answer_recorded = Signal()

@@ -14,7 +14,8 @@ Three readers, one rule:
 * many open episodes, as a filter: :func:`standard_at_risk` (caseload flags);
 * many episodes, in SQL: :func:`count_standards` (the dashboard and the evaluation
   report), joining each date to :class:`~vocrehab.episodes.models.WorkingDay`, the
-  calendar materialised by :func:`ensure_calendar`.
+  calendar materialised by :func:`ensure_calendar`; it counts each episode as
+  :func:`judge` does in Python (met, missed, not yet due on the report date).
 
 To add a standard: a limit field on ``accounts.Service`` (and a national figure in
 ``codes``), the episode's date field, and a :class:`Standard` in :data:`STANDARDS`.
@@ -220,6 +221,46 @@ def episode_clocks(
     )
 
 
+# --- how a report judges one episode's standard ----------------------------------------
+
+
+class Judgement:
+    """Where one episode stands against a standard on a report date (VRMDS v1.1)."""
+
+    MET = "met"  # done by the report date, within the limit: met and eligible
+    MISSED = "missed"  # done late, or not done with the deadline passed: eligible only
+    NOT_YET_DUE = "not_yet_due"  # not done, deadline still ahead: left out of eligible
+    NOT_OWED = "not_owed"  # not done and no longer owed (an assessment after discharge)
+
+
+def judge(
+    standard: Standard,
+    episode,
+    *,
+    service,
+    as_of: datetime.date,
+    pauses: Iterable[Pause] = (),
+) -> str:
+    """How the report counts ``episode`` for ``standard`` on the report date ``as_of``.
+
+    An episode is eligible once the standard was met or its deadline (working days,
+    pauses left out) has passed by ``as_of``; a date done after ``as_of`` is not yet
+    known to the report. Before its deadline an episode is not yet due, unless the
+    standard is judged only while open and the episode is discharged: then it is not
+    owed at all. :func:`count_standards` counts the same in SQL (without pauses).
+    """
+    done_on = getattr(episode, standard.done_field)
+    if done_on is not None and done_on > as_of:
+        done_on = None
+    limit = standard.limit_for(service)
+    elapsed = working_days_between(episode.referral_date, done_on or as_of, service.nation, pauses)
+    if done_on is not None:
+        return Judgement.MET if elapsed <= limit else Judgement.MISSED
+    if standard.judged_while_open_only and episode.discharge_date is not None:
+        return Judgement.NOT_OWED
+    return Judgement.MISSED if elapsed > limit else Judgement.NOT_YET_DUE
+
+
 # --- many open episodes: at risk -------------------------------------------------------
 
 
@@ -332,18 +373,22 @@ class StandardCount:
     national: bool  # the VRMDS national limit, rather than the service's own
     met: int
     eligible: int
+    not_yet_due: int
 
 
 def count_standards(
     episodes, *, services, as_of: datetime.date, span: tuple[datetime.date, datetime.date]
 ) -> list[StandardCount]:
-    """Every standard, met and eligible, per service, against both the national limit and
-    the service's own, in one pass over ``episodes`` (an Episode queryset).
+    """Every standard, met, eligible and not yet due, per service, against both the
+    national limit and the service's own, in one pass over ``episodes`` (an Episode
+    queryset), as :func:`judge` counts one episode (VRMDS v1.1).
 
-    Met: done within the limit. Eligible: done, or not done with the limit passed by
-    ``as_of`` (for an assessment, only while the episode is open). ``span`` is the first
-    and last date compared (referrals, dates done, ``as_of``): the calendar is filled
-    to cover it.
+    Met: done by ``as_of``, within the limit. Eligible: done by ``as_of``, or not done
+    with the limit passed by ``as_of`` (for an assessment, only while the episode is
+    open). Not yet due: not done by ``as_of`` and the limit still ahead (for an
+    assessment, only while open). ``span`` is the first and last date compared
+    (referrals, dates done, ``as_of``): the calendar is filled to cover it. Clock
+    pauses are not counted here (they are kept with the referral, above this layer).
 
     Written as SQL around the ORM's own episode query because the calendar has no
     foreign key to join through, and per-row subqueries would cost a million index
@@ -380,17 +425,18 @@ def count_standards(
     for n, standard in enumerate(STANDARDS):
         alias = f"d{n}"
         joins.append(joined(alias, f"e_{standard.code}"))
-        done = f"e.e_{standard.code} IS NOT NULL"
+        # Done by the report date; a later date is not yet known to the report.
+        done = f"(e.e_{standard.code} IS NOT NULL AND e.e_{standard.code} <= t.{date})"
+        owed = "e.e_discharge IS NULL" if standard.judged_while_open_only else "1 = 1"
         for national, limit in (
             (True, str(standard.national_days)),
             (False, f"s.{quote(standard.limit_field)}"),
         ):
             passed = f"t.{index} > r.{index} + {limit}"
-            if standard.judged_while_open_only:
-                passed = f"(e.e_discharge IS NULL AND {passed})"
             selects += [
                 count(f"{done} AND {alias}.{index} <= r.{index} + {limit}"),
-                count(f"{done} OR {passed}"),
+                count(f"{done} OR ({owed} AND {passed})"),
+                count(f"NOT {done} AND {owed} AND NOT {passed}"),
             ]
             keys.append((standard, national))
     # The report date's index, per nation, from the same calendar (one row per nation).
@@ -416,8 +462,9 @@ def count_standards(
                     standard=standard,
                     days=standard.national_days if national else own[standard],
                     national=national,
-                    met=int(tallies[2 * i] or 0),
-                    eligible=int(tallies[2 * i + 1] or 0),
+                    met=int(tallies[3 * i] or 0),
+                    eligible=int(tallies[3 * i + 1] or 0),
+                    not_yet_due=int(tallies[3 * i + 2] or 0),
                 )
             )
     return counts

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.interchange.pseudonyms import rare_threshold
+
 UPLOAD_SUFFIXES = (".zip", ".xlsx")
 
 
@@ -100,6 +102,5 @@ class ExportForm(forms.Form):
 
 def default_min_k() -> int:
     """The k a pseudonymised export from the web needs unless told: the suppression threshold."""
-    from vocrehab.interchange.pseudonyms import rare_threshold
 
     return rare_threshold()

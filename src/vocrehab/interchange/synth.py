@@ -35,6 +35,8 @@ from vocrehab.interchange.vrmds import schema
 
 END_DATE = dt.date(2025, 12, 31)
 START_DATE = dt.date(2016, 1, 1)
+# The share of tier 3 clients asked PHQ-9, GAD-7 and WHO-5 instead of HADS.
+OPEN_WELLBEING_SHARE = 0.4
 _CHUNK = 20_000
 
 
@@ -727,6 +729,8 @@ class _Generator:
         copm_s = 4.0 + r() * 3.4
         gain_p = 0.5 + r() * 3.2
         gain_s = 1.5 + r() * 4.5
+        # Services without a HADS licence ask the openly licensed PHQ-9, GAD-7 and WHO-5.
+        open_set = r() < OPEN_WELLBEING_SHARE
         for timepoint, day, after in timepoints:
             date = self.iso[day - self.base]
             level_boost = severity * (1.0 - 0.45 * after)
@@ -738,14 +742,17 @@ class _Generator:
             vas = int(40 + 45 * (1 - severity) + 13 * after + (r() - 0.5) * 16)
             emit(schema.MEASURES, (episode_id, timepoint, date, "eq5d5l", "vas",
                                    min(100, max(0, vas))))  # fmt: skip
-            hads_scale = 4 * (0.3 + 0.7 * severity) * (1.0 - 0.45 * after)
-            for prefix in ("a", "d"):
-                # Over half came with moderate or severe anxiety; depression was milder.
-                bias = (0.9 - 0.3 * after) if prefix == "a" else 0.2
-                for n in range(1, 8):
-                    value = int(r() * hads_scale + bias)
-                    emit(schema.MEASURES, (episode_id, timepoint, date, "hads", f"{prefix}{n}",
-                                           value if value < 3 else 3))  # fmt: skip
+            if open_set:
+                self._open_wellbeing(episode_id, timepoint, date, severity, after)
+            else:
+                hads_scale = 4 * (0.3 + 0.7 * severity) * (1.0 - 0.45 * after)
+                for prefix in ("a", "d"):
+                    # Over half came with moderate or severe anxiety; depression was milder.
+                    bias = (0.9 - 0.3 * after) if prefix == "a" else 0.2
+                    for n in range(1, 8):
+                        value = min(3, int(r() * hads_scale + bias))
+                        emit(schema.MEASURES, (episode_id, timepoint, date, "hads",
+                                               f"{prefix}{n}", value))  # fmt: skip
             perf = min(10.0, copm_p + gain_p * after)
             sat = min(10.0, copm_s + gain_s * after)
             emit(schema.MEASURES, (episode_id, timepoint, date, "copm", "performance",
@@ -762,6 +769,28 @@ class _Generator:
                                    "outpatient_visits", int(r() * (5 - 2 * after))))  # fmt: skip
             emit(schema.MEASURES, (episode_id, timepoint, date, "health_use", "hospital_stays",
                                    1 if r() < 0.15 * (1 - after) else 0))  # fmt: skip
+
+    def _open_wellbeing(self, episode_id, timepoint, date, severity, after) -> None:
+        """PHQ-9, GAD-7 and WHO-5 at one timepoint, worse with severity, better after."""
+        r = self.r
+        emit = self.emit
+        scale = 4 * (0.25 + 0.75 * severity) * (1.0 - 0.45 * after)
+        for n in range(1, 10):
+            # Item 9 (thoughts of self-harm) is answered above 0 by few.
+            value = int(r() * scale + 0.3) if n < 9 else int(r() < 0.08 * severity)
+            emit(schema.MEASURES, (episode_id, timepoint, date, "phq9", f"q{n}",
+                                   value if value < 3 else 3))  # fmt: skip
+        value = int(r() * scale)
+        emit(schema.MEASURES, (episode_id, timepoint, date, "phq9", "difficulty",
+                               value if value < 3 else 3))  # fmt: skip
+        for n in range(1, 8):
+            value = int(r() * scale + 0.6 - 0.3 * after)
+            emit(schema.MEASURES, (episode_id, timepoint, date, "gad7", f"q{n}",
+                                   value if value < 3 else 3))  # fmt: skip
+        for n in range(1, 6):
+            value = int(r() * 2.5 + 3.2 * (1.0 - severity) + 1.2 * after)
+            emit(schema.MEASURES, (episode_id, timepoint, date, "who5", f"q{n}",
+                                   value if value < 5 else 5))  # fmt: skip
 
     def _satisfaction(self, episode_id, discharge) -> None:
         date = self.iso[discharge - self.base]

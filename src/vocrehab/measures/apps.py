@@ -37,6 +37,12 @@ class MeasuresConfig(AppConfig):
         signals.followup_interval_requested.connect(
             receivers.followup_months, dispatch_uid="measures"
         )
+        # The episode's page and the caseload show questionnaires without casework
+        # importing measures.
+        signals.episode_record_requested.connect(
+            receivers.episode_questionnaires, dispatch_uid="measures"
+        )
+        signals.caseload_flags_requested.connect(receivers.caseload_flags, dispatch_uid="measures")
 
         register(
             _("Questionnaires"),

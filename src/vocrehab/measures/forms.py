@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.forms_rendering import NHSUKDateInput
 
-from .instruments import INSTRUMENTS, Instrument, Item, ItemKind, get_instrument
+from .instruments import HNA_CONCERN_AREAS, INSTRUMENTS, Instrument, Item, ItemKind, get_instrument
 from .models import Channel, MeasureSchedule
 
 # Rating scales with at most this many points are radios; longer ones a number box.
@@ -81,6 +81,9 @@ def field_for(
         points = int(item.max - item.min) + 1
     if points is not None and points <= MAX_RADIO_POINTS:
         values = [_number_text(item.min + n) for n in range(points)]
+        if set(options) == set(values):
+            # Published answers in their published order (WHO-5: the best answer first).
+            values = list(options)
         return forms.ChoiceField(
             label=label,
             required=False,
@@ -289,3 +292,51 @@ class ScheduleForm(forms.ModelForm):
 
     def clean_max_reminders(self):
         return self._between("max_reminders", 0, 3, _("Send at most 3 reminders."))
+
+
+class HNAForm(forms.Form):
+    """The holistic needs concerns checklist and the distress thermometer, entered by staff."""
+
+    date = forms.DateField(
+        label=_("Date completed"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}, format="%Y-%m-%d"),
+    )
+    timepoint = forms.ChoiceField(
+        label=_("When"),
+        choices=[
+            (Timepoint.AD_HOC, _("During the episode")),
+            (Timepoint.ENTRY, Timepoint.ENTRY.label),
+            (Timepoint.DISCHARGE, Timepoint.DISCHARGE.label),
+        ],
+        initial=Timepoint.AD_HOC,
+    )
+    distress = forms.IntegerField(
+        label=_("Distress thermometer"),
+        help_text=_("0 no distress to 10 extreme distress, over the past week."),
+        min_value=0,
+        max_value=10,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.input_type = "date"
+        instrument = get_instrument("hna")
+        for area in HNA_CONCERN_AREAS:
+            self.fields[f"concern_{area}"] = forms.BooleanField(
+                label=str(instrument.item(area).label), required=False
+            )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date completed cannot be in the future."))
+        return date
+
+    def concerns(self) -> dict[str, bool]:
+        return {
+            name.removeprefix("concern_"): bool(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("concern_")
+        }

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from django.db.models import Case, F, FloatField, When
+from django.db.models.functions import Floor
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,12 @@ from vocrehab.measures.valuesets import (
 )
 
 __all__ = [
+    "GAD7",
     "INSTRUMENTS",
+    "PHQ9",
+    "SUMMED",
+    "WHO5",
+    "WHO5_POOR_WELLBEING_AT_MOST",
     "VRMDS_INSTRUMENTS",
     "Band",
     "Flag",
@@ -47,15 +53,22 @@ __all__ = [
     "Item",
     "ItemKind",
     "Score",
+    "Translation",
+    "Wording",
     "clear_item_wording",
     "get_instrument",
     "item_wording",
     "load_item_wording",
+    "prorate_total",
+    "prorated_total_expression",
     "round_half_up",
     "vrmds_items",
 ]
 
 Value = float | int | str | None
+
+# The group of the items a prorated-total instrument (PHQ-9, GAD-7, WHO-5) adds up.
+SUMMED = "summed"
 
 
 class ItemKind(StrEnum):
@@ -209,6 +222,28 @@ class Score:
 Scorer = Callable[..., Score]
 
 
+class Translation(StrEnum):
+    """Where a shipped instrument's wording stands in a language."""
+
+    PUBLISHED = "published"  # the copyright holder's own translation is shipped
+    AWAITING = "awaiting translation"  # none shipped yet: people read the English
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The published wording of an openly licensed instrument in one language.
+
+    ``instructions`` is what the form says before its items (the recall period);
+    ``items`` maps item code to its text and ``answers`` maps item code to
+    {value as text: answer label}. Never reworded: WHO-5's licence asks that altered
+    wording be marked as such, and a validated questionnaire is only valid as published.
+    """
+
+    instructions: str
+    items: Mapping[str, str]
+    answers: Mapping[str, Mapping[str, str]]
+
+
 @dataclass(frozen=True, eq=False)
 class Instrument:
     """An instrument's definition. Build one per instrument, in :data:`INSTRUMENTS`.
@@ -231,11 +266,37 @@ class Instrument:
     mcid: Mapping[str, float] = field(default_factory=dict)
     vrmds: bool = True
     source: str = ""
+    # Copyrighted wording (EQ-5D, HADS, COPM): none ships; a licensed service loads it.
+    licensed_wording: bool = False
+    # Openly licensed wording shipped with the instrument, by language ("en-gb").
+    wording: Mapping[str, Wording] = field(default_factory=dict)
+    welsh: Translation | None = None
+    licence: str = ""
+    # Item -> the lowest answer that alerts the case manager the same day.
+    safety_items: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         codes = [item.code for item in self.items]
         if len(codes) != len(set(codes)):
             raise ValueError(f"{self.code} defines an item code twice")
+        for language in self.wording.values():
+            unknown = (set(language.items) | set(language.answers)) - set(codes)
+            if unknown:
+                raise ValueError(f"{self.code} wording names unknown items {sorted(unknown)}")
+
+    @property
+    def total_items(self) -> tuple[str, ...]:
+        """The items added up into the total of a prorated-total instrument."""
+        return tuple(item.code for item in self.items if item.group == SUMMED)
+
+    def safety_answers(self, values: Mapping[str, Any]) -> dict[str, float]:
+        """The answers in ``values`` that must alert the case manager (item -> value)."""
+        found = {}
+        for code, threshold in self.safety_items.items():
+            number = _to_decimal(values.get(code))
+            if number is not None and number >= Decimal(str(threshold)):
+                found[code] = float(number)
+        return found
 
     @property
     def item_codes(self) -> tuple[str, ...]:
@@ -522,6 +583,59 @@ def _score_hads(instrument: Instrument, values: Mapping[str, Value]) -> Score:
     return _make_score(instrument, scores, flags=flags, notes=notes)
 
 
+# PHQ-9, GAD-7 and WHO-5: the total of n items, prorated when one is missing (the mean
+# of the n - 1 answered x n, rounded half up, VRMDS v1.1); with more missing, not scored.
+# In integers: floor(n s / (n - 1) + 1/2) == (2 n s + n - 1) // (2 (n - 1)).
+
+
+def prorate_total(total_answered: int, items: int) -> int:
+    """The total of ``items`` items from the sum of all but one of them."""
+    return (2 * items * total_answered + items - 1) // (2 * (items - 1))
+
+
+def prorated_total_expression(instrument: Instrument, *, item_sum: str, items_answered: str):
+    """The total of a prorated-total instrument in SQL, by the rule of
+    :func:`_score_prorated_total`, over columns holding the sum and number of its
+    answered items: whole (floored), so that means and band counts match Python."""
+    n = len(instrument.total_items)
+    prorated = Floor((F(item_sum) * (2 * n) + (n - 1)) / float(2 * (n - 1)))
+    return Case(
+        When(**{items_answered: n}, then=F(item_sum)),
+        When(**{items_answered: n - 1}, then=prorated),
+        output_field=FloatField(),
+    )
+
+
+# WHO-5 reports its raw total (0-25) as a percentage: raw x 4.
+WHO5_PERCENT_PER_POINT = 4
+
+
+def _score_prorated_total(instrument: Instrument, values: Mapping[str, Value]) -> Score:
+    codes = instrument.total_items
+    answered = [values[code] for code in codes if values.get(code) is not None]
+    flags: dict[str, set[Flag]] = {}
+    notes = []
+    total: Value = None
+    if len(answered) == len(codes):
+        total = sum(answered)  # type: ignore[arg-type]
+    elif len(answered) == len(codes) - 1:
+        total = prorate_total(sum(answered), len(codes))  # type: ignore[arg-type]
+        flags["total"] = {Flag.PRORATED}
+    elif answered:
+        notes.append(
+            f"total not scored: {len(codes) - len(answered)} of {len(codes)} items missing"
+        )
+    scores: dict[str, Value] = {"total": total}
+    if instrument.code == "who5":
+        scores["percent"] = None if total is None else total * WHO5_PERCENT_PER_POINT
+        if total is not None:
+            flags["percent"] = set(flags.get("total", ()))
+    for item in instrument.items:
+        if item.group != SUMMED and item.kind is not ItemKind.TEXT:
+            scores[item.code] = values.get(item.code)
+    return _make_score(instrument, scores, flags=flags, notes=notes)
+
+
 COPM_PROBLEMS = 5
 
 
@@ -685,6 +799,7 @@ def _eq5d(code: str, name: str, levels: int) -> Instrument:
         ),
         higher_is_better={"index": True, "vas": True},
         source="EuroQol; value sets in vocrehab.measures.valuesets",
+        licensed_wording=True,
     )
 
 
@@ -719,7 +834,222 @@ HADS = Instrument(
     bands={"anxiety": _HADS_BANDS, "depression": _HADS_BANDS},
     higher_is_better={"anxiety": False, "depression": False},
     source="Zigmond & Snaith, Acta Psychiatr Scand 1983;67:361-370; bands: HADS manual 1994",
+    licensed_wording=True,
 )
+
+# PHQ-9, GAD-7 and WHO-5: openly licensed, so their published English wording ships
+# (FACTS: no permission needed to reproduce, translate or display them). The wording is
+# data, not interface text: it is not marked for translation, because only the
+# copyright holders' published translations may replace it.
+_OPEN_LICENCE_PFIZER = (
+    "Developed by Drs Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "
+    "with an educational grant from Pfizer Inc. No permission required to reproduce, "
+    "translate, display or distribute."
+)
+_OVER_2_WEEKS = {
+    "0": "Not at all",
+    "1": "Several days",
+    "2": "More than half the days",
+    "3": "Nearly every day",
+}
+
+_PHQ9_ITEMS = (
+    ("q1", _("Interest or pleasure"), "Little interest or pleasure in doing things"),
+    ("q2", _("Feeling down"), "Feeling down, depressed, or hopeless"),
+    ("q3", _("Sleep"), "Trouble falling or staying asleep, or sleeping too much"),
+    ("q4", _("Tiredness"), "Feeling tired or having little energy"),
+    ("q5", _("Appetite"), "Poor appetite or overeating"),
+    (
+        "q6",
+        _("Feeling bad about yourself"),
+        "Feeling bad about yourself — or that you are a failure or have let yourself or "
+        "your family down",
+    ),
+    (
+        "q7",
+        _("Concentration"),
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+    ),
+    (
+        "q8",
+        _("Moving or speaking slowly, or restless"),
+        "Moving or speaking so slowly that other people could have noticed? Or the "
+        "opposite — being so fidgety or restless that you have been moving around a lot "
+        "more than usual",
+    ),
+    (
+        "q9",
+        _("Thoughts of being better off dead or of self-harm"),
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+    ),
+)
+_PHQ9_DIFFICULTY = (
+    "If you checked off any problems, how difficult have these problems made it for you "
+    "to do your work, take care of things at home, or get along with other people?"
+)
+
+PHQ9 = Instrument(
+    code="phq9",
+    name=_("Patient Health Questionnaire (PHQ-9)"),
+    version="1",
+    items=tuple(Item(code, label, 0, 3, group=SUMMED) for code, label, _text in _PHQ9_ITEMS)
+    + (Item("difficulty", _("Difficulty the problems caused"), 0, 3),),
+    scorer=_score_prorated_total,
+    timepoints=_ROUTINE,
+    missing_rule="prorate-one-missing",
+    missing_rule_text=_(
+        "The total of items 1 to 9 (0 to 27); with one item missing it is prorated (mean "
+        "of the eight answered x 9, rounded half up) and flagged; with two or more missing "
+        "it is not scored. The difficulty question is not part of the total."
+    ),
+    bands={
+        "total": (
+            Band("minimal", _("Minimal"), 0, 4),
+            Band("mild", _("Mild"), 5, 9),
+            Band("moderate", _("Moderate"), 10, 14),
+            Band("moderately_severe", _("Moderately severe"), 15, 19),
+            Band("severe", _("Severe"), 20, 27),
+        )
+    },
+    higher_is_better={"total": False},
+    source="Kroenke, Spitzer & Williams, J Gen Intern Med 2001;16:606-613",
+    wording={
+        "en-gb": Wording(
+            instructions=(
+                "Over the last 2 weeks, how often have you been bothered by any of the "
+                "following problems?"
+            ),
+            items={code: text for code, _label, text in _PHQ9_ITEMS}
+            | {"difficulty": _PHQ9_DIFFICULTY},
+            answers={code: _OVER_2_WEEKS for code, _label, _text in _PHQ9_ITEMS}
+            | {
+                "difficulty": {
+                    "0": "Not difficult at all",
+                    "1": "Somewhat difficult",
+                    "2": "Very difficult",
+                    "3": "Extremely difficult",
+                }
+            },
+        )
+    },
+    welsh=Translation.AWAITING,
+    licence=_OPEN_LICENCE_PFIZER,
+    # Thoughts of being better off dead or of self-harm, on any day: same-day contact.
+    safety_items={"q9": 1},
+)
+
+_GAD7_ITEMS = (
+    ("q1", _("Nervous, anxious or on edge"), "Feeling nervous, anxious or on edge"),
+    ("q2", _("Cannot stop worrying"), "Not being able to stop or control worrying"),
+    ("q3", _("Worrying too much"), "Worrying too much about different things"),
+    ("q4", _("Trouble relaxing"), "Trouble relaxing"),
+    ("q5", _("Restless"), "Being so restless that it is hard to sit still"),
+    ("q6", _("Easily annoyed or irritable"), "Becoming easily annoyed or irritable"),
+    (
+        "q7",
+        _("Afraid something awful might happen"),
+        "Feeling afraid as if something awful might happen",
+    ),
+)
+
+GAD7 = Instrument(
+    code="gad7",
+    name=_("Generalised Anxiety Disorder assessment (GAD-7)"),
+    version="1",
+    items=tuple(Item(code, label, 0, 3, group=SUMMED) for code, label, _text in _GAD7_ITEMS),
+    scorer=_score_prorated_total,
+    timepoints=_ROUTINE,
+    missing_rule="prorate-one-missing",
+    missing_rule_text=_(
+        "The total of the seven items (0 to 21); with one item missing it is prorated (mean "
+        "of the six answered x 7, rounded half up) and flagged; with two or more missing it "
+        "is not scored."
+    ),
+    bands={
+        "total": (
+            Band("minimal", _("Minimal"), 0, 4),
+            Band("mild", _("Mild"), 5, 9),
+            Band("moderate", _("Moderate"), 10, 14),
+            Band("severe", _("Severe"), 15, 21),
+        )
+    },
+    higher_is_better={"total": False},
+    source="Spitzer, Kroenke, Williams & Löwe, Arch Intern Med 2006;166:1092-1097",
+    wording={
+        "en-gb": Wording(
+            instructions=(
+                "Over the last 2 weeks, how often have you been bothered by the following problems?"
+            ),
+            items={code: text for code, _label, text in _GAD7_ITEMS},
+            answers={code: _OVER_2_WEEKS for code, _label, _text in _GAD7_ITEMS},
+        )
+    },
+    welsh=Translation.AWAITING,
+    licence=_OPEN_LICENCE_PFIZER,
+)
+
+_WHO5_ITEMS = (
+    ("q1", _("Cheerful and in good spirits"), "I have felt cheerful and in good spirits"),
+    ("q2", _("Calm and relaxed"), "I have felt calm and relaxed"),
+    ("q3", _("Active and vigorous"), "I have felt active and vigorous"),
+    ("q4", _("Woke up fresh and rested"), "I woke up feeling fresh and rested"),
+    (
+        "q5",
+        _("Daily life filled with things of interest"),
+        "My daily life has been filled with things that interest me",
+    ),
+)
+# Listed as the published form lists them: the best answer first.
+_WHO5_ANSWERS = {
+    "5": "All of the time",
+    "4": "Most of the time",
+    "3": "More than half of the time",
+    "2": "Less than half of the time",
+    "1": "Some of the time",
+    "0": "At no time",
+}
+
+WHO5 = Instrument(
+    code="who5",
+    name=_("WHO-5 Well-Being Index"),
+    version="1",
+    items=tuple(Item(code, label, 0, 5, group=SUMMED) for code, label, _text in _WHO5_ITEMS),
+    scorer=_score_prorated_total,
+    timepoints=_ROUTINE,
+    missing_rule="prorate-one-missing",
+    missing_rule_text=_(
+        "The raw total of the five items (0 to 25), reported as a percentage (raw x 4, 0 "
+        "to 100); with one item missing the raw total is prorated (mean of the four "
+        "answered x 5, rounded half up) and flagged; with two or more missing it is not "
+        "scored. 50 or less suggests poor wellbeing, 28 or less likely depression."
+    ),
+    bands={
+        "percent": (
+            Band("likely_depression", _("Likely depression: consider a PHQ-9"), 0, 28),
+            Band("poor_wellbeing", _("Poor wellbeing"), 29, 50),
+            Band("not_poor", _("Not poor"), 51, 100),
+        )
+    },
+    higher_is_better={"total": True, "percent": True},
+    source="Topp, Østergaard, Søndergaard & Bech, Psychother Psychosom 2015;84:167-176",
+    wording={
+        "en-gb": Wording(
+            instructions=(
+                "Please indicate for each of the five statements which is closest to how "
+                "you have been feeling over the last two weeks."
+            ),
+            items={code: text for code, _label, text in _WHO5_ITEMS},
+            answers={code: _WHO5_ANSWERS for code, _label, _text in _WHO5_ITEMS},
+        )
+    },
+    welsh=Translation.AWAITING,
+    licence=(
+        "Psychiatric Research Unit, WHO Collaborating Centre in Mental Health, Hillerød. "
+        "Free to use without permission; altered wording must be marked as such."
+    ),
+)
+# WHO-5 percentage scores at or below this suggest poor wellbeing (the report counts them).
+WHO5_POOR_WELLBEING_AT_MOST = 50
 
 COPM = Instrument(
     code="copm",
@@ -760,6 +1090,7 @@ COPM = Instrument(
     higher_is_better={"performance": True, "satisfaction": True},
     mcid={"performance": 2, "satisfaction": 2},
     source="Law et al., CAOT; thecopm.ca",
+    licensed_wording=True,
 )
 
 WORK_CONFIDENCE = Instrument(
@@ -935,6 +1266,9 @@ INSTRUMENTS: dict[str, Instrument] = {
         _eq5d("eq5d3l", "EQ-5D-3L", 3),
         HADS,
         COPM,
+        PHQ9,
+        GAD7,
+        WHO5,
         WORK_CONFIDENCE,
         HEALTH_USE,
         WORK_ABILITY,

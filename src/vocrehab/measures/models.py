@@ -258,8 +258,16 @@ class ItemWording(models.Model):
         return f"{self.instrument}.{self.item} ({self.language})"
 
 
+# The schedule of a service that has not set its own. Every questionnaire in it can be
+# sent to a client as it ships: PHQ-9, GAD-7 and WHO-5 with their published wording, and
+# the project's own. EQ-5D and HADS need licensed wording first, so a service adds them
+# when it has it (until then they are entered by staff). The defaults are code, not
+# rows: a service that saved its schedule keeps it.
+OPEN_WELLBEING_SET = ["phq9", "gad7", "who5"]
+
+
 def default_entry_instruments():
-    return ["eq5d5l", "hads", "work_confidence", "work_ability", "health_use"]
+    return [*OPEN_WELLBEING_SET, "work_confidence", "work_ability", "health_use"]
 
 
 def default_discharge_instruments():
@@ -267,7 +275,7 @@ def default_discharge_instruments():
 
 
 def default_followup_instruments():
-    return ["followup_survey"]
+    return ["followup_survey", *OPEN_WELLBEING_SET]
 
 
 class MeasureSchedule(models.Model):
@@ -353,6 +361,9 @@ class QuestionnaireScores(models.Model):
     copm_satisfaction_problems = models.FloatField(null=True)
     copm_performance = models.FloatField(null=True)
     copm_satisfaction = models.FloatField(null=True)
+    # PHQ-9, GAD-7 and WHO-5: the sum and number of the answered items of the total.
+    summed_total = models.FloatField(null=True)
+    summed_answered = models.IntegerField(default=0)
     # Work confidence and health service use: one value per item.
     working = models.FloatField(null=True)
     managing_condition = models.FloatField(null=True)

@@ -14,12 +14,22 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Timepoint
+from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
 
-from .instruments import INSTRUMENTS, Flag, InvalidValues, Score, get_instrument
+from .instruments import (
+    INSTRUMENTS,
+    SUMMED,
+    Flag,
+    InvalidValues,
+    Score,
+    Translation,
+    get_instrument,
+)
 from .models import (
     Administration,
     AdministrationStatus,
@@ -40,6 +50,9 @@ __all__ = [
     "paired_values",
     "score_of",
     "values_of",
+    "not_sent_to_clients",
+    "wording_status",
+    "shipped_wording",
     "wording_for",
 ]
 
@@ -52,7 +65,11 @@ TIMEPOINT_ORDER = {
 
 
 def episode_for(user, episode_id: int, perm: Perm = Perm.VIEW_PERSON) -> Episode:
-    """The episode if ``user`` may ``perm`` in its service; Http404 otherwise."""
+    """The episode if ``user`` may ``perm`` in its service; Http404 otherwise.
+
+    To record (``EDIT_PERSON``), a supervised support worker must also hold the episode
+    (``episodes.access.may_record``): PermissionDenied otherwise.
+    """
     episode = (
         Episode.objects.select_related("client", "service", "case_manager")
         .filter(pk=episode_id, service__in=services_for(user, perm))
@@ -60,6 +77,8 @@ def episode_for(user, episode_id: int, perm: Perm = Perm.VIEW_PERSON) -> Episode
     )
     if episode is None:
         raise Http404
+    if perm == Perm.EDIT_PERSON:
+        check_may_record(user, episode)
     return episode
 
 
@@ -71,6 +90,8 @@ def administration_for(user, administration_id: int, perm: Perm) -> Administrati
     )
     if administration is None:
         raise Http404
+    if perm == Perm.EDIT_PERSON:
+        check_may_record(user, administration.episode)
     return administration
 
 
@@ -84,6 +105,8 @@ def link_for(user, link_id: int, perm: Perm) -> QuestionnaireLink:
     )
     if link is None:
         raise Http404
+    if perm == Perm.EDIT_PERSON:
+        check_may_record(user, link.administration.episode)
     return link
 
 
@@ -349,14 +372,41 @@ def pre_post(
 # ------------------------------------------------------------------------ wording
 
 
+def shipped_wording(instrument: str, language: str = "en-gb") -> dict[str, ItemWording]:
+    """The wording shipped with an openly licensed instrument (PHQ-9, GAD-7, WHO-5) as
+    unsaved ItemWording rows: the language's own if published, else English."""
+    definition = INSTRUMENTS.get(instrument)
+    if definition is None or not definition.wording:
+        return {}
+    published = definition.wording.get(language) or definition.wording["en-gb"]
+    return {
+        code: ItemWording(
+            instrument=instrument,
+            item=code,
+            language=language if language in definition.wording else "en-gb",
+            text=text,
+            # The recall period goes with every question: clients see one at a time.
+            hint=published.instructions if definition.item(code).group == SUMMED else "",
+            options=dict(published.answers.get(code, {})),
+            licence=definition.licence,
+        )
+        for code, text in published.items.items()
+    }
+
+
 def wording_for(instrument: str, language: str = "en-gb") -> dict[str, ItemWording]:
-    """Licensed wording loaded for ``instrument``: item -> ItemWording (English fallback)."""
-    found: dict[str, ItemWording] = {}
+    """The wording clients and staff read for ``instrument``: item -> ItemWording.
+
+    Wording loaded by the service (licensed, or a translation) over the wording shipped
+    with the instrument; the language's own over English.
+    """
+    found = shipped_wording(instrument, language)
     rows = ItemWording.objects.filter(instrument=instrument, language__in={language, "en-gb"})
+    loaded: dict[str, ItemWording] = {}
     for row in rows:
-        if row.item not in found or row.language == language:
-            found[row.item] = row
-    return found
+        if row.item not in loaded or row.language == language:
+            loaded[row.item] = row
+    return found | loaded
 
 
 # ------------------------------------------------------------------- service work
@@ -402,7 +452,10 @@ def work_to_do(user, *, limit: int = 100) -> dict:
     return {"letters": letters, "failing": failing, "overdue": overdue}
 
 
-LICENSED_INSTRUMENTS = ("eq5d5l", "eq5d3l", "hads")
+# Instruments whose copyrighted wording ships with none: a licensed service loads it.
+LICENSED_INSTRUMENTS = tuple(code for code, i in INSTRUMENTS.items() if i.licensed_wording)
+# Given in an interview, never sent, whatever wording is loaded.
+INTERVIEW_INSTRUMENTS = ("copm",)
 
 
 def instruments_without_wording() -> set[str]:
@@ -413,3 +466,50 @@ def instruments_without_wording() -> set[str]:
         .distinct()
     )
     return set(LICENSED_INSTRUMENTS) - loaded
+
+
+@dataclass(frozen=True)
+class InstrumentWording:
+    """Where one questionnaire's wording stands, for a manager choosing a schedule."""
+
+    code: str
+    name: str
+    wording: str
+    welsh: str
+    licence: str
+
+
+def wording_status() -> list[InstrumentWording]:
+    """Each questionnaire with the wording clients read and its Welsh status (one query)."""
+    unloaded = instruments_without_wording()
+    welsh_loaded = set(
+        ItemWording.objects.filter(language="cy").values_list("instrument", flat=True).distinct()
+    )
+    rows = []
+    for code, instrument in INSTRUMENTS.items():
+        if instrument.wording:
+            wording = _("Published wording included")
+        elif code in unloaded:
+            wording = _("Licensed wording not loaded: entered by staff, not sent")
+        elif instrument.licensed_wording:
+            wording = _("Licensed wording loaded")
+        else:
+            wording = _("The service's own questions")
+        if code in welsh_loaded or instrument.welsh == Translation.PUBLISHED:
+            welsh = _("Welsh wording available")
+        elif instrument.welsh == Translation.AWAITING:
+            welsh = _("Awaiting the published Welsh translation: shown in English")
+        else:
+            welsh = _("No Welsh wording loaded")
+        rows.append(
+            InstrumentWording(
+                code, str(instrument.name), str(wording), str(welsh), instrument.licence
+            )
+        )
+    return rows
+
+
+def not_sent_to_clients() -> set[str]:
+    """Instruments never sent to a client now: interviews, and copyrighted instruments
+    without their wording (a client must never read "HADS item A1"). Staff enter them."""
+    return set(INTERVIEW_INSTRUMENTS) | instruments_without_wording()

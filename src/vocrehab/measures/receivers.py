@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from vocrehab.episodes.record import CaseloadFlag, RecordPart, TimelineEntry
+
 from . import services
+from .models import Administration
 
 
 def schedule_entry(sender, *, episode, **kwargs):
@@ -20,3 +26,34 @@ def schedule_discharge(sender, *, episode, **kwargs):
 def followup_months(sender, *, service, **kwargs) -> int:
     """The service's follow-up interval, kept with its questionnaire schedule."""
     return services.schedule_for(service).followup_months
+
+
+def episode_questionnaires(sender, *, episode, **kwargs) -> RecordPart:
+    """The episode's questionnaires, for its page and its timeline (one query)."""
+    administrations = list(
+        Administration.objects.filter(episode=episode).order_by("due_date", "date", "pk")
+    )
+    timeline = [
+        TimelineEntry(
+            adm.date or adm.due_date or episode.referral_date,
+            "measure",
+            str(adm),
+            adm.get_status_display(),
+            None,
+            adm,
+            4,
+        )
+        for adm in administrations
+    ]
+    return RecordPart(context={"administrations": administrations}, timeline=timeline)
+
+
+def _questionnaire_overdue(today):
+    return Exists(Administration.objects.overdue(today).filter(episode=OuterRef("pk")))
+
+
+def caseload_flags(sender, **kwargs) -> list[CaseloadFlag]:
+    """A questionnaire past due that can still be collected."""
+    return [
+        CaseloadFlag("questionnaire_overdue", _("Questionnaire overdue"), _questionnaire_overdue)
+    ]

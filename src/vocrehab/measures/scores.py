@@ -12,13 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 
-from .instruments import COPM_PROBLEMS, get_instrument
-from .models import ItemValue, QuestionnaireScores
+from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument
+from .models import AdministrationStatus, ItemValue, QuestionnaireScores
+from .valuesets import DIMENSIONS
 
 
 def _hads_items(subscale: str) -> tuple[str, ...]:
     return tuple(i.code for i in get_instrument("hads").items if i.group == subscale)
+
+
+def _summed_items() -> tuple[str, ...]:
+    """Every item that some prorated-total instrument (PHQ-9, GAD-7, WHO-5) adds up.
+
+    They share their codes (q1, q2, ...); an administration is of one instrument, so its
+    row sums exactly that instrument's items."""
+    found: dict[str, None] = {}
+    for instrument in INSTRUMENTS.values():
+        found.update(dict.fromkeys(instrument.total_items))
+    return tuple(found)
 
 
 def _copm_ratings(score: str) -> tuple[str, ...]:
@@ -54,6 +67,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "copm_satisfaction_problems": ("AVG", _copm_ratings("satisfaction")),
     "copm_performance": ("MAX", ("performance",)),
     "copm_satisfaction": ("MAX", ("satisfaction",)),
+    "summed_total": ("SUM", _summed_items()),
+    "summed_answered": ("COUNT", _summed_items()),
     **_one_item_each("working", "managing_condition", "work_impact"),
     **_one_item_each("gp_visits", "outpatient_visits", "hospital_stays"),
     **{f"satisfaction_{q}": ("MAX", (q,)) for q in SATISFACTION_QUESTIONS},
@@ -145,3 +160,59 @@ def rebuild_all_scores() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         return _insert(cursor, "1 = 1", [])
+
+
+# --- scorable: the questionnaire gives at least one score ---------------------------
+
+
+def _any_column(*columns: str) -> Q:
+    found = Q()
+    for column in columns:
+        found |= Q(**{f"scores__{column}__isnull": False})
+    return found
+
+
+def _hads_subscale(subscale: str) -> Q:
+    # Scored from seven items, from six prorated, or from a recorded total (_score_hads).
+    return Q(**{f"scores__hads_{subscale}_items__gte": 6}) | _any_column(f"hads_{subscale}")
+
+
+# Per instrument, over its stored scores: when its scorer gives at least one score.
+# EQ-5D: the index (all five dimensions) or the VAS; HADS: either subscale; COPM: either
+# score, from the problems or as recorded; the others: any item they report.
+_SCORABLE: dict[str, Q] = {
+    **{
+        code: _any_column("vas")
+        | Q(**{f"scores__{dimension}__isnull": False for dimension in DIMENSIONS})
+        for code in ("eq5d5l", "eq5d3l")
+    },
+    "hads": _hads_subscale("anxiety") | _hads_subscale("depression"),
+    "copm": _any_column(
+        "copm_performance_problems",
+        "copm_satisfaction_problems",
+        "copm_performance",
+        "copm_satisfaction",
+    ),
+    "work_confidence": _any_column("working", "managing_condition", "work_impact"),
+    "health_use": _any_column("gp_visits", "outpatient_visits", "hospital_stays"),
+    "satisfaction": _any_column(*(f"satisfaction_{q}" for q in SATISFACTION_QUESTIONS)),
+}
+
+
+def scorable() -> Q:
+    """A filter on administrations: completed, with at least one score by its
+    instrument's scoring rule. (From another model, filter on
+    ``Exists(Administration.objects.filter(scorable(), …))``.)
+
+    Instruments whose scores the report pairs are judged on their stored scores
+    (:data:`COLUMNS`); the others (Work Ability Score, the follow-up survey, the HNA)
+    score every answer they hold, so any recorded answer makes them scorable.
+    ``tests/measures/test_scorable.py`` holds this to each instrument's scorer.
+    """
+    others = ItemValue.objects.filter(administration=OuterRef("pk")).filter(
+        Q(value__isnull=False) | ~Q(text_value="")
+    )
+    condition = Q(~Q(instrument__in=list(_SCORABLE)), Exists(others))
+    for code, rule in _SCORABLE.items():
+        condition |= Q(rule, instrument=code)
+    return condition & Q(status=AdministrationStatus.COMPLETED)

@@ -26,9 +26,10 @@ from django.utils.formats import date_format
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint, WorkStatus
 from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.signals import safety_answer_recorded
 
-from . import delivery, links
-from .instruments import InvalidValues, ItemKind, get_instrument
+from . import delivery, links, queries
+from .instruments import HNA_CONCERN_AREAS, InvalidValues, ItemKind, get_instrument
 from .models import (
     COLLECT_WITHIN_DAYS,
     Administration,
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_SEND_ATTEMPTS",
+    "announce_safety_answers",
     "choose_channel",
     "issue_link",
     "load_wording",
@@ -247,8 +249,11 @@ def issue_link(
     """Create a link to ``administration``, withdrawing any earlier unused one.
 
     The link expires after ``days`` (default: the service's setting, 14). Email and
-    text links wait for the sender; letter links wait to be printed.
+    text links wait for the sender; letter links wait to be printed. ValueError for a
+    questionnaire that is not sent to clients (:func:`queries.not_sent_to_clients`).
     """
+    if administration.instrument in queries.not_sent_to_clients():
+        raise ValueError(f"{administration.instrument_name} is entered by staff, not sent")
     episode = administration.episode
     plan = schedule_for(episode.service)
     channel = channel or choose_channel(episode.client)
@@ -341,6 +346,34 @@ def save_answers(administration: Administration, values: Mapping[str, Any]) -> N
         )
 
 
+def announce_safety_answers(administration: Administration) -> dict[str, float]:
+    """Tell the episode core about answers the case manager must act on today (PHQ-9
+    item 9 above 0): casework makes a same-day task of each. Returns them (item -> value).
+
+    Called inside the writer's transaction, so the answers and the alert stand or fall
+    together.
+    """
+    definition = get_instrument(administration.instrument)
+    if not definition.safety_items:
+        return {}
+    stored = dict(
+        ItemValue.objects.filter(
+            administration=administration, item__in=list(definition.safety_items)
+        ).values_list("item", "value")
+    )
+    found = definition.safety_answers(stored)
+    for item, value in found.items():
+        safety_answer_recorded.send(
+            sender=Administration,
+            episode=administration.episode,
+            instrument=administration.instrument_name,
+            item=item,
+            value=value,
+            completed_by=administration.completed_by,
+        )
+    return found
+
+
 def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administration:
     """Finish a client's questionnaire: the link becomes used, the answers final.
 
@@ -366,6 +399,7 @@ def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administra
             administration.comment = comment
         administration.version += 1
         administration.save()
+        announce_safety_answers(administration)
     # Here, not at the top: the tasks module imports this one.
     from .tasks import tell_case_manager
 
@@ -440,6 +474,7 @@ def record_staff_entry(
         QuestionnaireLink.objects.filter(
             administration=administration, used_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
+        announce_safety_answers(administration)
     return administration
 
 
@@ -603,7 +638,8 @@ def _invite_due(now: datetime) -> int:
             episode__client__processing_restricted=False,
         )
         .exclude(episode__service__measure_schedule__send_to_clients=False)
-        .exclude(instrument="copm")  # given in an interview, never sent
+        # Interviews, and copyrighted instruments without their wording: staff enter them.
+        .exclude(instrument__in=queries.not_sent_to_clients())
         .select_related("episode__client", "episode__service")
     )
     # A client who died since scheduling is never sent anything; staff see it cancelled.
@@ -698,3 +734,44 @@ def letters_to_print(services) -> Q:
         delivery_status=DeliveryStatus.TO_PRINT,
         administration__episode__service__in=services,
     )
+
+
+@transaction.atomic
+def record_hna(
+    episode: Episode,
+    *,
+    by,
+    on: date,
+    concerns: Mapping[str, bool],
+    distress: int | None,
+    timepoint: str = Timepoint.AD_HOC,
+    comment: str = "",
+) -> Administration:
+    """Store a holistic needs concerns checklist and distress thermometer entered by staff.
+
+    It is an administration of instrument ``hna`` (ad hoc, or at entry or discharge), so
+    the measures reports count it with the other questionnaires. Raises InvalidValues.
+    """
+    instrument = get_instrument("hna")
+    values: dict[str, float] = {area: float(bool(concerns.get(area))) for area in HNA_CONCERN_AREAS}
+    if distress is not None:
+        values["distress"] = float(distress)
+    problems = instrument.validate(values)
+    if problems:
+        raise InvalidValues(problems)
+    administration = Administration.objects.create(
+        episode=episode,
+        instrument="hna",
+        instrument_version=instrument.version,
+        timepoint=timepoint,
+        date=on,
+        status=AdministrationStatus.COMPLETED,
+        entered_by=by,
+        comment=comment,
+    )
+    ItemValue.objects.bulk_create(
+        ItemValue(administration=administration, item=item, value=value)
+        for item, value in values.items()
+    )
+    refresh_scores([administration.pk])
+    return administration

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from . import delivery
+from .instruments import INSTRUMENTS
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,16 @@ def tell_case_manager(administration_id: int) -> bool:
     if not manager.email:
         return False
     url = delivery.public_url(reverse("measures:episode", args=[administration.episode_id]))
+    definition = INSTRUMENTS.get(administration.instrument)
+    values = dict(administration.values.values_list("item", "value"))
+    urgent = definition is not None and bool(definition.safety_answers(values))
     # No names or answers in the email: only the episode reference and a link to sign in.
     send_mail(
-        f"Questionnaire completed for episode {administration.episode.reference}",
-        f"A client has completed a questionnaire.\n\nSee it (sign-in needed): {url}\n",
+        ("Contact the client today: " if urgent else "")
+        + f"Questionnaire completed for episode {administration.episode.reference}",
+        "A client has completed a questionnaire.\n\n"
+        + ("One answer needs contact with the client today: see My tasks.\n\n" if urgent else "")
+        + f"See it (sign-in needed): {url}\n",
         settings.DEFAULT_FROM_EMAIL,
         [manager.email],
         fail_silently=False,

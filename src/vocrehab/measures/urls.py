@@ -15,6 +15,7 @@ urlpatterns = [
         views.enter,
         name="enter",
     ),
+    path("episodes/<int:episode_id>/hna/", views.hna, name="hna"),
     path("administrations/<int:administration_id>/send/", views.send_link, name="send_link"),
     path("administrations/<int:administration_id>/cancel/", views.cancel, name="cancel"),
     path("links/<int:link_id>/letter/", views.letter, name="letter"),

@@ -25,11 +25,13 @@ from django.views.decorators.http import require_POST
 from vocrehab.accounts.access import Perm, public, requires, services_for
 from vocrehab.audit.services import record_read
 from vocrehab.codes import Timepoint, WorkStatus
+from vocrehab.episodes.access import may_record
 
 from . import charts, links, queries, services
 from .forms import (
     ChooseQuestionnaireForm,
     CodeForm,
+    HNAForm,
     InstrumentItemsForm,
     ScheduleForm,
     SendLinkForm,
@@ -66,6 +68,7 @@ def _score_label(name: str) -> str:
         "in_work": _("In work"),
         "hours_per_week": _("Hours a week"),
         "more_support_needed": _("More support needed"),
+        "percent": _("Percentage score"),
     }
     return str(labels.get(name, name.replace("_", " ").capitalize()))
 
@@ -162,7 +165,7 @@ def episode_measures(request, episode_id: int):
     administrations = episode.administrations.exclude(
         status=AdministrationStatus.COMPLETED
     ).prefetch_related("links")
-    unworded = queries.instruments_without_wording() if administrations else set()
+    unsent = queries.not_sent_to_clients() if administrations else set()
     pending = []
     for administration in administrations:
         link = next(iter(administration.links.all()), None)
@@ -173,7 +176,7 @@ def episode_measures(request, episode_id: int):
                 if administration.instrument in INSTRUMENTS
                 else administration.instrument,
                 "link": link,
-                "neutral_wording": administration.instrument in unworded,
+                "sendable": administration.instrument not in unsent,
             }
         )
     return render(
@@ -190,7 +193,9 @@ def episode_measures(request, episode_id: int):
 
 
 def services_may_edit(user, episode) -> bool:
-    return services_for(user, Perm.EDIT_PERSON).filter(pk=episode.service_id).exists()
+    return services_for(user, Perm.EDIT_PERSON).filter(
+        pk=episode.service_id
+    ).exists() and may_record(user, episode)
 
 
 @requires(Perm.EDIT_PERSON)
@@ -283,8 +288,18 @@ def send_link(request, administration_id: int):
     if administration.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
         messages.error(request, _("That questionnaire is already finished."))
         return redirect("measures:episode", episode_id=administration.episode_id)
-    if administration.instrument == "copm":
+    if administration.instrument in queries.INTERVIEW_INSTRUMENTS:
         messages.error(request, _("The COPM is given in an interview, not sent."))
+        return redirect("measures:episode", episode_id=administration.episode_id)
+    if administration.instrument in queries.instruments_without_wording():
+        messages.error(
+            request,
+            _(
+                "%(name)s is not sent to clients until its licensed wording is loaded: "
+                "enter the answers from paper or an interview."
+            )
+            % {"name": administration.instrument_name},
+        )
         return redirect("measures:episode", episode_id=administration.episode_id)
     form = SendLinkForm(request.POST)
     if not form.is_valid():
@@ -343,6 +358,32 @@ def letter(request, link_id: int):
     )
 
 
+@requires(Perm.EDIT_PERSON)
+def hna(request, episode_id: int):
+    """Staff enter a holistic needs concerns checklist and distress thermometer."""
+    episode = queries.episode_for(request.user, episode_id, Perm.EDIT_PERSON)
+    form = HNAForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_hna(
+                episode,
+                by=request.user,
+                on=form.cleaned_data["date"],
+                concerns=form.concerns(),
+                distress=form.cleaned_data["distress"],
+                timepoint=form.cleaned_data["timepoint"],
+            )
+        except InvalidValues as exc:
+            for code, message in exc.errors.items():
+                form.add_error(code if code in form.fields else None, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("casework:episode", args=[episode.pk]) + "#assessment")
+    else:
+        record_read(request, episode)
+    return render(request, "measures/hna.html", {"episode": episode, "form": form})
+
+
 @requires(Perm.VIEW_PERSON)
 def service_overview(request):
     """What needs doing across the user's services: letters, failed sends, overdue."""
@@ -361,7 +402,11 @@ def schedule(request):
         form.save()
         messages.success(request, _("Questionnaire schedule saved."))
         return redirect("measures:schedule")
-    return render(request, "measures/schedule.html", {"form": form, "service": service})
+    return render(
+        request,
+        "measures/schedule.html",
+        {"form": form, "service": service, "instruments": queries.wording_status()},
+    )
 
 
 # ----------------------------------------------------------------------------- client
@@ -639,6 +684,8 @@ def check(request, link_id: int):
             pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk
         ]
         request.session["vocrehab_questionnaire_done"] = str(instrument.name)
+        # Answers that alert the case manager also point the client to help now.
+        request.session["vocrehab_questionnaire_support"] = bool(instrument.safety_answers(saved))
         return redirect("measures:done")
     rows = []
     for number, item in enumerate(client_items(instrument), start=1):
@@ -671,4 +718,5 @@ def check(request, link_id: int):
 @client_page
 def done(request):
     name = request.session.get("vocrehab_questionnaire_done")
-    return render(request, "measures/public/done.html", {"name": name})
+    support = request.session.get("vocrehab_questionnaire_support", False)
+    return render(request, "measures/public/done.html", {"name": name, "support": support})

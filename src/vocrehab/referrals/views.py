@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, has_perm, requires, services_for
 from vocrehab.audit.services import record_listing, record_read
+from vocrehab.clients.queries import CONTACT_FIELDS
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import ClockState
 from vocrehab.versioning import StaleEditError
@@ -155,7 +156,12 @@ def _detail(request, referral, status=200, **bound):
     episode = referral.episode
     service = referral.service
     today = timezone.localdate()
-    context = {"referral": referral, "episode": episode, "service": service}
+    context = {
+        "referral": referral,
+        "episode": episode,
+        "service": service,
+        "contact_only": _contact_only(request.user, service),
+    }
     if episode is None:
         return render(request, "referrals/detail.html", context, status=status)
     first, assessment = queries.clocks_for(referral, episode, service, today)
@@ -211,10 +217,21 @@ def _detail(request, referral, status=200, **bound):
     return render(request, "referrals/detail.html", context, status=status)
 
 
+def _contact_only(user, service) -> bool:
+    """Triage without the client record (admin assistants): the page shows the clocks,
+    how to reach the person and who works with them, never their identifiers or health."""
+    return not has_perm(user, Perm.VIEW_PERSON, service)
+
+
+# What a triage page shows a role with contact details only (see clients.views).
+CONTACT_ONLY_FIELDS = [*CONTACT_FIELDS, "referral_date", "first_contact_date", "tier"]
+
+
 @requires(Perm.TRIAGE)
 def detail(request, pk):
     referral = queries.referral_for(request.user, pk)
-    record_read(request, referral.current_episode or referral)
+    fields = CONTACT_ONLY_FIELDS if _contact_only(request.user, referral.service) else ()
+    record_read(request, referral.current_episode or referral, fields=fields)
     return _detail(request, referral)
 
 

@@ -18,6 +18,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from .spc import Better  # noqa: E402
+
 _LOCK = threading.Lock()  # pyplot keeps global state
 _BLUE, _DARK, _GREY = "#005eb8", "#003087", "#768692"
 
@@ -28,6 +30,8 @@ CHARTS: dict[str, tuple[str, str | None, str]] = {
     "work_status": ("work_status", "timepoint", "count"),
     "work_status_transitions": ("discharge_status", "entry_group", "count"),
     "hads_bands": ("band", "timepoint", "count"),
+    "phq9_bands": ("band", "timepoint", "count"),
+    "gad7_bands": ("band", "timepoint", "count"),
     "length_of_stay": ("within", None, "count"),
 }
 
@@ -132,8 +136,6 @@ _SPECIAL = {"improvement": _BLUE, "concern": _ORANGE, "neither": _DARK}
 
 
 def _special_colour(chart, value: float) -> str:
-    from .spc import Better
-
     if chart.better is Better.NEITHER:
         return _SPECIAL["neither"]
     improving = (value > chart.mean) == (chart.better is Better.HIGHER)

@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import In
 
 from vocrehab.casework.models import Contact, OnwardReferral
+from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
     IN_WORK,
@@ -63,9 +64,12 @@ from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
 from vocrehab.measures.instruments import (
     HADS,
+    WHO5_PERCENT_PER_POINT,
+    WHO5_POOR_WELLBEING_AT_MOST,
     band_limits,
     get_instrument,
     hads_subscale_expression,
+    prorated_total_expression,
 )
 from vocrehab.measures.models import AdministrationStatus, QuestionnaireScores
 from vocrehab.measures.scores import SATISFACTION_QUESTIONS
@@ -76,6 +80,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
+from .completeness import completion
 from .sql import RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 
@@ -94,7 +99,17 @@ IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
 NOT_ALLOCATED = "not_allocated"
 PROFILE_FIELDS = ("referral_source", "sex", "ethnicity", "occupation")
 # The questionnaires whose tables pair entry with discharge values, read in one pass.
-MEASURE_INSTRUMENTS = ("eq5d5l", "eq5d3l", "hads", "copm", "work_confidence", "health_use")
+MEASURE_INSTRUMENTS = (
+    "eq5d5l",
+    "eq5d3l",
+    "hads",
+    "copm",
+    "phq9",
+    "gad7",
+    "who5",
+    "work_confidence",
+    "health_use",
+)
 
 
 class ReportError(ValueError):
@@ -162,8 +177,7 @@ def _deprivation_expressions():
     for index, areas in DEPRIVATION_AREAS.items():
         has_rank = Q(deprivation_index=index, deprivation_rank__isnull=False)
         decile_whens.append(When(has_rank, then=(F("deprivation_rank") * 10 + (areas - 1)) / areas))
-        # rank ≤ 0.15 × areas, in integers: the largest whole rank that qualifies.
-        cutoff = areas * 15 // 100
+        cutoff = most_deprived_cutoff(index)
         most_whens.append(When(has_rank & Q(deprivation_rank__lte=cutoff), then=Value("yes")))
         most_whens.append(When(has_rank, then=Value("no")))
     decile = Case(*decile_whens, default=F("deprivation_decile"), output_field=IntegerField())
@@ -204,7 +218,8 @@ class _Evaluation:
         self.service_ids = [s.pk for s in self.services]
         self.date_from = date_from
         self.date_to = date_to
-        self.as_of = as_of or dt.date.today()
+        # The report date (VRMDS v1.1): the end of the period, or today if sooner.
+        self.as_of = as_of or min(filter(None, (date_to, dt.date.today())))
         self.value_set_code = value_set
         if value_set:
             try:
@@ -273,6 +288,7 @@ class _Evaluation:
         tables["followup"] = self._followup(scalars)
         tables.update(self._measures())
         tables["satisfaction"] = self._satisfaction()
+        tables["questionnaire_completion"] = self._questionnaire_completion(scalars)
         return {
             "report": "evaluation",
             "vrmds_version": VRMDS_VERSION,
@@ -523,6 +539,7 @@ class _Evaluation:
                 "met": met,
                 "eligible": eligible,
                 "percent": _percent(met, eligible),
+                "not_yet_due": sum(c.not_yet_due for c in tallies),
             }
 
         cells = [
@@ -780,6 +797,7 @@ class _Evaluation:
         the national item-value table once for each.
         """
         parts = [self._eq5d(), self._hads(), self._copm()]
+        parts += [self._total_bands("phq9"), self._total_bands("gad7"), self._who5()]
         parts.append(self._item_means("wc_", "work_confidence", WORK_CONFIDENCE_ITEMS, "mean"))
         parts.append(self._item_means("hu_", "health_use", HEALTH_USE_ITEMS, "total"))
         columns, derived, aggregates = {}, {}, {}
@@ -930,6 +948,78 @@ class _Evaluation:
 
         return _MeasurePart(columns, derived, aggregates, tables)
 
+    def _prorated_totals(self, code: str) -> tuple[dict, dict]:
+        """Columns and the SQL total (prorated by the instrument's rule) of a
+        prorated-total instrument at entry and discharge, named ``{code}_x_{tp}_total``."""
+        columns, derived = {}, {}
+        for tp in TIMEPOINTS:
+            name = f"{code}_{tp}"
+            columns[f"{name}_sum"] = self._at(tp, "summed_total", (code,))
+            columns[f"{name}_items"] = self._at(tp, "summed_answered", (code,))
+            derived[f"{code}_x_{tp}_total"] = prorated_total_expression(
+                get_instrument(code), item_sum=f"{name}_sum", items_answered=f"{name}_items"
+            )
+        return columns, derived
+
+    def _total_bands(self, code: str) -> _MeasurePart:
+        """``phq9_bands`` and ``gad7_bands``: paired totals counted per band."""
+        columns, derived = self._prorated_totals(code)
+        limits = band_limits(get_instrument(code).bands["total"])
+        paired = _paired(f"{code}_x_", "total")
+        aggregates = {f"{code}_n": _episodes_where(paired)}
+        for tp in TIMEPOINTS:
+            lower = None
+            for band, upper in limits:
+                cond = paired
+                if lower is not None:
+                    cond &= Q(**{f"{code}_x_{tp}_total__gte": lower})
+                if upper is not None:
+                    cond &= Q(**{f"{code}_x_{tp}_total__lt": upper})
+                aggregates[f"{code}_{tp}_{band}"] = _episodes_where(cond)
+                lower = upper
+
+        def tables(agg) -> dict:
+            cells = [
+                {"timepoint": tp, "band": band, "count": agg[f"{code}_{tp}_{band}"]}
+                for tp in TIMEPOINTS
+                for band, _upper in limits
+            ]
+            table_id = f"{code}_bands"
+            return {table_id: _table(table_id, agg[f"{code}_n"], cells)}
+
+        return _MeasurePart(columns, derived, aggregates, tables)
+
+    def _who5(self) -> _MeasurePart:
+        """``who5``: the paired mean percentage score and how many were 50 or less."""
+        columns, derived = self._prorated_totals("who5")
+        paired = _paired("who5_x_", "total")
+        # A raw total at or below this is a percentage score at or below 50.
+        poor_raw = WHO5_POOR_WELLBEING_AT_MOST / WHO5_PERCENT_PER_POINT
+        aggregates = {"who5_n": _episodes_where(paired)}
+        for tp in TIMEPOINTS:
+            aggregates[f"who5_{tp}_mean_raw"] = _where(Avg, paired, f"who5_x_{tp}_total")
+            aggregates[f"who5_{tp}_poor"] = _episodes_where(
+                paired & Q(**{f"who5_x_{tp}_total__lte": poor_raw})
+            )
+
+        def tables(agg) -> dict:
+            cells = []
+            for tp in TIMEPOINTS:
+                mean_raw = agg[f"who5_{tp}_mean_raw"]
+                cells.append(
+                    {
+                        "timepoint": tp,
+                        "mean": None
+                        if mean_raw is None
+                        else _num(mean_raw * WHO5_PERCENT_PER_POINT),
+                        "n": agg["who5_n"],
+                        "poor_wellbeing": agg[f"who5_{tp}_poor"],
+                    }
+                )
+            return {"who5": _table("who5", agg["who5_n"], cells)}
+
+        return _MeasurePart(columns, derived, aggregates, tables)
+
     def _copm(self) -> _MeasurePart:
         columns = {}
         for tp in TIMEPOINTS:
@@ -1059,6 +1149,22 @@ class _Evaluation:
                 )
         return _table("satisfaction", surveyed, cells)
 
+    def _questionnaire_completion(self, scalars) -> dict:
+        cells = []
+        for row in completion(self.episodes, self.services, self.as_of):
+            cells.append(
+                {
+                    "instrument": row.instrument,
+                    "timepoint": row.timepoint,
+                    "eligible": row.eligible,
+                    "completed": row.completed,
+                    "percent": row.percent,
+                    "sent": row.sent,
+                    "paired": row.paired,
+                }
+            )
+        return _table("questionnaire_completion", scalars["referred"], cells)
+
 
 def build_evaluation(
     services,
@@ -1073,7 +1179,8 @@ def build_evaluation(
     Episodes count when their referral date is within ``date_from``..``date_to``
     (inclusive; either may be None for an open end). ``value_set`` chooses the EQ-5D
     value set (default: England 5L, or UK 3L when only 3L responses exist); ``as_of``
-    is the date overdue service standards are judged on (default today). Figures are
+    is the report date, on which service standards and questionnaire completion are
+    judged (default: the end of the period, or today if sooner). Figures are
     unsuppressed: pass the result to :func:`vocrehab.reports.suppression.suppress`
     before showing it to a commissioner or publishing it. Raises ReportError for an
     unusable option.

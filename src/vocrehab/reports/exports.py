@@ -22,6 +22,7 @@ from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DA
 from vocrehab.csvsafe import neutralise_cell
 
 from .charts import CHARTS, chart_alt, chart_svg
+from .completeness import instrument_label, timepoint_label
 from .tables import TABLES
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
@@ -213,13 +214,24 @@ def table_display(table_id: str, table: dict) -> dict:
     for cell in table["cells"]:
         extra = {k: table[k] for k in _extra_keys(table)}
         merged = {**extra, **cell}
-        shown_rows.append([_display(merged.get(col), merged["suppressed"], col) for col in cols])
+        shown_rows.append([_shown(merged, col) for col in cols])
     return {
         "headers": [c.replace("_", " ") for c in cols],
         "rows": shown_rows,
         "numeric": [c in TABLES[table_id].measures for c in cols],
         "note": table_note(table_id, table),
     }
+
+
+# Codes a person reads as their names, on the page and in the PDF (the files keep codes).
+LABELS = {"instrument": instrument_label, "timepoint": timepoint_label}
+
+
+def _shown(cell: dict, col: str) -> str:
+    value = cell.get(col)
+    if col in LABELS and value:
+        return LABELS[col](value)
+    return _display(value, cell["suppressed"], col)
 
 
 def _display(value, suppressed, col):

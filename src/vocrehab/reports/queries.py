@@ -14,6 +14,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
 from vocrehab.casework.queries import no_recent_contact as no_recent_contact_of
@@ -23,6 +24,7 @@ from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import ASSESSMENT, FIRST_CONTACT, count_standards
 from vocrehab.measures.models import OUTSTANDING_STATUSES, Administration
 
+from . import completeness
 from .evaluation import build_evaluation
 from .suppression import suppress
 
@@ -193,3 +195,46 @@ def build_standards(services, episodes, today):
         "assess_met": total(ASSESSMENT, "met"),
         "assess_eligible": total(ASSESSMENT, "eligible"),
     }
+
+
+# -- the data-quality page ---------------------------------------------------------
+
+
+def data_quality(service, *, today: dt.date | None = None) -> dict:
+    """How complete one service's outcome data is, over all its episodes, on ``today``:
+    questionnaire completion per instrument and timepoint, and the other checks."""
+    today = today or dt.date.today()
+    episodes = Episode.objects.filter(service=service)
+    return {
+        "as_of": today,
+        "completion": completeness.completion(episodes, [service], today),
+        "checks": completeness.check_counts(episodes, today),
+    }
+
+
+def may_list_episodes(user, service) -> bool:
+    """May ``user`` follow a count of ``service`` to the people behind it?"""
+    return services_for(user, Perm.VIEW_PERSON).filter(pk=service.pk).exists()
+
+
+def data_quality_episodes(user, service_id: int, *, today: dt.date | None = None, **behind):
+    """(service, title, episodes) behind one count of the data-quality page, for a user
+    who may see the service's people; Http404 for another service or an unknown count.
+
+    ``behind`` is the count: ``check``, and for questionnaire completion ``instrument``,
+    ``timepoint`` and ``measure``.
+    """
+    today = today or dt.date.today()
+    service = services_for(user, Perm.VIEW_PERSON).filter(pk=service_id).first()
+    if service is None:
+        raise Http404
+    episodes = Episode.objects.filter(service=service)
+    found = completeness.episodes_behind(episodes, today, **behind)
+    if found is None:
+        raise Http404
+    title = completeness.describe(today, **behind)
+    return (
+        service,
+        title,
+        found.select_related("client").order_by("referral_date", "pk"),
+    )

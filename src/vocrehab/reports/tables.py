@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS
+from vocrehab.codes import (
+    FOLLOWUP_WINDOW_CLOSES_DAYS,
+    NATIONAL_ASSESSMENT_DAYS,
+    NATIONAL_FIRST_CONTACT_DAYS,
+)
 
 
 @dataclass(frozen=True)
@@ -168,23 +172,26 @@ TABLES: dict[str, TableSpec] = {
             _("Service standards"),
             _("All episodes"),
             ("standard", "service"),
-            ("met", "eligible", "percent"),
+            ("met", "eligible", "percent", "not_yet_due"),
             format_lazy(
                 _(
                     "Working days (Monday to Friday less the public holidays of the "
-                    "service's nation) after the referral date. First, the VRMDS national "
+                    "service's nation) after the referral date, judged on the report date "
+                    "(the end of the period, or today if sooner). First, the VRMDS national "
                     "standards, for every service: first contact within {first} working "
-                    "days (eligible are episodes with a first contact, and those without one "
-                    "whose {first} working days have passed by the report date) and "
-                    "assessment within {assess} (eligible are episodes assessed, and open "
-                    "episodes not yet assessed whose {assess} working days have passed). "
-                    "Then, for each service whose own standard differs, the same counted "
-                    "against its own number of days, with the service's code."
+                    "days (eligible are episodes with a first contact by the report date, "
+                    "and those without one whose {first} working days have passed by then) "
+                    "and assessment within {assess} (eligible are episodes assessed, and "
+                    "open episodes not yet assessed whose {assess} working days have "
+                    "passed). Episodes whose days have not yet run out are left out of "
+                    "eligible and counted as not_yet_due. Then, for each service whose own "
+                    "standard differs, the same counted against its own number of days, "
+                    "with the service's code."
                 ),
                 first=NATIONAL_FIRST_CONTACT_DAYS,
                 assess=NATIONAL_ASSESSMENT_DAYS,
             ),
-            counts=("met", "eligible"),
+            counts=("met", "eligible", "not_yet_due"),
         ),
         S(
             "engagement",
@@ -364,6 +371,47 @@ TABLES: dict[str, TableSpec] = {
             groups=("subscale", "timepoint"),
         ),
         S(
+            "phq9_bands",
+            _("PHQ-9 bands"),
+            _("Paired PHQ-9"),
+            ("timepoint", "band"),
+            ("count",),
+            _(
+                "Totals of items 1 to 9 (the difficulty question is not in the total): 0–4 "
+                "minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe. "
+                "One missing item is prorated (mean of the eight answered × 9, rounded half "
+                "up); with more missing the questionnaire is not scored."
+            ),
+            groups=("timepoint",),
+        ),
+        S(
+            "gad7_bands",
+            _("GAD-7 bands"),
+            _("Paired GAD-7"),
+            ("timepoint", "band"),
+            ("count",),
+            _(
+                "Totals: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe. One missing "
+                "item is prorated (mean of the six answered × 7, rounded half up); with more "
+                "missing the questionnaire is not scored."
+            ),
+            groups=("timepoint",),
+        ),
+        S(
+            "who5",
+            _("WHO-5 wellbeing"),
+            _("Paired WHO-5"),
+            ("timepoint",),
+            ("mean", "n", "poor_wellbeing"),
+            _(
+                "Mean percentage score (raw total × 4, 0–100; higher is better). "
+                "poor_wellbeing: clients scoring 50 or less. One missing item is prorated "
+                "(mean of the four answered × 5, rounded half up)."
+            ),
+            counts=("n", "poor_wellbeing"),
+            statistic=True,
+        ),
+        S(
             "copm",
             _("COPM"),
             _("Paired COPM"),
@@ -408,6 +456,29 @@ TABLES: dict[str, TableSpec] = {
                 "use_again 1 yes, 0 no). Percent of those who answered the question."
             ),
             groups=("question",),
+        ),
+        S(
+            "questionnaire_completion",
+            _("Questionnaire completion"),
+            _("Episodes owed each questionnaire"),
+            ("instrument", "timepoint"),
+            ("eligible", "completed", "percent", "sent", "paired"),
+            format_lazy(
+                _(
+                    "For each questionnaire the services use at each timepoint: eligible at "
+                    "entry are the assessed episodes, at discharge the discharged ones, at "
+                    "follow-up the discharged ones whose follow-up window ({days} days after "
+                    "discharge) closed by the report date. Completed: eligible episodes "
+                    "with a questionnaire there that gives at least one score. Sent: those "
+                    "whose questionnaire was sent or entered by staff. Paired, on the "
+                    "discharge row: discharged episodes with a scorable questionnaire at "
+                    "both entry and discharge, the most any paired table above can hold."
+                ),
+                days=FOLLOWUP_WINDOW_CLOSES_DAYS,
+            ),
+            counts=("eligible", "completed", "sent", "paired"),
+            # Each row stands alone: rows do not add up to a published total.
+            groups=("instrument", "timepoint"),
         ),
     )
 }

@@ -1,12 +1,15 @@
 """Evaluation report, benchmarking, downloads and the manager's dashboard.
 
 Thin views: access and figures come from :mod:`vocrehab.reports.queries`. None of
-these pages shows a person: only aggregates (and, on the dashboard for managers, the
-names of staff holding caseloads).
+these pages shows a person but one: only aggregates (and, on the dashboard for
+managers, the names of staff holding caseloads). The exception is the list of episodes
+behind a count of the data-quality page, for those who may see the service's people,
+recorded in the access log.
 """
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,8 +17,9 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from vocrehab.accounts.access import Perm, requires
-from vocrehab.audit.services import record_export
+from vocrehab.accounts.access import Perm, has_perm, requires
+from vocrehab.audit.services import record_export, record_listing
+from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS
 
 from . import exports, presentation, queries
 from .evaluation import ReportError
@@ -31,7 +35,11 @@ def _query_without(request, *names):
 @requires(Perm.VIEW_REPORTS)
 def evaluation(request):
     form = EvaluationForm(request.GET or None, user=request.user)
-    context = {"form": form, "formats": exports.FORMATS}
+    context = {
+        "form": form,
+        "formats": exports.FORMATS,
+        "may_see_data_quality": has_perm(request.user, Perm.VIEW_DASHBOARD),
+    }
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
@@ -129,8 +137,9 @@ def benchmark(request):
     return render(request, "reports/benchmark.html", context)
 
 
-@requires(Perm.VIEW_DASHBOARD)
-def dashboard(request):
+def _chosen_service(request):
+    """(form, service) for a page about one of the user's managed services: the one asked
+    for, else the one they are working in, else their first."""
     services = queries.dashboard_services(request.user)
     form = DashboardForm(request.GET or None, services=services)
     chosen = None
@@ -139,7 +148,12 @@ def dashboard(request):
     if chosen is None:
         current = getattr(request, "service", None)
         chosen = current if current and services.filter(pk=current.pk).exists() else None
-    chosen = chosen or services.first()
+    return form, chosen or services.first()
+
+
+@requires(Perm.VIEW_DASHBOARD)
+def dashboard(request):
+    form, chosen = _chosen_service(request)
     figures = queries.dashboard([chosen], months=24) if chosen else None
     referrals_chart = None
     if figures:
@@ -159,4 +173,46 @@ def dashboard(request):
             "referrals_chart": referrals_chart,
             "title": _("Dashboard"),
         },
+    )
+
+
+@requires(Perm.VIEW_DASHBOARD)
+def data_quality(request):
+    form, chosen = _chosen_service(request)
+    figures = queries.data_quality(chosen) if chosen else None
+    return render(
+        request,
+        "reports/data_quality.html",
+        {
+            "form": form,
+            "service": chosen,
+            "figures": figures,
+            "may_list": bool(chosen) and queries.may_list_episodes(request.user, chosen),
+            "followup_days": FOLLOWUP_WINDOW_CLOSES_DAYS,
+        },
+    )
+
+
+@requires(Perm.VIEW_PERSON)
+def data_quality_episodes(request, service_id):
+    params = request.GET
+    service, title, episodes = queries.data_quality_episodes(
+        request.user,
+        service_id,
+        check=params.get("check", ""),
+        instrument=params.get("instrument", ""),
+        timepoint=params.get("timepoint", ""),
+        measure=params.get("measure", ""),
+    )
+    page = Paginator(episodes, 100).get_page(params.get("page"))
+    record_listing(
+        request,
+        page=f"data quality: {title}",
+        client_ids=[e.client_id for e in page.object_list],
+        service_id=service.pk,
+    )
+    return render(
+        request,
+        "reports/data_quality_episodes.html",
+        {"service": service, "title": title, "page": page},
     )

@@ -6,7 +6,7 @@ The episode's own writes (tier, case manager) are in :mod:`vocrehab.episodes.ser
 optimistic concurrency is :mod:`vocrehab.versioning`.
 """
 
-from .assessment import ASSESSMENT_FIELDS, record_assessment, record_hna, update_assessment
+from .assessment import ASSESSMENT_FIELDS, record_assessment, update_assessment
 from .contacts import record_contact
 from .decisions import decide_sign_off
 from .discharge import (
@@ -28,15 +28,12 @@ from .employers import (
 )
 from .errors import REFUSALS, CaseworkError
 from .goals import add_goal, review_goal
-from .notes import add_note, add_reminder, complete_reminder, correct_note
+from .notes import add_note, add_reminder, complete_reminder, correct_note, raise_safety_alert
 from .onward import add_onward_referral, directory_picker_available, set_onward_outcome
 from .plans import complete_plan_review, record_plan_progress, save_return_plan
 from .supervision import (
     DEFAULT_SIGN_OFF_ACTIONS,
     change_tier_or_request,
-    check_may_record,
-    is_supervised,
-    may_record,
     needs_sign_off,
     request_sign_off,
     sign_off_actions,
@@ -57,24 +54,21 @@ __all__ = [
     "add_onward_referral",
     "add_reminder",
     "change_tier_or_request",
-    "check_may_record",
-    "may_record",
     "may_record_followup_outside_window",
     "complete_plan_review",
     "complete_reminder",
+    "raise_safety_alert",
     "correct_note",
     "decide_sign_off",
     "directory_picker_available",
     "discharge",
     "followup_months",
-    "is_supervised",
     "needs_sign_off",
     "re_refer",
     "record_assessment",
     "record_contact",
     "record_employer_meeting",
     "record_followup",
-    "record_hna",
     "record_plan_progress",
     "reopen",
     "request_sign_off",

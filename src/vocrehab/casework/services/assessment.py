@@ -1,4 +1,4 @@
-"""The initial assessment, its key issues, and the holistic needs assessment (HNA)."""
+"""The initial assessment and its key issues (the HNA is a questionnaire: measures)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from django.utils.translation import gettext as _
 
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.services import record_assessment_date
-from vocrehab.measures.instruments import HNA_CONCERN_AREAS, get_instrument
-from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
-from vocrehab.measures.scores import refresh_scores
 from vocrehab.versioning import save_versioned
 
 from ..models import (
@@ -82,45 +79,3 @@ def update_assessment(
             for i, text in enumerate(_key_issue_lines(key_issues), start=1)
         )
     return assessment
-
-
-@transaction.atomic
-def record_hna(
-    episode: Episode,
-    *,
-    by,
-    on: datetime.date,
-    concerns: Mapping[str, bool],
-    distress: int | None,
-    timepoint: str = "ad_hoc",
-    comment: str = "",
-):
-    """Store a holistic needs concerns checklist and distress thermometer.
-
-    It is a measures Administration of instrument ``hna`` (ad hoc, or at entry or
-    discharge), so the measures reports count it with the other questionnaires.
-    """
-
-    instrument = get_instrument("hna")
-    values: dict[str, float] = {area: float(bool(concerns.get(area))) for area in HNA_CONCERN_AREAS}
-    if distress is not None:
-        values["distress"] = float(distress)
-    problems = instrument.validate(values)
-    if problems:
-        raise CaseworkError("; ".join(f"{k}: {v}" for k, v in problems.items()))
-    administration = Administration.objects.create(
-        episode=episode,
-        instrument="hna",
-        instrument_version=instrument.version,
-        timepoint=timepoint,
-        date=on,
-        status=AdministrationStatus.COMPLETED,
-        entered_by=by,
-        comment=comment,
-    )
-    ItemValue.objects.bulk_create(
-        ItemValue(administration=administration, item=item, value=value)
-        for item, value in values.items()
-    )
-    refresh_scores([administration.pk])
-    return administration

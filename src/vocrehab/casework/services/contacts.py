@@ -77,7 +77,7 @@ def record_contact(
     ):
         record_first_contact_date(episode, on=contact_date)
     if contact_with == ContactWith.EMPLOYER and needs_sign_off(
-        by, SignOffAction.EMPLOYER_CONTACT, episode.service_id
+        by, SignOffAction.EMPLOYER_CONTACT, episode.service
     ):
         request_sign_off(
             episode,

@@ -97,7 +97,7 @@ def discharge(
     if expected_version is not None and episode.version != expected_version:
         raise StaleEditError(Episode.objects.get(pk=episode.pk))
     _check(episode, on=on, work_status=work_status, engagement=engagement)
-    if needs_sign_off(by, SignOffAction.DISCHARGE, episode.service_id):
+    if needs_sign_off(by, SignOffAction.DISCHARGE, episode.service):
         if episode.sign_offs.filter(
             action=SignOffAction.DISCHARGE, status=SignOffStatus.PENDING
         ).exists():

@@ -81,7 +81,7 @@ def record_employer_meeting(
         employer=employer, date=date, attendees=attendees, summary=summary, recorded_by=by
     )
     episode = employer.episode
-    if needs_sign_off(by, SignOffAction.EMPLOYER_CONTACT, episode.service_id):
+    if needs_sign_off(by, SignOffAction.EMPLOYER_CONTACT, episode.service):
         request_sign_off(
             episode,
             action=SignOffAction.EMPLOYER_CONTACT,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vocrehab.accounts.access import _memberships
+from vocrehab.accounts.access import is_supervised
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.episodes.models import Episode, TierChange
 from vocrehab.episodes.services import change_tier
@@ -40,20 +39,6 @@ def sign_off_actions() -> frozenset[str]:
     return frozenset(str(a) for a in configured)
 
 
-def _memberships_in(user, service_id):
-    return [m for m in _memberships(user) if m.service_id in (service_id, None)]
-
-
-def is_supervised(user, service) -> bool:
-    """True when ``user`` works in ``service`` only as a support worker (no practitioner role)."""
-    if user is None:
-        return False
-    service_id = getattr(service, "pk", service)
-    held = {m.role for m in _memberships_in(user, service_id)}
-    practitioner = {Role.CASE_MANAGER, Role.SERVICE_MANAGER}
-    return Role.SUPPORT_WORKER in held and not (held & practitioner)
-
-
 def supervisor_of(user, service):
     """The supervising practitioner named on the support worker's membership, or None."""
     service_id = getattr(service, "pk", service)
@@ -70,21 +55,6 @@ def supervisor_of(user, service):
 def needs_sign_off(user, action: str, service) -> bool:
     """Does ``action`` by ``user`` in ``service`` go to a supervisor's sign-off queue?"""
     return action in sign_off_actions() and is_supervised(user, service)
-
-
-def may_record(user, episode: Episode) -> bool:
-    """Support workers record only on the episodes allocated to them.
-
-    Practitioners may record on any episode of their service (covering a colleague's
-    caseload is normal). Pages use this to offer only the actions the user may take.
-    """
-    return not (is_supervised(user, episode.service_id) and episode.case_manager_id != user.pk)
-
-
-def check_may_record(user, episode: Episode) -> None:
-    """Raise PermissionDenied unless ``may_record(user, episode)``."""
-    if not may_record(user, episode):
-        raise PermissionDenied(_("Support workers record only on their own caseload."))
 
 
 def request_sign_off(
@@ -120,7 +90,7 @@ def change_tier_or_request(
     episode: Episode, *, to_tier: str, by, reason: str = "", on=None
 ) -> TierChange | SignOff:
     """Change the tier now, or send it for sign-off when a support worker asks for it."""
-    if needs_sign_off(by, SignOffAction.TIER_CHANGE, episode.service_id):
+    if needs_sign_off(by, SignOffAction.TIER_CHANGE, episode.service):
         on = on or timezone.localdate()
         return request_sign_off(
             episode,

@@ -21,6 +21,7 @@ from vocrehab.codes import Nation
 from vocrehab.interchange import synth
 from vocrehab.interchange.importer import import_dataset
 from vocrehab.management.demo_caseloads import assign_demo_caseloads
+from vocrehab.management.demo_costs import seed_costs
 from vocrehab.management.demo_directory import seed_directory
 
 DEMO_PASSWORD = "demo-vocrehab-2026"  # noqa: S105 - printed on purpose; demo mode only
@@ -147,6 +148,7 @@ class Command(BaseCommand):
             services = self._organisation()
             users = self._staff(services)
             seed_directory(services)
+            seed_costs(services)
         # Invented postcodes with deprivation ranks, so postcode look-ups work in the demo.
         call_command("import_deprivation", "--sample", verbosity=0)
         self._clients(services, users, options["episodes"])

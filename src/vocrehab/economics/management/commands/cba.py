@@ -72,6 +72,9 @@ class Command(BaseCommand):
                 except OSError as exc:
                     raise CommandError(f"Cannot read {opts['costs']}: {exc.strerror}.") from None
                 costs = files.parse_costs(content, opts["costs"].name)
+            elif not opts["example_outcomes"]:
+                # As on the web page: the costs entered on screen, else the preset's.
+                costs = queries.stored_costs(services)
             result = run_analysis(
                 preset,
                 outcomes,

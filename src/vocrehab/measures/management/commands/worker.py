@@ -2,8 +2,10 @@
 
 Runs django-tasks' database worker (``db_worker``) in this process, and from a
 background thread enqueues the questionnaire sweep (invite what is due, send, retry
-failed sends, remind, expire) every ``--sweep-minutes``. Several workers may run:
-the sweep claims each send, so nothing goes twice.
+failed sends, remind, expire) every ``--sweep-minutes``, and once a day announces the
+new day (``vocrehab.scheduling.daily``) for nightly work such as the retention check.
+Several workers may run: the sweep claims each send, so nothing goes twice, and nightly
+work is written to be harmless when queued more than once.
 """
 
 import logging
@@ -12,6 +14,9 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
+
+from vocrehab import scheduling
 
 logger = logging.getLogger(__name__)
 
@@ -20,14 +25,25 @@ def _sweep_loop(stop: threading.Event, minutes: float) -> None:
     # Imported in the thread that runs the sweep, once Django is set up.
     from vocrehab.measures.tasks import send_due_invitations_task
 
+    last_day = None
     while not stop.is_set():
         try:
             send_due_invitations_task.enqueue()
+            last_day = announce_new_day(last_day)
         except Exception:  # noqa: BLE001 - keep sweeping; the worker logs task failures
             logger.exception("could not enqueue the questionnaire sweep")
         finally:
             close_old_connections()
         stop.wait(minutes * 60)
+
+
+def announce_new_day(last_day):
+    """Send :data:`vocrehab.scheduling.daily` at the first sweep of a calendar day, so
+    that nightly work (the retention check) is queued once a day; the day it was sent."""
+    today = timezone.localdate()
+    if today != last_day:
+        scheduling.daily.send(sender=Command, today=today)
+    return today
 
 
 def database_unreachable(error: Exception) -> str:

@@ -1,0 +1,12 @@
+"""Casework's answers to the episode core's signals (connected in ``apps.py``)."""
+
+from __future__ import annotations
+
+from . import services
+
+
+def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kwargs):
+    """An answer needs the case manager today (PHQ-9 item 9): a same-day task."""
+    services.raise_safety_alert(
+        episode, instrument=instrument, item=item, value=value, completed_by=completed_by
+    )

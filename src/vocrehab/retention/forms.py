@@ -1,0 +1,15 @@
+from django import forms
+
+from .models import RetentionSchedule
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = RetentionSchedule
+        fields = ["closed_episode_years", "unassessed_referral_years"]
+
+
+class ConfirmForm(forms.Form):
+    """The manager confirms the list they were shown, not one that changed since."""
+
+    shown = forms.CharField(widget=forms.HiddenInput)
