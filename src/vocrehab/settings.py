@@ -1,6 +1,7 @@
 """vocrehab settings, read from the environment only (see .env.example)."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "vocrehab.interchange",
     "vocrehab.retention",
     "vocrehab.api",
+    "vocrehab.fhir",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "vocrehab.accounts.middleware.CurrentServiceMiddleware",
     "vocrehab.accounts.middleware.AccessPolicyMiddleware",
     "vocrehab.audit.middleware.NoStoreMiddleware",
+    "vocrehab.audit.middleware.TokenRequestLogMiddleware",
     # Last, so that it sees a view's exception first: a transient database error (a
     # lock held too long, a serialization failure) answers 503 "service is busy".
     "vocrehab.middleware.TransientDatabaseErrorMiddleware",
@@ -309,10 +312,28 @@ TASKS = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A Bearer token first (a program), else the staff session (a person in a browser).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "vocrehab.accounts.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # HasScope: a token may use only the operations whose declared scope it holds.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "vocrehab.accounts.tokens.HasScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["vocrehab.accounts.tokens.TokenRateThrottle"],
+    # drf-spectacular's, adding the token scope each operation needs (x-token-scope).
+    "DEFAULT_SCHEMA_CLASS": "vocrehab.api.schema.ScopedAutoSchema",
 }
+# Requests per API token per period ("second", "minute", "hour" or "day"), counted in the
+# shared cache so that every web process enforces one limit.
+VOCREHAB_API_TOKEN_RATE = os.environ.get("VOCREHAB_API_TOKEN_RATE", "600/minute").strip()
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", VOCREHAB_API_TOKEN_RATE):
+    raise ImproperlyConfigured(
+        "VOCREHAB_API_TOKEN_RATE must be a number of requests per second, minute, hour or "
+        f"day, for example 600/minute (not {VOCREHAB_API_TOKEN_RATE!r})."
+    )
 SPECTACULAR_SETTINGS = {
     "TITLE": "vocrehab API",
     "VERSION": "1",

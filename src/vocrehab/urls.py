@@ -23,6 +23,7 @@ urlpatterns = [
     path("data/", include("vocrehab.interchange.urls")),
     path("retention/", include("vocrehab.retention.urls")),
     path("api/", include("vocrehab.api.urls")),
+    path("fhir/r4/", include("vocrehab.fhir.urls")),
     path("admin/", admin.site.urls),
 ]
 

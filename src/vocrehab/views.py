@@ -18,7 +18,25 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def _operation_outcome(status: int, code: str, message: str) -> JsonResponse:
+    """A FHIR client's error body (the FHIR views make their own; this is for the rest)."""
+    return JsonResponse(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": message}],
+        },
+        status=status,
+        content_type="application/fhir+json",
+    )
+
+
+def _is_fhir(request) -> bool:
+    return request.path.startswith("/fhir/")
+
+
 def page_not_found(request, exception=None):
+    if _is_fhir(request):
+        return _operation_outcome(404, "not-found", _("This FHIR server has no such address."))
     return render(request, "errors/404.html", status=404)
 
 
@@ -47,6 +65,10 @@ def service_busy(request) -> HttpResponse:
     if request.headers.get("HX-Request"):
         # htmx leaves the form as it was; app.js shows this message in it.
         response = HttpResponse(render_to_string("errors/_busy.html"))
+    elif _is_fhir(request):
+        response = _operation_outcome(
+            503, "transient", _("The service is busy. Try again in a few seconds.")
+        )
     elif request.resolver_match is not None and "api" in request.resolver_match.namespaces:
         response = JsonResponse(
             {"detail": _("The service is busy. Try again in a few seconds.")}, status=503

@@ -41,3 +41,7 @@ def make_episode(db):
         )
 
     return make
+
+
+# API tokens, as the accounts tests make them.
+from tests.accounts.conftest import _fresh_rate_limits, make_token  # noqa: E402, F401

@@ -17,6 +17,9 @@ OPERATIONS = {
     ("/api/v1/episodes/{id}/discharge/", "post"),
     ("/api/v1/episodes/{id}/followup/", "post"),
     ("/api/v1/reports/evaluation", "get"),
+    ("/api/v1/clients/", "get"),
+    ("/api/v1/clients/{id}/", "get"),
+    ("/api/v1/referrals/", "post"),
 }
 
 
@@ -49,3 +52,22 @@ def test_the_docs_page_lists_operations_without_external_scripts(signed_in):
     assert "cdn" not in html.lower()
     assert "<script>" not in html
     assert "unsafe-inline" not in response.get("Content-Security-Policy", "")
+
+
+def test_the_schema_documents_both_ways_of_signing_in_and_each_scope(signed_in):
+    client, _user = signed_in(Role.CASE_MANAGER)
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["apiToken"]["scheme"] == "bearer"
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    episodes = schema["paths"]["/api/v1/episodes/"]["get"]
+    assert {"apiToken": []} in episodes["security"]
+    assert {"cookieAuth": []} in episodes["security"]
+    assert episodes["x-token-scope"] == "episodes:read"
+    assert "episodes:read" in episodes["description"]
+    contact = schema["paths"]["/api/v1/episodes/{id}/contacts/"]["post"]
+    assert contact["x-token-scope"] == "contacts:write"
+    # Not open to tokens: the session only.
+    services = schema["paths"]["/api/v1/services/"]["get"]
+    assert "x-token-scope" not in services
+    assert {"apiToken": []} not in services["security"]

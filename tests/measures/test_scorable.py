@@ -32,6 +32,10 @@ def _answers(instrument, rng):
 
 def _scores_something(instrument, answers) -> bool:
     score = instrument.score(answers)
+    if instrument.total_items:
+        # PHQ-9, GAD-7, WHO-5: the total is what is counted (PHQ-9's difficulty question
+        # alone is not a completed PHQ-9).
+        return score.scores["total"] is not None
     return any(value is not None for value in score.scores.values())
 
 

@@ -44,11 +44,11 @@ def test_a_manager_runs_the_report(
     page.get_by_label(service.name).check()
     page.get_by_role("button", name="Show the report").click()
     page.wait_for_load_state()
-    expect(page.locator("section#referral_sources table")).to_contain_text("self")
+    expect(page.locator("section#referral_sources table")).to_contain_text("Self-referral")
     chart = page.locator("section#referral_sources img.app-chart")
     expect(chart).to_be_visible()
     assert chart.evaluate("img => img.naturalWidth") > 0
-    assert "acute nhs" in chart.get_attribute("alt")
+    assert "Hospital clinician, nurse specialist or AHP 4" in chart.get_attribute("alt")
     assert_no_serious_violations(page, "evaluation report")
     assert not console_errors, console_errors
     page.goto(f"{live_server.url}/reports/dashboard/")

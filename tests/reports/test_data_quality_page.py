@@ -96,7 +96,8 @@ def test_a_manager_sees_the_counts_with_links(signed_in, service, data):
     assert _list_url(service, check="no_discharge_outcome").replace("&", "&amp;") in page
     assert "Referral source not recorded" in page
     assert "Follow-up questionnaire overdue" in page
-    assert "EQ-5D-5L</td>" in page and ">eq5d5l<" not in page  # names, not codes
+    assert "Patient Health Questionnaire (PHQ-9)</td>" in page  # names, not codes
+    assert ">phq9<" not in page
 
 
 def test_the_lists_are_the_episodes_counted(signed_in, service, data):

@@ -67,7 +67,7 @@ def test_completion_counts_what_each_questionnaire_could_have_been(service, repo
     assert _completion(r, "hads", "discharge") == (2, 2, 2, 1)
     assert _completion(r, "followup_survey", "followup") == (1, 1, 1, None)
     # The schedule's other questionnaires are owed too, though none was given.
-    assert _completion(r, "eq5d5l", "entry") == (3, 0, 0, None)
+    assert _completion(r, "phq9", "entry") == (3, 0, 0, None)
     assert _completion(r, "satisfaction", "discharge") == (2, 0, 0, 0)
     assert cell(r, "questionnaire_completion", instrument="hads", timepoint="entry")[
         "percent"
@@ -100,7 +100,11 @@ def _python_completion(services, as_of):
         if a is None or a.status != "completed":
             return False
         values = {v.item: v.answer for v in a.values.all()}
-        return any(s is not None for s in INSTRUMENTS[a.instrument].score(values).scores.values())
+        instrument = INSTRUMENTS[a.instrument]
+        score = instrument.score(values).scores
+        if instrument.total_items:  # PHQ-9, GAD-7, WHO-5 count by their total
+            return score["total"] is not None
+        return any(s is not None for s in score.values())
 
     for service in services:
         mine = [e for e in episodes if e.service_id == service.pk]
@@ -239,9 +243,18 @@ def test_the_table_is_in_every_download(signed_in, completed):
     workbook = load_workbook(io.BytesIO(_download(client, completed, "xlsx")))
     sheet = workbook["questionnaire_completion"]
     header = [c.value for c in sheet[3]]
-    assert header[:4] == ["instrument", "timepoint", "eligible", "completed"]
-    assert ["hads", "entry", 1, 1] in [
-        [c.value for c in row][:4] for row in sheet.iter_rows(min_row=4)
+    assert header[:6] == [
+        "Instrument (code)",
+        "Instrument",
+        "Timepoint (code)",
+        "Timepoint",
+        "Eligible",
+        "Completed",
     ]
+    hads_name = str(INSTRUMENTS["hads"].name)
+    assert ["hads", hads_name, "entry", "Entry", 1, 1] in [
+        [c.value for c in row][:6] for row in sheet.iter_rows(min_row=4)
+    ]
+    assert hads_row["instrument_label"] == hads_name
 
     assert _download(client, completed, "pdf").startswith(b"%PDF")

@@ -72,9 +72,17 @@ def test_csv_zip_and_folder(data, tmp_path):
         assert "evaluation/tables.csv" in names
         assert len(names) == len(TABLES) + 1
         rows = list(csv.reader(io.TextIOWrapper(zf.open("evaluation/conditions.csv"))))
-    assert rows[0] == ["condition", "condition_detail", "count", "percent", "suppressed"]
+    # Each code has its label beside it; free text (the condition's detail) has none.
+    assert rows[0] == [
+        "condition",
+        "condition_label",
+        "condition_detail",
+        "count",
+        "percent",
+        "suppressed",
+    ]
     # Formula-like text is neutralised for spreadsheets.
-    assert ["cancer", "'=HYPERLINK(1)", "1", "12.5", "false"] in rows
+    assert ["cancer", "Cancer", "'=HYPERLINK(1)", "1", "12.5", "false"] in rows
     run("--format", "csv", "--out", str(tmp_path / "folder"))
     assert (tmp_path / "folder" / "eq5d_index.csv").read_text().startswith("value_set,")
 
@@ -84,7 +92,13 @@ def test_xlsx_has_a_sheet_per_table(data, tmp_path):
     workbook = load_workbook(tmp_path / "r.xlsx")
     assert workbook.sheetnames == ["about", *TABLES]
     sheet = workbook["summary"]
-    assert sheet["A3"].value == "metric" and sheet["B4"].value == 8
+    # Headings in words: the code column, its label, then the measure.
+    assert [sheet["A3"].value, sheet["B3"].value, sheet["C3"].value] == [
+        "Metric (code)",
+        "Metric",
+        "Count",
+    ]
+    assert (sheet["A4"].value, sheet["B4"].value, sheet["C4"].value) == ("referred", "Referrals", 8)
     values = [c.value for row in workbook["conditions"].iter_rows() for c in row]
     assert "'=HYPERLINK(1)" in values and "=HYPERLINK(1)" not in values
 

@@ -100,8 +100,40 @@ def _memberships(user):
     cached = getattr(user, "_vocrehab_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user, active=True).select_related("service"))
+        token = getattr(user, "api_token", None)
+        if token is not None:
+            cached = _within_token(cached, token)
         user._vocrehab_memberships = cached
     return cached
+
+
+def _within_token(memberships, token) -> list[Membership]:
+    """The memberships a request made with an API token counts: only in its services.
+
+    An organisation-wide role (an administrator's) becomes that role in each of the
+    token's services of its organisation; a role in a service the token does not cover
+    is left out. Every permission check and query then obeys the token.
+    """
+    covered = list(token.services.all())
+    kept = []
+    for m in memberships:
+        if m.service_id is not None:
+            if any(service.pk == m.service_id for service in covered):
+                kept.append(m)
+            continue
+        kept.extend(
+            Membership(
+                user_id=m.user_id,
+                organisation_id=m.organisation_id,
+                service=service,
+                role=m.role,
+                supervisor_id=m.supervisor_id,
+                active=True,
+            )
+            for service in covered
+            if service.organisation_id == m.organisation_id
+        )
+    return kept
 
 
 def roles(user, service: Service | None = None) -> set[str]:

@@ -11,6 +11,12 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def pre_login(self, request, user, **kwargs):
+        # A system account is a program's: it acts only through API tokens, never signs in.
+        if getattr(user, "is_system_account", False):
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # Enrolling the first authenticator straight after signing in needs no second
         # password prompt; changing or removing an existing factor still does.

@@ -15,7 +15,15 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["last_name", "first_name"]
-    list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_system_account",
+        "last_login",
+    ]
+    list_filter = ["is_system_account", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     inlines = [MembershipInline]
     fieldsets = (
@@ -24,7 +32,10 @@ class UserAdmin(DjangoUserAdmin):
             _("Person"),
             {"fields": ("first_name", "last_name", "job_title", "professional_registration")},
         ),
-        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (
+            _("Access"),
+            {"fields": ("is_active", "is_system_account", "is_staff", "is_superuser")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -32,10 +43,24 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "first_name", "last_name", "password1", "password2"),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "is_system_account",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # A system account signs in nowhere: no password, no admin (its tokens act for it).
+        if obj.is_system_account:
+            obj.set_unusable_password()
+            obj.is_staff = obj.is_superuser = False
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Organisation)

@@ -113,6 +113,14 @@ class User(AbstractUser):
         blank=True,
         help_text=_("For example HCPC OT12345. Registered practitioners can supervise."),
     )
+    is_system_account = models.BooleanField(
+        _("system account"),
+        default=False,
+        help_text=_(
+            "An account for an integration, not a person: it never signs in to the web "
+            "pages and acts only through the API tokens an administrator makes for it."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
@@ -175,3 +183,73 @@ class Membership(models.Model):
     def __str__(self):
         where = self.service or self.organisation
         return f"{self.user} – {self.get_role_display()} – {where}"
+
+
+class Scope(models.TextChoices):
+    """What an API token may do. A token holds a list of these; each API operation names
+    the one it needs (``required_scope``), and a token without it is refused."""
+
+    EPISODES_READ = "episodes:read", _("Read episodes")
+    EPISODES_WRITE = "episodes:write", _("Create episodes and change their key facts")
+    CONTACTS_WRITE = "contacts:write", _("Record contacts and onward referrals")
+    CLIENTS_READ = "clients:read", _("Find and read clients")
+    QUESTIONNAIRES_READ = "questionnaires:read", _("Read questionnaires and their answers")
+    QUESTIONNAIRES_WRITE = "questionnaires:write", _("Record questionnaire answers")
+    REPORTS_READ = "reports:read", _("Read reports")
+    FHIR_READ = "fhir:read", _("Read and export FHIR resources")
+    SUBMISSIONS_WRITE = "submissions:write", _("Send data submissions")
+
+
+# The longest a token may live: a year, so that a forgotten one stops working.
+TOKEN_MAX_DAYS = 365
+
+
+class ApiToken(models.Model):
+    """A credential for a program: a member of staff's, or a system account's.
+
+    The secret is shown once when the token is made and stored only as its SHA-256
+    digest (a random 256-bit secret needs no slow hash); ``prefix`` is the public part
+    by which a presented token is found. A token acts as its owner, narrowed to its
+    ``services`` and ``scopes`` (see ``tokens.py`` and ``access._memberships``).
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("What uses it, for example “Outcomes dashboard”. Shown in the access log."),
+    )
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    services = models.ManyToManyField(Service, related_name="+", verbose_name=_("services"))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    digest = models.CharField(_("secret digest"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    expires_on = models.DateField(
+        _("expires on"), help_text=_("The last day it works. At most a year from today.")
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(Scope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]

@@ -63,6 +63,13 @@ register(
     description=_("Who saw or changed which record, and every export."),
 )
 register(
+    _("API tokens"),
+    "accounts:tokens",
+    None,
+    order=92,
+    description=_("Let a program use the API on your behalf, within limits you set."),
+)
+register(
     _("Administration"),
     "admin:index",
     Perm.MANAGE_USERS,

@@ -16,6 +16,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 
 from vocrehab.accounts.access import has_perm
+from vocrehab.accounts.tokens import HasScope
 
 
 class DeclaredAccess(BasePermission):
@@ -34,14 +35,16 @@ class DeclaredAccess(BasePermission):
 class PolicyMixin:
     """Common behaviour of every API view: the declared policy, JSON only.
 
-    Anonymous requests are sent to sign in (302), as everywhere else on the site: the API
-    uses the staff session, so the way to get one is the sign-in page (with its second
-    factor). Signed-in users lacking the permission get a 403 JSON body from DRF.
+    Anonymous browser requests are sent to sign in (302), as everywhere else on the site;
+    a request that sent ``Authorization`` (a program with a token) gets 401 instead.
+    Users lacking the permission get a 403 JSON body from DRF. A token must also hold the
+    view's ``required_scope`` (``HasScope``), and acts only in the token's services.
     """
 
     access_permission = None
     access_signed_in = False
-    permission_classes = [DeclaredAccess]
+    required_scope = None
+    permission_classes = [HasScope, DeclaredAccess]
     # JSON only: DRF's browsable HTML renderer would need inline scripts the CSP forbids.
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
@@ -49,6 +52,6 @@ class PolicyMixin:
     def handle_exception(self, exc):
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             request = self.request
-            if not request.user.is_authenticated:
+            if not request.user.is_authenticated and "Authorization" not in request.headers:
                 return redirect_to_login(request.get_full_path())
         return super().handle_exception(exc)

@@ -264,3 +264,64 @@ class EvaluationReportSerializer(serializers.Serializer):
     vrmds_version = serializers.CharField(help_text=_('The VRMDS version, e.g. "1.1".'))
     filters = ReportFiltersSerializer()
     tables = serializers.DictField(child=ReportTableSerializer())
+
+
+# --- clients ------------------------------------------------------------------------------
+
+
+class ClientQuerySerializer(serializers.Serializer):
+    nhs_number = serializers.CharField(
+        max_length=20, help_text=_("A 10-digit NHS or CHI number (spaces allowed).")
+    )
+
+
+class ClientSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    service = serializers.CharField(source="service.code")
+    nhs_number = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    postcode = serializers.CharField()
+
+
+# --- electronic referrals -------------------------------------------------------------------
+
+
+class ElectronicReferralSerializer(serializers.Serializer):
+    """An electronic referral: the web referral form's sections, each checked by that form."""
+
+    service = serializers.CharField(max_length=32, help_text=_("The receiving service's code."))
+    person = serializers.DictField(
+        help_text=_(
+            "first_name, last_name, date_of_birth, nhs_number, sex, ethnicity, postcode, "
+            "address, phone, email, contact_methods, safe_to_leave_message (yes/no), "
+            "contact_notes"
+        )
+    )
+    health = serializers.DictField(
+        help_text=_(
+            "condition, condition_detail, diagnosis_date, treatment_stage, "
+            "work_status_at_referral, weeks_absent_at_referral, occupation, job_title, "
+            "employer_name, main_reason"
+        )
+    )
+    referrer = serializers.DictField(
+        help_text=_(
+            "referrer_name, referrer_role, referrer_organisation, referral_source, "
+            "referrer_email (sent an acknowledgement), referrer_phone"
+        )
+    )
+    consent = serializers.DictField(
+        help_text=_("consent_to_contact (true), consent_to_share (yes/no)")
+    )
+
+
+class ReferralCreatedSerializer(serializers.Serializer):
+    referral = serializers.CharField(help_text=_("The referral's reference."))
+    episode = serializers.IntegerField()
+    client_reference = serializers.CharField()
+    possible_duplicate = serializers.BooleanField(
+        help_text=_("The person already has an open episode: triage decides whether to merge.")
+    )

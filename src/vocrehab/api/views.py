@@ -7,6 +7,8 @@ through the casework services, in their transactions.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
@@ -23,13 +25,20 @@ from rest_framework.views import APIView
 
 from vocrehab.accounts.access import ROLE_PERMISSIONS, Perm, roles, services_for, signed_in
 from vocrehab.accounts.context_processors import services_of
+from vocrehab.accounts.models import Scope
 from vocrehab.audit.models import Action
-from vocrehab.audit.services import record_event, record_read
+from vocrehab.audit.services import record_event, record_listing, record_read
 from vocrehab.casework import queries as casework_queries
 from vocrehab.casework import services as casework_services
 from vocrehab.casework.models import Contact, ContactIntervention, SignOff
+from vocrehab.clients.identifiers import normalise_nhs_number
+from vocrehab.clients.models import Client
+from vocrehab.clients.queries import client_for
 from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
+from vocrehab.referrals import forms as referral_forms
+from vocrehab.referrals import services as referral_services
+from vocrehab.referrals.models import Channel
 from vocrehab.reports import queries as report_queries
 from vocrehab.reports.evaluation import ReportError
 from vocrehab.versioning import StaleEditError
@@ -94,6 +103,7 @@ class EpisodeList(PolicyMixin, generics.ListAPIView):
     """
 
     access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.EPISODES_READ
     serializer_class = s.EpisodeSummarySerializer
     pagination_class = EpisodePagination
 
@@ -140,6 +150,7 @@ class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
     """One episode with its contacts. 404 for an episode outside your services."""
 
     access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.EPISODES_READ
     serializer_class = s.EpisodeDetailSerializer
 
     @extend_schema(responses={200: s.EpisodeDetailSerializer, **NOT_FOUND})
@@ -179,6 +190,7 @@ class ContactCreate(PolicyMixin, APIView):
     """Record a contact and the interventions delivered in it (casework ``record_contact``)."""
 
     access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.CONTACTS_WRITE
 
     @extend_schema(
         request=s.ContactInputSerializer,
@@ -230,6 +242,7 @@ class DischargeCreate(PolicyMixin, APIView):
     """
 
     access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.EPISODES_WRITE
 
     @extend_schema(
         request=s.DischargeInputSerializer,
@@ -276,6 +289,7 @@ class FollowupCreate(PolicyMixin, APIView):
     """
 
     access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.EPISODES_WRITE
 
     @extend_schema(
         request=s.FollowupInputSerializer,
@@ -301,6 +315,136 @@ class FollowupCreate(PolicyMixin, APIView):
         return Response(s.EpisodeSummarySerializer(episode).data)
 
 
+# --- clients --------------------------------------------------------------------------------
+
+
+class ClientSearch(PolicyMixin, APIView):
+    """Find a client by NHS or CHI number, in every service you may see.
+
+    One access-log event names the clients returned.
+    """
+
+    access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.CLIENTS_READ
+
+    @extend_schema(
+        parameters=[s.ClientQuerySerializer],
+        responses={200: s.ClientSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request):
+        query = _validated(s.ClientQuerySerializer, request.query_params.dict())
+        number = normalise_nhs_number(query["nhs_number"])
+        if not (number.isdigit() and len(number) == 10):
+            raise ValidationError({"nhs_number": [_("Enter a 10-digit NHS or CHI number.")]})
+        found = Client.objects.filter(
+            nhs_number=number, service__in=services_for(request.user, Perm.VIEW_PERSON)
+        ).select_related("service")
+        found = list(found.order_by("service__code", "pk"))
+        record_listing(request, page="API client search", client_ids=[c.pk for c in found])
+        return Response(s.ClientSerializer(found, many=True).data)
+
+
+class ClientDetail(PolicyMixin, APIView):
+    """One client of your services. 404 for a client outside them."""
+
+    access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.CLIENTS_READ
+
+    @extend_schema(responses={200: s.ClientSerializer, **NOT_FOUND})
+    def get(self, request, pk):
+        client = client_for(request.user, pk)
+        record_read(request, client)
+        return Response(s.ClientSerializer(client).data)
+
+
+# --- electronic referrals ---------------------------------------------------------------------
+
+
+# The web forms take dates as day, month and year boxes; the API takes ISO dates.
+_REFERRAL_DATES = ("date_of_birth", "diagnosis_date")
+
+
+def _with_date_parts(section: dict) -> dict:
+    values = dict(section)
+    for name in _REFERRAL_DATES:
+        text = values.pop(name, None)
+        if not text:
+            continue
+        try:
+            day = datetime.date.fromisoformat(str(text))
+        except ValueError:
+            day = None
+        # An unreadable date leaves the boxes empty or wrong, so the form names the field.
+        values[f"{name}_day"] = str(day.day) if day else str(text)
+        values[f"{name}_month"] = str(day.month) if day else ""
+        values[f"{name}_year"] = str(day.year) if day else ""
+    return values
+
+
+def _referral_sections(data) -> list[tuple[str, object]]:
+    """The web referral's forms, one per section of the body (so the same rules apply)."""
+
+    def section(name):
+        value = data.get(name) if isinstance(data, dict) else None
+        return _with_date_parts(value) if isinstance(value, dict) else {}
+
+    return [
+        ("person", referral_forms.PersonForm(section("person"), choose_service=False)),
+        ("health", referral_forms.HealthWorkForm(section("health"))),
+        ("referrer", referral_forms.ReferrerForm(section("referrer"))),
+        ("consent", referral_forms.ConsentForm(section("consent"))),
+    ]
+
+
+class ReferralCreate(PolicyMixin, APIView):
+    """Receive an electronic referral: client, episode and referral, as the web form makes them.
+
+    The referral joins the service's triage queue like any other; its service-standard
+    clock starts today. A person already known (by NHS number, or date of birth and name)
+    is matched, as on the web.
+    """
+
+    access_permission = Perm.TRIAGE
+    required_scope = Scope.EPISODES_WRITE
+
+    @extend_schema(
+        request=s.ElectronicReferralSerializer,
+        responses={201: s.ReferralCreatedSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        code = str(data.get("service", ""))
+        service = services_for(request.user, Perm.TRIAGE).filter(code=code).first()
+        errors = {} if service else {"service": [NOT_YOURS]}
+        sections = _referral_sections(data)
+        for name, form in sections:
+            if not form.is_valid():
+                errors[name] = {
+                    field: [str(m) for m in messages] for field, messages in form.errors.items()
+                }
+        if errors:
+            raise ValidationError(errors)
+        intake_data = {}
+        for _name, form in sections:
+            intake_data.update(form.to_intake())
+        referrer = dict(sections)["referrer"]
+        intake = referral_services.create_referral(
+            service=service,
+            channel=Channel.ELECTRONIC,
+            data=intake_data,
+            entered_by=request.user,
+            acknowledgement_email=referrer.cleaned_data.get("referrer_email", ""),
+        )
+        episode = intake.referral.episode
+        body = {
+            "referral": intake.referral.reference,
+            "episode": episode.pk,
+            "client_reference": episode.client.reference,
+            "possible_duplicate": bool(intake.matches),
+        }
+        return Response(s.ReferralCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
 # --- the evaluation report --------------------------------------------------------------
 
 
@@ -312,6 +456,7 @@ class EvaluationReport(PolicyMixin, APIView):
     """
 
     access_permission = Perm.VIEW_REPORTS
+    required_scope = Scope.REPORTS_READ
 
     @extend_schema(
         parameters=[

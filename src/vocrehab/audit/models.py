@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     LOCKED_OUT = "locked_out", _("Locked out")
     DISPOSE = "dispose", _("Anonymised after the retention period")
+    API_REQUEST = "api_request", _("API request with a token")
 
 
 class AppendOnlyError(Exception):
@@ -54,6 +55,8 @@ class AccessEvent(models.Model):
     detail = models.CharField(_("detail"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=255, blank=True)
+    # The API token the request was made with (its name and public prefix), if any.
+    token = models.CharField(_("API token"), max_length=140, blank=True, default="")
 
     class Meta:
         ordering = ["-timestamp", "-id"]

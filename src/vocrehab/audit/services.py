@@ -28,10 +28,13 @@ def record_event(
     detail: str = "",
     ip_address: str | None = None,
     clients_listed: Iterable[int] = (),
+    token: str | None = None,
 ) -> AccessEvent:
     """Append one event. ``obj`` may give the record type, id, client and service."""
     if user is None and request is not None:
         user = request.user if request.user.is_authenticated else None
+    if token is None:
+        token = token_label(user)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -52,7 +55,19 @@ def record_event(
         detail=detail[:255],
         ip_address=ip_address or client_ip(request),
         path=(request.path[:255] if request is not None else ""),
+        token=token[:140],
     )
+
+
+def token_label(user) -> str:
+    """The API token a request acts with, as the log names it: "name (prefix)", or "".
+
+    Token authentication (``accounts/tokens.py``) puts the token on the user object of
+    that request as ``api_token``; every event of the request, and every change its
+    user makes, then carries the token's name.
+    """
+    token = getattr(user, "api_token", None)
+    return f"{token.name} ({token.prefix})" if token is not None else ""
 
 
 def listed_text(client_ids: Iterable[int]) -> str:

@@ -25,6 +25,7 @@ CSV_COLUMNS = [
     "detail",
     "ip_address",
     "path",
+    "token",
 ]
 
 

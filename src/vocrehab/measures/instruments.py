@@ -23,7 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from django.db.models import Case, F, FloatField, When
+from django.db.models import Case, F, FloatField, Q, When
 from django.db.models.functions import Floor
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -604,6 +604,11 @@ def prorated_total_expression(instrument: Instrument, *, item_sum: str, items_an
         When(**{items_answered: n - 1}, then=prorated),
         output_field=FloatField(),
     )
+
+
+def prorated_total_scored(instrument: Instrument, *, items_answered: str) -> Q:
+    """Where :func:`prorated_total_expression` gives a total: all items, or all but one."""
+    return Q(**{f"{items_answered}__gte": len(instrument.total_items) - 1})
 
 
 # WHO-5 reports its raw total (0-25) as a percentage: raw x 4.

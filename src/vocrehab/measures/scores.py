@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument
+from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument, prorated_total_scored
 from .models import AdministrationStatus, ItemValue, QuestionnaireScores
 from .valuesets import DIMENSIONS
 
@@ -196,6 +196,13 @@ _SCORABLE: dict[str, Q] = {
     "work_confidence": _any_column("working", "managing_condition", "work_impact"),
     "health_use": _any_column("gp_visits", "outpatient_visits", "hospital_stays"),
     "satisfaction": _any_column(*(f"satisfaction_{q}" for q in SATISFACTION_QUESTIONS)),
+    # PHQ-9, GAD-7, WHO-5: a total by the instrument's prorating rule (PHQ-9's
+    # difficulty question, outside the total, does not make it scorable on its own).
+    **{
+        code: prorated_total_scored(instrument, items_answered="scores__summed_answered")
+        for code, instrument in INSTRUMENTS.items()
+        if instrument.total_items
+    },
 }
 
 

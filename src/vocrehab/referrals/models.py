@@ -19,6 +19,7 @@ class Channel(models.TextChoices):
     SELF_FORM = "self_form", _("Online form (self-referral)")
     THIRD_PARTY_FORM = "third_party_form", _("Online form (family member or carer)")
     PHONE = "phone", _("Phone, entered by staff")
+    ELECTRONIC = "electronic", _("Electronic referral, through the API")
 
 
 class TreatmentStage(models.TextChoices):

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from .labels import header, label  # noqa: E402
 from .spc import Better  # noqa: E402
 
 _LOCK = threading.Lock()  # pyplot keeps global state
@@ -41,16 +42,16 @@ def _series(table_id: str, table: dict):
     cells = table["cells"]
     if table_id == "conditions":
         cells = [c for c in cells if c["condition_detail"] == ""]
-    if table_id == "hads_bands":
-        # One chart for both subscales: categories "anxiety: mild" and so on.
-        cells = [{**c, "band": f"{c['subscale']}: {c['band']}"} for c in cells]
     categories: list[str] = []
     series: dict[str, dict[str, float | None]] = {}
     for c in cells:
-        category = str(c[category_dim])
+        category = label(category_dim, c[category_dim], table_id=table_id, cell=c)
+        if table_id == "hads_bands":
+            # One chart for both subscales: categories "Anxiety: Mild" and so on.
+            category = f"{label('subscale', c['subscale'])}: {category}"
         if category not in categories:
             categories.append(category)
-        key = str(c[series_dim]) if series_dim else ""
+        key = label(series_dim, c[series_dim], table_id=table_id, cell=c) if series_dim else ""
         series.setdefault(key, {})[category] = c.get(measure)
     # Drop categories that are zero everywhere (long code lists) but keep suppressed ones.
     categories = [
@@ -80,9 +81,9 @@ def chart_svg(table_id: str, table: dict) -> str | None:
                     if cat in values and values[cat] is None:
                         ax.text(0, y, " suppressed", va="center", fontsize=7, color=_GREY)
             ax.set_yticks([k + bar * (len(series) - 1) / 2 for k in range(len(categories))])
-            ax.set_yticklabels([c.replace("_", " ") for c in categories], fontsize=8)
+            ax.set_yticklabels(categories, fontsize=8)
             ax.invert_yaxis()
-            ax.set_xlabel(CHARTS[table_id][2], fontsize=8)
+            ax.set_xlabel(header(CHARTS[table_id][2]), fontsize=8)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             largest = max(
                 (v or 0 for values in series.values() for v in values.values()), default=0
@@ -123,11 +124,11 @@ def chart_alt(table_id: str, table: dict) -> str:
     parts = []
     for name, values in series.items():
         shown = ", ".join(
-            f"{cat.replace('_', ' ')} {'suppressed' if values.get(cat) is None else values[cat]}"
+            f"{cat} {'suppressed' if values.get(cat) is None else values[cat]}"
             for cat in categories
             if cat in values
         )
-        parts.append(f"{name.replace('_', ' ')}: {shown}" if name else shown)
+        parts.append(f"{name}: {shown}" if name else shown)
     return f"{table['title']}. " + "; ".join(parts)
 
 

@@ -20,9 +20,10 @@ from django.utils.translation import ngettext
 
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
 from vocrehab.csvsafe import neutralise_cell
+from vocrehab.dates import human_date
 
 from .charts import CHARTS, chart_alt, chart_svg
-from .completeness import instrument_label, timepoint_label
+from .labels import has_label, header, label
 from .tables import TABLES
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
@@ -43,11 +44,26 @@ def _extra_keys(table: dict) -> list[str]:
     return [k for k in table if k not in ("title", "n", "cells")]
 
 
-def columns(table_id: str, table: dict) -> list[str]:
-    """Column order of a table's CSV and sheet: dimensions, measures, suppressed."""
+def columns(table_id: str, table: dict, *, with_labels: bool = False) -> list[str]:
+    """Column order of a table's CSV and sheet: dimensions, measures, suppressed.
+
+    ``with_labels`` puts a ``<dimension>_label`` column after each coded dimension.
+    """
     spec = TABLES[table_id]
     dims = [d for d in spec.dimensions if any(d in c for c in table["cells"])]
+    if with_labels:
+        dims = [name for d in dims for name in ((d, f"{d}{LABEL}") if has_label(d) else (d,))]
     return [*_extra_keys(table), *dims, *spec.measures, "suppressed"]
+
+
+LABEL = "_label"
+
+
+def _value(table_id: str, cell: dict, col: str):
+    if col.endswith(LABEL) and col not in cell:
+        code = col.removesuffix(LABEL)
+        return label(code, cell.get(code), table_id=table_id, cell=cell)
+    return cell.get(col)
 
 
 def _safe(value):
@@ -61,9 +77,12 @@ def _safe(value):
 
 
 def rows(table_id: str, table: dict) -> list[list]:
-    cols = columns(table_id, table)
+    """The table's cells as rows of ``columns(with_labels=True)``: codes and their labels."""
+    cols = columns(table_id, table, with_labels=True)
     extra = {k: table[k] for k in _extra_keys(table)}
-    return [[_safe({**extra, **cell}.get(col)) for col in cols] for cell in table["cells"]]
+    return [
+        [_safe(_value(table_id, {**extra, **cell}, col)) for col in cols] for cell in table["cells"]
+    ]
 
 
 def csv_files(report: dict) -> dict[str, str]:
@@ -86,7 +105,7 @@ def csv_files(report: dict) -> dict[str, str]:
         )
         out = io.StringIO()
         table_writer = csv.writer(out, lineterminator="\r\n")
-        table_writer.writerow(columns(table_id, table))
+        table_writer.writerow(columns(table_id, table, with_labels=True))
         table_writer.writerows(rows(table_id, table))
         files[f"{table_id}.csv"] = out.getvalue()
     files = {"tables.csv": index.getvalue(), **files}
@@ -126,8 +145,8 @@ def to_xlsx(report: dict) -> bytes:
     about.append([_("Evaluation report (VRMDS version %s)") % report["vrmds_version"]])
     about["A1"].font = Font(bold=True, size=14)
     about.append([_("Services"), neutralise_cell(", ".join(filters["services"]))])
-    about.append([_("From"), filters["from"] or ""])
-    about.append([_("To"), filters["to"] or ""])
+    about.append([_("From"), human_date(filters["from"])])
+    about.append([_("To"), human_date(filters["to"])])
     about.append([])
     about.append([_("Table"), _("Title"), _("Population"), "n", _("Definition")])
     for cell in about[6]:
@@ -152,8 +171,16 @@ def to_xlsx(report: dict) -> bytes:
         sheet.append([neutralise_cell(table["title"])])
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append(["n", _safe(table["n"])])
-        cols = columns(table_id, table)
-        sheet.append(cols)
+        cols = columns(table_id, table, with_labels=True)
+        # Headings in words; a code column says so, its label column beside it.
+        sheet.append(
+            [
+                _("%(column)s (code)") % {"column": header(c)}
+                if has_label(c)
+                else header(c.removesuffix(LABEL))
+                for c in cols
+            ]
+        )
         for cell in sheet[3]:
             cell.font = bold
             cell.fill = header_fill
@@ -165,7 +192,9 @@ def to_xlsx(report: dict) -> bytes:
             sheet.append([note])
         for index, col in enumerate(cols, start=1):
             letter = sheet.cell(row=3, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(12, len(col) + 2)
+            sheet.column_dimensions[letter].width = (
+                36 if col.endswith(LABEL) else max(12, len(col) + 2)
+            )
             if col.startswith("percent") or col in ("mean", "median", "mean_per_client"):
                 for row in sheet.iter_rows(min_row=4, min_col=index, max_col=index):
                     row[0].number_format = "0.0"
@@ -214,23 +243,20 @@ def table_display(table_id: str, table: dict) -> dict:
     for cell in table["cells"]:
         extra = {k: table[k] for k in _extra_keys(table)}
         merged = {**extra, **cell}
-        shown_rows.append([_shown(merged, col) for col in cols])
+        shown_rows.append([_shown(table_id, merged, col) for col in cols])
     return {
-        "headers": [c.replace("_", " ") for c in cols],
+        "headers": [header(c) for c in cols],
         "rows": shown_rows,
         "numeric": [c in TABLES[table_id].measures for c in cols],
         "note": table_note(table_id, table),
     }
 
 
-# Codes a person reads as their names, on the page and in the PDF (the files keep codes).
-LABELS = {"instrument": instrument_label, "timepoint": timepoint_label}
-
-
-def _shown(cell: dict, col: str) -> str:
+def _shown(table_id: str, cell: dict, col: str) -> str:
+    """A cell as a person reads it: a code as its label, a figure formatted."""
     value = cell.get(col)
-    if col in LABELS and value:
-        return LABELS[col](value)
+    if has_label(col) and value is not None:
+        return label(col, value, table_id=table_id, cell=cell)
     return _display(value, cell["suppressed"], col)
 
 

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from vocrehab import dates
 from vocrehab.forms_rendering import named_errors
 
 register = template.Library()
@@ -379,3 +380,9 @@ def current_nav_url(nav_items: Iterable[Mapping[str, Any]] | None, path: str = "
 def visually_hidden(text: str) -> SafeString:
     """Wrap ``text`` in the NHS.UK visually-hidden span (read by screen readers only)."""
     return format_html('<span class="nhsuk-u-visually-hidden">{}</span>', text)
+
+
+@register.filter
+def human_date(value) -> str:
+    """A date, or an ISO date string, as "6 Dec 2026"."""
+    return dates.human_date(value)

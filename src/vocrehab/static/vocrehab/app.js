@@ -69,3 +69,16 @@ document.addEventListener("htmx:responseError", (event) => {
   }
   message.focus();
 });
+
+// <button data-app-copy="element-id"> copies that element's value (a new API token).
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target.closest("[data-app-copy]") : null;
+  if (!target) return;
+  const source = document.getElementById(target.dataset.appCopy);
+  if (source && navigator.clipboard) {
+    event.preventDefault();
+    navigator.clipboard.writeText(source.value).then(() => {
+      target.textContent = target.dataset.appCopied || target.textContent;
+    });
+  }
+});

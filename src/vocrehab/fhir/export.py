@@ -1,0 +1,92 @@
+"""Write FHIR resources as NDJSON, one file per resource type, with flat memory.
+
+Rows are streamed from the database in chunks (``iterator(chunk_size=…)``) and each
+resource is written as soon as it is built, so memory does not grow with the number of
+episodes. Clients whose processing is restricted are left out, as from every dataset
+export. Used by the worker for ``$export`` and by ``vocrehab fhir export``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from . import queries
+from .queries import ALL_TYPES, QUESTIONNAIRE, TYPES
+
+CHUNK = 2000
+
+
+class ExportCancelled(Exception):
+    """The export was cancelled while it ran."""
+
+
+def check_types(names) -> list[str]:
+    """The requested resource types in the server's order; ValueError naming unknown ones."""
+    wanted = [n.strip() for n in names if n.strip()]
+    unknown = [n for n in wanted if n not in ALL_TYPES]
+    if unknown:
+        raise ValueError(
+            _("Unknown resource type %(names)s; the server exports %(known)s.")
+            % {"names": ", ".join(unknown), "known": ", ".join(ALL_TYPES)}
+        )
+    return [t for t in ALL_TYPES if t in wanted] if wanted else list(ALL_TYPES)
+
+
+def resources(type_name: str, services, since: dt.datetime | None = None) -> Iterator[dict]:
+    """Every resource of ``type_name`` in ``services`` changed since ``since``."""
+    if type_name == QUESTIONNAIRE:
+        yield from queries.questionnaires()
+        return
+    for source in TYPES[type_name].sources:
+        rows = source.in_services(services).exclude(**{source.restricted: True})
+        if since is not None:
+            rows = rows.filter(updated_at__gte=since)
+        with _streaming():
+            for row in rows.iterator(chunk_size=CHUNK):
+                yield from source.build(row)
+
+
+def _streaming():
+    """On PostgreSQL, a transaction, so that the server-side cursor streams its rows
+    (outside one Django declares it WITH HOLD, and PostgreSQL materialises every row
+    first). On SQLite a transaction would hold the write lock (BEGIN IMMEDIATE), and its
+    cursor streams anyway."""
+    return transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+
+
+def write_ndjson(
+    out_dir: Path,
+    services,
+    *,
+    types=ALL_TYPES,
+    since: dt.datetime | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> dict[str, int]:
+    """Write ``<type>.ndjson`` for each type into ``out_dir``; returns the count per type.
+
+    ``progress(type, done)`` is told after each type; ``cancelled()`` is asked every
+    chunk, and a True answer stops the export with :class:`ExportCancelled`.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for type_name in types:
+        written = 0
+        with (out_dir / f"{type_name}.ndjson").open("w", encoding="utf-8") as out:
+            for resource in resources(type_name, services, since):
+                out.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
+                out.write("\n")
+                written += 1
+                if cancelled is not None and written % CHUNK == 0 and cancelled():
+                    raise ExportCancelled
+        counts[type_name] = written
+        if progress is not None:
+            progress(type_name, written)
+    return counts

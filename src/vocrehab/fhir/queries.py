@@ -1,0 +1,469 @@
+"""Which records the FHIR interface reads, for whom, and how a search narrows them.
+
+Every read starts from the services the user may see people in (``services_for`` with
+``VIEW_PERSON`` for reads and searches, ``EXPORT_DATA`` for bulk export), so another
+service's record is a 404 here exactly as on the web pages. Each resource type is one or
+more :class:`Source`: a query over one model and the builder that turns one of its rows
+into resources (:mod:`vocrehab.fhir.resources`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from vocrehab.accounts.access import Perm, services_for
+from vocrehab.casework.models import Contact, ContactIntervention, Goal, OnwardReferral, ReturnPlan
+from vocrehab.clients.models import Client, IdentifierType
+from vocrehab.episodes.models import Episode
+from vocrehab.measures.instruments import INSTRUMENTS
+from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue
+from vocrehab.measures.queries import wording_for
+
+from . import resources as r
+from . import systems
+
+Resource = dict[str, Any]
+
+DEFAULT_COUNT = 50
+MAX_COUNT = 500
+# Parameters every search takes, besides its own.
+COMMON_PARAMETERS = frozenset({"_count", "_offset", "_format"})
+_FORMATS = {"json", "application/json", "application/fhir+json"}
+
+
+class SearchError(ValueError):
+    """A search the server cannot answer: the message names the parameter and why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Rows of one model that give resources of one type.
+
+    ``prefix`` starts the ids of the resources it gives ("" for the row's primary key);
+    ``client``, ``service`` and ``date`` are paths from the row to the client's id, the
+    service and the date a ``date`` search compares.
+    """
+
+    rows: Callable[[], QuerySet]
+    build: Callable[[Any], list[Resource]]
+    client: str
+    service: str
+    date: str | None = None
+    prefix: str = ""
+    one_each: bool = True  # exactly one resource per row: paging can slice in the database
+
+    @property
+    def restricted(self) -> str:
+        """The path to the client's "processing restricted" flag."""
+        if self.client == "pk":
+            return "processing_restricted"
+        return self.client.removesuffix("_id") + "__processing_restricted"
+
+    def in_services(self, services) -> QuerySet:
+        return self.rows().filter(**{f"{self.service}__in": services}).order_by("pk")
+
+    def row_id(self, resource_id: str) -> int | None:
+        """The primary key of the row behind ``resource_id``, if it is one of this source's."""
+        if not resource_id.startswith(self.prefix):
+            return None
+        head = resource_id[len(self.prefix) :].split("-", 1)[0]
+        if not head.isdigit() or (self.one_each and head != resource_id[len(self.prefix) :]):
+            return None
+        return int(head)
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str
+    sources: tuple[Source, ...]
+    parameters: frozenset[str] = field(default_factory=frozenset)
+
+
+def _one(builder):
+    return lambda row: [builder(row)]
+
+
+def _episodes():
+    return Episode.objects.select_related("service", "case_manager")
+
+
+def _contacts():
+    return Contact.objects.select_related("episode").prefetch_related(
+        Prefetch("interventions", queryset=ContactIntervention.objects.order_by("position"))
+    )
+
+
+def _administrations(*statuses):
+    return (
+        Administration.objects.filter(status__in=statuses)
+        .select_related("episode")
+        .prefetch_related(Prefetch("values", queryset=ItemValue.objects.order_by("pk")))
+    )
+
+
+_PATIENT = Source(
+    rows=lambda: Client.objects.select_related("service"),
+    build=_one(r.patient),
+    client="pk",
+    service="service",
+)
+_EPISODE_SOURCE = {"client": "client_id", "service": "service"}
+_CHILD = {"client": "episode__client_id", "service": "episode__service"}
+
+TYPES: dict[str, ResourceType] = {
+    t.name: t
+    for t in (
+        ResourceType("Patient", (_PATIENT,), frozenset({"_id", "identifier"})),
+        ResourceType(
+            "EpisodeOfCare",
+            (Source(_episodes, _one(r.episode_of_care), date="referral_date", **_EPISODE_SOURCE),),
+            frozenset({"patient", "date"}),
+        ),
+        ResourceType(
+            "ServiceRequest",
+            (
+                Source(
+                    _episodes,
+                    _one(r.referral),
+                    date="referral_date",
+                    prefix="referral-",
+                    **_EPISODE_SOURCE,
+                ),
+                Source(
+                    lambda: OnwardReferral.objects.select_related("episode"),
+                    _one(r.onward_referral),
+                    date="date",
+                    prefix="onward-",
+                    **_CHILD,
+                ),
+            ),
+            frozenset({"patient", "date"}),
+        ),
+        ResourceType(
+            "Encounter",
+            (Source(_contacts, _one(r.encounter), date="contact_date", **_CHILD),),
+            frozenset({"patient", "date"}),
+        ),
+        ResourceType(
+            "QuestionnaireResponse",
+            (
+                Source(
+                    lambda: _administrations(
+                        AdministrationStatus.COMPLETED, AdministrationStatus.IN_PROGRESS
+                    ),
+                    _one(r.questionnaire_response),
+                    date="date",
+                    **_CHILD,
+                ),
+            ),
+            frozenset({"patient", "date"}),
+        ),
+        ResourceType(
+            "Observation",
+            (
+                Source(
+                    lambda: _administrations(AdministrationStatus.COMPLETED),
+                    r.score_observations,
+                    date="date",
+                    prefix="score-",
+                    one_each=False,
+                    **_CHILD,
+                ),
+                Source(
+                    lambda: Episode.objects.all(),
+                    r.work_status_observations,
+                    prefix="work-",
+                    one_each=False,
+                    **_EPISODE_SOURCE,
+                ),
+            ),
+            frozenset({"patient", "code", "date"}),
+        ),
+        ResourceType(
+            "Goal",
+            (Source(lambda: Goal.objects.select_related("episode"), _one(r.goal), **_CHILD),),
+            frozenset({"patient"}),
+        ),
+        ResourceType(
+            "CarePlan",
+            (
+                Source(
+                    lambda: ReturnPlan.objects.select_related("episode").prefetch_related(
+                        "phases", "progress"
+                    ),
+                    _one(r.care_plan),
+                    **_CHILD,
+                ),
+            ),
+            frozenset({"patient"}),
+        ),
+    )
+}
+
+# Definitions, not anyone's record: every instrument, the same for every user.
+QUESTIONNAIRE = "Questionnaire"
+PERSON_TYPES = tuple(TYPES)
+ALL_TYPES = (*PERSON_TYPES, QUESTIONNAIRE)
+
+
+def viewable_services(user):
+    return services_for(user, Perm.VIEW_PERSON)
+
+
+# --- definitions ------------------------------------------------------------------------
+
+
+def questionnaires() -> list[Resource]:
+    return [
+        r.questionnaire(instrument, wording_for(code)) for code, instrument in INSTRUMENTS.items()
+    ]
+
+
+def questionnaire(resource_id: str) -> Resource | None:
+    code = next((c for c in INSTRUMENTS if r.fhir_id(c) == resource_id), None)
+    if code is None:
+        return None
+    return r.questionnaire(INSTRUMENTS[code], wording_for(code))
+
+
+# --- read ---------------------------------------------------------------------------------
+
+
+def read(user, type_name: str, resource_id: str) -> tuple[Any, Source, Resource] | None:
+    """The row, its source and the resource ``type_name/resource_id`` if ``user`` may see it."""
+    services = viewable_services(user)
+    for source in TYPES[type_name].sources:
+        pk = source.row_id(resource_id)
+        if pk is None:
+            continue
+        row = source.in_services(services).filter(pk=pk).first()
+        if row is None:
+            return None
+        found = next((res for res in source.build(row) if res["id"] == resource_id), None)
+        return (row, source, found) if found else None
+    return None
+
+
+def _follow(row, path: str):
+    value = row
+    for name in path.split("__"):
+        value = getattr(value, name)
+    return value
+
+
+def client_id(row, source: Source) -> int:
+    return _follow(row, source.client)
+
+
+def service_id(row, source: Source) -> int:
+    return _follow(row, f"{source.service}_id")
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def _reference_id(value: str, type_name: str) -> str:
+    prefix = f"{type_name}/"
+    return value[len(prefix) :] if value.startswith(prefix) else value
+
+
+_DATE_PREFIXES = {"eq": "", "ge": "__gte", "le": "__lte", "gt": "__gt", "lt": "__lt"}
+
+
+def parse_date(value: str, name: str) -> tuple[str, dt.date]:
+    prefix = value[:2] if value[:2] in _DATE_PREFIXES else "eq"
+    text = value[2:] if value[:2] in _DATE_PREFIXES else value
+    try:
+        return _DATE_PREFIXES[prefix], dt.date.fromisoformat(text)
+    except ValueError:
+        raise SearchError(
+            _(
+                "%(name)s=%(value)s is not a date: give YYYY-MM-DD, "
+                "optionally after ge, le, gt, lt or eq."
+            )
+            % {"name": name, "value": value}
+        ) from None
+
+
+def _identifier_filter(value: str) -> Q:
+    system, bar, code = value.partition("|")
+    if not bar:
+        system, code = "", value
+    if not code:
+        raise SearchError(_("identifier needs a value: system|value, or value alone."))
+    by_reference = Q(reference=code)
+    by_number = Q(nhs_number=code)
+    if system == systems.NHS_NUMBER:
+        return by_number & ~Q(identifier_type=IdentifierType.CHI)
+    if system == systems.CHI_NUMBER:
+        return by_number & Q(identifier_type=IdentifierType.CHI)
+    if system.startswith(f"{systems.BASE}/Id/") and system.endswith("/client-reference"):
+        code_of_service = system[len(f"{systems.BASE}/Id/") : -len("/client-reference")]
+        return by_reference & Q(service__code=code_of_service)
+    if system:
+        raise SearchError(
+            _("identifier system %(system)s is not one this server knows.") % {"system": system}
+        )
+    return by_reference | by_number
+
+
+def _positive(params, name: str, default: int, maximum: int | None = None) -> int:
+    values = params.getlist(name)
+    if not values:
+        return default
+    try:
+        number = int(values[-1])
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise SearchError(_("%(name)s must be a whole number, 0 or more.") % {"name": name})
+    return min(number, maximum) if maximum else number
+
+
+@dataclass
+class Search:
+    type: ResourceType
+    filters: dict[Source, Q]
+    codes: list[tuple[str, str]]
+    dates: list[tuple[str, dt.date]]
+    count: int
+    offset: int
+
+
+def parse_search(type_name: str, params) -> Search:
+    """Check the search's parameters; SearchError naming the first one the server cannot use."""
+    kind = TYPES[type_name]
+    allowed = kind.parameters | COMMON_PARAMETERS
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise SearchError(
+            _("%(type)s cannot be searched by %(names)s. It can be searched by: %(allowed)s.")
+            % {
+                "type": type_name,
+                "names": ", ".join(unknown),
+                "allowed": ", ".join(sorted(kind.parameters)),
+            }
+        )
+    for value in params.getlist("_format"):
+        if value not in _FORMATS:
+            raise SearchError(
+                _("_format=%(value)s: this server answers JSON only.") % {"value": value}
+            )
+    dates = [parse_date(value, "date") for value in params.getlist("date")]
+    filters = {}
+    for source in kind.sources:
+        q = Q()
+        for value in params.getlist("patient"):
+            pk = _reference_id(value, "Patient")
+            if not pk.isdigit():
+                raise SearchError(_("patient=%(value)s is not a Patient id.") % {"value": value})
+            q &= Q(**{source.client: int(pk)})
+        for value in params.getlist("_id"):
+            q &= Q(pk=int(value)) if value.isdigit() else Q(pk__in=[])
+        for value in params.getlist("identifier"):
+            q &= _identifier_filter(value)
+        if source.date:
+            for lookup, day in dates:
+                q &= Q(**{f"{source.date}{lookup}": day})
+        filters[source] = q
+    codes = []
+    for value in params.getlist("code"):
+        for token in value.split(","):
+            system, bar, code = token.partition("|")
+            codes.append((system, code) if bar else ("", token))
+    return Search(
+        type=kind,
+        filters=filters,
+        codes=codes,
+        dates=dates,
+        count=_positive(params, "_count", DEFAULT_COUNT, MAX_COUNT),
+        offset=_positive(params, "_offset", 0),
+    )
+
+
+def _has_code(resource: Resource, codes: list[tuple[str, str]]) -> bool:
+    for coding in resource.get("code", {}).get("coding", []):
+        for system, code in codes:
+            if coding["code"] == code and (not system or coding["system"] == system):
+                return True
+    return False
+
+
+_COMPARE = {
+    "": lambda a, b: a == b,
+    "__gte": lambda a, b: a >= b,
+    "__lte": lambda a, b: a <= b,
+    "__gt": lambda a, b: a > b,
+    "__lt": lambda a, b: a < b,
+}
+
+
+def _date_matches(resource: Resource, dates: list[tuple[str, dt.date]]) -> bool:
+    """For resources whose date is not one column (work status at each point)."""
+    text = resource.get("effectiveDateTime")
+    if not text:
+        return False
+    day = dt.date.fromisoformat(text[:10])
+    return all(_COMPARE[lookup](day, wanted) for lookup, wanted in dates)
+
+
+def run_search(user, search: Search) -> tuple[list[tuple[Any, Source, Resource]], bool]:
+    """One page of results, as (row, source, resource), and whether another page follows."""
+    services = viewable_services(user)
+    wanted = search.count + 1  # one more than the page, to know if there is a next page
+    skip = search.offset
+    found: list[tuple[Any, Source, Resource]] = []
+    for source in search.type.sources:
+        rows = source.in_services(services).filter(search.filters[source])
+        post_dates = search.dates if source.date is None else []
+        if source.one_each and not search.codes and not post_dates:
+            total = rows.count()
+            if skip >= total:
+                skip -= total
+                continue
+            for row in rows[skip : skip + wanted - len(found)]:
+                found.append((row, source, source.build(row)[0]))
+            skip = 0
+        else:
+            for row in rows.iterator(chunk_size=200):
+                for resource in source.build(row):
+                    if search.codes and not _has_code(resource, search.codes):
+                        continue
+                    if post_dates and not _date_matches(resource, post_dates):
+                        continue
+                    if skip:
+                        skip -= 1
+                        continue
+                    found.append((row, source, resource))
+                if len(found) >= wanted:
+                    break
+        if len(found) >= wanted:
+            break
+    return found[: search.count], len(found) > search.count
+
+
+# --- a patient's record -------------------------------------------------------------------
+
+
+def patient_for(user, resource_id: str):
+    if not resource_id.isdigit():
+        return None
+    return _PATIENT.in_services(viewable_services(user)).filter(pk=int(resource_id)).first()
+
+
+def everything(client) -> Iterator[Resource]:
+    """Every resource about ``client`` (already checked to be visible), Patient first."""
+    yield r.patient(client)
+    for kind in TYPES.values():
+        if kind.name == "Patient":
+            continue
+        for source in kind.sources:
+            rows = source.rows().filter(**{source.client: client.pk}).order_by("pk")
+            for row in rows:
+                yield from source.build(row)
