@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from vocrehab.accounts.models import Role
 from vocrehab.casework.models import SignOff
-from vocrehab.dates import add_months
-from vocrehab.episodes.facts import shown
+from vocrehab.dates import add_months, human_date
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.models import Administration
 
@@ -71,8 +70,8 @@ def test_a_discharge_breaking_a_rule_names_the_field_and_writes_nothing(
     assert response.status_code == 400
     assert response.json() == {
         "discharge_date": [
-            f"The discharge ({shown(early)}) cannot be before the referral "
-            f"({shown(episode.referral_date)})."
+            f"The discharge ({human_date(early)}) cannot be before the referral "
+            f"({human_date(episode.referral_date)})."
         ]
     }
     response = _post(client, "discharge", episode, _discharge_body(work_status_at_discharge=""))
@@ -104,7 +103,7 @@ def test_a_follow_up_before_the_window_says_when_it_opens(signed_in, make_episod
     assert response.status_code == 400
     opens = episode.discharge_date + datetime.timedelta(days=150)
     (message,) = response.json()["followup_collected_on"]
-    assert message.startswith(f"The follow-up window opens on {shown(opens)}")
+    assert message.startswith(f"The follow-up window opens on {human_date(opens)}")
     assert Episode.objects.get(pk=episode.pk).work_status_at_followup == ""
 
 

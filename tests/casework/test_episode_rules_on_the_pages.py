@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.casework.models import Assessment, Contact, ReturnPlan
-from vocrehab.episodes.facts import shown
+from vocrehab.dates import human_date
 
 from .helpers import plan_post
 
@@ -31,8 +31,8 @@ def test_a_contact_after_the_discharge_is_refused(case_manager, make_episode, se
     )
     assert r.status_code == 200
     assert (
-        f"The contact ({shown(TODAY)}) cannot be after the discharge ({shown(days_ago(2))})"
-        in r.text
+        f"The contact ({human_date(TODAY)}) cannot be after the discharge "
+        f"({human_date(days_ago(2))})" in r.text
     )
     assert not Contact.objects.exists()
 
@@ -64,8 +64,8 @@ def test_an_assessment_before_the_first_contact_is_refused(case_manager, make_ep
     )
     assert r.status_code == 200
     assert (
-        f"The initial assessment ({shown(days_ago(4))}) cannot be before the first contact "
-        f"({shown(days_ago(3))})." in r.text
+        f"The initial assessment ({human_date(days_ago(4))}) cannot be before the first contact "
+        f"({human_date(days_ago(3))})." in r.text
     )
     assert not Assessment.objects.exists()
 
@@ -119,7 +119,7 @@ def test_a_return_to_work_plan_cannot_start_before_the_referral(
     )
     assert r.status_code == 200
     assert (
-        f"The plan&#x27;s start date ({shown(days_ago(11))}) cannot be before the referral"
+        f"The plan&#x27;s start date ({human_date(days_ago(11))}) cannot be before the referral"
         in r.text
     )
     assert not ReturnPlan.objects.exists()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.accounts.models import Role
-from vocrehab.episodes.facts import shown
+from vocrehab.dates import human_date
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -42,12 +42,12 @@ def test_before_the_window_it_is_refused_saying_when_it_opens(case_manager, disc
     episode = discharged(worker=user)
     page = web.get(reverse("casework:followup", args=[episode.pk]))
     opens = episode.discharge_date + datetime.timedelta(days=150)
-    assert f"counts when it is collected from {shown(opens)}" in page.text
+    assert f"counts when it is collected from {human_date(opens)}" in page.text
     assert 'name="reason"' not in page.text  # a case manager cannot override
 
     r = _post(web, episode, collected_on=TODAY.isoformat(), work_status="at_work")
     assert r.status_code == 200
-    assert f"The follow-up window opens on {shown(opens)}, 150 days after discharge" in r.text
+    assert f"The follow-up window opens on {human_date(opens)}, 150 days after discharge" in r.text
     assert "Only a service manager may record one outside the window." in r.text
     episode.refresh_from_db()
     assert (episode.work_status_at_followup, episode.followup_collected_on) == ("", None)
@@ -73,7 +73,7 @@ def test_inside_the_window_it_is_recorded_with_its_date_and_shown(case_manager, 
     )
     assert episode.followup_outside_window_reason == ""
     page = web.get(reverse("casework:episode", args=[episode.pk]))
-    assert f"Employed, off sick, collected on {shown(TODAY)}" in page.text
+    assert f"Employed, off sick, collected on {human_date(TODAY)}" in page.text
 
 
 def test_a_manager_records_one_outside_the_window_with_the_reason(signed_in, discharged):
@@ -126,4 +126,4 @@ def test_the_episode_page_shows_when_it_is_due_until_recorded(case_manager, disc
     web, user = case_manager
     episode = discharged(worker=user)
     page = web.get(reverse("casework:episode", args=[episode.pk]))
-    assert f"Due {shown(episode.followup_date)}" in page.text
+    assert f"Due {human_date(episode.followup_date)}" in page.text

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from vocrehab.accounts.models import Role
-from vocrehab.dates import add_months
-from vocrehab.episodes.facts import EpisodeFactsError, shown
+from vocrehab.dates import add_months, human_date
+from vocrehab.episodes.facts import EpisodeFactsError
 from vocrehab.measures.models import Administration
 from vocrehab.referrals.services import close_not_engaged, close_self_help, set_level
 
@@ -67,8 +67,8 @@ def test_triage_first_contact_after_the_assessment_is_refused_with_the_dates(
     )
     assert response.status_code == 400
     assert (
-        f"The first contact ({shown(TODAY)}) cannot be after the initial assessment "
-        f"({shown(assessed)})." in response.content.decode()
+        f"The first contact ({human_date(TODAY)}) cannot be after the initial assessment "
+        f"({human_date(assessed)})." in response.content.decode()
     )
     episode.refresh_from_db()
     assert episode.first_contact_date == assessed

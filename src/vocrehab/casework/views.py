@@ -16,8 +16,9 @@ from vocrehab.accounts.access import Perm, has_perm, is_supervised, requires, se
 from vocrehab.accounts.models import Role, User
 from vocrehab.audit.services import record_export, record_listing, record_read
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
+from vocrehab.dates import human_date
 from vocrehab.episodes.access import check_may_record, may_record
-from vocrehab.episodes.facts import followup_window, shown
+from vocrehab.episodes.facts import followup_window
 from vocrehab.forms_rendering import show_refusal
 from vocrehab.versioning import StaleEditError, save_versioned
 
@@ -794,8 +795,8 @@ def followup(request, pk):
             "The follow-up counts when it is collected from %(opens)s to %(closes)s "
             "(%(first)s to %(last)s days after discharge)."
         ) % {
-            "opens": shown(window.opens),
-            "closes": shown(window.closes),
+            "opens": human_date(window.opens),
+            "closes": human_date(window.closes),
             "first": FOLLOWUP_WINDOW_OPENS_DAYS,
             "last": FOLLOWUP_WINDOW_CLOSES_DAYS,
         }

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +32,7 @@ from vocrehab.codes import (
     Engagement,
     WorkStatus,
 )
-from vocrehab.dates import DaysBetween
+from vocrehab.dates import DaysBetween, human_date
 
 # The episode's dates in the order they must run, with what each is called in a message.
 DATE_ORDER: tuple[tuple[str, str], ...] = (
@@ -44,11 +44,6 @@ DATE_ORDER: tuple[tuple[str, str], ...] = (
 )
 DATE_FIELDS = tuple(name for name, _label in DATE_ORDER)
 _LABELS = dict(DATE_ORDER)
-
-
-def shown(day: datetime.date) -> str:
-    """A date as people read it in a message: "6 Dec 2026"."""
-    return dateformat.format(day, "j M Y")
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ def _not_in_future(field: str, label: str, day: datetime.date, today: datetime.d
         yield Broken(
             field,
             _("%(what)s (%(date)s) cannot be in the future.")
-            % {"what": capfirst(label), "date": shown(day)},
+            % {"what": capfirst(label), "date": human_date(day)},
         )
 
 
@@ -100,9 +95,9 @@ def date_order(dates: Mapping[str, datetime.date | None]) -> list[Broken]:
                     _("%(later)s (%(date)s) cannot be before %(earlier)s (%(earlier_date)s).")
                     % {
                         "later": capfirst(_LABELS[field]),
-                        "date": shown(day),
+                        "date": human_date(day),
                         "earlier": _LABELS[last_field],
-                        "earlier_date": shown(last),
+                        "earlier_date": human_date(last),
                     },
                 )
             )
@@ -140,9 +135,9 @@ def check_dates(episode, *, today: datetime.date | None = None, **changes) -> li
                 template
                 % {
                     "what": capfirst(_LABELS[field]),
-                    "date": shown(day),
+                    "date": human_date(day),
                     "other": _LABELS[other],
-                    "other_date": shown(other_day),
+                    "other_date": human_date(other_day),
                 },
             )
         )
@@ -162,8 +157,8 @@ def check_contact_date(
                 _("%(what)s (%(date)s) cannot be before the referral (%(referral)s).")
                 % {
                     "what": capfirst(what),
-                    "date": shown(day),
-                    "referral": shown(episode.referral_date),
+                    "date": human_date(day),
+                    "referral": human_date(episode.referral_date),
                 },
             )
         )
@@ -177,8 +172,8 @@ def check_contact_date(
                 )
                 % {
                     "what": capfirst(what),
-                    "date": shown(day),
-                    "discharge": shown(episode.discharge_date),
+                    "date": human_date(day),
+                    "discharge": human_date(episode.discharge_date),
                 },
             )
         )
@@ -198,8 +193,8 @@ def check_return_to_work_date(
             _("%(what)s (%(date)s) cannot be before the referral (%(referral)s).")
             % {
                 "what": capfirst(what),
-                "date": shown(day),
-                "referral": shown(episode.referral_date),
+                "date": human_date(day),
+                "referral": human_date(episode.referral_date),
             },
         )
     ]
@@ -228,7 +223,7 @@ def check_discharge(
             Broken(
                 "discharge_date",
                 _("The discharge (%(date)s) cannot be before the last contact (%(contact)s).")
-                % {"date": shown(on), "contact": shown(last_contact_date)},
+                % {"date": human_date(on), "contact": human_date(last_contact_date)},
             )
         )
     if work_status not in WorkStatus.values:
@@ -243,7 +238,7 @@ def check_discharge(
                     "Did not engage means never assessed, but the initial assessment was "
                     "on %(date)s: choose withdrew or engaged."
                 )
-                % {"date": shown(episode.assessment_date)},
+                % {"date": human_date(episode.assessment_date)},
             )
         )
     return broken
@@ -307,20 +302,20 @@ def check_followup(
             "The follow-up window opens on %(opens)s, %(days)s days after discharge "
             "(%(discharge)s); a follow-up collected on %(date)s is too early to count."
         ) % {
-            "opens": shown(window.opens),
+            "opens": human_date(window.opens),
             "days": FOLLOWUP_WINDOW_OPENS_DAYS,
-            "discharge": shown(episode.discharge_date),
-            "date": shown(on),
+            "discharge": human_date(episode.discharge_date),
+            "date": human_date(on),
         }
     else:
         message = _(
             "The follow-up window closed on %(closes)s, %(days)s days after discharge "
             "(%(discharge)s); a follow-up collected on %(date)s is too late to count."
         ) % {
-            "closes": shown(window.closes),
+            "closes": human_date(window.closes),
             "days": FOLLOWUP_WINDOW_CLOSES_DAYS,
-            "discharge": shown(episode.discharge_date),
-            "date": shown(on),
+            "discharge": human_date(episode.discharge_date),
+            "date": human_date(on),
         }
     if may_override:
         broken.append(
