@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from tests.casework.helpers import pdf_text
 from vocrehab.accounts.models import Role
 from vocrehab.reports.suppression import suppress
 
@@ -78,7 +79,7 @@ def test_the_report_page_says_how_many_were_left_out(signed_in, followups):
         "4 recorded follow-up statuses were left out because they were not collected "
         "150 to 270 days after discharge." in html
     )
-    assert "out of window" in html
+    assert "Left out: collected outside the window" in html
 
 
 def test_the_downloads_carry_it_too(signed_in, followups):
@@ -92,6 +93,8 @@ def test_the_downloads_carry_it_too(signed_in, followups):
         io.BytesIO(client.get(url, {"services": followups.pk, "format": "xlsx"}).content)
     )
     sheet = [[c for c in row if c is not None] for row in workbook["followup"].values]
-    assert "out_of_window" in sheet[2]
+    assert any("outside the window" in str(heading) for heading in sheet[2])
     notes = [row[0] for row in sheet if row and isinstance(row[0], str)]
     assert any("4 recorded follow-up statuses were left out" in note for note in notes)
+    pdf = client.get(url, {"services": followups.pk, "format": "pdf"}).content
+    assert "4 recorded follow-up statuses were left out" in " ".join(pdf_text(pdf).split())
