@@ -20,6 +20,8 @@ OPERATIONS = {
     ("/api/v1/episodes/{id}/questionnaires/", "post"),
     ("/api/v1/questionnaires/{id}/", "get"),
     ("/api/v1/episodes/{id}/contacts/", "post"),
+    ("/api/v1/episodes/{id}/discharge/", "post"),
+    ("/api/v1/episodes/{id}/followup/", "post"),
     ("/api/v1/reports/evaluation", "get"),
     ("/api/v1/clients/", "get"),
     ("/api/v1/clients/{id}/", "get"),

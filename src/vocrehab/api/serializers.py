@@ -10,11 +10,13 @@ from vocrehab.casework.models import Contact, OnwardOutcome
 from vocrehab.codes import (
     ContactMode,
     ContactWith,
+    Engagement,
     Intervention,
     OnwardCategory,
     OnwardKind,
     Tier,
     Timepoint,
+    WorkStatus,
 )
 from vocrehab.episodes.models import Episode
 
@@ -77,6 +79,8 @@ class EpisodeSummarySerializer(serializers.ModelSerializer):
             "work_status_at_discharge",
             "followup_date",
             "work_status_at_followup",
+            "followup_collected_on",
+            "followup_outside_window_reason",
             "is_open",
             "version",
         ]
@@ -161,6 +165,55 @@ class ContactInputSerializer(serializers.Serializer):
         help_text=_("VRMDS intervention codes delivered in the contact."),
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- discharge and follow-up ---------------------------------------------------------
+
+
+class DischargeInputSerializer(serializers.Serializer):
+    """A discharge to record. Shapes and codes only: the episode's rules (dates in order,
+    no contact after it, the outcome it needs) are the episode core's, as on the page."""
+
+    discharge_date = serializers.DateField(help_text=_("ISO date, for example 2025-03-14."))
+    work_status_at_discharge = serializers.ChoiceField(choices=WorkStatus.choices)
+    discharge_reason = serializers.CharField(max_length=255)
+    engagement = serializers.ChoiceField(
+        choices=Engagement.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Leave out to keep what is recorded (engaged when assessed)."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The episode's version you read; refused (409) if it changed since."),
+    )
+
+
+class FollowupInputSerializer(serializers.Serializer):
+    """A six-month follow-up to record: the work status and the date it was collected.
+
+    Outside the window (150 to 270 days after discharge) only a service manager records
+    one, with ``reason``."""
+
+    followup_collected_on = serializers.DateField(
+        help_text=_("The date the follow-up status was collected (VRMDS followup_date).")
+    )
+    work_status_at_followup = serializers.ChoiceField(choices=WorkStatus.choices)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        help_text=_("Why it is recorded outside the window (service managers only)."),
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class SignOffPendingSerializer(serializers.Serializer):
+    sign_off = serializers.IntegerField(help_text=_("The sign-off request now waiting."))
+    detail = serializers.CharField()
 
 
 # --- the evaluation report -------------------------------------------------------------

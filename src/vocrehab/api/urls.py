@@ -22,6 +22,8 @@ urlpatterns = [
         name="questionnaires",
     ),
     path("v1/questionnaires/<int:pk>/", views.AdministrationDetail.as_view(), name="questionnaire"),
+    path("v1/episodes/<int:pk>/discharge/", views.DischargeCreate.as_view(), name="discharge"),
+    path("v1/episodes/<int:pk>/followup/", views.FollowupCreate.as_view(), name="followup"),
     path("v1/clients/", views.ClientSearch.as_view(), name="clients"),
     path("v1/clients/<int:pk>/", views.ClientDetail.as_view(), name="client"),
     path("v1/referrals/", views.ReferralCreate.as_view(), name="referrals"),

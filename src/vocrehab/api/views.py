@@ -38,7 +38,7 @@ from vocrehab.audit.services import record_event, record_listing, record_read
 from vocrehab.casework import queries as casework_queries
 from vocrehab.casework import services as casework_services
 from vocrehab.casework.forms import OnwardForm
-from vocrehab.casework.models import Contact, ContactIntervention
+from vocrehab.casework.models import Contact, ContactIntervention, SignOff
 from vocrehab.clients.identifiers import normalise_nhs_number
 from vocrehab.clients.models import Client
 from vocrehab.clients.queries import client_for
@@ -227,9 +227,12 @@ class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
 # --- recording a contact --------------------------------------------------------------
 
 
-def _casework_error_body(error) -> dict:
+def _casework_error_body(error, renamed=None) -> dict:
+    """A refusal as a 400 body: each message under the input field it is about (episode
+    fields keep their names; ``renamed`` gives the input's name where it differs)."""
     if hasattr(error, "error_dict"):
-        return error.message_dict
+        renamed = renamed or {}
+        return {renamed.get(name, name): text for name, text in error.message_dict.items()}
     return {"non_field_errors": error.messages}
 
 
@@ -249,7 +252,7 @@ class ContactCreate(PolicyMixin, APIView):
         data = _validated(s.ContactInputSerializer, request.data)
         try:
             contact = casework_services.record_contact(episode, by=request.user, **data)
-        except casework_services.CaseworkError as error:
+        except casework_services.REFUSALS as error:
             return Response(_casework_error_body(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -395,6 +398,114 @@ class AdministrationDetail(PolicyMixin, APIView):
         administration = measures_queries.administration_for(request.user, pk, Perm.VIEW_PERSON)
         record_read(request, administration)
         return Response(_administration_body(administration))
+
+
+# --- discharge and the six-month follow-up ----------------------------------------------
+
+STALE = {
+    409: OpenApiResponse(
+        description=_("The episode changed since the version you sent; read it again.")
+    )
+}
+
+
+def _stale(current) -> Response:
+    return Response(
+        {
+            "non_field_errors": [
+                _("Someone else changed this episode; read it again (version %(v)s).")
+                % {"v": current.version}
+            ]
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _episode_to_record(request, pk) -> Episode:
+    episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
+    check_may_record(request.user, episode)
+    return episode
+
+
+class DischargeCreate(PolicyMixin, APIView):
+    """Discharge an episode with its outcome (casework ``discharge``, as on the page).
+
+    The discharge questionnaires and the six-month follow-up are scheduled as from the
+    page. A support worker's discharge waits for their supervisor's sign-off (202).
+    """
+
+    access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.EPISODES_WRITE
+
+    @extend_schema(
+        request=s.DischargeInputSerializer,
+        responses={
+            200: s.EpisodeSummarySerializer,
+            202: s.SignOffPendingSerializer,
+            **ERROR_RESPONSES,
+            **NOT_FOUND,
+            **STALE,
+        },
+    )
+    def post(self, request, pk):
+        episode = _episode_to_record(request, pk)
+        data = _validated(s.DischargeInputSerializer, request.data)
+        try:
+            outcome = casework_services.discharge(
+                episode,
+                by=request.user,
+                on=data["discharge_date"],
+                work_status=data["work_status_at_discharge"],
+                reason=data["discharge_reason"],
+                engagement=data["engagement"],
+                expected_version=data.get("version"),
+            )
+        except casework_services.REFUSALS as error:
+            return Response(_casework_error_body(error), status=status.HTTP_400_BAD_REQUEST)
+        except StaleEditError as stale:
+            return _stale(stale.current)
+        if isinstance(outcome, SignOff):
+            body = {
+                "sign_off": outcome.pk,
+                "detail": _("Sent to %(who)s for sign-off; it takes effect when signed off.")
+                % {"who": outcome.supervisor},
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response(s.EpisodeSummarySerializer(outcome).data)
+
+
+class FollowupCreate(PolicyMixin, APIView):
+    """Record the six-month follow-up: the work status and the date it was collected.
+
+    Refused before the window opens (150 days after discharge) and after it closes (270
+    days), with the dates; a service manager may record one outside it with ``reason``.
+    """
+
+    access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.EPISODES_WRITE
+
+    @extend_schema(
+        request=s.FollowupInputSerializer,
+        responses={200: s.EpisodeSummarySerializer, **ERROR_RESPONSES, **NOT_FOUND, **STALE},
+    )
+    def post(self, request, pk):
+        episode = _episode_to_record(request, pk)
+        data = _validated(s.FollowupInputSerializer, request.data)
+        try:
+            episode = casework_services.record_followup(
+                episode,
+                by=request.user,
+                on=data["followup_collected_on"],
+                work_status=data["work_status_at_followup"],
+                reason=data["reason"],
+                expected_version=data.get("version"),
+            )
+        except casework_services.REFUSALS as error:
+            body = _casework_error_body(error, {"followup_outside_window_reason": "reason"})
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        except StaleEditError as stale:
+            return _stale(stale.current)
+        return Response(s.EpisodeSummarySerializer(episode).data)
 
 
 # --- clients --------------------------------------------------------------------------------
