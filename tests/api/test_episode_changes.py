@@ -95,7 +95,7 @@ def test_dates_go_through_triage_and_its_rules(signed_in, make_episode, service)
         {"version": episode.version, "job_title": "Joiner", "first_contact_date": str(before)},
     )
     assert refused.status_code == 400
-    assert "referral was received" in refused.json()["first_contact_date"][0]
+    assert "cannot be before the referral" in refused.json()["first_contact_date"][0]
     # The key fact sent with it was not kept: all or nothing.
     assert Episode.objects.get(pk=episode.pk).job_title == ""
     first = episode.referral_date + datetime.timedelta(days=1)
