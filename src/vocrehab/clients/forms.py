@@ -31,6 +31,7 @@ class ClientForm(forms.ModelForm):
             "contact_by_post",
             "safe_to_leave_message",
             "contact_notes",
+            "preferred_language",
         ]
         widgets = {
             "date_of_birth": NHSUKDateInput(attrs={"autocomplete": "bday"}),
