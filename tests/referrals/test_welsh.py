@@ -4,6 +4,7 @@ preferred language stored with the referral."""
 import pytest
 from django.core import mail
 
+from tests.ui.dom import parse
 from vocrehab.clients.deprivation_import import load_samples
 from vocrehab.clients.models import Language
 from vocrehab.referrals.models import Referral
@@ -126,3 +127,19 @@ def test_a_professional_filling_in_welsh_is_acknowledged_in_welsh(
     assert referral.episode.client.preferred_language == Language.ENGLISH
     (email,) = mail.outbox
     assert email.to == ["nurse@example.org"] and "Diolch." in email.body
+
+
+def test_anonymous_visitor_can_switch_to_welsh_on_the_same_public_page(client, db):
+    page = parse(client.get("/referrals/refer/self/person/?change=1").content.decode())
+    (nav,) = page.find_all("nav", **{"aria-label": "Language"})
+    link = nav.find("a")
+    assert link.text() == "Cymraeg"
+    assert link.attrs["lang"] == "cy" and link.attrs["hreflang"] == "cy"
+    assert link.attrs["href"] == "/language/cy/?next=/referrals/refer/self/person/%3Fchange%3D1"
+
+
+def test_the_switch_on_a_page_that_is_not_public_returns_home(client, db):
+    # The address of a page that is not public may hold someone's details: never repeat it.
+    html = client.get("/clients/AB123456C/?name=Alex", follow=True).content.decode()
+    assert "AB123456C" not in html and "Alex" not in html
+    assert "/language/cy/?next=/" in html

@@ -36,6 +36,7 @@ class ClientForm(forms.ModelForm):
         widgets = {
             "date_of_birth": NHSUKDateInput(attrs={"autocomplete": "bday"}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "preferred_language": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
