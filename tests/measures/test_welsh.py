@@ -1,11 +1,13 @@
 """Questionnaires for a client who prefers Welsh: the page, the letter, the email."""
 
 from datetime import date, datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from vocrehab.accounts.models import Role
@@ -94,3 +96,28 @@ def test_the_invitation_email_is_in_the_clients_language(make_episode, service):
     assert message.subject.startswith("Cwestiynau gan ")
     assert "Mae'r dolenni'n gweithio tan" in message.body
     assert "/measures/q/" in message.body
+
+
+@override_settings(
+    NOTIFY_API_KEY="test-key",
+    VOCREHAB_NOTIFY_SMS_TEMPLATE_ID="sms-english",
+    VOCREHAB_NOTIFY_SMS_TEMPLATE_ID_CY="sms-welsh",
+)
+@pytest.mark.parametrize("language,template", [("cy", "sms-welsh"), ("en-gb", "sms-english")])
+def test_notify_uses_the_template_in_the_clients_language(
+    make_episode, service, language, template
+):
+    episode = make_episode(service, contact_by_email=False, contact_by_phone=True)
+    episode.client.preferred_language = language
+    episode.client.save()
+    services.schedule_entry_questionnaires(episode, due=date(2026, 1, 12))
+    notify = mock.Mock()
+    with (
+        mock.patch("vocrehab.measures.delivery.notify_client", return_value=notify),
+        time_machine.travel(datetime(2026, 1, 12, 9, tzinfo=ZoneInfo("Europe/London"))),
+    ):
+        services.send_due_invitations()
+    sent = notify.send_sms_notification.call_args.kwargs
+    assert sent["template_id"] == template
+    welsh_name = "Holiadur Iechyd Cleifion (PHQ-9)"
+    assert (welsh_name in sent["personalisation"]["links"]) is (language == "cy")
