@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
 
 import vocrehab
 from vocrehab.clients.models import Language
+from vocrehab.measures.forms import client_items
+from vocrehab.measures.instruments import INSTRUMENTS
 from vocrehab.referrals import public_views
 
 SRC = Path(vocrehab.__file__).parent
@@ -109,6 +112,19 @@ def test_every_label_and_message_on_the_referral_forms_has_welsh(kind):
             english += [str(form.title_text), *_form_texts(form)]
     missing = sorted({text for text in english if not _welsh(text)})
     assert missing == [], f"no Welsh for {missing}"
+
+
+@pytest.mark.parametrize("code", sorted(INSTRUMENTS))
+def test_every_questionnaire_name_and_own_question_has_welsh(code):
+    """Our own questions are interface text; published wording is data and is left out."""
+    instrument = INSTRUMENTS[code]
+    with translation.override("en-gb"):
+        # A name given as a plain string is a proper name (EQ-5D-5L): the same in Welsh.
+        english = [str(instrument.name)] if isinstance(instrument.name, Promise) else []
+        if not instrument.wording and not instrument.licensed_wording:
+            english += [str(item.label) for item in client_items(instrument)]
+    missing = [text for text in english if not _welsh(text)]
+    assert missing == [], f"{code}: no Welsh for {missing}"
 
 
 def test_the_compiled_catalogue_matches_the_po_file():
