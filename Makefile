@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint format bench install lock upgrade lock-check clean
+.PHONY: demo test lint format bench install lock upgrade lock-check clean messages
 
 $(UV): requirements/uv.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
@@ -42,6 +42,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh the Welsh catalogue from the source, then compile it (needs GNU gettext).
+# Both files are committed: installing and testing need no gettext.
+messages: $(STAMP)
+	cd src/vocrehab && VOCREHAB_DEBUG=1 ../../$(BIN)/vocrehab makemessages -l cy --no-obsolete --ignore 'static/*'
+	cd src/vocrehab && VOCREHAB_DEBUG=1 ../../$(BIN)/vocrehab compilemessages -l cy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -376,6 +376,8 @@ MEDIA_ROOT = Path(os.environ.get("VOCREHAB_MEDIA_ROOT", VAR_DIR / "media"))
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The public pages' language switch keeps the choice for a year (Django's default).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from vocrehab import language
 from vocrehab.accounts import views as account_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -10,6 +11,7 @@ admin.site.site_header = "vocrehab administration"
 urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("", account_views.home, name="home"),
+    path("language/<str:code>/", language.switch, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("vocrehab.accounts.urls")),
     path("audit/", include("vocrehab.audit.urls")),

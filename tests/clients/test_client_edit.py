@@ -32,6 +32,7 @@ def form_data(client, **changes):
         "email": client.email,
         "contact_by_phone": "on",
         "contact_notes": "",
+        "preferred_language": client.preferred_language,
         "version": client.version,
     }
     data.update(changes)
@@ -96,3 +97,25 @@ def test_admin_assistant_and_other_services_may_not_edit(signed_in, ann, other_s
     http.logout()
     signed_in(Role.CASE_MANAGER, other_service)
     assert http.get(f"/clients/{ann.pk}/edit/").status_code == 404
+
+
+def test_staff_set_the_language_letters_and_messages_are_written_in(signed_in, ann):
+    assert ann.preferred_language == "en-gb"
+    http, _user = signed_in(Role.CASE_MANAGER)
+    form = http.get(f"/clients/{ann.pk}/edit/").content.decode()
+    assert "Language for letters and messages" in form and "Welsh (Cymraeg)" in form
+    response = http.post(f"/clients/{ann.pk}/edit/", form_data(ann, preferred_language="cy"))
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.preferred_language == "cy"
+    shown = http.get(f"/clients/{ann.pk}/").content.decode()
+    assert "Letters and messages in" in shown and "Welsh (Cymraeg)" in shown
+
+
+def test_an_unknown_language_is_refused_with_a_message(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    response = http.post(f"/clients/{ann.pk}/edit/", form_data(ann, preferred_language="fr"))
+    assert response.status_code == 200
+    assert "Language for letters and messages: select a valid choice" in response.content.decode()
+    ann.refresh_from_db()
+    assert ann.preferred_language == "en-gb" and ann.version == 1

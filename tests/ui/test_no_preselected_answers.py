@@ -18,6 +18,9 @@ from vocrehab.measures.instruments import INSTRUMENTS
 
 # form.field: why a starting value records nothing false.
 MAY_START_WITH_A_VALUE = {
+    "clients.ClientForm.preferred_language": (
+        "the form edits a stored record: it shows the language already on it"
+    ),
     "casework.CaseloadFilterForm.status": "a filter of the caseload page",
     "casework.CaseloadFilterForm.sort": "the caseload page's sort order",
     "casework.CaseloadFilterForm.worker": "a filter (choices set per request)",

@@ -9,7 +9,7 @@ from .navigation import navigation_for
 
 def shell(request):
     """What every page's frame needs: navigation by role, service switcher, demo banner."""
-    context = {"demo_mode": settings.DEMO_MODE}
+    context = {"demo_mode": settings.DEMO_MODE, "language_next": language_next(request)}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
@@ -24,6 +24,18 @@ def shell(request):
         }
     )
     return context
+
+
+def language_next(request) -> str:
+    """Where the language switch returns to: the same page when it is a public page.
+
+    Any other page (an error page, a page that asks for sign-in) returns to the home
+    page, so a link never repeats an address that may hold someone's details.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None or access.declared_access(match.func) != "public":
+        return "/"
+    return request.get_full_path()
 
 
 def services_of(user):

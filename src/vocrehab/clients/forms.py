@@ -31,10 +31,12 @@ class ClientForm(forms.ModelForm):
             "contact_by_post",
             "safe_to_leave_message",
             "contact_notes",
+            "preferred_language",
         ]
         widgets = {
             "date_of_birth": NHSUKDateInput(attrs={"autocomplete": "bday"}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "preferred_language": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,23 @@ class IdentifierType(models.TextChoices):
     CHI = "chi", _("CHI number")
 
 
+class Language(models.TextChoices):
+    """The languages letters, emails and text messages can be written in.
+
+    The codes are Django's language codes (``settings.LANGUAGES``), so a value can be
+    passed straight to ``translation.override``.
+    """
+
+    ENGLISH = "en-gb", _("English")
+    WELSH = "cy", _("Welsh (Cymraeg)")
+
+    @classmethod
+    def of(cls, code: str | None) -> str:
+        """The supported language for a request's language code ("cy", "en-gb", "en")."""
+        code = (code or "").lower()
+        return cls.WELSH if code.split("-")[0] == "cy" else cls.ENGLISH
+
+
 class Client(models.Model):
     """A person known to one service.
 
@@ -42,6 +59,13 @@ class Client(models.Model):
     contact_by_post = models.BooleanField(_("may be contacted by post"), default=False)
     safe_to_leave_message = models.BooleanField(_("safe to leave a message"), default=False)
     contact_notes = models.CharField(_("contact preferences"), max_length=255, blank=True)
+    # Chooses the language of every letter, email and text message sent to the client.
+    preferred_language = models.CharField(
+        _("language for letters and messages"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+    )
     area_code = models.CharField(
         _("local authority or health board code"), max_length=9, blank=True
     )

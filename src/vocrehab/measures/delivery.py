@@ -6,7 +6,12 @@ Which is used is decided by settings read from the environment:
   through Notify; without them, through Django's email backend (SMTP in production).
 - ``VOCREHAB_NOTIFY_API_KEY`` with ``VOCREHAB_NOTIFY_SMS_TEMPLATE_ID``: text messages
   can be sent (there is no SMS without Notify).
+- ``VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID_CY`` and ``VOCREHAB_NOTIFY_SMS_TEMPLATE_ID_CY``:
+  the Welsh Notify templates, used for clients who prefer Welsh (else the English ones).
 - ``VOCREHAB_PUBLIC_URL``: the site's address as clients reach it, for links.
+
+Messages are written in the active language: the caller wraps a send in
+``translation.override`` with the client's preferred language.
 
 Every function here raises :class:`DeliveryError` on failure; callers record it and
 retry. Nothing here touches answers.
@@ -21,6 +26,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 
 class DeliveryError(Exception):
@@ -35,12 +41,20 @@ def notify_api_key() -> str:
     return str(getattr(settings, "NOTIFY_API_KEY", "") or _setting("VOCREHAB_NOTIFY_API_KEY"))
 
 
+def _in_welsh() -> bool:
+    return (get_language() or "").split("-")[0] == "cy"
+
+
 def email_template_id() -> str:
-    return _setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID")
+    """The Notify email template: the Welsh one when writing in Welsh and one is set."""
+    english = _setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID")
+    return _setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID_CY", english) if _in_welsh() else english
 
 
 def sms_template_id() -> str:
-    return _setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID")
+    """The Notify text message template: the Welsh one when writing in Welsh and one is set."""
+    english = _setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID")
+    return _setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID_CY", english) if _in_welsh() else english
 
 
 def uses_notify_for_email() -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint, WorkStatus
@@ -559,11 +559,13 @@ def _invitation(group: list[QuestionnaireLink], *, reminder: bool) -> delivery.I
 
 def _send(group: list[QuestionnaireLink], *, reminder: bool) -> None:
     client = group[0].administration.episode.client
-    invitation = _invitation(group, reminder=reminder)
-    if group[0].channel == Channel.SMS:
-        delivery.send_sms(client.phone, invitation)
-    else:
-        delivery.send_email(client.email, invitation)
+    # Every word in the client's language: the message, the questionnaires' names, the date.
+    with translation.override(client.preferred_language):
+        invitation = _invitation(group, reminder=reminder)
+        if group[0].channel == Channel.SMS:
+            delivery.send_sms(client.phone, invitation)
+        else:
+            delivery.send_email(client.email, invitation)
 
 
 def _claimable(now: datetime):

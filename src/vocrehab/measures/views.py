@@ -643,8 +643,18 @@ def questionnaire(request, link_id: int):
             "page_count": len(pages),
             "previous": previous,
             "from_check": request.GET.get("from") == "check",
+            "english_only": _english_only(wording),
         },
     )
+
+
+def _english_only(wording) -> bool:
+    """True when the page's language is not English but the wording is (no published
+    translation shipped or loaded): the page then says so, and marks the wording English."""
+    language = get_language() or "en-gb"
+    if language.startswith("en") or not wording:
+        return False
+    return all(entry.language != language for entry in wording.values())
 
 
 def _answer_text(item, value, wording) -> str:

@@ -6,10 +6,12 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
 from vocrehab.clients.identifiers import normalise_nhs_number, validate_nhs_number
+from vocrehab.clients.models import Language
 from vocrehab.clients.postcodes import format_postcode, is_valid_postcode, services_covering
 from vocrehab.codes import (
     Condition,
@@ -118,6 +120,7 @@ class PersonForm(HoneypotMixin):
             "required": _("Choose at least one way to contact you."),
         },
         "contact_notes": {"label": _("Anything else about contacting you")},
+        "preferred_language": {"label": _("Which language should we write to you in?")},
     }
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -164,6 +167,16 @@ class PersonForm(HoneypotMixin):
         help_text=_("For example, best times to call."),
         required=False,
         max_length=255,
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Which language should we write to them in?"),
+        help_text=_(
+            "For letters, emails and text messages. If you leave this, we use the language "
+            "this form is in."
+        ),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     service = forms.ModelChoiceField(
         label=_("Which service should receive this referral?"),
@@ -246,6 +259,8 @@ class PersonForm(HoneypotMixin):
             contact_by_email="email" in methods,
             contact_by_post="post" in methods,
             safe_to_leave_message=data.get("safe_to_leave_message") == "yes",
+            # Unanswered: the language the form was filled in (English when staff key it).
+            preferred_language=data.get("preferred_language") or Language.of(get_language()),
         )
         data.pop("website", None)
         data.pop("service", None)

@@ -89,6 +89,8 @@ class Referral(models.Model):
 
     # Acknowledgement email: attempted after the referral is stored, retried on failure.
     acknowledgement_email = models.EmailField(_("acknowledgement sent to"), blank=True)
+    # The language the form was filled in: the acknowledgement is written in it.
+    language = models.CharField(_("language of the form"), max_length=8, default="en-gb")
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)

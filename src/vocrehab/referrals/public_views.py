@@ -207,7 +207,14 @@ def check(request, kind):
         service = person.cleaned_data["service"]
         email = _acknowledgement_address(journey, data)
         intake = create_referral(
-            service=service, channel=journey.channel, data=data, acknowledgement_email=email
+            service=service,
+            channel=journey.channel,
+            data=data,
+            acknowledgement_email=email,
+            # The acknowledgement goes to whoever filled the form in, in their language.
+            language=(
+                data["preferred_language"] if journey.kind == "self" else request.LANGUAGE_CODE
+            ),
         )
         request.session.pop(_DRAFT.format(kind), None)
         request.session[_DONE] = {

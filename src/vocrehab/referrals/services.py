@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.clients.identifiers import identifier_type_for, normalise_nhs_number
-from vocrehab.clients.models import Client
+from vocrehab.clients.models import Client, Language
 from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
 from vocrehab.episodes.models import Episode
@@ -56,6 +56,7 @@ CLIENT_FIELDS = (
     "contact_by_post",
     "safe_to_leave_message",
     "contact_notes",
+    "preferred_language",
 )
 EPISODE_FIELDS = (
     "referral_source",
@@ -117,6 +118,7 @@ def create_referral(
     entered_by=None,
     acknowledgement_email: str = "",
     received: datetime.date | None = None,
+    language: str = Language.ENGLISH,
 ) -> Intake:
     """Store a referral in full: client (new or matched), episode and referral, together.
 
@@ -203,6 +205,7 @@ def create_referral(
         treatment_stage=data.get("treatment_stage") or "",
         entered_by=entered_by,
         acknowledgement_email=acknowledgement_email,
+        language=Language.of(language),
     )
     if acknowledgement_email:
         # Here, not at the top: the tasks module imports this one.
@@ -240,11 +243,12 @@ def send_acknowledgement(referral: Referral) -> bool:
         return True
     service = referral.service
     context = {"referral": referral, "service": service}
-    subject = _("Your referral to %(service)s: %(reference)s") % {
-        "service": service.name,
-        "reference": referral.reference,
-    }
-    body = render_to_string("referrals/email/acknowledgement.txt", context)
+    with translation.override(referral.language):
+        subject = _("Your referral to %(service)s: %(reference)s") % {
+            "service": service.name,
+            "reference": referral.reference,
+        }
+        body = render_to_string("referrals/email/acknowledgement.txt", context)
     Referral.objects.filter(pk=referral.pk).update(email_attempts=referral.email_attempts + 1)
     referral.email_attempts += 1
     try:

@@ -1,0 +1,123 @@
+"""Questionnaires for a client who prefers Welsh: the page, the letter, the email."""
+
+from datetime import date, datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from vocrehab.accounts.models import Role
+from vocrehab.clients.models import Language
+from vocrehab.measures import links, services
+from vocrehab.measures.models import Administration, Channel, ItemWording
+
+pytestmark = pytest.mark.django_db
+
+
+def _opened(client, episode, instrument):
+    administration = Administration.objects.create(
+        episode=episode, instrument=instrument, timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    return link
+
+
+def test_phq9_in_welsh_shows_the_english_wording_with_a_welsh_note(client, episode):
+    link = _opened(client, episode, "phq9")
+    client.get("/language/cy/?next=/")
+    page = client.get(reverse("measures:questionnaire", args=[link.pk])).content.decode()
+    assert '<html lang="cy">' in page
+    assert "Holiadur Iechyd Cleifion (PHQ-9)" in page
+    assert "Cwestiwn 1 o " in page and "Parhau" in page
+    assert "Nid yw&#x27;r holiadur hwn ar gael yn Gymraeg eto" in page or (
+        "Nid yw'r holiadur hwn ar gael yn Gymraeg eto" in page
+    )
+    # The published English wording, never a translation of it, marked as English.
+    assert '<div lang="en-GB">' in page
+    assert "Little interest or pleasure in doing things" in page
+
+
+def test_phq9_in_english_has_no_note(client, episode):
+    link = _opened(client, episode, "phq9")
+    page = client.get(reverse("measures:questionnaire", args=[link.pk])).content.decode()
+    assert "not available in this language" not in page
+    assert '<div lang="en-GB">' not in page
+
+
+def test_loaded_welsh_wording_is_shown_without_the_note(client, episode):
+    ItemWording.objects.create(
+        instrument="phq9", item="q1", language="cy", text="Cwestiwn prawf", options={}
+    )
+    link = _opened(client, episode, "phq9")
+    client.get("/language/cy/?next=/")
+    page = client.get(reverse("measures:questionnaire", args=[link.pk])).content.decode()
+    assert "Cwestiwn prawf" in page
+    assert "ar gael yn Gymraeg eto" not in page
+
+
+def test_the_letter_is_in_the_clients_language(signed_in, episode):
+    episode.client.preferred_language = Language.WELSH
+    episode.client.save()
+    client, _ = signed_in(Role.CASE_MANAGER)
+    (administration,) = services.schedule_entry_questionnaires(episode)[:1]
+    client.post(reverse("measures:send_link", args=[administration.pk]), {"channel": "letter"})
+    link = administration.links.get()
+    letter = client.get(reverse("measures:letter", args=[link.pk])).content.decode()
+    assert '<article class="vr-letter" lang="cy">' in letter
+    assert "Annwyl Test," in letter and "a rhowch y cod hwn:" in letter
+    # The note to staff above the letter stays in their language.
+    assert "Print this page" in letter
+    assert "Dear Test" not in letter
+
+
+def test_the_letter_is_in_english_for_an_english_client(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    (administration,) = services.schedule_entry_questionnaires(episode)[:1]
+    client.post(reverse("measures:send_link", args=[administration.pk]), {"channel": "letter"})
+    link = administration.links.get()
+    letter = client.get(reverse("measures:letter", args=[link.pk])).content.decode()
+    assert "Dear Test," in letter and "Annwyl" not in letter
+
+
+def test_the_invitation_email_is_in_the_clients_language(make_episode, service):
+    episode = make_episode(service, contact_by_phone=False)
+    episode.client.preferred_language = Language.WELSH
+    episode.client.save()
+    services.schedule_entry_questionnaires(episode, due=date(2026, 1, 12))
+    with time_machine.travel(datetime(2026, 1, 12, 9, tzinfo=ZoneInfo("Europe/London"))):
+        services.send_due_invitations()
+    assert mail.outbox
+    message = mail.outbox[0]
+    assert message.subject.startswith("Cwestiynau gan ")
+    assert "Mae'r dolenni'n gweithio tan" in message.body
+    assert "/measures/q/" in message.body
+
+
+@override_settings(
+    NOTIFY_API_KEY="test-key",
+    VOCREHAB_NOTIFY_SMS_TEMPLATE_ID="sms-english",
+    VOCREHAB_NOTIFY_SMS_TEMPLATE_ID_CY="sms-welsh",
+)
+@pytest.mark.parametrize("language,template", [("cy", "sms-welsh"), ("en-gb", "sms-english")])
+def test_notify_uses_the_template_in_the_clients_language(
+    make_episode, service, language, template
+):
+    episode = make_episode(service, contact_by_email=False, contact_by_phone=True)
+    episode.client.preferred_language = language
+    episode.client.save()
+    services.schedule_entry_questionnaires(episode, due=date(2026, 1, 12))
+    notify = mock.Mock()
+    with (
+        mock.patch("vocrehab.measures.delivery.notify_client", return_value=notify),
+        time_machine.travel(datetime(2026, 1, 12, 9, tzinfo=ZoneInfo("Europe/London"))),
+    ):
+        services.send_due_invitations()
+    sent = notify.send_sms_notification.call_args.kwargs
+    assert sent["template_id"] == template
+    welsh_name = "Holiadur Iechyd Cleifion (PHQ-9)"
+    assert (welsh_name in sent["personalisation"]["links"]) is (language == "cy")
