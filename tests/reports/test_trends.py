@@ -5,12 +5,15 @@ import datetime as dt
 from statistics import median
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from vocrehab.accounts.models import Role
 from vocrehab.episodes.standards import ASSESSMENT, FIRST_CONTACT, Judgement, judge
 from vocrehab.reports import trends
-from vocrehab.reports.presentation import trend_panels
+from vocrehab.reports.evaluation import build_evaluation
+from vocrehab.reports.exports import pdf_html
+from vocrehab.reports.presentation import change_over_time, trend_panels
 
 from .helpers import give_measure, make_episode
 
@@ -183,3 +186,45 @@ def test_suppressed_panels_leave_out_months_resting_on_small_numbers(service):
     shown = {p["slug"]: p for p in trend_panels(series)}
     may = next(r for r in shown["spc-days-to-first-contact"]["rows"] if r["label"] == "May 2024")
     assert may == {"label": "May 2024", "value": "1.0", "n": 1}
+
+
+def test_the_pdf_report_has_a_change_over_time_section(service):
+    _two_years_of_contacts(service, dt.date.today())
+    report = build_evaluation([service])
+    panels = change_over_time([service], suppressed=False)
+    html = pdf_html(report, False, panels)
+    assert "Change over time" in html
+    assert html.count("<svg") >= 3  # referrals, waits, first contact standard
+    assert "Median days from referral to first contact" in html
+    assert "Special cause variation: concern (higher)" in html
+    assert "Lower is better" in html
+    assert "Not enough months to chart yet: 0 with data" in html  # nothing assessed
+
+
+def test_the_pdf_download_and_the_command_print_the_charts(signed_in, service, tmp_path):
+    _two_years_of_contacts(service, dt.date.today())
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    response = client.get(reverse("reports:download"), {"services": service.pk, "format": "pdf"})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    out = tmp_path / "r.pdf"
+    call_command(
+        "report", "evaluation", "--service", service.code, "--format", "pdf", "--out", str(out)
+    )
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_period_too_short_for_a_chart_says_so_in_the_pdf(service):
+    make_episode(service, referral_date=dt.date(2024, 5, 6))
+    panels = change_over_time([service], dt.date(2024, 3, 1), dt.date(2024, 6, 30), suppressed=True)
+    assert [p["chart"] for p in panels] == [None] * 7
+    assert [r["label"] for r in panels[0]["rows"]] == [
+        "Mar 2024",
+        "Apr 2024",
+        "May 2024",
+        "Jun 2024",
+    ]
+    # May rests on one referral: suppressed, so three months are left to chart.
+    html = pdf_html(build_evaluation([service]), True, panels)
+    assert "Not enough months to chart yet: 3 with data" in html
+    assert "Months resting on a small number are left out." in html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +22,7 @@ from .spc import (
     xmr,
 )
 from .tables import TABLES
+from .trends import monthly_series
 
 # The measure shown side by side when benchmarking, per table.
 _HEADLINE = ("percent", "mean", "count", "met", "clients", "respondents", "total")
@@ -235,3 +238,11 @@ def trend_panels(series: dict, *, suppressed: bool = False, inline: bool = False
         )
         panels.append(panel)
     return panels
+
+
+def change_over_time(services, date_from=None, date_to=None, *, suppressed: bool) -> list[dict]:
+    """The charts of change over time for the PDF report of ``services`` and a period:
+    from the period's first month (or two years back) to its end (or today), as SVG."""
+    today = min(filter(None, (date_to, dt.date.today())))
+    series = monthly_series(services, today=today, first=date_from)
+    return trend_panels(series, suppressed=suppressed, inline=True)

@@ -98,7 +98,10 @@ def download(request):
     elif fmt == "xlsx":
         body = exports.to_xlsx(report)
     else:
-        body = exports.to_pdf(report, suppressed=suppressed)
+        panels = presentation.change_over_time(
+            data["services"], data["date_from"], data["date_to"], suppressed=suppressed
+        )
+        body = exports.to_pdf(report, suppressed=suppressed, change_over_time=panels)
     codes = [s.code for s in data["services"]]
     record_export(
         request,
