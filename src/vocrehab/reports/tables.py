@@ -214,6 +214,23 @@ TABLES: dict[str, TableSpec] = {
             counts=("clients",),
         ),
         S(
+            "interventions",
+            _("Interventions"),
+            _("Contacts of discharged episodes with at least one intervention"),
+            ("tier", "intervention"),
+            ("count", "clients"),
+            _(
+                "VRMDS v1.1. Each contact counts once under each of its intervention codes, "
+                "so a tier's rows add up to more than its contacts. Tier rows as in contacts "
+                "by tier (highest tier reached; third_party in its own row). count: "
+                "contacts; clients: distinct people. Contacts of episodes that did not "
+                "reach tier 2 count in n only."
+            ),
+            counts=("count", "clients"),
+            # A contact counts under several codes: no cells add up to a published total.
+            groups=("tier", "intervention"),
+        ),
+        S(
             "contact_modes",
             _("Contact modes"),
             _("All contacts of the episodes"),
