@@ -579,3 +579,9 @@ def awareness_sessions_for(user) -> QuerySet:
         .select_related("service", "recorded_by")
         .order_by("-date", "-pk")
     )
+
+
+def reviewed_on_time() -> Q:
+    """A filter on InWorkReview: done, with its contact on or before the due date (the
+    evaluation report's local ``in_work_reviews`` table)."""
+    return Q(status=ReviewStatus.DONE, contact__contact_date__lte=F("due_date"))

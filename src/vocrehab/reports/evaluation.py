@@ -79,6 +79,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
+from . import casework_tables
 from .completeness import completion
 from .sql import DaysBetween, RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
@@ -289,6 +290,7 @@ class _Evaluation:
         tables.update(self._measures())
         tables["satisfaction"] = self._satisfaction()
         tables["questionnaire_completion"] = self._questionnaire_completion(scalars)
+        tables.update(casework_tables.build(self, TABLES))
         return {
             "report": "evaluation",
             "vrmds_version": VRMDS_VERSION,
