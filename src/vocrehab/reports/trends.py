@@ -3,8 +3,8 @@
 Each series is a list of months, oldest first, each with its ``value`` (None when the
 month has nothing to measure) and ``n`` (the episodes behind the value, so a published
 chart can leave out a month too small to show). Every series is computed in the
-database, one query each (two for the standards, one per standard), so the number of
-queries does not grow with the data:
+database, one query each (the standards: one for both, and one that checks the
+working-day calendar), so the number of queries does not grow with the data:
 
 * referrals per month;
 * median days from referral to first contact, and to assessment, by month of referral
