@@ -16,7 +16,9 @@ VRMDS_VERSION = "1.1"
 # service may set its own (accounts.Service); reports give these for comparability.
 NATIONAL_FIRST_CONTACT_DAYS = 5
 NATIONAL_ASSESSMENT_DAYS = 10
-# VRMDS v1.1: the six-month follow-up window (150 to 270 days after discharge) closes.
+# VRMDS v1.1: the six-month follow-up window, in calendar days after discharge. A follow-up
+# status counts in the evaluation only when it was collected within it (both ends included).
+FOLLOWUP_WINDOW_OPENS_DAYS = 150
 FOLLOWUP_WINDOW_CLOSES_DAYS = 270
 
 

@@ -1,11 +1,12 @@
-"""Calendar arithmetic and the way people read a date, shared by every app (working days
-are in episodes/standards.py)."""
+"""Calendar arithmetic and the way people read a date, shared by every app, in Python
+and in SQL (working days are in episodes/standards.py)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
 
+from django.db.models import Func, IntegerField
 from django.utils.formats import date_format
 
 
@@ -27,3 +28,28 @@ def human_date(value: datetime.date | str | None) -> str:
         except ValueError:
             return value
     return date_format(value, "j M Y")
+
+
+class DaysBetween(Func):
+    """Whole calendar days from ``start`` to ``end`` (two date expressions), as an integer.
+
+    Django's own date subtraction goes through a Python function on SQLite, slow over
+    a national dataset; ``julianday`` and PostgreSQL's date arithmetic are native.
+    """
+
+    output_field = IntegerField()
+    arity = 2
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        return f"({end_sql} - {start_sql})", (*end_params, *start_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        sql = f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)"
+        return sql, (*end_params, *start_params)

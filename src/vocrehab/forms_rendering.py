@@ -26,6 +26,21 @@ def blank_first(choices, label=CHOOSE):
     return [("", label), *choices]
 
 
+def show_refusal(form, error, fields=None) -> None:
+    """Put a service's refusal (a ValidationError) on ``form``: a message about a field
+    beside that field (by its name, or the form's name for it in ``fields``), any other
+    at the top of the form."""
+    fields = fields or {}
+    if not hasattr(error, "error_dict"):
+        for message in getattr(error, "messages", [str(error)]):
+            form.add_error(None, message)
+        return
+    for name, messages in error.message_dict.items():
+        target = fields.get(name, name)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
 class NHSUKFormRenderer(TemplatesSetting):
     """Render forms and fields through ``templates/forms/`` of the project's engines.
 

@@ -105,8 +105,8 @@ def test_the_casework_date_rules_apply_and_nothing_is_written(signed_in, make_ep
             {"contact_date": day.isoformat(), "mode": "phone", "contact_with": "client"},
         )
         assert response.status_code == 400
-        messages = response.json()["non_field_errors"]
-        assert any("contact date" in m for m in messages), messages
+        messages = response.json()["contact_date"]
+        assert any("The contact (" in m for m in messages), messages
     assert _nothing_written()
     assert Episode.objects.get(pk=episode.pk).first_contact_date is None
 

@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client as Program
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vocrehab.accounts.models import Role
+from tests.accounts.conftest import bearer
+from vocrehab.accounts.models import Role, Scope
 from vocrehab.reports.queries import evaluation_for
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,24 @@ def test_the_report_costs_the_same_queries_however_many_episodes(signed_in, make
     for _ in range(10):
         make_episode(service)
     assert count() == one
+
+
+def test_a_token_needs_reports_read_and_its_service(
+    make_staff, make_token, make_episode, service, other_service
+):
+    make_episode(service)
+    owner = make_staff(Role.COMMISSIONER, service)
+    make_staff_elsewhere = make_staff(Role.COMMISSIONER, other_service)
+    _t, episodes_only = make_token(owner, [service], scopes=[Scope.EPISODES_READ])
+    _t, reports = make_token(owner, [service], scopes=[Scope.REPORTS_READ], name="Dashboard")
+    url = reverse("api:evaluation")
+    query = {"service": service.code}
+    assert Program().get(url, query, **bearer(episodes_only)).status_code == 403
+    response = Program().get(url, query, **bearer(reports))
+    assert response.status_code == 200
+    # A commissioner's token gets what the commissioner does: small numbers suppressed.
+    assert response["Vocrehab-Suppressed"] == "true"
+    _t, elsewhere = make_token(make_staff_elsewhere, [other_service], scopes=[Scope.REPORTS_READ])
+    refused = Program().get(url, query, **bearer(elsewhere))
+    assert refused.status_code == 400
+    assert "service" in refused.json()

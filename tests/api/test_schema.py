@@ -13,7 +13,15 @@ OPERATIONS = {
     ("/api/v1/services/", "get"),
     ("/api/v1/episodes/", "get"),
     ("/api/v1/episodes/{id}/", "get"),
+    ("/api/v1/episodes/{id}/", "patch"),
+    ("/api/v1/episodes/{id}/onward-referrals/", "get"),
+    ("/api/v1/episodes/{id}/onward-referrals/", "post"),
+    ("/api/v1/episodes/{id}/questionnaires/", "get"),
+    ("/api/v1/episodes/{id}/questionnaires/", "post"),
+    ("/api/v1/questionnaires/{id}/", "get"),
     ("/api/v1/episodes/{id}/contacts/", "post"),
+    ("/api/v1/episodes/{id}/discharge/", "post"),
+    ("/api/v1/episodes/{id}/followup/", "post"),
     ("/api/v1/reports/evaluation", "get"),
     ("/api/v1/clients/", "get"),
     ("/api/v1/clients/{id}/", "get"),
@@ -65,6 +73,17 @@ def test_the_schema_documents_both_ways_of_signing_in_and_each_scope(signed_in):
     assert "episodes:read" in episodes["description"]
     contact = schema["paths"]["/api/v1/episodes/{id}/contacts/"]["post"]
     assert contact["x-token-scope"] == "contacts:write"
+    scopes = {
+        ("/api/v1/episodes/{id}/", "patch"): "episodes:write",
+        ("/api/v1/episodes/{id}/onward-referrals/", "get"): "episodes:read",
+        ("/api/v1/episodes/{id}/onward-referrals/", "post"): "contacts:write",
+        ("/api/v1/episodes/{id}/questionnaires/", "get"): "questionnaires:read",
+        ("/api/v1/episodes/{id}/questionnaires/", "post"): "questionnaires:write",
+        ("/api/v1/questionnaires/{id}/", "get"): "questionnaires:read",
+        ("/api/v1/reports/evaluation", "get"): "reports:read",
+    }
+    for (path, method), scope in scopes.items():
+        assert schema["paths"][path][method]["x-token-scope"] == scope, (path, method)
     # Not open to tokens: the session only.
     services = schema["paths"]["/api/v1/services/"]["get"]
     assert "x-token-scope" not in services

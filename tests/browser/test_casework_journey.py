@@ -153,7 +153,21 @@ def test_casework_journey_in_a_browser(
     page.get_by_role("link", name="Record the follow-up").click()
     page.get_by_label("Work status at follow-up").select_option("at_work")
     page.get_by_role("button", name="Save").click()
+    # Not on the day of discharge: the six-month window opens 150 days later.
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("The follow-up window opens on")
+    episode.refresh_from_db()
+    assert episode.work_status_at_followup == ""
+    assert episode.followup_date == add_months(today, 6)
+    # Six months on (the discharge moved back, as the page cannot wait), it is recorded
+    # with the day it was collected.
+    Episode.objects.filter(pk=episode.pk).update(
+        discharge_date=today - datetime.timedelta(days=183)
+    )
+    page.goto(f"{base}/casework/episodes/{episode.pk}/follow-up/")
+    page.get_by_label("Work status at follow-up").select_option("at_work")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("followup")).to_contain_text("collected on")
     episode.refresh_from_db()
     assert episode.work_status_at_followup == WorkStatus.AT_WORK
-    assert episode.followup_date == add_months(today, 6)
+    assert episode.followup_collected_on == today
     assert not console_errors, console_errors

@@ -258,8 +258,22 @@ def test_referral_to_follow_up(case_manager, make_staff, service):
     assert episode.work_status_at_discharge == WorkStatus.AT_WORK
     assert episode.followup_date == add_months(today, 6)
 
-    # Six months on, the follow-up work status.
-    r = web.post(url("followup"), {"work_status": "at_work"})
+    # Not on the day of discharge: the six-month window opens 150 days later.
+    r = web.post(url("followup"), {"collected_on": today.isoformat(), "work_status": "at_work"})
+    assert r.status_code == 200
+    opens = today + datetime.timedelta(days=150)
+    assert f"The follow-up window opens on {opens:%-d %b %Y}" in r.text
+    episode.refresh_from_db()
+    assert episode.work_status_at_followup == ""
+
+    # Six months on, the follow-up work status and the day it was collected.
+    six_months_on = today + datetime.timedelta(days=183)
+    with time_machine.travel(six_months_on, tick=False):
+        web.force_login(user)
+        r = web.post(
+            url("followup"), {"collected_on": six_months_on.isoformat(), "work_status": "at_work"}
+        )
     assert r.status_code == 302
     episode.refresh_from_db()
     assert episode.work_status_at_followup == WorkStatus.AT_WORK
+    assert episode.followup_collected_on == six_months_on

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from vocrehab.episodes.facts import followup_window
 from vocrehab.interchange.synth import END_DATE, write_synthetic_dataset
 from vocrehab.interchange.vrmds.validate import validate_dataset
 
@@ -48,6 +49,15 @@ def test_output_validates_with_no_errors(dataset):
     assert result.is_valid, [str(e) for e in result.errors[:10]]
     assert result.rows == counts
     assert counts["episodes.csv"] == 2000
+
+
+def test_every_follow_up_is_collected_inside_the_vrmds_window(dataset):
+    _folder, _counts, episodes = dataset
+    followed = [e for e in episodes if e["followup_date"]]
+    assert followed
+    for e in followed:
+        discharge = dt.date.fromisoformat(e["discharge_date"])
+        assert dt.date.fromisoformat(e["followup_date"]) in followup_window(discharge)
 
 
 def test_no_date_after_the_fixed_end_date(dataset):

@@ -76,7 +76,9 @@ def load_vrmds(folder: Path, services: dict[str, Service]) -> dict[str, Episode]
             engagement=row.get("engagement", ""),
             discharge_date=_date(row.get("discharge_date")),
             work_status_at_discharge=row.get("work_status_at_discharge", ""),
+            # VRMDS followup_date is the date the follow-up status was collected.
             followup_date=_date(row.get("followup_date")),
+            followup_collected_on=_date(row.get("followup_date")),
             work_status_at_followup=row.get("work_status_at_followup", ""),
         )
     for row in read_csv(folder, "contacts"):

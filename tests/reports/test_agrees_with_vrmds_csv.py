@@ -79,9 +79,16 @@ def expected_tables(folder):
     out["work_status_transitions"] = Counter(
         (group(e["work_status_at_referral"]), e["work_status_at_discharge"]) for e in cohort
     )
-    followed = [e for e in cohort if e["work_status_at_followup"]]
+
+    def in_window(e):
+        days = (_d(e["followup_date"]) - _d(e["discharge_date"])).days
+        return 150 <= days <= 270
+
+    with_status = [e for e in cohort if e["work_status_at_followup"]]
+    followed = [e for e in with_status if in_window(e)]
     out["followup"] = {
         "respondents": len(followed),
+        "out_of_window": len(with_status) - len(followed),
         "in_work_at_discharge": sum(e["work_status_at_discharge"] in IN_WORK for e in followed),
         "still_in_work": sum(
             e["work_status_at_discharge"] in IN_WORK and e["work_status_at_followup"] in IN_WORK
@@ -267,7 +274,10 @@ def write_generated(folder, seed=7, size=80):
                 "tier": rng.choice(["", "1", "2", "3"]),
                 "discharge_date": discharge.isoformat() if discharge else "",
                 "work_status_at_discharge": rng.choice(STATUSES) if discharged else "",
-                "followup_date": (discharge + dt.timedelta(days=183)).isoformat()
+                # Some collected too early or too late: the report leaves them out.
+                "followup_date": (
+                    discharge + dt.timedelta(days=rng.choice([30, 150, 183, 270, 300]))
+                ).isoformat()
                 if followed
                 else "",
                 "work_status_at_followup": rng.choice(STATUSES) if followed else "",

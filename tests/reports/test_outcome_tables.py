@@ -14,6 +14,9 @@ D = dt.date
 def cohort(service):
     def discharged(entry, at_discharge, **fields):
         fields.setdefault("discharge_date", D(2024, 5, 1))
+        if fields.get("work_status_at_followup"):
+            # Collected six months on, inside the VRMDS window.
+            fields.setdefault("followup_collected_on", D(2024, 11, 1))
         return make_episode(
             service,
             work_status_at_referral=entry,
@@ -119,6 +122,7 @@ def test_followup_sustained_work(cohort, report):
         "percent_sustained": 50.0,
         "percent_in_work_at_discharge": 50.0,
         "percent_in_work_at_followup": 50.0,
+        "out_of_window": 0,
         "suppressed": False,
     }
 

@@ -32,6 +32,8 @@ class Perm(StrEnum):
     VIEW_ALL_CASELOADS = "view_all_caseloads"  # every caseload in the service
     SIGN_OFF = "sign_off"  # supervise support workers
     MANAGE_SERVICE = "manage_service"  # service settings, standards, tiers
+    # record a six-month follow-up outside the VRMDS window, giving the reason
+    RECORD_FOLLOWUP_OUTSIDE_WINDOW = "record_followup_outside_window"
     IMPORT_DATA = "import_data"
     EXPORT_DATA = "export_data"  # person-level exports
     SUBJECT_ACCESS = "subject_access"  # everything held about one person (a data request)
@@ -64,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_ALL_CASELOADS,
             Perm.SIGN_OFF,
             Perm.MANAGE_SERVICE,
+            Perm.RECORD_FOLLOWUP_OUTSIDE_WINDOW,
             Perm.IMPORT_DATA,
             Perm.EXPORT_DATA,
             Perm.SUBJECT_ACCESS,

@@ -5,9 +5,19 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from vocrehab.casework.forms import ContactForm
-from vocrehab.casework.models import Contact
-from vocrehab.codes import ContactMode, ContactWith, Intervention
+from vocrehab.casework.forms import ContactForm, EpisodeFactsForm
+from vocrehab.casework.models import Contact, OnwardOutcome
+from vocrehab.codes import (
+    ContactMode,
+    ContactWith,
+    Engagement,
+    Intervention,
+    OnwardCategory,
+    OnwardKind,
+    Tier,
+    Timepoint,
+    WorkStatus,
+)
 from vocrehab.episodes.models import Episode
 
 # --- services --------------------------------------------------------------------------
@@ -69,6 +79,8 @@ class EpisodeSummarySerializer(serializers.ModelSerializer):
             "work_status_at_discharge",
             "followup_date",
             "work_status_at_followup",
+            "followup_collected_on",
+            "followup_outside_window_reason",
             "is_open",
             "version",
         ]
@@ -153,6 +165,55 @@ class ContactInputSerializer(serializers.Serializer):
         help_text=_("VRMDS intervention codes delivered in the contact."),
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- discharge and follow-up ---------------------------------------------------------
+
+
+class DischargeInputSerializer(serializers.Serializer):
+    """A discharge to record. Shapes and codes only: the episode's rules (dates in order,
+    no contact after it, the outcome it needs) are the episode core's, as on the page."""
+
+    discharge_date = serializers.DateField(help_text=_("ISO date, for example 2025-03-14."))
+    work_status_at_discharge = serializers.ChoiceField(choices=WorkStatus.choices)
+    discharge_reason = serializers.CharField(max_length=255)
+    engagement = serializers.ChoiceField(
+        choices=Engagement.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Leave out to keep what is recorded (engaged when assessed)."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The episode's version you read; refused (409) if it changed since."),
+    )
+
+
+class FollowupInputSerializer(serializers.Serializer):
+    """A six-month follow-up to record: the work status and the date it was collected.
+
+    Outside the window (150 to 270 days after discharge) only a service manager records
+    one, with ``reason``."""
+
+    followup_collected_on = serializers.DateField(
+        help_text=_("The date the follow-up status was collected (VRMDS followup_date).")
+    )
+    work_status_at_followup = serializers.ChoiceField(choices=WorkStatus.choices)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        help_text=_("Why it is recorded outside the window (service managers only)."),
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class SignOffPendingSerializer(serializers.Serializer):
+    sign_off = serializers.IntegerField(help_text=_("The sign-off request now waiting."))
+    detail = serializers.CharField()
 
 
 # --- the evaluation report -------------------------------------------------------------
@@ -273,4 +334,153 @@ class ReferralCreatedSerializer(serializers.Serializer):
     client_reference = serializers.CharField()
     possible_duplicate = serializers.BooleanField(
         help_text=_("The person already has an open episode: triage decides whether to merge.")
+    )
+
+
+# --- changing an episode's key facts -----------------------------------------------------
+
+# The key facts the web's "Change the key facts" form edits; that form checks them.
+EPISODE_FACTS = tuple(EpisodeFactsForm.Meta.fields)
+
+
+class EpisodeChangeSerializer(serializers.Serializer):
+    """The key facts an integration may change. Send ``version`` (from the last read) and
+    only the fields to change; each goes through the path the web pages use."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text=_("The episode's version when you read it.")
+    )
+    job_title = serializers.CharField(required=False, allow_blank=True)
+    employer_name = serializers.CharField(required=False, allow_blank=True)
+    occupation = serializers.CharField(required=False, allow_blank=True)
+    work_status_at_referral = serializers.CharField(required=False, allow_blank=True)
+    weeks_absent_at_referral = serializers.IntegerField(required=False, allow_null=True)
+    main_reason = serializers.CharField(required=False, allow_blank=True)
+    condition_detail = serializers.CharField(required=False, allow_blank=True)
+    engagement = serializers.CharField(required=False, allow_blank=True)
+    first_contact_date = serializers.DateField(
+        required=False, help_text=_("The first response to the client (triage).")
+    )
+    assessment_date = serializers.DateField(
+        required=False, help_text=_("The initial assessment (triage).")
+    )
+    tier = serializers.ChoiceField(
+        choices=Tier.choices,
+        required=False,
+        help_text=_("A support worker's change goes to their supervisor for sign-off."),
+    )
+    tier_reason = serializers.CharField(
+        required=False, help_text=_("Why the tier changes; required with tier.")
+    )
+    case_manager = serializers.IntegerField(
+        required=False,
+        help_text=_("The id of the member of staff who holds the episode (allocation)."),
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("This field cannot be changed here.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if "tier" in attrs and not attrs.get("tier_reason", "").strip():
+            raise serializers.ValidationError({"tier_reason": [_("Say why the tier changes.")]})
+        return attrs
+
+
+class EpisodeChangedSerializer(EpisodeDetailSerializer):
+    sign_off_requested = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Changes sent to a supervisor for sign-off rather than made now."),
+    )
+
+    class Meta(EpisodeDetailSerializer.Meta):
+        fields = [*EpisodeDetailSerializer.Meta.fields, "sign_off_requested"]
+        read_only_fields = fields
+
+
+# --- questionnaires ------------------------------------------------------------------------
+
+
+class AnswerSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text=_("The item code."))
+    value = serializers.SerializerMethodField()
+
+    def get_value(self, answer) -> float | str | None:
+        return answer.value if answer.value is not None else answer.text_value
+
+
+class AdministrationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    instrument = serializers.CharField(help_text=_("The questionnaire's code."))
+    instrument_name = serializers.CharField()
+    instrument_version = serializers.CharField()
+    timepoint = serializers.CharField()
+    status = serializers.CharField()
+    date = serializers.DateField(allow_null=True, help_text=_("Date completed."))
+    due_date = serializers.DateField(allow_null=True)
+    completed_by = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class AdministrationDetailSerializer(AdministrationSerializer):
+    episode = serializers.IntegerField(source="episode_id")
+    comment = serializers.CharField()
+    answers = AnswerSerializer(source="values", many=True)
+    scores = serializers.SerializerMethodField(
+        help_text=_("The stored scores of this questionnaire (column -> value).")
+    )
+
+    def get_scores(self, administration) -> dict[str, float | int | None]:
+        return self.context["scores"]
+
+
+class StaffEntryInputSerializer(serializers.Serializer):
+    """A completed questionnaire. Each answer is checked by the questionnaire's definition."""
+
+    instrument = serializers.CharField(max_length=32)
+    timepoint = serializers.ChoiceField(choices=Timepoint.choices)
+    date = serializers.DateField(help_text=_("The date completed."))
+    answers = serializers.DictField(help_text=_("Item code -> value (number or text)."))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("To replace answers already entered: the version you read."),
+    )
+
+
+# --- onward referrals ----------------------------------------------------------------------
+
+
+class OnwardReferralSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    category = serializers.CharField()
+    service_name = serializers.CharField()
+    service_ref = serializers.CharField(help_text=_("The services directory's reference."))
+    outcome = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class OnwardInputSerializer(serializers.Serializer):
+    """An onward referral or signpost; checked by the web's onward referral form."""
+
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=OnwardKind.choices)
+    category = serializers.ChoiceField(choices=OnwardCategory.choices)
+    service_name = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("The service's name, or service_ref.")
+    )
+    service_ref = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("A services directory reference.")
+    )
+    outcome = serializers.ChoiceField(
+        choices=OnwardOutcome.choices, required=False, allow_blank=True
     )

@@ -23,25 +23,40 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vocrehab.accounts.access import ROLE_PERMISSIONS, Perm, roles, services_for, signed_in
+from vocrehab.accounts.access import (
+    ROLE_PERMISSIONS,
+    Perm,
+    has_perm,
+    roles,
+    services_for,
+    signed_in,
+)
 from vocrehab.accounts.context_processors import services_of
 from vocrehab.accounts.models import Scope
 from vocrehab.audit.models import Action
 from vocrehab.audit.services import record_event, record_listing, record_read
 from vocrehab.casework import queries as casework_queries
 from vocrehab.casework import services as casework_services
-from vocrehab.casework.models import Contact, ContactIntervention
+from vocrehab.casework.forms import OnwardForm
+from vocrehab.casework.models import Contact, ContactIntervention, SignOff
 from vocrehab.clients.identifiers import normalise_nhs_number
 from vocrehab.clients.models import Client
 from vocrehab.clients.queries import client_for
 from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
+from vocrehab.measures import queries as measures_queries
+from vocrehab.measures import services as measures_services
+from vocrehab.measures.instruments import INSTRUMENTS, InvalidValues, get_instrument
+from vocrehab.measures.models import Administration, QuestionnaireScores
+from vocrehab.measures.scores import COLUMNS as SCORE_COLUMNS
 from vocrehab.referrals import forms as referral_forms
 from vocrehab.referrals import services as referral_services
 from vocrehab.referrals.models import Channel
 from vocrehab.reports import queries as report_queries
 from vocrehab.reports.evaluation import ReportError
+from vocrehab.versioning import StaleEditError
 
+from . import episode_changes
 from . import serializers as s
 from .policy import PolicyMixin
 
@@ -145,11 +160,27 @@ class EpisodeList(PolicyMixin, generics.ListAPIView):
         return response
 
 
+def _with_contacts(episode: Episode) -> Episode:
+    prefetch_related_objects(
+        [episode],
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.prefetch_related(
+                Prefetch("interventions", queryset=ContactIntervention.objects.order_by("position"))
+            ),
+        ),
+    )
+    return episode
+
+
 class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
-    """One episode with its contacts. 404 for an episode outside your services."""
+    """One episode with its contacts (GET), or a change to its key facts (PATCH).
+
+    404 for an episode outside your services.
+    """
 
     access_permission = Perm.VIEW_PERSON
-    required_scope = Scope.EPISODES_READ
+    required_scope = {"GET": Scope.EPISODES_READ, "PATCH": Scope.EPISODES_WRITE}
     serializer_class = s.EpisodeDetailSerializer
 
     @extend_schema(responses={200: s.EpisodeDetailSerializer, **NOT_FOUND})
@@ -157,28 +188,51 @@ class EpisodeDetail(PolicyMixin, generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self):
-        episode = casework_queries.get_episode(self.request.user, self.kwargs["pk"])
-        prefetch_related_objects(
-            [episode],
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.prefetch_related(
-                    Prefetch(
-                        "interventions", queryset=ContactIntervention.objects.order_by("position")
-                    )
-                ),
-            ),
-        )
+        episode = _with_contacts(casework_queries.get_episode(self.request.user, self.kwargs["pk"]))
         record_read(self.request, episode)
         return episode
+
+    @extend_schema(
+        request=s.EpisodeChangeSerializer,
+        responses={
+            200: s.EpisodeChangedSerializer,
+            409: OpenApiResponse(
+                s.EpisodeDetailSerializer,
+                description=_("Changed by someone else since your version: the current record."),
+            ),
+            **ERROR_RESPONSES,
+            **NOT_FOUND,
+        },
+    )
+    def patch(self, request, pk):
+        episode = casework_queries.get_episode(request.user, pk)
+        if not has_perm(request.user, Perm.EDIT_PERSON, episode.service):
+            raise PermissionDenied
+        check_may_record(request.user, episode)
+        change = _validated(s.EpisodeChangeSerializer, request.data)
+        try:
+            episode, sign_offs = episode_changes.apply(episode, change, by=request.user)
+        except StaleEditError as stale:
+            current = _with_contacts(casework_queries.get_episode(request.user, stale.current.pk))
+            return Response(
+                s.EpisodeDetailSerializer(current).data, status=status.HTTP_409_CONFLICT
+            )
+        episode = _with_contacts(casework_queries.get_episode(request.user, episode.pk))
+        # The answer shows the whole record, so it is a read as well as a change.
+        record_read(request, episode)
+        episode.sign_off_requested = sign_offs
+        return Response(s.EpisodeChangedSerializer(episode).data)
 
 
 # --- recording a contact --------------------------------------------------------------
 
 
-def _casework_error_body(error) -> dict:
+def _casework_error_body(error, renamed=None) -> dict:
+    """A refusal as a 400 body: each message under the input field it is about (episode
+    fields keep their names; ``renamed`` gives the input's name where it differs)."""
     if hasattr(error, "error_dict"):
-        return error.message_dict
+        renamed = renamed or {}
+        return {renamed.get(name, name): text for name, text in error.message_dict.items()}
     return {"non_field_errors": error.messages}
 
 
@@ -198,9 +252,260 @@ class ContactCreate(PolicyMixin, APIView):
         data = _validated(s.ContactInputSerializer, request.data)
         try:
             contact = casework_services.record_contact(episode, by=request.user, **data)
-        except casework_services.CaseworkError as error:
+        except casework_services.REFUSALS as error:
             return Response(_casework_error_body(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+# --- onward referrals ---------------------------------------------------------------------
+
+
+class OnwardReferralList(PolicyMixin, APIView):
+    """An episode's onward referrals and signposts (GET), or a new one (POST)."""
+
+    access_permission = Perm.VIEW_PERSON
+    required_scope = {"GET": Scope.EPISODES_READ, "POST": Scope.CONTACTS_WRITE}
+
+    @extend_schema(responses={200: s.OnwardReferralSerializer(many=True), **NOT_FOUND})
+    def get(self, request, pk):
+        episode = casework_queries.get_episode(request.user, pk)
+        record_read(request, episode, fields=["onward"])
+        onward = episode.onward.order_by("date", "pk")
+        return Response(s.OnwardReferralSerializer(onward, many=True).data)
+
+    @extend_schema(
+        request=s.OnwardInputSerializer,
+        responses={201: s.OnwardReferralSerializer, **ERROR_RESPONSES, **NOT_FOUND},
+    )
+    def post(self, request, pk):
+        episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
+        check_may_record(request.user, episode)
+        data = request.data if isinstance(request.data, dict) else None
+        if data is None:
+            raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        # The web's onward form is the rule for each field.
+        form = OnwardForm(data)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        try:
+            onward = casework_services.add_onward_referral(
+                episode, by=request.user, **form.cleaned_data
+            )
+        except casework_services.CaseworkError as error:
+            return Response(_casework_error_body(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(s.OnwardReferralSerializer(onward).data, status=status.HTTP_201_CREATED)
+
+
+# --- questionnaires ------------------------------------------------------------------------
+
+
+def _stored_scores(administration: Administration) -> dict:
+    """The stored score columns that read this questionnaire's items (never re-scored here)."""
+    codes = {item.code for item in get_instrument(administration.instrument).items}
+    row = QuestionnaireScores.objects.filter(administration=administration).first()
+    if row is None:
+        return {}
+    return {
+        column: getattr(row, column)
+        for column, (_aggregate, items) in SCORE_COLUMNS.items()
+        if codes.intersection(items)
+    }
+
+
+def _administration_body(administration: Administration) -> dict:
+    return s.AdministrationDetailSerializer(
+        administration, context={"scores": _stored_scores(administration)}
+    ).data
+
+
+class AdministrationList(PolicyMixin, APIView):
+    """An episode's questionnaires (scheduled, sent, completed), or one entered (POST).
+
+    A POST stores a completed questionnaire as staff entry does on the web: every answer
+    is checked by the questionnaire's definition, the scores are stored, and an answer
+    that needs the case manager today (PHQ-9 item 9) raises the same-day alert.
+    """
+
+    access_permission = Perm.VIEW_PERSON
+    required_scope = {"GET": Scope.QUESTIONNAIRES_READ, "POST": Scope.QUESTIONNAIRES_WRITE}
+
+    @extend_schema(responses={200: s.AdministrationSerializer(many=True), **NOT_FOUND})
+    def get(self, request, pk):
+        episode = measures_queries.episode_for(request.user, pk)
+        record_read(request, episode, fields=["measures"])
+        administrations = episode.administrations.order_by("due_date", "date", "pk")
+        return Response(s.AdministrationSerializer(administrations, many=True).data)
+
+    @extend_schema(
+        request=s.StaffEntryInputSerializer,
+        responses={
+            201: s.AdministrationDetailSerializer,
+            409: OpenApiResponse(
+                s.AdministrationDetailSerializer,
+                description=_("Changed by someone else since your version: the current one."),
+            ),
+            **ERROR_RESPONSES,
+            **NOT_FOUND,
+        },
+    )
+    def post(self, request, pk):
+        episode = measures_queries.episode_for(request.user, pk, Perm.EDIT_PERSON)
+        data = _validated(s.StaffEntryInputSerializer, request.data)
+        if data["instrument"] not in INSTRUMENTS:
+            raise ValidationError({"instrument": [_("Unknown questionnaire.")]})
+        items = {item.code for item in get_instrument(data["instrument"]).items}
+        unknown = sorted(set(data["answers"]) - items)
+        if unknown:
+            raise ValidationError(
+                {"answers": {code: [_("Not an item of this questionnaire.")] for code in unknown}}
+            )
+        try:
+            administration = measures_services.record_staff_entry(
+                episode,
+                instrument=data["instrument"],
+                timepoint=data["timepoint"],
+                date_completed=data["date"],
+                values=data["answers"],
+                by=request.user,
+                comment=data["comment"],
+                expected_version=data.get("version"),
+            )
+        except measures_services.StaleAdministration as stale:
+            current = measures_queries.administration_for(
+                request.user, stale.args[0].pk, Perm.VIEW_PERSON
+            )
+            return Response(_administration_body(current), status=status.HTTP_409_CONFLICT)
+        except InvalidValues as error:
+            # Item codes name the answers in error; "date" is the date completed.
+            errors = dict(error.errors)
+            body = {"date": [errors.pop("date")]} if "date" in errors else {}
+            if errors:
+                body["answers"] = {code: [message] for code, message in errors.items()}
+            raise ValidationError(body) from None
+        except ValueError as error:
+            raise ValidationError({"timepoint": [str(error)]}) from None
+        return Response(_administration_body(administration), status=status.HTTP_201_CREATED)
+
+
+class AdministrationDetail(PolicyMixin, APIView):
+    """One questionnaire with its answers (item codes) and its stored scores."""
+
+    access_permission = Perm.VIEW_PERSON
+    required_scope = Scope.QUESTIONNAIRES_READ
+
+    @extend_schema(responses={200: s.AdministrationDetailSerializer, **NOT_FOUND})
+    def get(self, request, pk):
+        administration = measures_queries.administration_for(request.user, pk, Perm.VIEW_PERSON)
+        record_read(request, administration)
+        return Response(_administration_body(administration))
+
+
+# --- discharge and the six-month follow-up ----------------------------------------------
+
+STALE = {
+    409: OpenApiResponse(
+        description=_("The episode changed since the version you sent; read it again.")
+    )
+}
+
+
+def _stale(current) -> Response:
+    return Response(
+        {
+            "non_field_errors": [
+                _("Someone else changed this episode; read it again (version %(v)s).")
+                % {"v": current.version}
+            ]
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _episode_to_record(request, pk) -> Episode:
+    episode = casework_queries.get_episode(request.user, pk, Perm.EDIT_PERSON)
+    check_may_record(request.user, episode)
+    return episode
+
+
+class DischargeCreate(PolicyMixin, APIView):
+    """Discharge an episode with its outcome (casework ``discharge``, as on the page).
+
+    The discharge questionnaires and the six-month follow-up are scheduled as from the
+    page. A support worker's discharge waits for their supervisor's sign-off (202).
+    """
+
+    access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.EPISODES_WRITE
+
+    @extend_schema(
+        request=s.DischargeInputSerializer,
+        responses={
+            200: s.EpisodeSummarySerializer,
+            202: s.SignOffPendingSerializer,
+            **ERROR_RESPONSES,
+            **NOT_FOUND,
+            **STALE,
+        },
+    )
+    def post(self, request, pk):
+        episode = _episode_to_record(request, pk)
+        data = _validated(s.DischargeInputSerializer, request.data)
+        try:
+            outcome = casework_services.discharge(
+                episode,
+                by=request.user,
+                on=data["discharge_date"],
+                work_status=data["work_status_at_discharge"],
+                reason=data["discharge_reason"],
+                engagement=data["engagement"],
+                expected_version=data.get("version"),
+            )
+        except casework_services.REFUSALS as error:
+            return Response(_casework_error_body(error), status=status.HTTP_400_BAD_REQUEST)
+        except StaleEditError as stale:
+            return _stale(stale.current)
+        if isinstance(outcome, SignOff):
+            body = {
+                "sign_off": outcome.pk,
+                "detail": _("Sent to %(who)s for sign-off; it takes effect when signed off.")
+                % {"who": outcome.supervisor},
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response(s.EpisodeSummarySerializer(outcome).data)
+
+
+class FollowupCreate(PolicyMixin, APIView):
+    """Record the six-month follow-up: the work status and the date it was collected.
+
+    Refused before the window opens (150 days after discharge) and after it closes (270
+    days), with the dates; a service manager may record one outside it with ``reason``.
+    """
+
+    access_permission = Perm.EDIT_PERSON
+    required_scope = Scope.EPISODES_WRITE
+
+    @extend_schema(
+        request=s.FollowupInputSerializer,
+        responses={200: s.EpisodeSummarySerializer, **ERROR_RESPONSES, **NOT_FOUND, **STALE},
+    )
+    def post(self, request, pk):
+        episode = _episode_to_record(request, pk)
+        data = _validated(s.FollowupInputSerializer, request.data)
+        try:
+            episode = casework_services.record_followup(
+                episode,
+                by=request.user,
+                on=data["followup_collected_on"],
+                work_status=data["work_status_at_followup"],
+                reason=data["reason"],
+                expected_version=data.get("version"),
+            )
+        except casework_services.REFUSALS as error:
+            body = _casework_error_body(error, {"followup_outside_window_reason": "reason"})
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        except StaleEditError as stale:
+            return _stale(stale.current)
+        return Response(s.EpisodeSummarySerializer(episode).data)
 
 
 # --- clients --------------------------------------------------------------------------------

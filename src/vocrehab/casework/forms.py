@@ -360,9 +360,26 @@ class DischargeForm(VersionedForm):
 
 
 class FollowupForm(forms.Form):
+    collected_on = _date(
+        _("Date the follow-up status was collected"),
+        initial=timezone.localdate,
+        help_text=_("The day the client (or someone for them) told you their work status."),
+    )
     work_status = forms.ChoiceField(
         label=_("Work status at follow-up"), choices=blank_first(WorkStatus.choices)
     )
+    reason = forms.CharField(
+        label=_("Reason, if collected outside the six-month window"),
+        max_length=255,
+        required=False,
+        help_text=_("Kept on the episode and in its change history."),
+    )
+
+    def __init__(self, *args, may_override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a service manager records a follow-up outside the window.
+        if not may_override:
+            del self.fields["reason"]
 
 
 class ReopenForm(forms.Form):

@@ -15,7 +15,11 @@ from django.views.decorators.http import require_POST
 from vocrehab.accounts.access import Perm, has_perm, is_supervised, requires, services_for
 from vocrehab.accounts.models import Role, User
 from vocrehab.audit.services import record_export, record_listing, record_read
+from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
+from vocrehab.dates import human_date
 from vocrehab.episodes.access import check_may_record, may_record
+from vocrehab.episodes.facts import followup_window
+from vocrehab.forms_rendering import show_refusal
 from vocrehab.versioning import StaleEditError, save_versioned
 
 from . import forms, queries, services
@@ -32,7 +36,7 @@ from .models import (
     ReturnPlan,
     SignOff,
 )
-from .services import CaseworkError
+from .services import REFUSALS, CaseworkError
 
 
 def _episode_url(episode, anchor=""):
@@ -47,18 +51,22 @@ def _editable_episode(request, pk):
     return episode
 
 
-def _add_errors(form, error):
-    for message in getattr(error, "messages", [str(error)]):
-        form.add_error(None, message)
+def _add_errors(form, error, fields=None):
+    show_refusal(form, error, fields)
 
 
-def _form_page(request, episode, form, *, title, save, anchor="", submit=None, intro=""):
-    """Show ``form`` about ``episode``; on a valid POST call ``save`` and go to the record."""
+def _form_page(
+    request, episode, form, *, title, save, anchor="", submit=None, intro="", fields=None
+):
+    """Show ``form`` about ``episode``; on a valid POST call ``save`` and go to the record.
+
+    A refusal is shown on the form; ``fields`` names the form's field for each episode
+    field a rule names, where they differ."""
     if request.method == "POST" and form.is_valid():
         try:
             outcome = save(form)
-        except CaseworkError as error:
-            _add_errors(form, error)
+        except REFUSALS as error:
+            _add_errors(form, error, fields)
         else:
             if isinstance(outcome, SignOff):
                 messages.info(
@@ -170,7 +178,7 @@ def quick_contact(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_contact(episode, by=request.user, **form.cleaned_data)
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             if request.htmx:
@@ -221,7 +229,7 @@ def sign_off(request, pk):
                 approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
             )
-        except (CaseworkError, KeyError, ValueError) as error:
+        except (*REFUSALS, KeyError, ValueError) as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Decision recorded."))
@@ -356,7 +364,7 @@ def _assessment_page(request, ep, form, save, title):
         except StaleEditError as stale:
             conflict = stale.current
             form = forms.AssessmentEditForm(instance=stale.current)
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Assessment saved."))
@@ -430,7 +438,7 @@ def onward_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.add_onward_referral(ep, by=request.user, **form.cleaned_data)
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
@@ -625,7 +633,7 @@ def plan_edit(request, pk):
                     "Open the plan again to see their version, then make your change."
                 ),
             )
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Plan version %(n)s saved.") % {"n": plan.number})
@@ -696,7 +704,7 @@ def plan_progress(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_plan_progress(the_plan, by=request.user, **form.cleaned_data)
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Progress recorded."))
@@ -764,20 +772,61 @@ def discharge(request, pk):
     if services.needs_sign_off(request.user, "discharge", ep.service):
         intro += " " + _("Your supervisor signs off the discharge before it takes effect.")
     return _form_page(
-        request, ep, form, title=_("Discharge"), save=save, submit=_("Discharge"), intro=intro
+        request,
+        ep,
+        form,
+        title=_("Discharge"),
+        save=save,
+        submit=_("Discharge"),
+        intro=intro,
+        fields={"work_status_at_discharge": "work_status"},
     )
 
 
 @requires(Perm.EDIT_PERSON)
 def followup(request, pk):
     ep = _editable_episode(request, pk)
-    form = forms.FollowupForm(request.POST or None)
+    may_override = services.may_record_followup_outside_window(request.user, ep)
+    form = forms.FollowupForm(request.POST or None, may_override=may_override)
+    intro = ""
+    if ep.discharge_date:
+        window = followup_window(ep.discharge_date)
+        intro = _(
+            "The follow-up counts when it is collected from %(opens)s to %(closes)s "
+            "(%(first)s to %(last)s days after discharge)."
+        ) % {
+            "opens": human_date(window.opens),
+            "closes": human_date(window.closes),
+            "first": FOLLOWUP_WINDOW_OPENS_DAYS,
+            "last": FOLLOWUP_WINDOW_CLOSES_DAYS,
+        }
+        if may_override:
+            intro += " " + _(
+                "Outside those dates it is left out of the evaluation; record it only with "
+                "the reason."
+            )
+
+    def save(f):
+        return services.record_followup(
+            ep,
+            by=request.user,
+            on=f.cleaned_data["collected_on"],
+            work_status=f.cleaned_data["work_status"],
+            reason=f.cleaned_data.get("reason", ""),
+        )
+
     return _form_page(
         request,
         ep,
         form,
         title=_("Six-month follow-up"),
-        save=lambda f: services.record_followup(ep, by=request.user, **f.cleaned_data),
+        save=save,
+        intro=intro,
+        fields={
+            "followup_collected_on": "collected_on",
+            "work_status_at_followup": "work_status",
+            "followup_outside_window_reason": "reason",
+        },
     )
 
 
@@ -802,7 +851,7 @@ def re_refer(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             new = services.re_refer(ep, by=request.user, **form.cleaned_data)
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("New episode %(ref)s opened.") % {"ref": new.reference})
@@ -831,7 +880,7 @@ def document_add(request, pk):
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["upload"],
             )
-        except CaseworkError as error:
+        except REFUSALS as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Document saved."))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from vocrehab import uploads
 from vocrehab.casework.models import Contact, ContactIntervention
 from vocrehab.codes import Condition, ContactMode, ContactWith, Intervention, OnwardCategory
+from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
 
 from .models import (
@@ -420,6 +421,11 @@ def start_in_work_support(*, episode: Episode, return_date: datetime.date, by=No
     """Schedule the in-work reviews after a client's return to work."""
     if InWorkSupport.objects.filter(episode=episode).exists():
         raise ValidationError(_("In-work support has already been started for this episode."))
+    facts.require(
+        facts.check_return_to_work_date(
+            episode, return_date, field="return_date", what=_("the return to work")
+        )
+    )
     support = InWorkSupport.objects.create(episode=episode, return_date=return_date, started_by=by)
     weeks, three_way = schedule_for(episode.service)
     InWorkReview.objects.bulk_create(
@@ -460,6 +466,9 @@ def record_in_work_review(
         raise ValidationError(_("This review has already been recorded or cancelled."))
     if mode not in ContactMode.values:
         raise ValidationError(_("Unknown contact mode %(mode)s."), params={"mode": mode})
+    facts.require(
+        facts.check_contact_date(review.support.episode, on, what=_("the in-work review"))
+    )
     codes = _check_codes(
         interventions if interventions is not None else default_interventions(review),
         Intervention,

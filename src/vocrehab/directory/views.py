@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from vocrehab.accounts.access import Perm, has_perm, is_aggregate_only, requires, services_for
 from vocrehab.audit.models import Action
 from vocrehab.audit.services import record_event, record_export, record_read
+from vocrehab.forms_rendering import show_refusal
 
 from . import csvio, queries, services
 from .forms import (
@@ -704,11 +705,15 @@ def in_work(request, episode_pk):
     support = InWorkSupport.objects.filter(episode=episode).first()
     form = StartInWorkForm(request.POST or None)
     if support is None and request.method == "POST" and form.is_valid():
-        services.start_in_work_support(
-            episode=episode, return_date=form.cleaned_data["return_date"], by=request.user
-        )
-        messages.success(request, _("In-work reviews scheduled."))
-        return redirect("directory:in_work", episode.pk)
+        try:
+            services.start_in_work_support(
+                episode=episode, return_date=form.cleaned_data["return_date"], by=request.user
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("In-work reviews scheduled."))
+            return redirect("directory:in_work", episode.pk)
     weeks, three_way = services.schedule_for(episode.service)
     return _no_store(
         render(
@@ -752,17 +757,21 @@ def in_work_review(request, pk):
         return redirect("directory:in_work", episode.pk)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        services.record_in_work_review(
-            review=review,
-            on=d["date"],
-            mode=d["mode"],
-            minutes=d["minutes"],
-            note=d["note"],
-            interventions=d["interventions"],
-            by=request.user,
-        )
-        messages.success(request, _("Review recorded as a contact."))
-        return redirect("directory:in_work", episode.pk)
+        try:
+            services.record_in_work_review(
+                review=review,
+                on=d["date"],
+                mode=d["mode"],
+                minutes=d["minutes"],
+                note=d["note"],
+                interventions=d["interventions"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            show_refusal(form, error, fields={"contact_date": "date"})
+        else:
+            messages.success(request, _("Review recorded as a contact."))
+            return redirect("directory:in_work", episode.pk)
     return _no_store(
         render(
             request,

@@ -162,6 +162,12 @@ class CostYearForm(forms.ModelForm):
     class Meta:
         model = ServiceCostYear
         fields = ["year", "label", "non_staff", "overhead_pct"]
+        widgets = {
+            "year": forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
+            "label": forms.TextInput(attrs={"class": "nhsuk-input--width-30"}),
+            "non_staff": forms.NumberInput(attrs={"class": "nhsuk-input--width-10"}),
+            "overhead_pct": forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
+        }
 
 
 class StaffLineForm(forms.Form):
@@ -181,6 +187,14 @@ class StaffLineForm(forms.Form):
         required=False,
         help_text=_("Salary with on-costs (employer's pension and National Insurance)."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widths = {"role": "nhsuk-input--width-20", "fte": "nhsuk-input--width-4"}
+        for name, field in self.fields.items():
+            # A line is filled in whole or left empty; its parts are not "optional".
+            field.show_optional = False
+            field.widget.attrs["class"] = widths.get(name, "nhsuk-input--width-10")
 
     def clean(self):
         data = super().clean()

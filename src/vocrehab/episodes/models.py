@@ -151,9 +151,20 @@ class Episode(AuditedRecord):
         _("work status at discharge"), max_length=16, choices=WorkStatus.choices, blank=True
     )
     discharge_reason = models.CharField(_("discharge reason"), max_length=255, blank=True)
-    followup_date = models.DateField(_("six-month follow-up"), null=True, blank=True)
+    # When the six-month follow-up falls due (set at discharge): it puts the episode on the
+    # caseload. The follow-up itself is the status and the date it was collected.
+    followup_date = models.DateField(_("six-month follow-up due"), null=True, blank=True)
     work_status_at_followup = models.CharField(
         _("work status at follow-up"), max_length=16, choices=WorkStatus.choices, blank=True
+    )
+    # VRMDS followup_date: the date the follow-up status was collected. It counts in the
+    # evaluation only inside the window (episodes/facts.py); outside it, only a manager
+    # records it, with the reason.
+    followup_collected_on = models.DateField(
+        _("follow-up status collected on"), null=True, blank=True
+    )
+    followup_outside_window_reason = models.CharField(
+        _("why the follow-up was recorded outside its window"), max_length=255, blank=True
     )
 
     # VRMDS x_ columns, kept on round trip.

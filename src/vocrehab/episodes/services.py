@@ -1,4 +1,10 @@
-"""Writes every app makes to an episode itself: its tier, who holds it, when it was assessed."""
+"""Writes every app makes to an episode itself: its tier, who holds it, when it was first
+contacted and assessed, its discharge and its six-month follow-up.
+
+Each date and outcome is checked against the episode's rules (:mod:`.facts`) here, so the
+triage page, casework, the API and commands record nothing the rules refuse; each step
+that others act on is announced (:mod:`.signals`) from here, whichever path recorded it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,17 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from vocrehab.codes import Tier
+from vocrehab.accounts.access import Perm, has_perm
+from vocrehab.codes import Engagement, Tier, WorkStatus
+from vocrehab.dates import add_months
 from vocrehab.versioning import StaleEditError, save_versioned
 
+from . import facts
 from .models import Episode, TierChange
-from .signals import first_assessment_recorded
+from .signals import episode_discharged, first_assessment_recorded, followup_interval_requested
 from .tiers import higher_tier
+
+FOLLOWUP_MONTHS = 6
 
 
 @transaction.atomic
@@ -53,6 +64,35 @@ def set_case_manager(episode: Episode, *, worker, by=None) -> Episode:
     return episode
 
 
+def _locked(episode: Episode, expected_version: int | None) -> Episode:
+    current = Episode.objects.select_for_update().get(pk=episode.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEditError(current)
+    return current
+
+
+def _copy_back(episode: Episode, current: Episode, names) -> None:
+    for name in (*names, "version"):
+        setattr(episode, name, getattr(current, name))
+
+
+@transaction.atomic
+def record_first_contact_date(
+    episode: Episode, *, on: datetime.date, expected_version: int | None = None
+) -> Episode:
+    """The first response to the client was on ``on`` (the 5-working-day standard).
+
+    Raises EpisodeFactsError when the date breaks the episode's date order, and
+    StaleEditError when ``expected_version`` is given and someone saved since.
+    """
+    current = _locked(episode, expected_version)
+    facts.require(facts.check_dates(current, first_contact_date=on))
+    current.first_contact_date = on
+    save_versioned(current, current.version, ["first_contact_date"])
+    _copy_back(episode, current, ["first_contact_date"])
+    return current
+
+
 @transaction.atomic
 def record_assessment_date(
     episode: Episode, *, on: datetime.date, expected_version: int | None = None
@@ -64,23 +104,131 @@ def record_assessment_date(
     first time an episode is assessed the core announces it
     (:data:`~vocrehab.episodes.signals.first_assessment_recorded`), so that measures
     schedules the entry questionnaires in the same transaction, whatever recorded it.
-    Raises StaleEditError when ``expected_version`` is given and someone saved since.
+    Raises EpisodeFactsError when the date breaks the episode's date order, and
+    StaleEditError when ``expected_version`` is given and someone saved since.
     """
-    current = Episode.objects.select_for_update().get(pk=episode.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEditError(current)
+    current = _locked(episode, expected_version)
     first = current.assessment_date is None
-    changed = []
+    changes = {}
     if first or on < current.assessment_date:
-        current.assessment_date = on
-        changed.append("assessment_date")
+        changes["assessment_date"] = on
     if current.first_contact_date is None:
-        current.first_contact_date = on
-        changed.append("first_contact_date")
-    if changed:
-        save_versioned(current, current.version, changed)
-    for name in ("assessment_date", "first_contact_date", "version"):
-        setattr(episode, name, getattr(current, name))
+        changes["first_contact_date"] = on
+    facts.require(facts.check_dates(current, **changes))
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if changes:
+        save_versioned(current, current.version, list(changes))
+    _copy_back(episode, current, ["assessment_date", "first_contact_date"])
     if first:
         first_assessment_recorded.send(sender=Episode, episode=current)
+    return current
+
+
+def followup_months(service) -> int:
+    """Months from discharge to follow-up: the service's own (the measures app keeps it
+    with the questionnaire schedule), or 6."""
+    for _receiver, months in followup_interval_requested.send(sender=Episode, service=service):
+        if months:
+            return int(months)
+    return FOLLOWUP_MONTHS
+
+
+@transaction.atomic
+def record_discharge(
+    episode: Episode,
+    *,
+    on: datetime.date,
+    work_status: str,
+    reason: str = "",
+    engagement: str = "",
+    last_contact_date: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Episode:
+    """Discharge the episode with its outcome, by whichever path (casework, triage, API).
+
+    The discharge is checked against the episode's rules (dates in order, the work status
+    at discharge, no contact after it: the caller that keeps contacts passes the last
+    one's date). The six-month follow-up falls due (not for a client who has died), and
+    the discharge is announced (:data:`~vocrehab.episodes.signals.episode_discharged`), so
+    that measures schedules the discharge and follow-up questionnaires in the same
+    transaction. Raises EpisodeFactsError or StaleEditError.
+    """
+    current = _locked(episode, expected_version)
+    facts.require(
+        facts.check_discharge(
+            current,
+            on=on,
+            work_status=work_status,
+            engagement=engagement,
+            last_contact_date=last_contact_date,
+        )
+    )
+    current.discharge_date = on
+    current.work_status_at_discharge = work_status
+    current.discharge_reason = reason
+    if engagement:
+        current.engagement = engagement
+    elif not current.engagement:
+        current.engagement = Engagement.ENGAGED if current.assessment_date else ""
+    current.followup_date = (
+        None
+        if work_status == WorkStatus.DECEASED
+        else add_months(on, followup_months(current.service))
+    )
+    current.version += 1
+    current.save()
+    _copy_back(
+        episode,
+        current,
+        [
+            "discharge_date",
+            "work_status_at_discharge",
+            "discharge_reason",
+            "engagement",
+            "followup_date",
+        ],
+    )
+    episode_discharged.send(sender=Episode, episode=current)
+    return current
+
+
+def may_record_followup_outside_window(user, episode: Episode) -> bool:
+    """Only a service manager records a follow-up outside the VRMDS window (with a reason)."""
+    return user is not None and has_perm(user, Perm.RECORD_FOLLOWUP_OUTSIDE_WINDOW, episode.service)
+
+
+@transaction.atomic
+def record_followup(
+    episode: Episode,
+    *,
+    on: datetime.date | None,
+    work_status: str,
+    by=None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Episode:
+    """Record the work status found at the six-month follow-up, collected on ``on``.
+
+    Inside the window (150 to 270 days after discharge) anyone who may record on the
+    episode records it; outside it, only a service manager, with ``reason`` (kept on the
+    episode and in its change history). Raises EpisodeFactsError or StaleEditError.
+    """
+    current = _locked(episode, expected_version)
+    facts.require(
+        facts.check_followup(
+            current,
+            on=on,
+            work_status=work_status,
+            may_override=may_record_followup_outside_window(by, current),
+            reason=reason,
+        )
+    )
+    inside = on in facts.followup_window(current.discharge_date)
+    current.work_status_at_followup = work_status
+    current.followup_collected_on = on
+    current.followup_outside_window_reason = "" if inside else reason.strip()[:255]
+    names = ["work_status_at_followup", "followup_collected_on", "followup_outside_window_reason"]
+    save_versioned(current, current.version, names)
+    _copy_back(episode, current, names)
     return current

@@ -72,6 +72,9 @@ _EPISODE_SOURCE = {
     "nhs_number": "client__nhs_number",
     "tier": "highest_tier",
     "previous_episode_id": "previous_episode__reference",
+    # VRMDS followup_date is the date the follow-up status was collected (not when the
+    # follow-up fell due, which is the episode's followup_date).
+    "followup_date": "followup_collected_on",
 }
 
 

@@ -118,7 +118,17 @@ _EPISODE_VALUES = (
     "discharge_date",
     "followup_date",
 )
-_EPISODE_COMPARED = (*_EPISODE_TEXT, *_EPISODE_VALUES, "highest_tier", "extensions", "client_id")
+# VRMDS followup_date is the date the follow-up status was collected; it is also taken as
+# when the follow-up fell due (the episode's followup_date), the only date the file gives.
+_FOLLOWUP_COLLECTED = "followup_collected_on"
+_EPISODE_COMPARED = (
+    *_EPISODE_TEXT,
+    *_EPISODE_VALUES,
+    _FOLLOWUP_COLLECTED,
+    "highest_tier",
+    "extensions",
+    "client_id",
+)
 _EPISODE_UPDATED = (*_EPISODE_COMPARED, "tier", "previous_episode_id")
 _CLIENT_FIELDS = (
     "nhs_number",
@@ -826,6 +836,7 @@ class _Run:
         for _row, service, v in parsed:
             fields = {name: v[name] or "" for name in _EPISODE_TEXT}
             fields.update({name: v[name] for name in _EPISODE_VALUES})
+            fields[_FOLLOWUP_COLLECTED] = v["followup_date"]
             fields["highest_tier"] = v["tier"] or ""
             fields["extensions"] = v["_ext"]
             fields["client_id"] = client_ids[(service.pk, v["client_id"])]

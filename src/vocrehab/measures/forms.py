@@ -261,6 +261,13 @@ class ScheduleForm(forms.ModelForm):
         self.fields["entry_instruments"].choices = _instrument_choices(Timepoint.ENTRY)
         self.fields["discharge_instruments"].choices = _instrument_choices(Timepoint.DISCHARGE)
         self.fields["followup_instruments"].choices = _instrument_choices(Timepoint.FOLLOWUP)
+        # The work status at follow-up counts in the evaluation only inside the VRMDS
+        # window; 5 to 8 months after discharge always falls inside it.
+        self.fields["followup_months"].help_text = _(
+            "The work status at follow-up counts in the evaluation only when collected 150 "
+            "to 270 days after discharge: 5 to 8 months always falls inside. Outside it, "
+            "only a service manager may record a follow-up, with the reason."
+        )
         for name in ("followup_months", "link_days", "reminder_after_days", "max_reminders"):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "nhsuk-input--width-3"}
@@ -310,6 +317,7 @@ class HNAForm(forms.Form):
         min_value=0,
         max_value=10,
         required=False,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}),
     )
 
     def __init__(self, *args, **kwargs):

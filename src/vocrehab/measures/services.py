@@ -23,7 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from vocrehab.codes import Timepoint, WorkStatus
+from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint, WorkStatus
 from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.signals import safety_answer_recorded
@@ -31,6 +31,7 @@ from vocrehab.episodes.signals import safety_answer_recorded
 from . import delivery, links, queries
 from .instruments import HNA_CONCERN_AREAS, InvalidValues, ItemKind, get_instrument
 from .models import (
+    COLLECT_WITHIN_DAYS,
     Administration,
     AdministrationStatus,
     Channel,
@@ -58,6 +59,7 @@ __all__ = [
     "schedule_entry_questionnaires",
     "schedule_followup",
     "schedule_for",
+    "schedule_missing_questionnaires",
     "send_due_invitations",
     "send_pending",
     "submit_response",
@@ -160,6 +162,68 @@ def schedule_followup(episode: Episode):
     plan = schedule_for(episode.service)
     due = episode.followup_date or add_months(episode.discharge_date, plan.followup_months)
     return _schedule(episode, Timepoint.FOLLOWUP, due, plan.instruments_for(Timepoint.FOLLOWUP))
+
+
+def schedule_missing_questionnaires(
+    *, dry_run: bool = False, today: date | None = None
+) -> dict[str, tuple[int, int]]:
+    """Schedule the questionnaires an episode should have had and never got, where they
+    can still be collected: a repair for episodes recorded by a path that did not announce
+    the step (before every path went through the episode core).
+
+    * entry: assessed, still open, and no entry questionnaire at all;
+    * discharge: discharged within the last four weeks, and no discharge questionnaire;
+    * follow-up: discharged, its six-month window not yet closed, no follow-up status
+      recorded, and no follow-up questionnaire.
+
+    Clients who have died are left alone. Returns, per timepoint, (episodes,
+    questionnaires) scheduled; a second run finds nothing. ``dry_run`` counts the same
+    and writes nothing.
+    """
+    today = today or timezone.localdate()
+    had = {
+        timepoint: Exists(
+            Administration.objects.filter(episode=OuterRef("pk"), timepoint=timepoint)
+        )
+        for timepoint in (Timepoint.ENTRY, Timepoint.DISCHARGE, Timepoint.FOLLOWUP)
+    }
+    alive = ~Q(work_status_at_discharge=WorkStatus.DECEASED) & ~Q(
+        work_status_at_followup=WorkStatus.DECEASED
+    )
+    candidates = {
+        Timepoint.ENTRY: (
+            Episode.objects.open().filter(assessment_date__isnull=False).filter(~had["entry"]),
+            schedule_entry_questionnaires,
+        ),
+        Timepoint.DISCHARGE: (
+            Episode.objects.filter(
+                alive,
+                ~had["discharge"],
+                discharge_date__gte=today - timedelta(days=COLLECT_WITHIN_DAYS),
+            ),
+            schedule_discharge_questionnaires,
+        ),
+        Timepoint.FOLLOWUP: (
+            Episode.objects.filter(
+                alive,
+                ~had["followup"],
+                discharge_date__gte=today - timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS),
+                work_status_at_followup="",
+            ),
+            schedule_followup,
+        ),
+    }
+    counts = {}
+    with transaction.atomic():
+        for timepoint, (episodes, schedule) in candidates.items():
+            scheduled = [
+                len(schedule(episode))
+                for episode in episodes.select_related("service").order_by("pk").iterator()
+            ]
+            counts[str(timepoint)] = (sum(1 for n in scheduled if n), sum(scheduled))
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
 
 
 # --------------------------------------------------------------------------- links

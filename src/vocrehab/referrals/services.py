@@ -21,9 +21,14 @@ from vocrehab.clients.models import Client
 from vocrehab.clients.postcodes import deprivation_for, format_postcode
 from vocrehab.codes import Engagement, Nation, Tier, WorkStatus
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.services import change_tier, record_assessment_date, set_case_manager
+from vocrehab.episodes.services import (
+    change_tier,
+    record_assessment_date,
+    record_discharge,
+    record_first_contact_date,
+    set_case_manager,
+)
 from vocrehab.episodes.signals import library_material_requested
-from vocrehab.versioning import save_versioned
 
 from .duplicates import find_matches
 from .models import Allocation, ClockPause, Referral, ServiceLevel, TriageStatus
@@ -303,33 +308,17 @@ def record_first_contact(
     referral: Referral, *, on: datetime.date, version: int, by=None
 ) -> Episode:
     """Record the first response to the client (the 5-working-day standard)."""
-    episode = referral.episode
-    _check_not_before_referral(episode, on, _("The first contact"))
-    episode.first_contact_date = on
-    return save_versioned(episode, version, ["first_contact_date"])
+    return record_first_contact_date(referral.episode, on=on, expected_version=version)
 
 
 def record_assessment(referral: Referral, *, on: datetime.date, version: int, by=None) -> Episode:
     """Record the initial assessment (the 10-working-day standard); ends any open pause."""
     episode = referral.episode
-    _check_not_before_referral(episode, on, _("The assessment"))
-    if episode.first_contact_date and on < episode.first_contact_date:
-        raise ValidationError(_("The assessment cannot be before the first contact."))
     with transaction.atomic():
         record_assessment_date(episode, on=on, expected_version=version)
         referral.pauses.filter(end__isnull=True).update(end=on)
         _advance(referral)
     return episode
-
-
-def _check_not_before_referral(episode: Episode, on: datetime.date, what: str) -> None:
-    if on < episode.referral_date:
-        raise ValidationError(
-            _("%(what)s cannot be before the referral was received (%(date)s).")
-            % {"what": what, "date": episode.referral_date.strftime("%d/%m/%Y")}
-        )
-    if on > timezone.localdate():
-        raise ValidationError(_("%(what)s cannot be in the future.") % {"what": what})
 
 
 def pause_clock(referral: Referral, *, start: datetime.date, reason: str, by=None) -> ClockPause:
@@ -491,17 +480,16 @@ def close_self_help(
         raise ValidationError(
             _("Say which self-help material was sent, or give it from the self-help library.")
         )
-    on = on or timezone.localdate()
-    _check_not_before_referral(episode, on, _("The discharge"))
+    episode = record_discharge(
+        episode,
+        on=on or timezone.localdate(),
+        work_status=work_status or WorkStatus.NOT_KNOWN,
+        reason=_("Self-help material sent"),
+        engagement=Engagement.ENGAGED,
+    )
     referral.self_help_material = material
     referral.triage_status = TriageStatus.CLOSED
     referral.save(update_fields=["self_help_material", "triage_status"])
-    episode.discharge_date = on
-    episode.engagement = Engagement.ENGAGED
-    episode.work_status_at_discharge = work_status or WorkStatus.NOT_KNOWN
-    episode.discharge_reason = _("Self-help material sent")
-    episode.version += 1
-    episode.save()
     Allocation.objects.filter(episode=episode, end__isnull=True).update(end=timezone.now())
     return episode
 
@@ -549,19 +537,16 @@ def close_not_engaged(
         raise ValidationError(_("Choose what happened."))
     if kind == NonEngagement.WITHDREW and reason not in WithdrawalReason.LABELS:
         raise ValidationError(_("Choose why the client withdrew."))
-    on = on or timezone.localdate()
-    _check_not_before_referral(episode, on, _("The discharge"))
     text = str(NonEngagement.LABELS[kind])
     if reason in WithdrawalReason.LABELS:
         text = f"{text}: {WithdrawalReason.LABELS[reason]}"
-    episode.engagement = (
-        Engagement.WITHDREW if episode.assessment_date else Engagement.DID_NOT_ENGAGE
+    episode = record_discharge(
+        episode,
+        on=on or timezone.localdate(),
+        work_status=work_status or WorkStatus.NOT_KNOWN,
+        reason=text,
+        engagement=(Engagement.WITHDREW if episode.assessment_date else Engagement.DID_NOT_ENGAGE),
     )
-    episode.discharge_date = on
-    episode.discharge_reason = text
-    episode.work_status_at_discharge = work_status or WorkStatus.NOT_KNOWN
-    episode.version += 1
-    episode.save()
     Referral.objects.filter(episode=episode).update(triage_status=TriageStatus.CLOSED)
     Allocation.objects.filter(episode=episode, end__isnull=True).update(end=timezone.now())
     return episode

@@ -58,6 +58,8 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.dates import DaysBetween
+from vocrehab.episodes.facts import followup_in_window
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
@@ -81,7 +83,7 @@ from vocrehab.measures.valuesets import (
 
 from . import casework_tables
 from .completeness import completion
-from .sql import DaysBetween, RoundHalfUp1
+from .sql import RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
 
 __all__ = ["ReportError", "build_evaluation"]
@@ -307,12 +309,15 @@ class _Evaluation:
     def _scalars(self) -> dict:
         discharged = Q(discharge_date__isnull=False)
         assessed = Q(assessment_date__isnull=False)
-        cohort_fu = (
+        # VRMDS v1.1: a follow-up status counts only when collected inside the window;
+        # the others are counted as left out (the window is the episode core's rule).
+        with_status = (
             discharged
             & ~Q(main_reason=MainReason.THIRD_PARTY)
             & ~Q(work_status_at_followup="")
             & Q(work_status_at_followup__isnull=False)
         )
+        cohort_fu = with_status & followup_in_window()
         in_work_d = Q(work_status_at_discharge__in=IN_WORK_CODES)
         in_work_f = Q(work_status_at_followup__in=IN_WORK_CODES)
         aggregates = {
@@ -333,6 +338,8 @@ class _Evaluation:
             "age_max": Max("age_at_referral"),
             "assessed": Count("pk", filter=assessed),
             "fu_respondents": Count("pk", filter=cohort_fu),
+            # Out of the window: any other status, one with no date known included.
+            "fu_with_status": Count("pk", filter=with_status),
             "fu_in_work_d": Count("pk", filter=cohort_fu & in_work_d),
             "fu_in_work_f": Count("pk", filter=cohort_fu & in_work_f),
             "fu_still": Count("pk", filter=cohort_fu & in_work_d & in_work_f),
@@ -792,6 +799,7 @@ class _Evaluation:
             "percent_sustained": _percent(still, in_work_d),
             "percent_in_work_at_discharge": _percent(in_work_d, respondents),
             "percent_in_work_at_followup": _percent(in_work_f, respondents),
+            "out_of_window": s["fu_with_status"] - respondents,
         }
         return _table("followup", respondents, [cell])
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
 from vocrehab.csvsafe import neutralise_cell
 from vocrehab.dates import human_date
 
@@ -184,6 +186,10 @@ def to_xlsx(report: dict) -> bytes:
             cell.fill = header_fill
         for values in rows(table_id, table):
             sheet.append(values)
+        note = table_note(table_id, table)
+        if note:
+            sheet.append([])
+            sheet.append([note])
         for index, col in enumerate(cols, start=1):
             letter = sheet.cell(row=3, column=index).column_letter
             sheet.column_dimensions[letter].width = (
@@ -199,8 +205,39 @@ def to_xlsx(report: dict) -> bytes:
     return buffer.getvalue()
 
 
+def table_note(table_id: str, table: dict) -> str:
+    """A sentence under a table that its cells alone do not say, or ""."""
+    if table_id != "followup" or not table["cells"]:
+        return ""
+    left_out = table["cells"][0].get("out_of_window")
+    window = {"first": FOLLOWUP_WINDOW_OPENS_DAYS, "last": FOLLOWUP_WINDOW_CLOSES_DAYS}
+    if left_out is None:
+        return (
+            _(
+                "A few recorded follow-up statuses (too few to show) were left out because they "
+                "were not collected %(first)s to %(last)s days after discharge."
+            )
+            % window
+        )
+    if left_out == 0:
+        return (
+            _(
+                "Every follow-up status counted was collected %(first)s to %(last)s days after "
+                "discharge; none was left out for its date."
+            )
+            % window
+        )
+    return ngettext(
+        "%(n)s recorded follow-up status was left out because it was not collected "
+        "%(first)s to %(last)s days after discharge.",
+        "%(n)s recorded follow-up statuses were left out because they were not collected "
+        "%(first)s to %(last)s days after discharge.",
+        left_out,
+    ) % {"n": left_out, **window}
+
+
 def table_display(table_id: str, table: dict) -> dict:
-    """Headers and rows for showing a table in HTML (web page and PDF)."""
+    """Headers and rows for showing a table in HTML (web page and PDF), and its note."""
     cols = [c for c in columns(table_id, table) if c != "suppressed"]
     shown_rows = []
     for cell in table["cells"]:
@@ -211,6 +248,7 @@ def table_display(table_id: str, table: dict) -> dict:
         "headers": [header(c) for c in cols],
         "rows": shown_rows,
         "numeric": [c in TABLES[table_id].measures for c in cols],
+        "note": table_note(table_id, table),
     }
 
 

@@ -245,6 +245,7 @@ _HEADERS = {
     "met": gettext_lazy("Met"),
     "eligible": gettext_lazy("Eligible"),
     "not_yet_due": gettext_lazy("Not yet due"),
+    "out_of_window": gettext_lazy("Left out: collected outside the window"),
     "total": gettext_lazy("Total"),
     "most_deprived_15pct": gettext_lazy("Most deprived 15%"),
     "deprivation_quintile": gettext_lazy("Deprivation quintile"),

@@ -45,6 +45,7 @@ def sections(report: dict, *, charts: bool = True) -> list[dict]:
                     for h, numeric in zip(display["headers"], display["numeric"], strict=True)
                 ],
                 "rows": display["rows"],
+                "note": display["note"],
                 "chart": chart_data_uri(table_id, table) if charts else None,
                 "chart_alt": chart_alt(table_id, table) if charts else "",
             }

@@ -12,7 +12,9 @@ totals cannot give the hidden ones back by subtraction:
   or its difference from the previous shown cell, or what remains of the population
   after the last shown cell, is small;
 * means and other statistics of fewer than threshold people are hidden;
-* the table's population ``n`` is hidden when it is itself small.
+* the table's population ``n`` is hidden when it is itself small;
+* a count kept beside a cell's own (the follow-ups left out for their date) is hidden
+  alone, as ``null``, when small: it adds up to nothing published.
 
 A hidden cell keeps its dimensions (except a hidden condition detail, which may be free
 text and is dropped); all its measures become ``null`` and
@@ -60,6 +62,9 @@ def _suppress_table(spec: TableSpec, table: dict, limit: int) -> None:
             and small_population
         ):
             _hide(spec, cell)
+        for measure in spec.side_counts:
+            if is_small(cell.get(measure), limit):
+                cell[measure] = None
     if spec.cumulative:
         _cumulative(spec, cells, table.get("n"), limit)
     elif spec.counts:

@@ -37,6 +37,8 @@ class TableSpec:
     cumulative: bool = False
     # Means and other statistics of a small group are hidden too.
     statistic: bool = False
+    # Counts beside the cell's own, hidden alone when small (null), the cell standing.
+    side_counts: tuple[str, ...] = ()
     # A local table: the service's own, not one of the VRMDS standard's.
     local: bool = False
 
@@ -333,12 +335,17 @@ TABLES: dict[str, TableSpec] = {
                 "percent_sustained",
                 "percent_in_work_at_discharge",
                 "percent_in_work_at_followup",
+                "out_of_window",
             ),
             _(
                 "In work means at_work or self_employed. Sustained: in work at discharge "
-                "and at follow-up, as a percentage of those in work at discharge."
+                "and at follow-up, as a percentage of those in work at discharge. A "
+                "follow-up counts only when collected 150 to 270 days after discharge; "
+                "out_of_window is how many recorded follow-up statuses were left out for "
+                "their date."
             ),
             counts=("respondents", "in_work_at_discharge", "still_in_work"),
+            side_counts=("out_of_window",),
         ),
         S(
             "eq5d_no_problems",

@@ -26,13 +26,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 
 from vocrehab.codes import IN_WORK, MainReason, Timepoint
-from vocrehab.dates import add_months
+from vocrehab.dates import DaysBetween, add_months
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.measures.models import Administration
 from vocrehab.measures.scores import scorable
-
-from .sql import DaysBetween
 
 IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
 

@@ -13,6 +13,7 @@ from .discharge import (
     FOLLOWUP_MONTHS,
     discharge,
     followup_months,
+    may_record_followup_outside_window,
     re_refer,
     record_followup,
     reopen,
@@ -25,7 +26,7 @@ from .employers import (
     save_employer,
     set_adjustment_status,
 )
-from .errors import CaseworkError
+from .errors import REFUSALS, CaseworkError
 from .goals import add_goal, review_goal
 from .notes import add_note, add_reminder, complete_reminder, correct_note, raise_safety_alert
 from .onward import add_onward_referral, directory_picker_available, set_onward_outcome
@@ -42,6 +43,7 @@ from .supervision import (
 __all__ = [
     "ASSESSMENT_FIELDS",
     "CaseworkError",
+    "REFUSALS",
     "DEFAULT_SIGN_OFF_ACTIONS",
     "FOLLOWUP_MONTHS",
     "add_adjustment",
@@ -52,6 +54,7 @@ __all__ = [
     "add_onward_referral",
     "add_reminder",
     "change_tier_or_request",
+    "may_record_followup_outside_window",
     "complete_plan_review",
     "complete_reminder",
     "raise_safety_alert",

@@ -6,12 +6,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocrehab.codes import ContactWith
+from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import record_first_contact_date
 
 from ..models import (
     Contact,
@@ -37,15 +37,14 @@ def record_contact(
 ) -> Contact:
     """Record a contact and the interventions delivered in it.
 
-    The first contact with the client sets the episode's first-contact date (the
-    5-working-day standard). A contact with the employer needs the client's recorded
-    consent to contact them. A support worker's contact with an employer is recorded and
-    countersigned by their supervisor when that action is on the sign-off list.
+    A contact falls within the episode (``episodes.facts``: from the referral to the
+    discharge, not in the future). The first contact with the client sets the episode's
+    first-contact date (the 5-working-day standard). A contact with the employer needs
+    the client's recorded consent to contact them. A support worker's contact with an
+    employer is recorded and countersigned by their supervisor when that action is on the
+    sign-off list.
     """
-    if contact_date > timezone.localdate():
-        raise CaseworkError(_("The contact date is in the future."))
-    if contact_date < episode.referral_date:
-        raise CaseworkError(_("The contact date is before the referral was received."))
+    facts.require(facts.check_contact_date(episode, contact_date))
     if (
         contact_with == ContactWith.EMPLOYER
         and not Employer.objects.filter(episode=episode, consent_to_contact=True).exists()
@@ -69,14 +68,14 @@ def record_contact(
     ContactIntervention.objects.bulk_create(
         ContactIntervention(contact=contact, code=code, position=i) for i, code in enumerate(codes)
     )
-    if contact_with == ContactWith.CLIENT and (
-        episode.first_contact_date is None or contact_date < episode.first_contact_date
+    # An earlier first contact: unless it would come after the assessment (an assessment
+    # is a contact too, so the first contact was on or before it).
+    if (
+        contact_with == ContactWith.CLIENT
+        and (episode.first_contact_date is None or contact_date < episode.first_contact_date)
+        and not facts.check_dates(episode, first_contact_date=contact_date)
     ):
-        Episode.objects.filter(pk=episode.pk).update(
-            first_contact_date=contact_date, version=F("version") + 1
-        )
-        episode.first_contact_date = contact_date
-        episode.version += 1
+        record_first_contact_date(episode, on=contact_date)
     if contact_with == ContactWith.EMPLOYER and needs_sign_off(
         by, SignOffAction.EMPLOYER_CONTACT, episode.service
     ):

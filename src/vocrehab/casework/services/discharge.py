@@ -8,17 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vocrehab.codes import Engagement, WorkStatus
-from vocrehab.dates import add_months
+from vocrehab.codes import WorkStatus
+from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.signals import (
-    episode_discharged,
-    followup_interval_requested,
+from vocrehab.episodes.services import (
+    FOLLOWUP_MONTHS,
+    followup_months,
+    may_record_followup_outside_window,
+    record_discharge,
+    record_followup,
 )
-from vocrehab.versioning import StaleEditError, save_versioned
+from vocrehab.versioning import StaleEditError
 
 from ..models import (
     CaseNote,
+    Contact,
     SignOff,
     SignOffAction,
     SignOffStatus,
@@ -26,44 +30,48 @@ from ..models import (
 from .errors import CaseworkError
 from .supervision import needs_sign_off, request_sign_off
 
-FOLLOWUP_MONTHS = 6
+# The follow-up is the episode core's (one path, whoever records it).
+__all__ = [
+    "FOLLOWUP_MONTHS",
+    "discharge",
+    "followup_months",
+    "may_record_followup_outside_window",
+    "re_refer",
+    "record_followup",
+    "reopen",
+]
 
 
-def followup_months(service) -> int:
-    """Months from discharge to follow-up: the service's own (the measures app keeps it
-    with the questionnaire schedule), or 6."""
-    for _receiver, months in followup_interval_requested.send(sender=Episode, service=service):
-        if months:
-            return int(months)
-    return FOLLOWUP_MONTHS
+def _last_contact_date(episode) -> datetime.date | None:
+    return (
+        Contact.objects.filter(episode=episode)
+        .order_by("-contact_date")
+        .values_list("contact_date", flat=True)
+        .first()
+    )
+
+
+def _check(episode, *, on, work_status, engagement) -> None:
+    facts.require(
+        facts.check_discharge(
+            episode,
+            on=on,
+            work_status=work_status,
+            engagement=engagement,
+            last_contact_date=_last_contact_date(episode),
+        )
+    )
 
 
 def _discharge(episode, *, by, on, work_status, reason="", engagement=""):
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    if episode.discharge_date is not None:
-        raise CaseworkError(_("This episode is already discharged."))
-    if on < episode.referral_date:
-        raise CaseworkError(_("The discharge date is before the referral was received."))
-    if work_status not in WorkStatus.values:
-        raise CaseworkError(_("Choose the client's work status at discharge."))
-    episode.discharge_date = on
-    episode.work_status_at_discharge = work_status
-    episode.discharge_reason = reason
-    if engagement:
-        episode.engagement = engagement
-    elif not episode.engagement:
-        episode.engagement = Engagement.ENGAGED if episode.assessment_date else ""
-    # The six-month follow-up is not due for people who died.
-    episode.followup_date = (
-        None
-        if work_status == WorkStatus.DECEASED
-        else add_months(on, followup_months(episode.service))
+    return record_discharge(
+        episode,
+        on=on,
+        work_status=work_status,
+        reason=reason,
+        engagement=engagement,
+        last_contact_date=_last_contact_date(episode),
     )
-    episode.version += 1
-    episode.save()
-    # The measures app schedules the discharge and follow-up questionnaires.
-    episode_discharged.send(sender=Episode, episode=episode)
-    return episode
 
 
 @transaction.atomic
@@ -79,14 +87,16 @@ def discharge(
 ) -> Episode | SignOff:
     """Discharge the episode and schedule the six-month follow-up.
 
-    A support worker's discharge goes to their supervisor and happens when signed off
-    (the SignOff is returned). The discharge is announced (``episode_discharged``), and
-    the measures app schedules the discharge and follow-up questionnaires.
+    The episode's rules are checked first (``episodes.facts``: dates, no contact after
+    the discharge, the work status at discharge). A support worker's discharge goes to
+    their supervisor and happens when signed off (the SignOff is returned). The
+    discharge itself is the episode core's (``episodes.services.record_discharge``),
+    which announces it, so the measures app schedules the discharge and follow-up
+    questionnaires.
     """
-    if on > timezone.localdate():
-        raise CaseworkError(_("The discharge date is in the future."))
     if expected_version is not None and episode.version != expected_version:
         raise StaleEditError(Episode.objects.get(pk=episode.pk))
+    _check(episode, on=on, work_status=work_status, engagement=engagement)
     if needs_sign_off(by, SignOffAction.DISCHARGE, episode.service):
         if episode.sign_offs.filter(
             action=SignOffAction.DISCHARGE, status=SignOffStatus.PENDING
@@ -108,16 +118,6 @@ def discharge(
     return _discharge(
         episode, by=by, on=on, work_status=work_status, reason=reason, engagement=engagement
     )
-
-
-def record_followup(episode: Episode, *, work_status: str, by=None) -> Episode:
-    """Record the work status found at the six-month follow-up."""
-    if episode.discharge_date is None:
-        raise CaseworkError(_("Follow-up is recorded after discharge."))
-    if work_status not in WorkStatus.values:
-        raise CaseworkError(_("Choose the client's work status at follow-up."))
-    episode.work_status_at_followup = work_status
-    return save_versioned(episode, episode.version, ["work_status_at_followup"])
 
 
 @transaction.atomic
@@ -149,6 +149,8 @@ def reopen(episode: Episode, *, by, reason: str) -> Episode:
     episode.discharge_reason = ""
     episode.followup_date = None
     episode.work_status_at_followup = ""
+    episode.followup_collected_on = None
+    episode.followup_outside_window_reason = ""
     episode.version += 1
     episode.save()
     return episode

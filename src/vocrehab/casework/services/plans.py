@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
 from vocrehab.versioning import StaleEditError
 
@@ -44,6 +45,23 @@ def save_return_plan(
     ``based_on`` is given and is no longer the current version (someone saved a newer one
     since the form was opened), StaleEditError carries the current plan.
     """
+    facts.require(
+        [
+            *facts.check_return_to_work_date(
+                episode, start_date, field="start_date", what=_("the plan's start date")
+            ),
+            *facts.check_return_to_work_date(
+                episode, agreed_on, field="agreed_on", what=_("the date the plan was agreed")
+            ),
+            *(
+                broken
+                for day in review_dates
+                for broken in facts.check_return_to_work_date(
+                    episode, day, field="review_dates", what=_("a review date")
+                )
+            ),
+        ]
+    )
     phases = sorted(phases, key=lambda p: int(p["week"]))
     if not phases:
         raise CaseworkError(_("Add at least one week to the plan."))

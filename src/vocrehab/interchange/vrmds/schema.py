@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vocrehab import codes
+from vocrehab.episodes import facts
 
 
 class Kind:
@@ -159,11 +160,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     name: tuple(c.name for c in columns) for name, columns in COLUMNS.items()
 }
 
-# Episode dates that must not come before referral and must run in this order.
-DATE_ORDER = (
-    "referral_date",
-    "first_contact_date",
-    "assessment_date",
-    "discharge_date",
-    "followup_date",
-)
+# Episode dates that must not come before referral and must run in this order: the
+# episode core's order (episodes.facts), under VRMDS names (its followup_date is the date
+# the follow-up status was collected).
+_VRMDS_DATE_NAMES = {"followup_collected_on": "followup_date"}
+DATE_ORDER = tuple(_VRMDS_DATE_NAMES.get(name, name) for name in facts.DATE_FIELDS)
