@@ -87,6 +87,7 @@ def urls(w):
         reverse("directory:in_work_schedule"),
         reverse("directory:in_work", args=[w["episode"].pk]),
         reverse("directory:in_work_review", args=[w["review"].pk]),
+        reverse("directory:awareness"),
     ]
 
 

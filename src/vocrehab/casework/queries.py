@@ -47,6 +47,8 @@ from .models import (
     Contact,
     ContactIntervention,
     Employer,
+    PlanPhase,
+    PlanProgress,
     PlanReview,
     Reminder,
     ReturnPlan,
@@ -560,3 +562,16 @@ def tasks_for(user, today: datetime.date | None = None) -> dict:
         "my_requests": my_requests,
         "today": today,
     }
+
+
+# -- return-to-work plans in reports ----------------------------------------------------
+
+
+def plan_completed() -> Exists:
+    """A filter on ReturnPlan: the phased return ran its course, that is progress has
+    been recorded for the plan's last planned week (the evaluation report's local
+    ``return_plans`` table counts current plans so)."""
+    last_week = (
+        PlanPhase.objects.filter(plan=OuterRef(OuterRef("pk"))).order_by("-week").values("week")[:1]
+    )
+    return Exists(PlanProgress.objects.filter(plan=OuterRef("pk"), week__gte=Subquery(last_week)))

@@ -36,6 +36,7 @@ class DirectoryConfig(AppConfig):
             models.InWorkSchedule,
             models.InWorkSupport,
             models.InWorkReview,
+            models.AwarenessSession,
         ):
             auditlog.register(model)
 
@@ -66,6 +67,13 @@ class DirectoryConfig(AppConfig):
             Perm.VIEW_CASELOAD,
             order=63,
             description=_("Reviews due after clients' return to work."),
+        )
+        navigation.register(
+            _("Awareness sessions"),
+            "directory:awareness",
+            Perm.VIEW_CASELOAD,
+            order=64,
+            description=_("Sessions given to health professionals, counted in the report."),
         )
         navigation.register(
             _("Service mapping"),

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import Condition, ContactMode, Intervention, OnwardCategory
-from vocrehab.forms_rendering import NHSUKDateInput, blank_first, radios_without_blank
+from vocrehab.forms_rendering import CHOOSE, NHSUKDateInput, blank_first, radios_without_blank
 from vocrehab.uploads import allowed_extensions
 
 from .areas import parse_areas
 from .models import (
     Audience,
+    AwarenessSession,
     Cohort,
     DirectoryService,
     GivenChannel,
@@ -309,3 +310,33 @@ class ScheduleForm(forms.Form):
 
     def clean_three_way_weeks(self):
         return self._numbers(self.cleaned_data["three_way_weeks"])
+
+
+class AwarenessSessionForm(forms.ModelForm):
+    """A session given to health professionals; the service is asked only of staff who
+    work in more than one."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service that gave it"), queryset=None, empty_label=CHOOSE
+    )
+
+    class Meta:
+        formfield_callback = radios_without_blank
+        model = AwarenessSession
+        fields = ["service", "date", "audience", "professionals", "topic"]
+        widgets = {"date": NHSUKDateInput, "audience": forms.RadioSelect}
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        if services.count() == 1:
+            self.only_service = services.first()
+            del self.fields["service"]
+        else:
+            self.only_service = None
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError(_("The date of the session cannot be in the future."))
+        return date

@@ -475,3 +475,45 @@ class InWorkReview(EpisodeLinked, models.Model):
 
     def __str__(self):
         return f"week {self.week} ({self.due_date:%d %b %Y})"
+
+
+# ---------------------------------------------------------------------------
+# Awareness sessions
+
+
+class ProfessionalGroup(models.TextChoices):
+    HOSPITAL = "hospital", _("Hospital clinicians (consultants, doctors)")
+    NURSES = "nurses", _("Nurses and nurse specialists")
+    AHP = "ahp", _("Allied health professionals")
+    PRIMARY_CARE = "primary_care", _("GPs and primary care")
+    OCCUPATIONAL_HEALTH = "occupational_health", _("Occupational health")
+    MIXED = "mixed", _("A mixed group")
+    OTHER = "other", _("Other professionals")
+
+
+class AwarenessSession(models.Model):
+    """A session a service gave health professionals about work and vocational
+    rehabilitation: the capacity building the evaluations counted. It names no client."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="awareness_sessions"
+    )
+    date = models.DateField(_("date"))
+    audience = models.CharField(_("audience"), max_length=20, choices=ProfessionalGroup.choices)
+    professionals = models.PositiveSmallIntegerField(
+        _("professionals attending"),
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("awareness session")
+        indexes = [models.Index(fields=["service", "date"])]
+
+    def __str__(self):
+        return f"{self.topic} ({self.date:%d %b %Y})"

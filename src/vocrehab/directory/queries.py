@@ -38,6 +38,7 @@ from . import conf
 from .areas import NATION_CODES, UK_CODE, matching_areas
 from .models import (
     Attendance,
+    AwarenessSession,
     Cohort,
     DirectoryCategory,
     DirectoryCondition,
@@ -565,3 +566,22 @@ def episodes_for(user, perm: Perm = Perm.VIEW_PERSON) -> QuerySet:
 
 def services_in(user, perm: Perm) -> QuerySet:
     return Service.objects.filter(pk__in=services_for(user, perm).values("pk"))
+
+
+# ---------------------------------------------------------------------------
+# Awareness sessions
+
+
+def awareness_sessions_for(user) -> QuerySet:
+    """Sessions of the services ``user`` works in, newest first."""
+    return (
+        AwarenessSession.objects.filter(service__in=services_for(user, Perm.VIEW_CASELOAD))
+        .select_related("service", "recorded_by")
+        .order_by("-date", "-pk")
+    )
+
+
+def reviewed_on_time() -> Q:
+    """A filter on InWorkReview: done, with its contact on or before the due date (the
+    evaluation report's local ``in_work_reviews`` table)."""
+    return Q(status=ReviewStatus.DONE, contact__contact_date__lte=F("due_date"))

@@ -25,6 +25,7 @@ from .models import (
     DEFAULT_REVIEW_WEEKS,
     DEFAULT_THREE_WAY_WEEKS,
     Attendance,
+    AwarenessSession,
     Cohort,
     CohortSession,
     DirectoryCategory,
@@ -497,3 +498,26 @@ def cancel_in_work_review(review: InWorkReview) -> InWorkReview:
         review.status = ReviewStatus.CANCELLED
         review.save(update_fields=["status"])
     return review
+
+
+# ---------------------------------------------------------------------------
+# Awareness sessions
+
+
+def record_awareness_session(
+    *, service, date: datetime.date, audience: str, professionals: int, topic: str, by=None
+) -> AwarenessSession:
+    """Log a session given to health professionals by ``service``."""
+    session = AwarenessSession(
+        service=service,
+        date=date,
+        audience=audience,
+        professionals=professionals,
+        topic=topic.strip(),
+        recorded_by=by,
+    )
+    session.full_clean()
+    if date > timezone.localdate():
+        raise ValidationError(_("The date of the session cannot be in the future."))
+    session.save()
+    return session

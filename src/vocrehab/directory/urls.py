@@ -33,6 +33,8 @@ urlpatterns = [
     path("courses/sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("courses/enrolments/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("courses/episode/<int:episode_pk>/", views.pre_course, name="pre_course"),
+    # Awareness sessions given to health professionals
+    path("awareness/", views.awareness, name="awareness"),
     # In-work support
     path("in-work/", views.in_work_due, name="in_work_due"),
     path("in-work/schedule/", views.in_work_schedule, name="in_work_schedule"),

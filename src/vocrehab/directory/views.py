@@ -22,6 +22,7 @@ from vocrehab.forms_rendering import show_refusal
 
 from . import csvio, queries, services
 from .forms import (
+    AwarenessSessionForm,
     CohortForm,
     DirectoryServiceForm,
     GiveMaterialForm,
@@ -814,4 +815,38 @@ def in_work_schedule(request):
             "form": form,
             "title": _("In-work review schedule for %(service)s") % {"service": service.name},
         },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Awareness sessions given to health professionals
+
+
+@requires(Perm.VIEW_CASELOAD)
+def awareness(request):
+    practised = services_for(request.user, Perm.VIEW_CASELOAD).order_by("name")
+    form = AwarenessSessionForm(request.POST or None, services=practised)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_awareness_session(
+                service=data.get("service") or form.only_service,
+                date=data["date"],
+                audience=data["audience"],
+                professionals=data["professionals"],
+                topic=data["topic"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Awareness session recorded."))
+            return redirect("directory:awareness")
+    page = Paginator(queries.awareness_sessions_for(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "directory/awareness.html",
+        {"form": form, "page": page, "several_services": form.only_service is None},
     )

@@ -144,7 +144,13 @@ def _special_colour(chart, value: float) -> str:
 
 
 def spc_chart_data_uri(chart, labels: list[str], *, title: str, slug: str) -> str:
-    """An XmR chart as a ``data:`` SVG: the values, the mean, the process limits, the
+    """An XmR chart as a ``data:`` SVG (see :func:`spc_chart_svg`)."""
+    svg = spc_chart_svg(chart, labels, title=title, slug=slug)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def spc_chart_svg(chart, labels: list[str], *, title: str, slug: str) -> str:
+    """An XmR chart as SVG markup: the values, the mean, the process limits, the
     target if any, special-cause points coloured (blue improvement, orange concern)."""
     with _LOCK:
         fig, ax = plt.subplots(figsize=(6.5, 2.8))
@@ -188,4 +194,4 @@ def spc_chart_data_uri(chart, labels: list[str], *, title: str, slug: str) -> st
         ("url(#", f"url(#{slug}-"),
     ):
         svg = svg.replace(old, new)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return svg

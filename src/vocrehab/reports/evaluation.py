@@ -37,7 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import In
 
-from vocrehab.casework.models import Contact, OnwardReferral
+from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
@@ -47,6 +47,7 @@ from vocrehab.codes import (
     ContactMode,
     Engagement,
     Ethnicity,
+    Intervention,
     MainReason,
     Occupation,
     OnwardCategory,
@@ -80,6 +81,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
+from . import casework_tables
 from .completeness import completion
 from .sql import RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
@@ -280,6 +282,7 @@ class _Evaluation:
         tables["service_standards"] = self._service_standards(scalars)
         tables["engagement"] = self._engagement(scalars["discharged"])
         tables.update(self._contacts(scalars["discharged"]))
+        tables["interventions"] = self._interventions()
         tables["length_of_stay"] = self._cumulative(
             "length_of_stay", scalars, "discharged", STAY_WITHIN, remainder="over_16_weeks"
         )
@@ -289,6 +292,7 @@ class _Evaluation:
         tables.update(self._measures())
         tables["satisfaction"] = self._satisfaction()
         tables["questionnaire_completion"] = self._questionnaire_completion(scalars)
+        tables.update(casework_tables.build(self, TABLES))
         return {
             "report": "evaluation",
             "vrmds_version": VRMDS_VERSION,
@@ -627,6 +631,37 @@ class _Evaluation:
                 "contact_modes", total, _count_cells("mode", ContactMode.values, by_mode, total)
             ),
         }
+
+    def _interventions(self) -> dict:
+        """Contacts and people per tier row and intervention code (VRMDS v1.1): one
+        GROUP BY over the codes of discharged episodes' contacts, and their total."""
+        codes = ContactIntervention.objects.filter(
+            contact__episode__discharge_date__isnull=False,
+            **{f"contact__{k}": v for k, v in self.episode_filter.items()},
+        ).order_by()
+        rows = (
+            codes.annotate(row=self._contact_row("contact__episode__"))
+            .values("row", "code")
+            .annotate(
+                count=Count("contact", distinct=True),
+                clients=Count("contact__episode__client", distinct=True),
+            )
+        )
+        found = {(r["row"], r["code"]): r for r in rows}
+        contacts = codes.aggregate(n=Count("contact", distinct=True))["n"]
+        cells = []
+        for tier in ("2", "3", "third_party"):
+            for code in Intervention.values:
+                r = found.get((tier, code), {"count": 0, "clients": 0})
+                cells.append(
+                    {
+                        "tier": tier,
+                        "intervention": code,
+                        "count": r["count"],
+                        "clients": r["clients"],
+                    }
+                )
+        return _table("interventions", contacts, cells)
 
     def _onward(self) -> dict:
         rows = (

@@ -276,11 +276,17 @@ def _measure_names() -> set[str]:
     return {m for spec in TABLES.values() for m in spec.measures}
 
 
-def to_pdf(report: dict, *, suppressed: bool) -> bytes:
-    """A readable PDF report: each table with its chart, and an appendix of definitions."""
+def to_pdf(report: dict, *, suppressed: bool, change_over_time: list | None = None) -> bytes:
+    """A readable PDF report: each table with its chart, the charts of change over time
+    (``presentation.change_over_time``) if given, and an appendix of definitions."""
     # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
+    return HTML(string=pdf_html(report, suppressed, change_over_time)).write_pdf()
+
+
+def pdf_html(report: dict, suppressed: bool, change_over_time: list | None = None) -> str:
+    """The HTML the PDF report is printed from."""
     sections = []
     for table_id, table in report["tables"].items():
         svg = chart_svg(table_id, table) if table_id in CHARTS else None
@@ -296,13 +302,13 @@ def to_pdf(report: dict, *, suppressed: bool) -> bytes:
                 "chart_alt": chart_alt(table_id, table) if svg else "",
             }
         )
-    html = render_to_string(
+    return render_to_string(
         "reports/pdf/evaluation.html",
         {
             "report": report,
             "sections": sections,
             "suppressed": suppressed,
             "generated": timezone.now(),
+            "change_over_time": change_over_time or [],
         },
     )
-    return HTML(string=html).write_pdf()

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vocrehab.casework.models import GoalTerm
 from vocrehab.codes import (
     Condition,
     ContactMode,
     Engagement,
     Ethnicity,
+    Intervention,
     MainReason,
     Occupation,
     OnwardCategory,
@@ -29,6 +31,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.directory.models import ProfessionalGroup, ProgrammeTopic
 from vocrehab.episodes.standards import STANDARDS
 from vocrehab.measures.instruments import INSTRUMENTS
 
@@ -57,6 +60,11 @@ _WORDS = {
         "discharged": gettext_lazy("Discharged"),
         "open": gettext_lazy("Still open"),
         "re_referrals": gettext_lazy("Re-referrals"),
+        "plans_written": gettext_lazy("Plan written"),
+        "plans_agreed": gettext_lazy("Plan agreed"),
+        "plans_completed": gettext_lazy("Plan completed (last planned week reached)"),
+        "employer_contacts": gettext_lazy("Contacts with the employer"),
+        "employer_meetings": gettext_lazy("Meetings with the employer"),
     },
     "entry_group": {
         "in_work": gettext_lazy("In work at entry"),
@@ -126,11 +134,15 @@ _CODE_LISTS = {
     "discharge_status": WorkStatus,
     "main_reason": MainReason,
     "tier": Tier,
+    "intervention": Intervention,
     "engagement": Engagement,
     "mode": ContactMode,
     "kind": OnwardKind,
     "category": OnwardCategory,
     "timepoint": Timepoint,
+    "term": GoalTerm,
+    "topic": ProgrammeTopic,
+    "audience": ProfessionalGroup,
 }
 
 _STANDARD_NAME = re.compile(r"^(?P<code>[a-z_]+)_(?P<days>\d+)_working_days$")
@@ -245,6 +257,11 @@ _HEADERS = {
     "value_set": gettext_lazy("Value set"),
     "main_reason": gettext_lazy("Main reason for referral"),
     "referral_source": gettext_lazy("Referral source"),
+    "term": gettext_lazy("Goal"),
+    "topic": gettext_lazy("Course topic"),
+    "audience": gettext_lazy("Audience"),
+    "percent_achieved": gettext_lazy("Percent achieved"),
+    "professionals": gettext_lazy("Professionals attending"),
 }
 
 

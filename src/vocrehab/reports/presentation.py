@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+import datetime as dt
 
-from .charts import chart_alt, chart_data_uri, spc_chart_data_uri
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vocrehab.disclosure import is_small
+from vocrehab.episodes.standards import TARGET_PERCENT
+
+from .charts import chart_alt, chart_data_uri, spc_chart_data_uri, spc_chart_svg
 from .exports import table_display
 from .spc import (
     ASSURANCE_LABELS,
@@ -15,6 +22,7 @@ from .spc import (
     xmr,
 )
 from .tables import TABLES
+from .trends import monthly_series
 
 # The measure shown side by side when benchmarking, per table.
 _HEADLINE = ("percent", "mean", "count", "met", "clients", "respondents", "total")
@@ -105,17 +113,22 @@ def spc_panel(
     slug: str,
     better: Better = Better.NEITHER,
     target: float | None = None,
+    inline: bool = False,
 ) -> dict | None:
     """An XmR chart ready for a template: the picture, the icons in words, and the
     points that show special cause (so the chart's message is there without the picture).
-    None when the series is too short for process limits to mean anything."""
+    None when the series is too short for process limits to mean anything. ``inline``
+    gives the picture as SVG markup (for the PDF) rather than a ``data:`` address."""
     if len(values) < MINIMUM_POINTS:
         return None
     chart = xmr(values, better=better, target=target)
+    draw = spc_chart_svg if inline else spc_chart_data_uri
     return {
         "title": title,
         "slug": slug,
-        "chart": spc_chart_data_uri(chart, labels, title=title, slug=slug),
+        "better": better,
+        "target": target,
+        "chart": draw(chart, labels, title=title, slug=slug),
         "mean": chart.mean,
         "upper_limit": chart.upper_limit,
         "lower_limit": max(chart.lower_limit, 0) if min(values) >= 0 else chart.lower_limit,
@@ -132,3 +145,105 @@ def spc_panel(
             if point.special_cause
         ],
     }
+
+
+# The charts of change over time, in the order shown: title, which way is better, target.
+TREND_CHARTS = {
+    "referrals": (gettext_lazy("Referrals per month"), Better.NEITHER, None),
+    "days_to_first_contact": (
+        gettext_lazy("Median days from referral to first contact, by month of referral"),
+        Better.LOWER,
+        None,
+    ),
+    "days_to_assessment": (
+        gettext_lazy("Median days from referral to assessment, by month of referral"),
+        Better.LOWER,
+        None,
+    ),
+    "standard_first_contact": (
+        gettext_lazy("Percent meeting the first contact standard, by month of referral"),
+        Better.HIGHER,
+        TARGET_PERCENT,
+    ),
+    "standard_assessment": (
+        gettext_lazy("Percent meeting the assessment standard, by month of referral"),
+        Better.HIGHER,
+        TARGET_PERCENT,
+    ),
+    "in_work_at_discharge": (
+        gettext_lazy("Percent in work at discharge, by month of discharge"),
+        Better.HIGHER,
+        None,
+    ),
+    "questionnaire_completion": (
+        gettext_lazy("Percent of assessed episodes with an entry questionnaire, by month"),
+        Better.HIGHER,
+        None,
+    ),
+}
+BETTER_LABELS = {
+    Better.HIGHER: gettext_lazy("Higher is better"),
+    Better.LOWER: gettext_lazy("Lower is better"),
+    Better.NEITHER: gettext_lazy("Neither higher nor lower is better"),
+}
+
+
+def _shown(value, kind: str) -> str:
+    if kind == "count":
+        return str(int(value))
+    return f"{value:.1f}{'%' if kind == 'percent' else ''}"
+
+
+def trend_panels(series: dict, *, suppressed: bool = False, inline: bool = False) -> list[dict]:
+    """Every chart of change over time (``trends.monthly_series``), each with its data
+    as a table. A month with nothing to measure is left out of the chart; when the
+    figures are suppressed, so is a month whose value rests on a small number. With
+    fewer months left than an XmR chart needs, the panel says so instead of drawing."""
+    panels = []
+    for slug, (title, better, target) in TREND_CHARTS.items():
+        found = series[slug]
+        rows, values, labels = [], [], []
+        for month in found.months:
+            label = date_format(month["month"], "M Y")
+            hidden = suppressed and is_small(month["n"])
+            if month["value"] is None:
+                shown = "–"
+            elif hidden:
+                shown = _("suppressed")
+            else:
+                shown = _shown(month["value"], found.kind)
+                values.append(month["value"])
+                labels.append(label)
+            rows.append(
+                {
+                    "label": label,
+                    "value": shown,
+                    "n": _("suppressed") if hidden else month["n"],
+                }
+            )
+        panel = spc_panel(
+            values,
+            labels,
+            title=str(title),
+            slug=f"spc-{slug.replace('_', '-')}",
+            better=better,
+            target=target,
+            inline=inline,
+        ) or {"title": str(title), "slug": f"spc-{slug.replace('_', '-')}", "chart": None}
+        panel.update(
+            rows=rows,
+            points=len(values),
+            minimum=MINIMUM_POINTS,
+            better_label=BETTER_LABELS[better],
+            kind=found.kind,
+        )
+        panels.append(panel)
+    return panels
+
+
+def change_over_time(services, date_from=None, date_to=None, *, suppressed: bool) -> list[dict]:
+    """The charts of change over time for the PDF report of ``services`` and a period:
+    from the period's first month (or two years back) to its end (or today), as SVG."""
+    today = min(filter(None, (date_to, dt.date.today())))
+    series = monthly_series(services, today=today, first=date_from)
+    return trend_panels(series, suppressed=suppressed, inline=True)

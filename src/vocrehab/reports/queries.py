@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
@@ -24,7 +23,7 @@ from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import ASSESSMENT, FIRST_CONTACT, count_standards
 from vocrehab.measures.models import OUTSTANDING_STATUSES, Administration
 
-from . import completeness
+from . import completeness, trends
 from .evaluation import build_evaluation
 from .suppression import suppress
 
@@ -98,23 +97,10 @@ def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> di
     services = list(services)
     ids = [s.pk for s in services]
     episodes = Episode.objects.filter(service_id__in=ids).order_by()
-    first_month = dt.date(today.year, today.month, 1)
-    for _ in range(months - 1):
-        first_month = (first_month - dt.timedelta(days=1)).replace(day=1)
-
-    by_month = {
-        row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]: row["n"]
-        for row in episodes.filter(referral_date__gte=first_month)
-        .annotate(month=TruncMonth("referral_date"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    }
-    months_list = []
-    month = first_month
-    while month <= today:
-        months_list.append({"month": month, "referrals": by_month.get(month, 0)})
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+    series = trends.monthly_series(services, today=today, months=months)
+    months_list = [
+        {"month": m["month"], "referrals": m["value"] or 0} for m in series["referrals"].months
+    ]
 
     open_episodes = episodes.filter(discharge_date__isnull=True)
     by_tier = {
@@ -166,6 +152,7 @@ def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> di
     )
     return {
         "months": months_list,
+        "trends": series,
         "open_total": sum(by_tier.values()),
         "open_by_tier": [
             {"tier": tier or "", "n": by_tier.get(tier, 0)} for tier in ("", "1", "2", "3")

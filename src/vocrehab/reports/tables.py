@@ -39,6 +39,15 @@ class TableSpec:
     statistic: bool = False
     # Counts beside the cell's own, hidden alone when small (null), the cell standing.
     side_counts: tuple[str, ...] = ()
+    # A local table: the service's own, not one of the VRMDS standard's.
+    local: bool = False
+
+
+_LOCAL = _("Local table, not part of VRMDS.")
+
+
+def _local(text):
+    return format_lazy("{} {}", _LOCAL, text)
 
 
 S = TableSpec
@@ -214,6 +223,23 @@ TABLES: dict[str, TableSpec] = {
                 "contacts of discharged episodes."
             ),
             counts=("clients",),
+        ),
+        S(
+            "interventions",
+            _("Interventions"),
+            _("Contacts of discharged episodes with at least one intervention"),
+            ("tier", "intervention"),
+            ("count", "clients"),
+            _(
+                "VRMDS v1.1. Each contact counts once under each of its intervention codes, "
+                "so a tier's rows add up to more than its contacts. Tier rows as in contacts "
+                "by tier (highest tier reached; third_party in its own row). count: "
+                "contacts; clients: distinct people. Contacts of episodes that did not "
+                "reach tier 2 count in n only."
+            ),
+            counts=("count", "clients"),
+            # A contact counts under several codes: no cells add up to a published total.
+            groups=("tier", "intervention"),
         ),
         S(
             "contact_modes",
@@ -479,6 +505,106 @@ TABLES: dict[str, TableSpec] = {
             counts=("eligible", "completed", "sent", "paired"),
             # Each row stands alone: rows do not add up to a published total.
             groups=("instrument", "timepoint"),
+        ),
+        S(
+            "goals",
+            _("Goals set and achieved"),
+            _("Goals set in the episodes"),
+            ("term",),
+            ("count", "achieved", "percent_achieved", "clients"),
+            _local(
+                _(
+                    "Goals set in episodes referred in the period, short and long term. "
+                    "achieved: goals whose latest status is achieved (partly achieved is "
+                    "not counted). clients: distinct people with a goal of that term."
+                )
+            ),
+            counts=("count", "achieved", "clients"),
+            local=True,
+        ),
+        S(
+            "return_plans",
+            _("Return-to-work plans"),
+            _("Episodes with a phased return-to-work plan"),
+            ("metric",),
+            ("count",),
+            _local(
+                _(
+                    "Episodes (not plan versions) whose current plan was written, agreed "
+                    "(a date agreed recorded) and completed (progress recorded for its last "
+                    "planned week: the phased return ran its course)."
+                )
+            ),
+            groups=("metric",),
+            local=True,
+        ),
+        S(
+            "employer_liaison",
+            _("Employer liaison"),
+            _("Contacts with employers and employer meetings in the episodes"),
+            ("metric",),
+            ("count", "clients"),
+            _local(
+                _(
+                    "employer_contacts: contacts recorded as with the employer; "
+                    "employer_meetings: meetings recorded with a client's employer. clients: "
+                    "distinct people whose employer was contacted or met."
+                )
+            ),
+            counts=("count", "clients"),
+            groups=("metric",),
+            local=True,
+        ),
+        S(
+            "courses",
+            _("Course enrolment and completion"),
+            _("Enrolments on the services' courses"),
+            ("topic",),
+            ("enrolled", "completed", "clients"),
+            _local(
+                _(
+                    "Places taken on a course cohort (enrolled, including those who later "
+                    "withdrew; not the waiting list), by the course's topic. completed: "
+                    "enrolled participants who attended at least the course's sessions to "
+                    "complete. clients: distinct people."
+                )
+            ),
+            counts=("enrolled", "completed", "clients"),
+            local=True,
+        ),
+        S(
+            "in_work_reviews",
+            _("In-work reviews"),
+            _("In-work reviews due by the report date"),
+            (),
+            ("due", "done", "on_time", "percent_on_time"),
+            _local(
+                _(
+                    "Reviews after a return to work that fell due by the report date "
+                    "(cancelled ones left out); done: recorded; on_time: recorded with a "
+                    "contact on or before the due date. Percent of those due."
+                )
+            ),
+            counts=("due", "done", "on_time"),
+            local=True,
+        ),
+        S(
+            "awareness_sessions",
+            _("Awareness sessions for health professionals"),
+            _("Sessions the services gave in the period"),
+            ("audience",),
+            ("sessions", "professionals"),
+            _local(
+                _(
+                    "Sessions about work and vocational rehabilitation given to health "
+                    "professionals, dated in the period (up to the report date), by "
+                    "audience; professionals: how many attended. They name no client, so "
+                    "small numbers are not suppressed."
+                )
+            ),
+            # No client is counted here: nothing to suppress.
+            counts=(),
+            local=True,
         ),
     )
 }

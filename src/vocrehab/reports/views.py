@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -99,7 +98,10 @@ def download(request):
     elif fmt == "xlsx":
         body = exports.to_xlsx(report)
     else:
-        body = exports.to_pdf(report, suppressed=suppressed)
+        panels = presentation.change_over_time(
+            data["services"], data["date_from"], data["date_to"], suppressed=suppressed
+        )
+        body = exports.to_pdf(report, suppressed=suppressed, change_over_time=panels)
     codes = [s.code for s in data["services"]]
     record_export(
         request,
@@ -155,14 +157,7 @@ def _chosen_service(request):
 def dashboard(request):
     form, chosen = _chosen_service(request)
     figures = queries.dashboard([chosen], months=24) if chosen else None
-    referrals_chart = None
-    if figures:
-        referrals_chart = presentation.spc_panel(
-            [m["referrals"] for m in figures["months"]],
-            [date_format(m["month"], "M Y") for m in figures["months"]],
-            title=_("Referrals per month"),
-            slug="spc-referrals",
-        )
+    panels = presentation.trend_panels(figures["trends"]) if figures else []
     return render(
         request,
         "reports/dashboard.html",
@@ -170,7 +165,8 @@ def dashboard(request):
             "form": form,
             "service": chosen,
             "figures": figures,
-            "referrals_chart": referrals_chart,
+            "trend_panels": panels,
+            "referrals_chart": panels[0] if panels else None,
             "title": _("Dashboard"),
         },
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
 from vocrehab.measures.scores import rebuild_all_scores
-from vocrehab.reports import exports
+from vocrehab.reports import exports, presentation
 from vocrehab.reports.evaluation import ReportError, build_evaluation
 from vocrehab.reports.suppression import suppress
 
@@ -104,7 +104,11 @@ class Command(BaseCommand):
         elif fmt == "xlsx":
             Path(out).write_bytes(exports.to_xlsx(report))
         else:
-            Path(out).write_bytes(exports.to_pdf(report, suppressed=opts["publication"]))
+            panels = presentation.change_over_time(
+                services, opts["date_from"], opts["date_to"], suppressed=opts["publication"]
+            )
+            pdf = exports.to_pdf(report, suppressed=opts["publication"], change_over_time=panels)
+            Path(out).write_bytes(pdf)
         record_export(
             detail=(
                 f"evaluation report {fmt} services={','.join(s.code for s in services)} "
