@@ -86,49 +86,47 @@ def test_a_client_answers_every_questionnaire_from_one_link_and_can_stop_and_com
         services.send_due_invitations()
     link = QuestionnaireLink.objects.get(episode=episode)
     token_url = reverse("measures:open_link", args=[links.make_token(link)])
-    traveller = time_machine.travel(T0 + timedelta(days=1), tick=False)
-    traveller.start()
-    web = WebClient()
-    intro = web.get(web.get(token_url)["Location"])
-    text = intro.content.decode()
-    assert "Your questionnaires" in text
-    assert "(PHQ-9) (10 questions)" in text and "(GAD-7) (7 questions)" in text
-    assert "It takes about 8 minutes." in text
-    assert set(statuses(episode).values()) == {AdministrationStatus.IN_PROGRESS}
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        web = WebClient()
+        intro = web.get(web.get(token_url)["Location"])
+        text = intro.content.decode()
+        assert "Your questionnaires" in text
+        assert "(PHQ-9) (10 questions)" in text and "(GAD-7) (7 questions)" in text
+        assert "It takes about 8 minutes." in text
+        assert set(statuses(episode).values()) == {AdministrationStatus.IN_PROGRESS}
 
-    first = web.get(page_url(link, 1, 3)).content.decode()
-    assert "Questionnaire 1 of 3" in first and "Question 3 of 10" in first
-    answer(web, link, 1, "phq9")
-    check = web.get(reverse("measures:check", args=[link.pk, 1])).content.decode()
-    assert "Send these answers and go on" in check
-    response = web.post(reverse("measures:check", args=[link.pk, 1]))
-    assert response["Location"] == page_url(link, 2, 1)
-    second = web.get(response["Location"]).content.decode()
-    assert "Questionnaire 2 of 3: Generalised Anxiety Disorder assessment (GAD-7)" in second
-    web.post(page_url(link, 2, 1), {"q1": "2"})
+        first = web.get(page_url(link, 1, 3)).content.decode()
+        assert "Questionnaire 1 of 3" in first and "Question 3 of 10" in first
+        answer(web, link, 1, "phq9")
+        check = web.get(reverse("measures:check", args=[link.pk, 1])).content.decode()
+        assert "Send these answers and go on" in check
+        response = web.post(reverse("measures:check", args=[link.pk, 1]))
+        assert response["Location"] == page_url(link, 2, 1)
+        second = web.get(response["Location"]).content.decode()
+        assert "Questionnaire 2 of 3: Generalised Anxiety Disorder assessment (GAD-7)" in second
+        web.post(page_url(link, 2, 1), {"q1": "2"})
 
-    # The client stops; days later, in a new browser, the same link goes on.
-    again = WebClient()
-    intro = again.get(again.get(token_url)["Location"]).content.decode()
-    assert "Continue where you left off" in intro
-    assert page_url(link, 2, 1).replace("&", "&amp;") in intro
-    assert 'value="2" checked' in again.get(page_url(link, 2, 1)).content.decode()
-    answer(again, link, 2, "gad7")
-    assert again.post(reverse("measures:check", args=[link.pk, 2]))["Location"] == page_url(
-        link, 3, 1
-    )
-    answer(again, link, 3, "who5")
-    last = again.get(reverse("measures:check", args=[link.pk, 3])).content.decode()
-    assert "Send my answers" in last
-    done = again.post(reverse("measures:check", args=[link.pk, 3]), follow=True)
-    assert "your answers have been sent" in done.content.decode()
-    assert set(statuses(episode).values()) == {AdministrationStatus.COMPLETED}
-    link.refresh_from_db()
-    assert link.used_at is not None
-    assert again.get(token_url).status_code == 410
-    # A questionnaire already sent cannot be reopened by a browser that kept the session.
-    assert web.get(page_url(link, 1, 1)).status_code == 410
-    traveller.stop()
+        # The client stops; days later, in a new browser, the same link goes on.
+        again = WebClient()
+        intro = again.get(again.get(token_url)["Location"]).content.decode()
+        assert "Continue where you left off" in intro
+        assert page_url(link, 2, 1).replace("&", "&amp;") in intro
+        assert 'value="2" checked' in again.get(page_url(link, 2, 1)).content.decode()
+        answer(again, link, 2, "gad7")
+        assert again.post(reverse("measures:check", args=[link.pk, 2]))["Location"] == page_url(
+            link, 3, 1
+        )
+        answer(again, link, 3, "who5")
+        last = again.get(reverse("measures:check", args=[link.pk, 3])).content.decode()
+        assert "Send my answers" in last
+        done = again.post(reverse("measures:check", args=[link.pk, 3]), follow=True)
+        assert "your answers have been sent" in done.content.decode()
+        assert set(statuses(episode).values()) == {AdministrationStatus.COMPLETED}
+        link.refresh_from_db()
+        assert link.used_at is not None
+        assert again.get(token_url).status_code == 410
+        # A questionnaire already sent cannot be reopened by a browser that kept the session.
+        assert web.get(page_url(link, 1, 1)).status_code == 410
 
 
 def test_a_letter_holds_every_questionnaire_with_one_code_and_the_services_phone(
