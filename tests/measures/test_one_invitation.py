@@ -331,3 +331,26 @@ def test_the_service_phone_and_hours_are_set_in_the_admin(client, service, make_
     assert page.status_code == 200
     assert 'name="phone"' in page.content.decode()
     assert 'name="opening_hours"' in page.content.decode()
+
+
+def test_the_invitation_page_is_refused_to_a_browser_not_given_it(episode, scheduled):
+    link = services.issue_invitation(episode, "entry", channel=Channel.EMAIL)
+    stranger = WebClient()
+    response = stranger.get(reverse("measures:invitation", args=[link.pk]))
+    assert response.status_code == 403
+    assert "(PHQ-9)" not in response.content.decode()
+
+
+def test_the_overview_query_count_does_not_grow_with_invitations(
+    signed_in, make_episode, service, wellbeing_service, django_assert_max_num_queries
+):
+    staff, _ = signed_in(Role.CASE_MANAGER)
+    for _ in range(5):
+        episode = make_episode(service, contact_by_email=False)
+        services.schedule_entry_questionnaires(episode, due=date(2026, 1, 12))
+        services.issue_invitation(episode, "entry", channel=Channel.LETTER)
+    url = reverse("measures:overview")
+    staff.get(url)
+    with django_assert_max_num_queries(20):
+        page = staff.get(url).content.decode()
+    assert page.count("Letter for episode") == 5
