@@ -9,7 +9,6 @@ stay in the address bar, history or Referer. Those pages send
 from __future__ import annotations
 
 import functools
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -525,7 +524,7 @@ def _granted_link(request, link_id: int):
     if not state.ok:
         # Sent, expired or withdrawn: answers kept unsaved for it can never be saved.
         for administration_id in link.administrations.values_list("pk", flat=True):
-            _keep_unsaved(request, SimpleNamespace(pk=administration_id), {})
+            _forget_unsaved(request, administration_id)
         return None, state.problem
     return link, None
 
@@ -583,14 +582,19 @@ def _unsaved(request, administration) -> dict:
 
 
 def _keep_unsaved(request, administration, answers: dict) -> None:
-    kept = dict(request.session.get(UNSAVED_KEY, {}))
-    if answers:
-        kept[str(administration.pk)] = answers
-    elif str(administration.pk) in kept:
-        del kept[str(administration.pk)]
-    else:
+    if not answers:
+        _forget_unsaved(request, administration.pk)
         return
-    request.session[UNSAVED_KEY] = kept
+    request.session[UNSAVED_KEY] = {
+        **request.session.get(UNSAVED_KEY, {}),
+        str(administration.pk): answers,
+    }
+
+
+def _forget_unsaved(request, administration_id: int) -> None:
+    kept = dict(request.session.get(UNSAVED_KEY, {}))
+    if kept.pop(str(administration_id), None) is not None:
+        request.session[UNSAVED_KEY] = kept
 
 
 def _save_unsaved(request, administration, answers: dict) -> None:
