@@ -42,6 +42,8 @@ def test_demo_sets_up_every_role_and_is_idempotent(settings, capsys):
     assert directory >= 2 and material >= 3
     assert programmes == cohorts == 3
     assert set(Service.objects.values_list("nation", flat=True)) == {"scotland", "england"}
+    # Letters and messages to clients give a number to call and when.
+    assert all(s.phone and s.opening_hours for s in Service.objects.all())
     held = set(Membership.objects.values_list("role", flat=True))
     assert held == set(Role.values)
     for local, *_rest in STAFF:

@@ -179,6 +179,8 @@ def test_a_client_answers_a_questionnaire_with_the_keyboard_alone(
     page.goto(f"{live_server.url}/measures/code/")
     type_into(page, page.get_by_label("Enter the code from your letter"), links.letter_code(link))
     press(page, page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", name="Your questionnaires")).to_be_visible()
+    press(page, page.get_by_role("button", name="Start"))
 
     for number, answer in ((1, "7"), (2, "4"), (3, "10")):
         expect(page.get_by_text(f"Question {number} of 3")).to_be_visible()

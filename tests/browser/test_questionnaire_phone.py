@@ -1,4 +1,5 @@
-"""A client completes a questionnaire from an emailed link on a phone-sized screen."""
+"""A client completes the questionnaires of one invitation from an emailed link, and
+one from a letter code, on a phone-sized screen."""
 
 import re
 from datetime import date
@@ -55,20 +56,29 @@ def _episode(service):
     )
 
 
-def test_a_client_completes_a_questionnaire_on_a_phone(
+def test_a_client_completes_an_invitation_of_two_questionnaires_on_a_phone(
     phone, live_server, transactional_db, service
 ):
     episode = _episode(service)
-    administration = Administration.objects.create(
-        episode=episode, instrument="work_confidence", timepoint="entry", status="scheduled"
+    administration, second = (
+        Administration.objects.create(
+            episode=episode, instrument=code, timepoint="entry", status="scheduled"
+        )
+        for code in ("work_confidence", "work_ability")
     )
-    link = services.issue_link(administration, channel=Channel.EMAIL)
+    link = services.issue_invitation(episode, "entry", channel=Channel.EMAIL)
     token = links.make_token(link)
 
     phone.goto(f"{live_server.url}/measures/q/{token}/")
     # The token is swapped for a session: it is gone from the address bar.
     expect(phone).to_have_url(re.compile(rf"/measures/questionnaire/{link.pk}/$"))
     assert token not in phone.url
+    expect(phone.get_by_role("heading", name="Your questionnaires")).to_be_visible()
+    expect(phone.get_by_text("It takes about 2 minutes.")).to_be_visible()
+    assert _fits_the_screen(phone)
+    assert_no_serious_violations(phone, "invitation start page on a phone")
+    phone.get_by_role("button", name="Start").tap()
+    expect(phone.get_by_text("Questionnaire 1 of 2")).to_have_count(2)
     expect(phone.get_by_text("Question 1 of 3")).to_be_visible()
     assert _fits_the_screen(phone)
     assert_no_serious_violations(phone, "questionnaire question page on a phone")
@@ -88,15 +98,23 @@ def test_a_client_completes_a_questionnaire_on_a_phone(
 
     expect(phone.get_by_role("heading", name="Check your answers")).to_be_visible()
     assert _fits_the_screen(phone)
+    phone.get_by_role("button", name="Send these answers and go on").tap()
+    expect(
+        phone.get_by_role("heading", name="Questionnaire 2 of 2: Work Ability Score")
+    ).to_be_visible()
+    phone.get_by_label("6", exact=True).check()
+    phone.get_by_role("button", name="Continue").tap()
     phone.get_by_role("button", name="Send my answers").tap()
     expect(phone.get_by_text("Thank you: your answers have been sent")).to_be_visible()
 
     administration.refresh_from_db()
-    assert administration.status == "completed"
+    second.refresh_from_db()
+    assert administration.status == second.status == "completed"
     assert dict(ItemValue.objects.values_list("item", "value")) == {
         "working": 7.0,
         "managing_condition": 4.0,
         "work_impact": 10.0,
+        "score": 6.0,
     }
     # The same link now says it was used.
     phone.goto(f"{live_server.url}/measures/q/{token}/")
@@ -119,6 +137,7 @@ def test_a_client_enters_a_letter_code_on_a_phone(phone, live_server, transactio
         links.letter_code(link).lower().replace("-", " ")
     )
     phone.get_by_role("button", name="Continue").tap()
+    phone.get_by_role("button", name="Start").tap()
     expect(phone.get_by_text("Question 1 of 3")).to_be_visible()
     phone.get_by_label("Self-employed").check()
     expect(phone.get_by_label("Deceased")).to_have_count(0)  # never asked of a client

@@ -63,6 +63,7 @@ def test_a_client_sends_a_refused_answer_again(page, live_server, transactional_
     )
     link = measures.issue_link(administration, channel=Channel.EMAIL)
     page.goto(live_server.url + reverse("measures:open_link", args=[links.make_token(link)]))
+    page.get_by_role("button", name="Start").click()
     expect(page.get_by_text("Question 1 of 3")).to_be_visible()
     page.get_by_label("7", exact=True).check()
     with mock.patch("vocrehab.measures.services.save_answers", refused_once(measures.save_answers)):

@@ -57,11 +57,11 @@ def client(plan: dict) -> None:
         browser = Client()  # a new browser for each client
         opened = browser.get(reverse("measures:open_link", args=[links.make_token(link)]))
         _expect(opened, 302, f"link {link.pk}: open")
-        page_url = reverse("measures:questionnaire", args=[link.pk])
+        page_url = reverse("measures:questionnaire", args=[link.pk, 1])
         for page, (item, value) in enumerate(answers.items(), start=1):
             answered = browser.post(f"{page_url}?page={page}", {item: value})
             _expect(answered, 302, f"link {link.pk}: page {page}")
-        check_url = reverse("measures:check", args=[link.pk])
+        check_url = reverse("measures:check", args=[link.pk, 1])
         _expect(browser.get(check_url), 200, f"link {link.pk}: check")
         sent = browser.post(check_url)
         _expect(sent, 302, f"link {link.pk}: send")

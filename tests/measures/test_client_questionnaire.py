@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.measures import links, services
-from vocrehab.measures.models import Administration, Channel, ItemValue, ItemWording
+from vocrehab.measures.models import (
+    Administration,
+    Channel,
+    ItemValue,
+    ItemWording,
+    QuestionnaireLink,
+)
 
 
 @pytest.fixture
@@ -20,7 +26,7 @@ def opened(client, episode):
 
 
 def page(link, n, **extra):
-    url = reverse("measures:questionnaire", args=[link.pk]) + f"?page={n}"
+    url = reverse("measures:questionnaire", args=[link.pk, 1]) + f"?page={n}"
     return url + "".join(f"&{k}={v}" for k, v in extra.items())
 
 
@@ -37,9 +43,9 @@ def test_the_client_answers_page_by_page_and_sends(client, opened):
     text = check.content.decode()
     assert "Check your answers" in text
     assert "Not answered" in text
-    done = client.post(reverse("measures:check", args=[opened.pk]))
+    done = client.post(reverse("measures:check", args=[opened.pk, 1]))
     assert done["Location"] == reverse("measures:done")
-    administration = opened.administration
+    administration = opened.administrations.get()
     administration.refresh_from_db()
     assert administration.status == "completed"
     assert dict(administration.values.values_list("item", "value")) == {
@@ -59,7 +65,7 @@ def test_progress_is_saved_between_visits(client, opened):
 def test_changing_an_answer_returns_to_check(client, opened):
     client.post(page(opened, 1), {"working": "2"})
     response = client.post(page(opened, 1, **{"from": "check"}), {"working": "3"})
-    assert response["Location"] == reverse("measures:check", args=[opened.pk])
+    assert response["Location"] == reverse("measures:check", args=[opened.pk, 1])
     assert ItemValue.objects.get(item="working").value == 3
 
 
@@ -110,7 +116,7 @@ def test_hads_totals_are_not_asked_of_clients(client, episode):
 
 
 def test_nothing_answered_cannot_be_sent(client, opened):
-    response = client.post(reverse("measures:check", args=[opened.pk]))
+    response = client.post(reverse("measures:check", args=[opened.pk, 1]))
     assert response.status_code == 422
     assert "Answer at least one question before sending" in response.content.decode()
     opened.refresh_from_db()
@@ -140,10 +146,12 @@ def test_without_licensed_wording_eq5d_and_hads_are_never_sent_to_a_client(
     staff, _ = signed_in("case_manager")
     episode_page = staff.get(reverse("measures:episode", args=[episode.pk])).content.decode()
     assert "licensed wording is not loaded" in episode_page
-    refused = staff.post(
-        reverse("measures:send_link", args=[hads.pk]), {"channel": "email"}, follow=True
+    staff.post(
+        reverse("measures:send_invitation", args=[episode.pk, "entry"]), {"channel": "email"}
     )
-    assert "not sent to clients until its licensed wording is loaded" in refused.content.decode()
+    # The invitation staff send holds the PHQ-9 only; HADS and EQ-5D stay for staff.
+    (sent,) = QuestionnaireLink.objects.filter(episode=episode, revoked_at__isnull=True)
+    assert [a.instrument for a in sent.administrations.all()] == ["phq9"]
     assert not hads.links.exists()
     services.load_wording([{"instrument": "eq5d5l", "item": "mobility", "text": "Synthetic words"}])
     link = services.issue_link(eq5d, channel=Channel.EMAIL)
@@ -164,7 +172,7 @@ def test_phq9_is_sent_with_its_published_wording_and_answers(client, episode):
     assert "More than half the days" in html and "Nearly every day" in html
     assert "phq9 item" not in html.lower()
     client.post(page(link, 1), {"q1": "2"})
-    check = client.get(reverse("measures:check", args=[link.pk])).content.decode()
+    check = client.get(reverse("measures:check", args=[link.pk, 1])).content.decode()
     assert "More than half the days" in check
 
 

@@ -50,7 +50,7 @@ def test_a_failing_smtp_send_is_retried_with_backoff(due):
         ),
     ):
         counts = services.send_due_invitations()
-    assert counts["retrying"] == 6
+    assert counts["retrying"] == 1
     link = QuestionnaireLink.objects.first()
     assert link.delivery_status == DeliveryStatus.PENDING
     assert link.attempts == 1
@@ -62,7 +62,7 @@ def test_a_failing_smtp_send_is_retried_with_backoff(due):
     assert mail.outbox == []
     # ...then it goes.
     with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
-        assert services.send_due_invitations()["sent"] == 6
+        assert services.send_due_invitations()["sent"] == 1
     link.refresh_from_db()
     assert link.delivery_status == DeliveryStatus.SENT
     assert link.attempts == 2
@@ -91,14 +91,14 @@ def test_a_failing_notify_call_is_retried(due):
     client.send_email_notification.side_effect = [_notify_error(), {"id": "ok"}]
     with mock.patch("vocrehab.measures.delivery.notify_client", return_value=client):
         with time_machine.travel(T0, tick=False):
-            assert services.send_due_invitations()["retrying"] == 6
+            assert services.send_due_invitations()["retrying"] == 1
         with time_machine.travel(T0 + timedelta(minutes=6), tick=False):
-            assert services.send_due_invitations()["sent"] == 6
+            assert services.send_due_invitations()["sent"] == 1
     assert client.send_email_notification.call_count == 2
     kwargs = client.send_email_notification.call_args.kwargs
     assert kwargs["template_id"] == "email-template"
     assert kwargs["email_address"] == Administration.objects.first().episode.client.email
-    assert kwargs["personalisation"]["links"].count("/measures/q/") == 6
+    assert kwargs["personalisation"]["link"].count("/measures/q/") == 1
     assert QuestionnaireLink.objects.first().last_error == ""
     assert mail.outbox == []  # Notify, not Django email
 
@@ -115,7 +115,7 @@ def test_text_messages_go_through_notify(make_episode, service):
         services.send_due_invitations()
     assert client.send_sms_notification.call_count == 1
     assert client.send_sms_notification.call_args.kwargs["phone_number"] == "07700900123"
-    assert QuestionnaireLink.objects.filter(channel=Channel.SMS).count() == 6
+    assert QuestionnaireLink.objects.filter(channel=Channel.SMS).count() == 1
 
 
 def test_a_submitted_response_survives_a_failing_notification(
@@ -128,12 +128,12 @@ def test_a_submitted_response_survives_a_failing_notification(
     )
     link = services.issue_link(administration, channel=Channel.EMAIL)
     client.get(reverse("measures:open_link", args=[links.make_token(link)]))
-    client.post(reverse("measures:questionnaire", args=[link.pk]) + "?page=1", {"score": "8"})
+    client.post(reverse("measures:questionnaire", args=[link.pk, 1]) + "?page=1", {"score": "8"})
     with (
         mock.patch("vocrehab.measures.tasks.send_mail", side_effect=smtplib.SMTPException),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
-        response = client.post(reverse("measures:check", args=[link.pk]))
+        response = client.post(reverse("measures:check", args=[link.pk, 1]))
     # The notification was enqueued and ran (and failed) after the response committed.
     assert len(callbacks) >= 1
     assert response.status_code == 302
@@ -151,15 +151,20 @@ def test_answers_are_stored_even_while_sending_keeps_failing(client, due):
         time_machine.travel(T0, tick=False),
     ):
         services.send_due_invitations()
-    link = QuestionnaireLink.objects.get(administration__instrument="work_ability")
+    link = QuestionnaireLink.objects.get(administrations__instrument="work_ability")
     assert link.delivery_status == DeliveryStatus.PENDING
+    work_ability = link.administrations.get(instrument="work_ability")
+    number = list(link.administrations.order_by("pk")).index(work_ability) + 1
     # The client got the link some other way (staff read it out): answers are kept.
     with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
         client.get(reverse("measures:open_link", args=[links.make_token(link)]))
-        client.post(reverse("measures:questionnaire", args=[link.pk]) + "?page=1", {"score": "4"})
-        assert ItemValue.objects.get(administration=link.administration, item="score").value == 4
-        client.post(reverse("measures:check", args=[link.pk]))
-    # A used link is never sent afterwards.
+        page = reverse("measures:questionnaire", args=[link.pk, number]) + "?page=1"
+        client.post(page, {"score": "4"})
+        assert ItemValue.objects.get(administration=work_ability, item="score").value == 4
+        client.post(reverse("measures:check", args=[link.pk, number]))
+    work_ability.refresh_from_db()
+    assert work_ability.status == AdministrationStatus.COMPLETED
+    # An invitation the client has opened is never sent afterwards.
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         services.send_due_invitations()
     assert not any(links.make_token(link) in m.body for m in mail.outbox)
@@ -173,7 +178,7 @@ def test_a_failed_reminder_is_tried_again_at_the_next_sweep(due):
         time_machine.travel(T0 + timedelta(days=5), tick=False),
     ):
         counts = services.send_due_invitations()
-    assert counts["reminder_failed"] == 6
+    assert counts["reminder_failed"] == 1
     assert QuestionnaireLink.objects.first().reminders_sent == 0
     with time_machine.travel(T0 + timedelta(days=5, minutes=5), tick=False):
-        assert services.send_due_invitations()["reminded"] == 6
+        assert services.send_due_invitations()["reminded"] == 1

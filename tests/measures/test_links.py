@@ -36,7 +36,7 @@ def test_a_valid_link_is_swapped_for_a_session_and_a_clean_url(client, administr
     link = services.issue_link(administration, channel=Channel.EMAIL)
     response = client.get(open_url(link))
     assert response.status_code == 302
-    assert response["Location"] == reverse("measures:questionnaire", args=[link.pk])
+    assert response["Location"] == reverse("measures:invitation", args=[link.pk])
     assert links.make_token(link) not in response["Location"]
     assert response["Referrer-Policy"] == "no-referrer"
     assert client.session[SESSION_KEY] == [link.pk]
@@ -64,7 +64,10 @@ def test_a_token_for_another_link_id_with_a_valid_looking_value_is_refused(
     client, administration, make_episode, service
 ):
     other = Administration.objects.create(
-        episode=make_episode(service), instrument="work_ability", timepoint="entry"
+        episode=make_episode(service),
+        instrument="work_ability",
+        timepoint="entry",
+        status=AdministrationStatus.SCHEDULED,
     )
     mine = services.issue_link(administration, channel=Channel.EMAIL)
     theirs = services.issue_link(other, channel=Channel.EMAIL)
@@ -90,9 +93,9 @@ def test_a_link_expires_after_14_days_by_default(administration):
 def test_a_submitted_link_cannot_be_used_again(client, administration):
     link = services.issue_link(administration, channel=Channel.EMAIL)
     client.get(open_url(link))
-    url = reverse("measures:questionnaire", args=[link.pk])
+    url = reverse("measures:questionnaire", args=[link.pk, 1])
     assert client.post(url + "?page=1", {"score": "7"}).status_code == 302
-    response = client.post(reverse("measures:check", args=[link.pk]))
+    response = client.post(reverse("measures:check", args=[link.pk, 1]))
     assert response.status_code == 302
     assert response["Location"] == reverse("measures:done")
     again = client.get(open_url(link))
@@ -108,15 +111,18 @@ def test_another_administrations_questionnaire_is_refused_to_this_session(
     client, administration, make_episode, service
 ):
     other = Administration.objects.create(
-        episode=make_episode(service), instrument="work_ability", timepoint="entry"
+        episode=make_episode(service),
+        instrument="work_ability",
+        timepoint="entry",
+        status=AdministrationStatus.SCHEDULED,
     )
     mine = services.issue_link(administration, channel=Channel.EMAIL)
     theirs = services.issue_link(other, channel=Channel.EMAIL)
     client.get(open_url(mine))
-    response = client.get(reverse("measures:questionnaire", args=[theirs.pk]))
+    response = client.get(reverse("measures:questionnaire", args=[theirs.pk, 1]))
     assert response.status_code == 403
     assert b"Open the link again" in response.content
-    response = client.post(reverse("measures:questionnaire", args=[theirs.pk]), {"score": "1"})
+    response = client.post(reverse("measures:questionnaire", args=[theirs.pk, 1]), {"score": "1"})
     assert response.status_code == 403
     assert not ItemValue.objects.filter(administration=other).exists()
 
@@ -150,7 +156,7 @@ def test_a_letter_code_opens_the_questionnaire(client, administration):
     typed = code.lower().replace("-", " ")
     response = client.post(reverse("measures:enter_code"), {"code": typed})
     assert response.status_code == 302
-    assert response["Location"] == reverse("measures:questionnaire", args=[link.pk])
+    assert response["Location"] == reverse("measures:invitation", args=[link.pk])
 
 
 def test_a_wrong_code_says_so_and_guessing_is_rate_limited(client, administration):

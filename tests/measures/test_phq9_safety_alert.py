@@ -46,10 +46,10 @@ def answer_by_link(client, episode, answers):
     )
     link = services.issue_link(administration, channel=Channel.EMAIL)
     client.get(reverse("measures:open_link", args=[links.make_token(link)]))
-    url = reverse("measures:questionnaire", args=[link.pk])
+    url = reverse("measures:questionnaire", args=[link.pk, 1])
     for number, (item, value) in enumerate(answers.items(), start=1):
         assert client.post(f"{url}?page={number}", {item: value}).status_code == 302
-    return client.post(reverse("measures:check", args=[link.pk]), follow=True)
+    return client.post(reverse("measures:check", args=[link.pk, 1]), follow=True)
 
 
 def test_a_client_answering_item_9_above_0_alerts_the_case_manager_today(

@@ -94,22 +94,27 @@ def test_the_sweep_invites_only_what_is_due(episode):
     assert len(mail.outbox) == 0
     with time_machine.travel(at(date(2026, 9, 2))):
         counts = services.send_due_invitations()
-    assert counts["invited"] == 4 and counts["sent"] == 4
+    # Four questionnaires at follow-up: one invitation, one message.
+    assert counts["invited"] == 1 and counts["sent"] == 1
     followup.refresh_from_db()
     assert followup.status == AdministrationStatus.INVITED
     (message,) = mail.outbox
     assert message.to == [episode.client.email]
     assert "/measures/q/" in message.body
-    link = QuestionnaireLink.objects.get(administration=followup)
+    link = QuestionnaireLink.objects.get(administrations=followup)
     assert link.delivery_status == DeliveryStatus.SENT
 
 
-def test_one_message_carries_every_questionnaire_due_together(episode):
+def test_one_message_with_one_link_carries_every_questionnaire_due_together(episode):
     services.schedule_entry_questionnaires(episode)
     with time_machine.travel(at(date(2026, 1, 12))):
         services.send_due_invitations()
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].body.count("/measures/q/") == 6
+    body = mail.outbox[0].body
+    assert body.count("/measures/q/") == 1
+    assert "(PHQ-9)" in body and "(GAD-7)" in body
+    (link,) = QuestionnaireLink.objects.filter(episode=episode)
+    assert link.administrations.count() == 6
 
 
 def test_a_client_without_email_or_notify_gets_a_letter_to_print(make_episode, service):
@@ -119,9 +124,7 @@ def test_a_client_without_email_or_notify_gets_a_letter_to_print(make_episode, s
         services.send_due_invitations()
     assert len(mail.outbox) == 0
     statuses = set(
-        QuestionnaireLink.objects.filter(administration__episode=episode).values_list(
-            "delivery_status", flat=True
-        )
+        QuestionnaireLink.objects.filter(episode=episode).values_list("delivery_status", flat=True)
     )
     assert statuses == {DeliveryStatus.TO_PRINT}
 
@@ -133,7 +136,7 @@ def test_a_reminder_goes_after_five_days_once(episode):
     with time_machine.travel(at(date(2026, 1, 16))):
         assert services.send_due_invitations()["reminded"] == 0
     with time_machine.travel(at(date(2026, 1, 17), 10)):
-        assert services.send_due_invitations()["reminded"] == 6
+        assert services.send_due_invitations()["reminded"] == 1
     assert len(mail.outbox) == 2
     assert "Reminder" in mail.outbox[1].subject
     with time_machine.travel(at(date(2026, 1, 25))):
@@ -184,14 +187,14 @@ def test_the_sweep_task_runs_the_sweep(episode, django_capture_on_commit_callbac
     ):
         result = send_due_invitations_task.enqueue()
     assert result.status == "SUCCEEDED"
-    assert result.return_value["invited"] == 6
+    assert result.return_value["invited"] == 1
 
 
 def test_later_dates_use_a_fresh_expiry(episode):
     services.schedule_entry_questionnaires(episode)
     with time_machine.travel(at(date(2026, 1, 12))):
         services.send_due_invitations()
-    link = QuestionnaireLink.objects.filter(administration__episode=episode).first()
+    link = QuestionnaireLink.objects.filter(episode=episode).first()
     assert link.expires_at.date() == date(2026, 1, 26)
     assert link.expires_at - at(date(2026, 1, 12)) == timedelta(days=14)
 

@@ -147,15 +147,15 @@ def test_another_services_episode_is_not_found(signed_in, make_episode, other_se
     assert client.get(_enter_url(theirs)).status_code == 404
 
 
-def test_another_services_administration_cannot_be_sent(signed_in, make_episode, other_service):
+def test_another_services_questionnaires_cannot_be_sent(signed_in, make_episode, other_service):
     client, _ = signed_in(Role.CASE_MANAGER)
     theirs = Administration.objects.create(
         episode=make_episode(other_service),
-        instrument="hads",
+        instrument="phq9",
         timepoint="entry",
         status="scheduled",
     )
-    url = reverse("measures:send_link", args=[theirs.pk])
+    url = reverse("measures:send_invitation", args=[theirs.episode_id, "entry"])
     assert client.post(url, {"channel": "email"}).status_code == 404
     assert not theirs.links.exists()
 
@@ -192,25 +192,27 @@ def test_the_episode_page_query_count_does_not_grow_with_questionnaires(
         assert client.get(url).status_code == 200
 
 
-def test_sending_a_link_by_email_from_the_episode(
+def test_sending_an_invitation_by_email_from_the_episode(
     signed_in, episode, django_capture_on_commit_callbacks, mailoutbox
 ):
     client, _ = signed_in(Role.CASE_MANAGER)
-    (administration,) = services.schedule_entry_questionnaires(episode)[:1]
+    scheduled = services.schedule_entry_questionnaires(episode)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("measures:send_link", args=[administration.pk]), {"channel": "email"}
+            reverse("measures:send_invitation", args=[episode.pk, "entry"]), {"channel": "email"}
         )
     assert response.status_code == 302
     assert len(mailoutbox) == 1
-    assert administration.links.get().delivery_status == "sent"
+    link = scheduled[0].links.get()
+    assert link.delivery_status == "sent"
+    assert link.administrations.count() == len(scheduled)
 
 
 def test_a_letter_shows_a_code_and_marks_it_printed(signed_in, episode):
     client, _ = signed_in(Role.CASE_MANAGER)
     (administration,) = services.schedule_entry_questionnaires(episode)[:1]
     response = client.post(
-        reverse("measures:send_link", args=[administration.pk]), {"channel": "letter"}
+        reverse("measures:send_invitation", args=[episode.pk, "entry"]), {"channel": "letter"}
     )
     link = administration.links.get()
     assert response["Location"] == reverse("measures:letter", args=[link.pk])

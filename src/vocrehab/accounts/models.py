@@ -30,6 +30,16 @@ class Service(models.Model):
     nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    opening_hours = models.CharField(
+        _("phone opening hours"),
+        max_length=120,
+        blank=True,
+        default="",
+        help_text=_(
+            "When the phone is answered, as clients read it on letters and messages, "
+            "e.g. Monday to Friday, 9am to 5pm."
+        ),
+    )
     covered_areas = models.JSONField(
         _("areas covered"),
         default=list,

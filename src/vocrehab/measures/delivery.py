@@ -27,6 +27,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 class DeliveryError(Exception):
@@ -72,16 +73,35 @@ def public_url(path: str) -> str:
 
 @dataclass(frozen=True)
 class Invitation:
-    """What one message says: the questionnaires (name, URL) and when links expire."""
+    """What one message says: the questionnaires it asks for, its one link, when the
+    link expires, and how to reach the service."""
 
     service_name: str
-    questionnaires: tuple[tuple[str, str], ...]
+    questionnaires: tuple[str, ...]
+    url: str
     expires: str
+    service_phone: str = ""
+    opening_hours: str = ""
     reminder: bool = False
 
     @property
-    def links_text(self) -> str:
-        return "\n".join(f"{name}: {url}" for name, url in self.questionnaires)
+    def questionnaires_text(self) -> str:
+        return ", ".join(self.questionnaires)
+
+    @property
+    def call_us(self) -> str:
+        """ "Please call us on ..." with the service's number and hours, when it has them."""
+        if not self.service_phone:
+            return ""
+        if self.opening_hours:
+            return _(
+                "If you would rather answer by phone or on paper, or have a question, "
+                "please call us on %(phone)s (%(hours)s)."
+            ) % {"phone": self.service_phone, "hours": self.opening_hours}
+        return _(
+            "If you would rather answer by phone or on paper, or have a question, "
+            "please call us on %(phone)s."
+        ) % {"phone": self.service_phone}
 
 
 def token_url(token: str) -> str:
@@ -99,7 +119,11 @@ def notify_client():
 def _personalisation(invitation: Invitation) -> dict[str, str]:
     return {
         "service_name": invitation.service_name,
-        "links": invitation.links_text,
+        "questionnaires": invitation.questionnaires_text,
+        "link": invitation.url,
+        # The name templates made before one link per invitation use.
+        "links": invitation.url,
+        "call_us": invitation.call_us,
         "expires": invitation.expires,
         "reminder": "yes" if invitation.reminder else "no",
     }

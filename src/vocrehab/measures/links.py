@@ -106,7 +106,7 @@ def check_token(token: str) -> LinkCheck:
         pk = int(pk_text)
     except (signing.BadSignature, ValueError):
         return LinkCheck(None, LinkProblem.INVALID)
-    link = QuestionnaireLink.objects.select_related("administration__episode").filter(pk=pk).first()
+    link = QuestionnaireLink.objects.select_related("episode").filter(pk=pk).first()
     if link is None or not hmac.compare_digest(link.nonce, nonce):
         return LinkCheck(None, LinkProblem.INVALID)
     return _state(link)
@@ -118,7 +118,7 @@ def check_code(text: str) -> LinkCheck:
     if len(normalised) != CODE_LENGTH:
         return LinkCheck(None, LinkProblem.INVALID)
     link = (
-        QuestionnaireLink.objects.select_related("administration__episode")
+        QuestionnaireLink.objects.select_related("episode")
         .filter(code_digest=code_digest(normalised))
         .first()
     )

@@ -21,6 +21,14 @@ from .instruments import INSTRUMENTS
 
 
 class AdministrationStatus(models.TextChoices):
+    """Where a questionnaire stands, in the words staff read on every page.
+
+    Scheduled until the invitation has reached the client (an email or text message
+    handed over, a letter printed); "invitation sent" from then; "started" once the
+    client opens it or answers; then completed, or expired, or cancelled. A completed
+    one entered by staff reads "Entered by staff" (:attr:`Administration.status_label`).
+    """
+
     SCHEDULED = "scheduled", _("Scheduled")
     INVITED = "invited", _("Invitation sent")
     IN_PROGRESS = "in_progress", _("Started")
@@ -117,6 +125,14 @@ class Administration(EpisodeLinked, models.Model):
         instrument = INSTRUMENTS.get(self.instrument)
         return str(instrument.name) if instrument else self.instrument
 
+    @property
+    def status_label(self) -> str:
+        """The status as every page shows it: one vocabulary, from "Scheduled" to
+        "Completed", with "Entered by staff" for one staff completed."""
+        if self.status == AdministrationStatus.COMPLETED and self.completed_by == CompletedBy.STAFF:
+            return str(CompletedBy.STAFF.label)
+        return str(AdministrationStatus(self.status).label)
+
 
 class ItemValue(EpisodeLinked, models.Model):
     episode_path = "administration__episode"
@@ -172,19 +188,22 @@ class DeliveryStatus(models.TextChoices):
 
 
 class QuestionnaireLink(EpisodeLinked, models.Model):
-    """A client's way in to one administration, without signing in.
+    """One invitation: a client's way in, without signing in, to every questionnaire due
+    for an episode at a timepoint (one link, one letter code, one message).
 
-    The URL token is ``signing.Signer`` over ``pk:nonce`` (salted), so it can be rebuilt
-    for a reminder or a retry without being stored; the letter short code is derived
-    from the same secret and only its digest is stored. Revoking a link (or changing
-    the nonce) invalidates every copy of it.
+    The client answers them one after another and may stop and come back; the link is
+    used once every questionnaire in it is finished. The URL token is
+    ``signing.Signer`` over ``pk:nonce`` (salted), so it can be rebuilt for a reminder
+    or a retry without being stored; the letter short code is derived from the same
+    secret and only its digest is stored. Revoking a link (or changing the nonce)
+    invalidates every copy of it.
     """
 
-    episode_path = "administration__episode"
-
-    administration = models.ForeignKey(
-        Administration, on_delete=models.CASCADE, related_name="links"
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="questionnaire_links"
     )
+    timepoint = models.CharField(_("timepoint"), max_length=10, choices=Timepoint.choices)
+    administrations = models.ManyToManyField(Administration, related_name="links")
     nonce = models.CharField(max_length=32, editable=False)
     code_digest = models.CharField(max_length=64, unique=True, editable=False)
     channel = models.CharField(_("sent by"), max_length=8, choices=Channel.choices)
@@ -210,14 +229,14 @@ class QuestionnaireLink(EpisodeLinked, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("questionnaire link")
+        verbose_name = _("questionnaire invitation")
         indexes = [
             models.Index(fields=["delivery_status", "next_attempt_at"]),
             models.Index(fields=["expires_at", "used_at"]),
         ]
 
     def __str__(self):
-        return f"link {self.pk} for {self.administration}"
+        return f"invitation {self.pk} ({self.get_timepoint_display()})"
 
     @property
     def is_expired(self) -> bool:

@@ -38,7 +38,7 @@ def episode_questionnaires(sender, *, episode, **kwargs) -> RecordPart:
             adm.date or adm.due_date or episode.referral_date,
             "measure",
             str(adm),
-            adm.get_status_display(),
+            adm.status_label,
             None,
             adm,
             4,

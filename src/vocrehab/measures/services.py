@@ -50,6 +50,7 @@ __all__ = [
     "MAX_SEND_ATTEMPTS",
     "announce_safety_answers",
     "choose_channel",
+    "issue_invitation",
     "issue_link",
     "load_wording",
     "mark_opened",
@@ -238,32 +239,68 @@ def choose_channel(client) -> str:
     return Channel.LETTER
 
 
-def issue_link(
-    administration: Administration,
+# An invitation may hold these; completed and cancelled ones are finished.
+INVITABLE_STATUSES = (
+    AdministrationStatus.SCHEDULED,
+    AdministrationStatus.INVITED,
+    AdministrationStatus.IN_PROGRESS,
+    AdministrationStatus.EXPIRED,
+)
+FINISHED_STATUSES = (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED)
+
+
+def issue_invitation(
+    episode: Episode,
+    timepoint: str,
     *,
+    administrations: Iterable[int] | None = None,
     channel: str | None = None,
     by=None,
     days: int | None = None,
     now: datetime | None = None,
+    fresh_only: bool = False,
 ) -> QuestionnaireLink:
-    """Create a link to ``administration``, withdrawing any earlier unused one.
+    """One invitation (one link, one letter code, one message) to every questionnaire
+    of ``episode`` at ``timepoint`` that the client can still answer, or to those of
+    ``administrations`` (ids) among them. Earlier unused invitations to any of them are
+    withdrawn; answers already given are kept.
 
     The link expires after ``days`` (default: the service's setting, 14). Email and
-    text links wait for the sender; letter links wait to be printed. ValueError for a
-    questionnaire that is not sent to clients (:func:`queries.not_sent_to_clients`).
+    text invitations wait for the sender, letters to be printed; the questionnaires
+    show "Invitation sent" once it has gone. Questionnaires entered by staff
+    (:func:`queries.not_sent_to_clients`) are never in one. ``fresh_only`` (the sweep)
+    leaves out any questionnaire that already has an invitation. ValueError when
+    nothing is left to send.
     """
-    if administration.instrument in queries.not_sent_to_clients():
-        raise ValueError(f"{administration.instrument_name} is entered by staff, not sent")
-    episode = administration.episode
     plan = schedule_for(episode.service)
     channel = channel or choose_channel(episode.client)
     now = now or timezone.now()
     with transaction.atomic():
+        chosen = Administration.objects.filter(
+            episode=episode, timepoint=timepoint, status__in=INVITABLE_STATUSES
+        ).exclude(instrument__in=queries.not_sent_to_clients())
+        if administrations is not None:
+            chosen = chosen.filter(pk__in=list(administrations))
+        # Lock first, then look for invitations in a new statement: one made meanwhile
+        # by another process is seen, so nothing is invited twice.
+        locked = list(chosen.select_for_update().order_by("pk"))
+        if fresh_only:
+            invited = set(
+                QuestionnaireLink.administrations.through.objects.filter(
+                    administration__in=locked
+                ).values_list("administration_id", flat=True)
+            )
+            locked = [a for a in locked if a.pk not in invited]
+        if not locked:
+            raise ValueError("no questionnaire to send to the client")
         QuestionnaireLink.objects.filter(
-            administration=administration, used_at__isnull=True, revoked_at__isnull=True
+            pk__in=QuestionnaireLink.objects.filter(administrations__in=locked).values("pk"),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
         ).update(revoked_at=now)
         link = QuestionnaireLink(
-            administration=administration,
+            episode=episode,
+            timepoint=timepoint,
             nonce=links.new_nonce(),
             code_digest="",
             channel=channel,
@@ -279,29 +316,71 @@ def issue_link(
         link.save()
         link.code_digest = links.digest_for(link)
         link.save(update_fields=["code_digest"])
-        if administration.status in (AdministrationStatus.SCHEDULED, AdministrationStatus.EXPIRED):
-            administration.status = AdministrationStatus.INVITED
-            administration.version = F("version") + 1
-            administration.save(update_fields=["status", "version", "updated_at"])
-            administration.refresh_from_db(fields=["version"])
+        link.administrations.set(locked)
+        # Sent again after it lapsed: scheduled until the new invitation has gone.
+        Administration.objects.filter(
+            pk__in=[a.pk for a in locked], status=AdministrationStatus.EXPIRED
+        ).update(status=AdministrationStatus.SCHEDULED, version=F("version") + 1)
     return link
 
 
+def issue_link(administration: Administration, **options) -> QuestionnaireLink:
+    """An invitation to ``administration`` alone (an ad hoc questionnaire); options as
+    :func:`issue_invitation`. ValueError for one that is not sent to clients."""
+    if administration.instrument in queries.not_sent_to_clients():
+        raise ValueError(f"{administration.instrument_name} is entered by staff, not sent")
+    return issue_invitation(
+        administration.episode,
+        administration.timepoint,
+        administrations=[administration.pk],
+        **options,
+    )
+
+
+def invitation_administrations(link: QuestionnaireLink) -> list[Administration]:
+    """The questionnaires of an invitation in the order the client answers them."""
+    return list(link.administrations.order_by("pk"))
+
+
+def _mark_delivered(link_ids: Iterable[int]) -> None:
+    """The invitation has gone: its questionnaires not yet started show "Invitation sent"."""
+    Administration.objects.filter(
+        links__in=list(link_ids), status=AdministrationStatus.SCHEDULED
+    ).update(status=AdministrationStatus.INVITED, version=F("version") + 1)
+
+
 def mark_opened(link: QuestionnaireLink) -> None:
-    """Record the first opening of a link and show the questionnaire as started."""
+    """Record the first opening of an invitation and show its questionnaires as started."""
     now = timezone.now()
     QuestionnaireLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(
         first_opened_at=now
     )
     Administration.objects.filter(
-        pk=link.administration_id, status=AdministrationStatus.INVITED
+        links=link,
+        status__in=(AdministrationStatus.SCHEDULED, AdministrationStatus.INVITED),
     ).update(status=AdministrationStatus.IN_PROGRESS, version=F("version") + 1)
 
 
 def mark_printed(link: QuestionnaireLink) -> None:
-    QuestionnaireLink.objects.filter(pk=link.pk, delivery_status=DeliveryStatus.TO_PRINT).update(
-        delivery_status=DeliveryStatus.PRINTED, sent_at=timezone.now()
+    printed = QuestionnaireLink.objects.filter(
+        pk=link.pk, delivery_status=DeliveryStatus.TO_PRINT
+    ).update(delivery_status=DeliveryStatus.PRINTED, sent_at=timezone.now())
+    if printed:
+        _mark_delivered([link.pk])
+
+
+def _withdraw_finished_invitations(administration: Administration) -> None:
+    """Withdraw the unused invitations holding ``administration`` in which nothing is
+    left for the client to answer (staff entered or cancelled the rest)."""
+    open_links = QuestionnaireLink.objects.filter(
+        administrations=administration, used_at__isnull=True, revoked_at__isnull=True
     )
+    unfinished = Administration.objects.filter(links=OuterRef("pk")).exclude(
+        status__in=FINISHED_STATUSES
+    )
+    QuestionnaireLink.objects.filter(pk__in=open_links.values("pk")).exclude(
+        Exists(unfinished)
+    ).update(revoked_at=timezone.now())
 
 
 # ------------------------------------------------------------------------- answers
@@ -374,24 +453,32 @@ def announce_safety_answers(administration: Administration) -> dict[str, float]:
     return found
 
 
-def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administration:
-    """Finish a client's questionnaire: the link becomes used, the answers final.
+def submit_response(
+    link: QuestionnaireLink, *, administration: Administration | None = None, comment: str = ""
+) -> Administration:
+    """Finish one questionnaire of a client's invitation (``administration``, or the
+    first one not yet finished): its answers become final. The invitation is used once
+    nothing in it is left to answer; until then the link goes on working.
 
     Raises ValueError if the link is no longer usable (already used, expired,
-    withdrawn). Answers were saved page by page; this only closes the administration,
-    so no message sent afterwards can undo it.
+    withdrawn) or the questionnaire is not in it or already finished. Answers were
+    saved page by page; this only closes the administration, so no message sent
+    afterwards can undo it.
     """
     with transaction.atomic():
         current = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
         state = links.check_link(current)
         if not state.ok:
             raise ValueError(f"questionnaire link is {state.problem}")
-        now = timezone.now()
-        current.used_at = now
-        current.save(update_fields=["used_at"])
-        administration = Administration.objects.select_for_update().get(
-            pk=current.administration_id
+        unfinished = Administration.objects.filter(links=current).exclude(
+            status__in=FINISHED_STATUSES
         )
+        if administration is not None:
+            unfinished = unfinished.filter(pk=administration.pk)
+        chosen = unfinished.order_by("pk").first()
+        if chosen is None:
+            raise ValueError("this questionnaire has already been submitted")
+        administration = Administration.objects.select_for_update().get(pk=chosen.pk)
         administration.status = AdministrationStatus.COMPLETED
         administration.completed_by = CompletedBy.CLIENT
         administration.date = timezone.localdate()
@@ -400,6 +487,13 @@ def submit_response(link: QuestionnaireLink, *, comment: str = "") -> Administra
         administration.version += 1
         administration.save()
         announce_safety_answers(administration)
+        if not (
+            Administration.objects.filter(links=current)
+            .exclude(status__in=FINISHED_STATUSES)
+            .exists()
+        ):
+            current.used_at = timezone.now()
+            current.save(update_fields=["used_at"])
     # Here, not at the top: the tasks module imports this one.
     from .tasks import tell_case_manager
 
@@ -470,10 +564,8 @@ def record_staff_entry(
         administration.comment = comment
         administration.save()
         _store(administration, cleaned)
-        # A client link to a questionnaire now entered by staff must not reopen it.
-        QuestionnaireLink.objects.filter(
-            administration=administration, used_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        # The client's invitation no longer offers it; with nothing left, it is withdrawn.
+        _withdraw_finished_invitations(administration)
         announce_safety_answers(administration)
     return administration
 
@@ -483,9 +575,7 @@ def cancel_administration(administration: Administration) -> None:
         Administration.objects.filter(pk=administration.pk).exclude(
             status=AdministrationStatus.COMPLETED
         ).update(status=AdministrationStatus.CANCELLED, version=F("version") + 1)
-        QuestionnaireLink.objects.filter(
-            administration=administration, used_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        _withdraw_finished_invitations(administration)
 
 
 # ------------------------------------------------------------------------- wording
@@ -540,29 +630,25 @@ def _backoff(attempts: int) -> timedelta:
     return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def _invitation(group: list[QuestionnaireLink], *, reminder: bool) -> delivery.Invitation:
-    episode = group[0].administration.episode
-    expires = min(link.expires_at for link in group)
+def _invitation(link: QuestionnaireLink, *, reminder: bool) -> delivery.Invitation:
+    service = link.episode.service
     return delivery.Invitation(
-        service_name=episode.service.name,
-        questionnaires=tuple(
-            (
-                str(get_instrument(link.administration.instrument).name),
-                delivery.token_url(links.make_token(link)),
-            )
-            for link in group
-        ),
-        expires=date_format(timezone.localtime(expires).date(), "j F Y"),
+        service_name=service.name,
+        service_phone=service.phone,
+        opening_hours=service.opening_hours,
+        questionnaires=tuple(a.instrument_name for a in invitation_administrations(link)),
+        url=delivery.token_url(links.make_token(link)),
+        expires=date_format(timezone.localtime(link.expires_at).date(), "j F Y"),
         reminder=reminder,
     )
 
 
-def _send(group: list[QuestionnaireLink], *, reminder: bool) -> None:
-    client = group[0].administration.episode.client
+def _send(link: QuestionnaireLink, *, reminder: bool) -> None:
+    client = link.episode.client
     # Every word in the client's language: the message, the questionnaires' names, the date.
     with translation.override(client.preferred_language):
-        invitation = _invitation(group, reminder=reminder)
-        if group[0].channel == Channel.SMS:
+        invitation = _invitation(link, reminder=reminder)
+        if link.channel == Channel.SMS:
             delivery.send_sms(client.phone, invitation)
         else:
             delivery.send_email(client.email, invitation)
@@ -575,16 +661,18 @@ def _claimable(now: datetime):
         next_attempt_at__lte=now,
         used_at__isnull=True,
         revoked_at__isnull=True,
+        # The client already has it (staff read out the code): nothing more to send.
+        first_opened_at__isnull=True,
         expires_at__gt=now,
-    ).exclude(administration__episode__client__processing_restricted=True)
+    ).exclude(episode__client__processing_restricted=True)
 
 
 def send_pending(link_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> dict:
     """Send invitations waiting to go (all, or those in ``link_ids``); never raises.
 
-    Links of one client and channel go in one message. A failure is recorded and
-    retried with back-off (5 minutes, doubling, at most 6 hours) up to
-    MAX_SEND_ATTEMPTS, then shown to staff as not sent. Returns counts.
+    Each invitation is one message. A failure is recorded and retried with back-off
+    (5 minutes, doubling, at most 6 hours) up to MAX_SEND_ATTEMPTS, then shown to staff
+    as not sent. Returns counts of invitations.
     """
     now = now or timezone.now()
     pending = _claimable(now)
@@ -596,41 +684,47 @@ def send_pending(link_ids: Iterable[int] | None = None, *, now: datetime | None 
         for pk in candidates
         if _claimable(now).filter(pk=pk).update(next_attempt_at=now + SEND_LEASE)
     ]
-    groups: dict[tuple, list[QuestionnaireLink]] = defaultdict(list)
-    for link in QuestionnaireLink.objects.filter(pk__in=claimed).select_related(
-        "administration__episode__client", "administration__episode__service"
-    ):
-        groups[(link.administration.episode_id, link.channel)].append(link)
     counts = {"sent": 0, "failed": 0, "retrying": 0}
-    for group in groups.values():
-        ids = [link.pk for link in group]
+    for link in QuestionnaireLink.objects.filter(pk__in=claimed).select_related(
+        "episode__client", "episode__service"
+    ):
         try:
-            _send(group, reminder=False)
+            _send(link, reminder=False)
         except delivery.DeliveryError as exc:
-            attempts = max(link.attempts for link in group) + 1
+            attempts = link.attempts + 1
             gave_up = attempts >= MAX_SEND_ATTEMPTS
-            QuestionnaireLink.objects.filter(pk__in=ids).update(
+            QuestionnaireLink.objects.filter(pk=link.pk).update(
                 attempts=attempts,
                 last_error=str(exc)[:255],
                 delivery_status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
                 next_attempt_at=None if gave_up else now + _backoff(attempts),
             )
-            counts["failed" if gave_up else "retrying"] += len(ids)
+            counts["failed" if gave_up else "retrying"] += 1
             logger.warning("questionnaire invitation not sent (attempt %s): %s", attempts, exc)
         else:
-            QuestionnaireLink.objects.filter(pk__in=ids).update(
+            QuestionnaireLink.objects.filter(pk=link.pk).update(
                 attempts=F("attempts") + 1,
                 delivery_status=DeliveryStatus.SENT,
                 sent_at=now,
                 next_attempt_at=None,
                 last_error="",
             )
-            counts["sent"] += len(ids)
+            _mark_delivered([link.pk])
+            counts["sent"] += 1
     return counts
 
 
 def _invite_due(now: datetime) -> int:
+    """One invitation for each episode and timepoint with questionnaires due and not
+    yet invited. Returns the number of invitations made."""
     today = timezone.localdate(now)
+    # A client who died since scheduling is never sent anything; staff see it cancelled.
+    Administration.objects.filter(
+        status=AdministrationStatus.SCHEDULED, due_date__lte=today
+    ).filter(
+        Q(episode__work_status_at_discharge=WorkStatus.DECEASED)
+        | Q(episode__work_status_at_followup=WorkStatus.DECEASED)
+    ).update(status=AdministrationStatus.CANCELLED, version=F("version") + 1)
     due = (
         Administration.objects.filter(
             status=AdministrationStatus.SCHEDULED,
@@ -642,30 +736,34 @@ def _invite_due(now: datetime) -> int:
         .exclude(episode__service__measure_schedule__send_to_clients=False)
         # Interviews, and copyrighted instruments without their wording: staff enter them.
         .exclude(instrument__in=queries.not_sent_to_clients())
-        .select_related("episode__client", "episode__service")
+        .exclude(Exists(QuestionnaireLink.objects.filter(administrations=OuterRef("pk"))))
+        .order_by("episode_id", "timepoint", "pk")
     )
-    # A client who died since scheduling is never sent anything; staff see it cancelled.
-    Administration.objects.filter(
-        status=AdministrationStatus.SCHEDULED, due_date__lte=today
-    ).filter(
-        Q(episode__work_status_at_discharge=WorkStatus.DECEASED)
-        | Q(episode__work_status_at_followup=WorkStatus.DECEASED)
-    ).update(status=AdministrationStatus.CANCELLED, version=F("version") + 1)
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for episode_id, timepoint, pk in due.values_list("episode_id", "timepoint", "pk")[:1000]:
+        groups[(episode_id, timepoint)].append(pk)
+    episodes = Episode.objects.select_related("client", "service").in_bulk(
+        [episode_id for episode_id, _ in groups]
+    )
     issued = 0
-    for administration in due[:1000]:
-        claimed = Administration.objects.filter(
-            pk=administration.pk, status=AdministrationStatus.SCHEDULED
-        ).update(status=AdministrationStatus.INVITED, version=F("version") + 1)
-        if not claimed:
-            continue
-        administration.status = AdministrationStatus.INVITED
-        issue_link(administration, now=now)
+    for (episode_id, timepoint), ids in groups.items():
+        try:
+            issue_invitation(
+                episodes[episode_id], timepoint, administrations=ids, now=now, fresh_only=True
+            )
+        except ValueError:
+            continue  # invited meanwhile by another process
         issued += 1
     return issued
 
 
 def _send_reminders(now: datetime) -> dict:
+    """Remind clients of invitations sent and not finished, on the service's schedule:
+    the first after ``reminder_after_days``, the next as long again after it, up to
+    ``max_reminders``. Never for a used, withdrawn or expired invitation, nor one whose
+    questionnaires are all completed or cancelled."""
     counts = {"reminded": 0, "reminder_failed": 0}
+    awaiting_answers = Administration.objects.filter(links=OuterRef("pk"), status__in=OPEN_STATUSES)
     candidates = (
         QuestionnaireLink.objects.filter(
             delivery_status=DeliveryStatus.SENT,
@@ -673,14 +771,14 @@ def _send_reminders(now: datetime) -> dict:
             used_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=now,
-            administration__status__in=OPEN_STATUSES,
         )
-        .select_related("administration__episode__client", "administration__episode__service")
+        .filter(Exists(awaiting_answers))
+        .exclude(episode__client__processing_restricted=True)
+        .select_related("episode__client", "episode__service")
         .order_by("pk")
     )
-    groups: dict[tuple, list[QuestionnaireLink]] = defaultdict(list)
     for link in candidates[:1000]:
-        plan = schedule_for(link.administration.episode.service)
+        plan = schedule_for(link.episode.service)
         last = link.last_reminder_at or link.sent_at
         if link.reminders_sent >= plan.max_reminders or last is None:
             continue
@@ -689,31 +787,30 @@ def _send_reminders(now: datetime) -> dict:
         claimed = QuestionnaireLink.objects.filter(
             pk=link.pk, reminders_sent=link.reminders_sent
         ).update(reminders_sent=F("reminders_sent") + 1, last_reminder_at=now)
-        if claimed:
-            groups[(link.administration.episode_id, link.channel)].append(link)
-    for group in groups.values():
+        if not claimed:
+            continue
         try:
-            _send(group, reminder=True)
-            counts["reminded"] += len(group)
+            _send(link, reminder=True)
+            counts["reminded"] += 1
         except delivery.DeliveryError as exc:
             # Give the reminder back so that the next sweep tries again.
-            for link in group:
-                QuestionnaireLink.objects.filter(pk=link.pk).update(
-                    reminders_sent=link.reminders_sent,
-                    last_reminder_at=link.last_reminder_at,
-                    last_error=str(exc)[:255],
-                )
-            counts["reminder_failed"] += len(group)
+            QuestionnaireLink.objects.filter(pk=link.pk).update(
+                reminders_sent=link.reminders_sent,
+                last_reminder_at=link.last_reminder_at,
+                last_error=str(exc)[:255],
+            )
+            counts["reminder_failed"] += 1
     return counts
 
 
 def _expire(now: datetime) -> int:
+    """Questionnaires whose every invitation has lapsed or been withdrawn show "Expired"."""
     live_link = QuestionnaireLink.objects.filter(
-        administration=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=now
+        administrations=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=now
     )
-    any_link = QuestionnaireLink.objects.filter(administration=OuterRef("pk"))
+    any_link = QuestionnaireLink.objects.filter(administrations=OuterRef("pk"))
     return (
-        Administration.objects.filter(status__in=OPEN_STATUSES)
+        Administration.objects.filter(status__in=(AdministrationStatus.SCHEDULED, *OPEN_STATUSES))
         .filter(Exists(any_link))
         .exclude(Exists(live_link))
         .update(status=AdministrationStatus.EXPIRED, version=F("version") + 1)
@@ -734,7 +831,7 @@ def send_due_invitations(*, now: datetime | None = None) -> dict:
 def letters_to_print(services) -> Q:
     return Q(
         delivery_status=DeliveryStatus.TO_PRINT,
-        administration__episode__service__in=services,
+        episode__service__in=services,
     )
 
 

@@ -16,13 +16,18 @@ urlpatterns = [
         name="enter",
     ),
     path("episodes/<int:episode_id>/hna/", views.hna, name="hna"),
-    path("administrations/<int:administration_id>/send/", views.send_link, name="send_link"),
+    path(
+        "episodes/<int:episode_id>/send/<str:timepoint>/",
+        views.send_invitation,
+        name="send_invitation",
+    ),
     path("administrations/<int:administration_id>/cancel/", views.cancel, name="cancel"),
     path("links/<int:link_id>/letter/", views.letter, name="letter"),
     # Clients (public by decision: signed links and letter codes)
     path("q/<str:token>/", views.open_link, name="open_link"),
     path("code/", views.enter_code, name="enter_code"),
-    path("questionnaire/<int:link_id>/", views.questionnaire, name="questionnaire"),
-    path("questionnaire/<int:link_id>/check/", views.check, name="check"),
+    path("questionnaire/<int:link_id>/", views.invitation, name="invitation"),
+    path("questionnaire/<int:link_id>/<int:number>/", views.questionnaire, name="questionnaire"),
+    path("questionnaire/<int:link_id>/<int:number>/check/", views.check, name="check"),
     path("questionnaire/done/", views.done, name="done"),
 ]

@@ -13,6 +13,7 @@ import functools
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +40,7 @@ from .forms import (
     client_items,
 )
 from .instruments import INSTRUMENTS, Flag, InvalidValues, ItemKind, get_instrument
-from .models import AdministrationStatus, Channel, QuestionnaireLink
+from .models import Administration, AdministrationStatus, Channel, QuestionnaireLink
 from .tasks import send_link_now
 from .valuesets import VALUE_SETS
 
@@ -162,23 +163,28 @@ def episode_measures(request, episode_id: int):
                 "value_sets": choices,
             }
         )
-    administrations = episode.administrations.exclude(
-        status=AdministrationStatus.COMPLETED
-    ).prefetch_related("links")
-    unsent = queries.not_sent_to_clients() if administrations else set()
-    pending = []
-    for administration in administrations:
-        link = next(iter(administration.links.all()), None)
-        pending.append(
-            {
-                "administration": administration,
-                "name": INSTRUMENTS[administration.instrument].name
-                if administration.instrument in INSTRUMENTS
-                else administration.instrument,
-                "link": link,
-                "sendable": administration.instrument not in unsent,
-            }
+    administrations = list(
+        episode.administrations.exclude(status=AdministrationStatus.COMPLETED).order_by(
+            "due_date", "pk"
         )
+    )
+    unsent = queries.not_sent_to_clients() if administrations else set()
+    pending = [
+        {"administration": a, "sendable": a.instrument not in unsent} for a in administrations
+    ]
+    # One "send" per timepoint: everything the client can answer goes in one invitation.
+    sendable_timepoints = []
+    for row in pending:
+        timepoint = row["administration"].timepoint
+        if (
+            row["sendable"]
+            and row["administration"].status != AdministrationStatus.CANCELLED
+            and timepoint not in [t.value for t in sendable_timepoints]
+        ):
+            sendable_timepoints.append(Timepoint(timepoint))
+    invitations = episode.questionnaire_links.prefetch_related(
+        Prefetch("administrations", Administration.objects.order_by("pk"))
+    )[:20]
     return render(
         request,
         "measures/episode.html",
@@ -186,6 +192,8 @@ def episode_measures(request, episode_id: int):
             "episode": episode,
             "blocks": blocks,
             "pending": pending,
+            "invitations": invitations,
+            "sendable_timepoints": sendable_timepoints,
             "may_edit": services_may_edit(request.user, episode),
             "default_channel": services.choose_channel(episode.client),
         },
@@ -283,44 +291,44 @@ def enter(request, episode_id: int, instrument: str, timepoint: str):
 
 @requires(Perm.EDIT_PERSON)
 @require_POST
-def send_link(request, administration_id: int):
-    administration = queries.administration_for(request.user, administration_id, Perm.EDIT_PERSON)
-    if administration.status in (AdministrationStatus.COMPLETED, AdministrationStatus.CANCELLED):
-        messages.error(request, _("That questionnaire is already finished."))
-        return redirect("measures:episode", episode_id=administration.episode_id)
-    if administration.instrument in queries.INTERVIEW_INSTRUMENTS:
-        messages.error(request, _("The COPM is given in an interview, not sent."))
-        return redirect("measures:episode", episode_id=administration.episode_id)
-    if administration.instrument in queries.instruments_without_wording():
-        messages.error(
-            request,
-            _(
-                "%(name)s is not sent to clients until its licensed wording is loaded: "
-                "enter the answers from paper or an interview."
-            )
-            % {"name": administration.instrument_name},
-        )
-        return redirect("measures:episode", episode_id=administration.episode_id)
+def send_invitation(request, episode_id: int, timepoint: str):
+    """Send the client one invitation to every questionnaire they can answer at
+    ``timepoint`` (withdrawing an earlier one): by email, text message or letter."""
+    episode = queries.episode_for(request.user, episode_id, Perm.EDIT_PERSON)
+    if timepoint not in Timepoint.values:
+        raise Http404
+    back = redirect("measures:episode", episode_id=episode.pk)
     form = SendLinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose how to send the questionnaire."))
-        return redirect("measures:episode", episode_id=administration.episode_id)
+        messages.error(request, _("Choose how to send the questionnaires."))
+        return back
     channel = form.cleaned_data["channel"]
-    client = administration.episode.client
+    client = episode.client
     if channel == Channel.EMAIL and not client.email:
         messages.error(request, _("There is no email address for this client."))
-        return redirect("measures:episode", episode_id=administration.episode_id)
+        return back
     if channel == Channel.SMS and not (client.phone and services.delivery.can_send_sms()):
         messages.error(
             request, _("Text messages need a mobile number and GOV.UK Notify to be set up.")
         )
-        return redirect("measures:episode", episode_id=administration.episode_id)
-    link = services.issue_link(administration, channel=channel, by=request.user)
+        return back
+    try:
+        link = services.issue_invitation(episode, timepoint, channel=channel, by=request.user)
+    except ValueError:
+        messages.error(
+            request,
+            _(
+                "Nothing at %(timepoint)s can be sent to the client: the questionnaires are "
+                "finished, or are entered by staff."
+            )
+            % {"timepoint": Timepoint(timepoint).label.lower()},
+        )
+        return back
     if channel == Channel.LETTER:
         return redirect("measures:letter", link_id=link.pk)
     transaction.on_commit(lambda: services._enqueue_safely(send_link_now, link.pk))
-    messages.success(request, _("The questionnaire will be sent in a moment."))
-    return redirect("measures:episode", episode_id=administration.episode_id)
+    messages.success(request, _("The invitation will be sent in a moment."))
+    return back
 
 
 @requires(Perm.EDIT_PERSON)
@@ -340,7 +348,7 @@ def letter(request, link_id: int):
     link = queries.link_for(request.user, link_id, Perm.EDIT_PERSON)
     if link.channel != Channel.LETTER:
         raise Http404
-    episode = link.administration.episode
+    episode = link.episode
     record_read(request, episode.client, fields=["name", "address"])
     services.mark_printed(link)
     return render(
@@ -349,8 +357,9 @@ def letter(request, link_id: int):
         {
             "link": link,
             "episode": episode,
+            "service": episode.service,
             "client": episode.client,
-            "instrument": get_instrument(link.administration.instrument),
+            "questionnaires": services.invitation_administrations(link),
             "code": links.letter_code(link) if link.is_usable else None,
             "code_url": services.delivery.public_url(reverse("measures:enter_code")),
             "today": timezone.localdate(),
@@ -457,6 +466,7 @@ def _grant(request, link) -> None:
     request.session.cycle_key()
     granted = [pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk]
     request.session[SESSION_KEY] = [*granted[-4:], link.pk]
+    request.session[SUPPORT_KEY] = False
 
 
 @public
@@ -467,7 +477,7 @@ def open_link(request, token: str):
         return _problem(request, state.problem)
     services.mark_opened(state.link)
     _grant(request, state.link)
-    return redirect("measures:questionnaire", link_id=state.link.pk)
+    return redirect("measures:invitation", link_id=state.link.pk)
 
 
 def _rate_limited(request) -> bool:
@@ -495,7 +505,7 @@ def enter_code(request):
             if state.ok:
                 services.mark_opened(state.link)
                 _grant(request, state.link)
-                return redirect("measures:questionnaire", link_id=state.link.pk)
+                return redirect("measures:invitation", link_id=state.link.pk)
             if state.problem != links.LinkProblem.INVALID:
                 return _problem(request, state.problem)
             form.add_error("code", _("That code was not recognised. Check it against your letter."))
@@ -507,81 +517,155 @@ def _granted_link(request, link_id: int):
     if link_id not in request.session.get(SESSION_KEY, []):
         return None, "not_yours"
 
-    link = (
-        QuestionnaireLink.objects.select_related("administration__episode__service")
-        .filter(pk=link_id)
-        .first()
-    )
+    link = QuestionnaireLink.objects.select_related("episode__service").filter(pk=link_id).first()
     if link is None:
         return None, links.LinkProblem.INVALID
     state = links.check_link(link)
     if not state.ok:
         # Sent, expired or withdrawn: answers kept unsaved for it can never be saved.
-        _keep_unsaved(request, link, {})
+        for administration_id in link.administrations.values_list("pk", flat=True):
+            _forget_unsaved(request, administration_id)
         return None, state.problem
     return link, None
 
 
-def _page_url(link, page: int) -> str:
-    return reverse("measures:questionnaire", args=[link.pk]) + f"?page={page}"
+# About how long one question takes to read and answer, for the time an invitation
+# says it takes.
+SECONDS_PER_QUESTION = 20
 
 
-def _initial(value):
-    # Radio values are strings of whole numbers ("3"), not "3.0".
-    return _fmt(value) if isinstance(value, float) else value
+def _questionnaires(link) -> list[dict]:
+    """The invitation's questionnaires in order, numbered from 1, with what the client
+    needs to know about each."""
+    found = []
+    for number, administration in enumerate(services.invitation_administrations(link), start=1):
+        instrument = get_instrument(administration.instrument)
+        found.append(
+            {
+                "number": number,
+                "administration": administration,
+                "instrument": instrument,
+                "questions": len(client_items(instrument)),
+                "finished": administration.status in services.FINISHED_STATUSES,
+                "completed": administration.status == AdministrationStatus.COMPLETED,
+            }
+        )
+    return found
+
+
+def _next_unfinished(questionnaires: list[dict]) -> dict | None:
+    return next((q for q in questionnaires if not q["finished"]), None)
+
+
+def _one(request, link_id: int, number: int):
+    """(link, questionnaires, the one numbered ``number``) or (None, problem, None)."""
+    link, problem = _granted_link(request, link_id)
+    if link is None:
+        return None, problem, None
+    questionnaires = _questionnaires(link)
+    if not 1 <= number <= len(questionnaires):
+        return None, links.LinkProblem.INVALID, None
+    return link, questionnaires, questionnaires[number - 1]
+
+
+def _page_url(link, number: int, page: int, **extra) -> str:
+    url = reverse("measures:questionnaire", args=[link.pk, number]) + f"?page={page}"
+    return url + "".join(f"&{k}={v}" for k, v in extra.items())
 
 
 def _pages(instrument) -> list[list]:
     return [[item] for item in client_items(instrument)]
 
 
-def _unsaved(request, link) -> dict:
-    return dict(request.session.get(UNSAVED_KEY, {}).get(str(link.pk), {}))
+def _unsaved(request, administration) -> dict:
+    return dict(request.session.get(UNSAVED_KEY, {}).get(str(administration.pk), {}))
 
 
-def _keep_unsaved(request, link, answers: dict) -> None:
-    kept = dict(request.session.get(UNSAVED_KEY, {}))
-    if answers:
-        kept[str(link.pk)] = answers
-    elif str(link.pk) in kept:
-        del kept[str(link.pk)]
-    else:
+def _keep_unsaved(request, administration, answers: dict) -> None:
+    if not answers:
+        _forget_unsaved(request, administration.pk)
         return
-    request.session[UNSAVED_KEY] = kept
+    request.session[UNSAVED_KEY] = {
+        **request.session.get(UNSAVED_KEY, {}),
+        str(administration.pk): answers,
+    }
 
 
-def _save_unsaved(request, link, answers: dict) -> None:
+def _forget_unsaved(request, administration_id: int) -> None:
+    kept = dict(request.session.get(UNSAVED_KEY, {}))
+    if kept.pop(str(administration_id), None) is not None:
+        request.session[UNSAVED_KEY] = kept
+
+
+def _save_unsaved(request, administration, answers: dict) -> None:
     """Keep ``answers`` (with any earlier unsaved ones) in the session, then save them
     all; they leave the session once saved. A transient database error propagates (the
     "service is busy" answer) with the answers still kept. Invalid answers are dropped
     (InvalidValues); so are all of them if the questionnaire was sent (ValueError)."""
-    unsaved = {**_unsaved(request, link), **answers}
-    _keep_unsaved(request, link, unsaved)
+    unsaved = {**_unsaved(request, administration), **answers}
+    _keep_unsaved(request, administration, unsaved)
     if unsaved:
         try:
-            services.save_answers(link.administration, unsaved)
+            services.save_answers(administration, unsaved)
         except InvalidValues as exc:
-            _keep_unsaved(request, link, {k: v for k, v in unsaved.items() if k not in exc.errors})
+            _keep_unsaved(
+                request,
+                administration,
+                {k: v for k, v in unsaved.items() if k not in exc.errors},
+            )
             raise
         except ValueError:
-            _keep_unsaved(request, link, {})
+            _keep_unsaved(request, administration, {})
             raise
-    _keep_unsaved(request, link, {})
+    _keep_unsaved(request, administration, {})
 
 
-def _answers(request, link) -> dict:
+def _answers(request, administration) -> dict:
     """Saved answers, with unsaved ones over them."""
-    return {**queries.values_of(link.administration), **_unsaved(request, link)}
+    return {**queries.values_of(administration), **_unsaved(request, administration)}
 
 
 @public
 @client_page
-def questionnaire(request, link_id: int):
+def invitation(request, link_id: int):
+    """The start of an invitation: what the client will be asked and how long it takes,
+    and where they got to if they are coming back."""
     link, problem = _granted_link(request, link_id)
     if link is None:
         return _problem(request, problem)
-    administration = link.administration
-    instrument = get_instrument(administration.instrument)
+    questionnaires = _questionnaires(link)
+    following = _next_unfinished(questionnaires)
+    if following is None:
+        return _problem(request, links.LinkProblem.USED)
+    questions = sum(q["questions"] for q in questionnaires if not q["finished"])
+    started = any(q["finished"] for q in questionnaires) or bool(
+        link.first_opened_at and following["administration"].values.exists()
+    )
+    return render(
+        request,
+        "measures/public/invitation.html",
+        {
+            "link": link,
+            "service": link.episode.service,
+            "questionnaires": questionnaires,
+            "questions": questions,
+            "minutes": max(1, -(-questions * SECONDS_PER_QUESTION // 60)),
+            "start_url": _page_url(link, following["number"], 1),
+            "started": started,
+        },
+    )
+
+
+@public
+@client_page
+def questionnaire(request, link_id: int, number: int):
+    link, questionnaires, current = _one(request, link_id, number)
+    if link is None:
+        return _problem(request, questionnaires)
+    if current["finished"]:
+        return redirect("measures:invitation", link_id=link.pk)
+    administration = current["administration"]
+    instrument = current["instrument"]
     pages = _pages(instrument)
     wording = queries.wording_for(instrument.code, get_language() or "en-gb")
     try:
@@ -589,10 +673,10 @@ def questionnaire(request, link_id: int):
     except ValueError:
         page = 1
     if page > len(pages):
-        return redirect(reverse("measures:check", args=[link.pk]))
+        return redirect(reverse("measures:check", args=[link.pk, number]))
     page = max(page, 1)
     items = pages[page - 1]
-    saved = _answers(request, link)
+    saved = _answers(request, administration)
     if request.method == "POST":
         form = InstrumentItemsForm(
             request.POST, instrument=instrument, items=items, wording=wording, for_client=True
@@ -603,7 +687,7 @@ def questionnaire(request, link_id: int):
                 for code, value in form.item_values().items()
             }
             try:
-                _save_unsaved(request, link, answers)
+                _save_unsaved(request, administration, answers)
             except InvalidValues as exc:
                 for code, message in exc.errors.items():
                     form.add_error(code if code in form.fields else None, message)
@@ -611,36 +695,29 @@ def questionnaire(request, link_id: int):
                 return _problem(request, links.LinkProblem.USED)
             else:
                 if request.GET.get("from") == "check":
-                    return redirect(reverse("measures:check", args=[link.pk]))
-                return redirect(
-                    reverse("measures:questionnaire", args=[link.pk]) + f"?page={page + 1}"
-                )
+                    return redirect(reverse("measures:check", args=[link.pk, number]))
+                return redirect(_page_url(link, number, page + 1))
     else:
-        initial = {
-            item.code: _fmt(saved[item.code])
-            if isinstance(saved.get(item.code), float)
-            else saved.get(item.code)
-            for item in items
-            if item.code in saved
-        }
+        initial = {item.code: _initial(saved[item.code]) for item in items if item.code in saved}
         form = InstrumentItemsForm(
             initial=initial, instrument=instrument, items=items, wording=wording, for_client=True
         )
-    previous = (
-        reverse("measures:questionnaire", args=[link.pk]) + f"?page={page - 1}"
-        if page > 1
-        else None
-    )
+    if page > 1:
+        previous = _page_url(link, number, page - 1)
+    else:
+        previous = reverse("measures:invitation", args=[link.pk])
     return render(
         request,
         "measures/public/page.html",
         {
             "link": link,
             "instrument": instrument,
-            "service": administration.episode.service,
+            "service": link.episode.service,
             "form": form,
             "page": page,
             "page_count": len(pages),
+            "number": number,
+            "count": len(questionnaires),
             "previous": previous,
             "from_check": request.GET.get("from") == "check",
             "english_only": _english_only(wording),
@@ -657,6 +734,11 @@ def _english_only(wording) -> bool:
     return all(entry.language != language for entry in wording.values())
 
 
+def _initial(value):
+    # Radio values are strings of whole numbers ("3"), not "3.0".
+    return _fmt(value) if isinstance(value, float) else value
+
+
 def _answer_text(item, value, wording) -> str:
     if value is None or value == "":
         return _("Not answered")
@@ -671,44 +753,60 @@ def _answer_text(item, value, wording) -> str:
     return text
 
 
+DONE_KEY = "vocrehab_questionnaire_done"
+SUPPORT_KEY = "vocrehab_questionnaire_support"
+
+
 @public
 @client_page
-def check(request, link_id: int):
-    link, problem = _granted_link(request, link_id)
+def check(request, link_id: int, number: int):
+    """Check the answers to one questionnaire, and send them: the next one follows, or
+    the thank-you page after the last."""
+    link, questionnaires, current = _one(request, link_id, number)
     if link is None:
-        return _problem(request, problem)
-    administration = link.administration
-    instrument = get_instrument(administration.instrument)
+        return _problem(request, questionnaires)
+    if current["finished"]:
+        return redirect("measures:invitation", link_id=link.pk)
+    administration = current["administration"]
+    instrument = current["instrument"]
     wording = queries.wording_for(instrument.code, get_language() or "en-gb")
-    saved = _answers(request, link)
+    saved = _answers(request, administration)
     nothing_answered = not any(v not in (None, "") for v in saved.values())
     if request.method == "POST" and not nothing_answered:
         try:
-            _save_unsaved(request, link, {})
-            services.submit_response(link)
+            _save_unsaved(request, administration, {})
+            services.submit_response(link, administration=administration)
         except InvalidValues:
-            return redirect(reverse("measures:check", args=[link.pk]))
+            return redirect(reverse("measures:check", args=[link.pk, number]))
         except ValueError:
             return _problem(request, links.LinkProblem.USED)
+        # Answers that alert the case manager also point the client to help now.
+        if instrument.safety_answers(saved):
+            request.session[SUPPORT_KEY] = True
+        following = _next_unfinished([q for q in questionnaires if q["number"] != number])
+        if following is not None:
+            messages.success(
+                request,
+                _("Your answers to %(name)s are sent.") % {"name": instrument.name},
+            )
+            return redirect(_page_url(link, following["number"], 1))
         request.session[SESSION_KEY] = [
             pk for pk in request.session.get(SESSION_KEY, []) if pk != link.pk
         ]
-        request.session["vocrehab_questionnaire_done"] = str(instrument.name)
-        # Answers that alert the case manager also point the client to help now.
-        request.session["vocrehab_questionnaire_support"] = bool(instrument.safety_answers(saved))
+        request.session[DONE_KEY] = [str(q["instrument"].name) for q in questionnaires]
         return redirect("measures:done")
     rows = []
-    for number, item in enumerate(client_items(instrument), start=1):
+    for page, item in enumerate(client_items(instrument), start=1):
         label = wording[item.code].text if item.code in wording else item.label
         rows.append(
             {
                 "key": label,
                 "value": _answer_text(item, saved.get(item.code), wording),
-                "url": reverse("measures:questionnaire", args=[link.pk])
-                + f"?page={number}&from=check",
+                "url": _page_url(link, number, page, **{"from": "check"}),
                 "action": _("Change"),
             }
         )
+    last = _next_unfinished([q for q in questionnaires if q["number"] != number]) is None
     return render(
         request,
         "measures/public/check.html",
@@ -716,7 +814,11 @@ def check(request, link_id: int):
             "link": link,
             "instrument": instrument,
             "rows": rows,
-            "service": administration.episode.service,
+            "service": link.episode.service,
+            "number": number,
+            "count": len(questionnaires),
+            "last": last,
+            "first_page": _page_url(link, number, 1),
             "nothing_answered": nothing_answered,
             "tried_to_send": request.method == "POST",
         },
@@ -727,6 +829,8 @@ def check(request, link_id: int):
 @public
 @client_page
 def done(request):
-    name = request.session.get("vocrehab_questionnaire_done")
-    support = request.session.get("vocrehab_questionnaire_support", False)
-    return render(request, "measures/public/done.html", {"name": name, "support": support})
+    names = request.session.get(DONE_KEY) or []
+    if isinstance(names, str):
+        names = [names]
+    support = request.session.get(SUPPORT_KEY, False)
+    return render(request, "measures/public/done.html", {"names": names, "support": support})

@@ -26,6 +26,9 @@ from vocrehab.management.demo_directory import seed_directory
 
 DEMO_PASSWORD = "demo-vocrehab-2026"  # noqa: S105 - printed on purpose; demo mode only
 
+# Ofcom's numbers reserved for drama: they never ring anyone.
+DEMO_PHONES = {"GGC-VR": "0141 496 0000", "LEEDS-VR": "0113 496 0000", "SUSSEX-VR": "01632 960000"}
+
 SERVICES = [
     # code, name, nation, areas covered (GSS codes)
     (
@@ -170,6 +173,8 @@ class Command(BaseCommand):
                     "nation": nation,
                     "covered_areas": areas,
                     "email": f"{code.lower()}@{EMAIL_DOMAIN}",
+                    "phone": DEMO_PHONES[code],
+                    "opening_hours": "Monday to Friday, 9am to 5pm",
                 },
             )
             Team.objects.get_or_create(service=service, name="Case management")
