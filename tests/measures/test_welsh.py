@@ -30,7 +30,7 @@ def _opened(client, episode, instrument):
 def test_phq9_in_welsh_shows_the_english_wording_with_a_welsh_note(client, episode):
     link = _opened(client, episode, "phq9")
     client.get("/language/cy/?next=/")
-    page = client.get(reverse("measures:questionnaire", args=[link.pk])).content.decode()
+    page = client.get(reverse("measures:questionnaire", args=[link.pk, 1])).content.decode()
     assert '<html lang="cy">' in page
     assert "Holiadur Iechyd Cleifion (PHQ-9)" in page
     assert "Cwestiwn 1 o " in page and "Parhau" in page
@@ -44,7 +44,7 @@ def test_phq9_in_welsh_shows_the_english_wording_with_a_welsh_note(client, episo
 
 def test_phq9_in_english_has_no_note(client, episode):
     link = _opened(client, episode, "phq9")
-    page = client.get(reverse("measures:questionnaire", args=[link.pk])).content.decode()
+    page = client.get(reverse("measures:questionnaire", args=[link.pk, 1])).content.decode()
     assert "not available in this language" not in page
     assert '<div lang="en-GB">' not in page
 
@@ -55,7 +55,7 @@ def test_loaded_welsh_wording_is_shown_without_the_note(client, episode):
     )
     link = _opened(client, episode, "phq9")
     client.get("/language/cy/?next=/")
-    page = client.get(reverse("measures:questionnaire", args=[link.pk])).content.decode()
+    page = client.get(reverse("measures:questionnaire", args=[link.pk, 1])).content.decode()
     assert "Cwestiwn prawf" in page
     assert "ar gael yn Gymraeg eto" not in page
 
@@ -65,7 +65,9 @@ def test_the_letter_is_in_the_clients_language(signed_in, episode):
     episode.client.save()
     client, _ = signed_in(Role.CASE_MANAGER)
     (administration,) = services.schedule_entry_questionnaires(episode)[:1]
-    client.post(reverse("measures:send_link", args=[administration.pk]), {"channel": "letter"})
+    client.post(
+        reverse("measures:send_invitation", args=[episode.pk, "entry"]), {"channel": "letter"}
+    )
     link = administration.links.get()
     letter = client.get(reverse("measures:letter", args=[link.pk])).content.decode()
     assert '<article class="vr-letter" lang="cy">' in letter
@@ -78,7 +80,9 @@ def test_the_letter_is_in_the_clients_language(signed_in, episode):
 def test_the_letter_is_in_english_for_an_english_client(signed_in, episode):
     client, _ = signed_in(Role.CASE_MANAGER)
     (administration,) = services.schedule_entry_questionnaires(episode)[:1]
-    client.post(reverse("measures:send_link", args=[administration.pk]), {"channel": "letter"})
+    client.post(
+        reverse("measures:send_invitation", args=[episode.pk, "entry"]), {"channel": "letter"}
+    )
     link = administration.links.get()
     letter = client.get(reverse("measures:letter", args=[link.pk])).content.decode()
     assert "Dear Test," in letter and "Annwyl" not in letter
@@ -94,7 +98,7 @@ def test_the_invitation_email_is_in_the_clients_language(make_episode, service):
     assert mail.outbox
     message = mail.outbox[0]
     assert message.subject.startswith("Cwestiynau gan ")
-    assert "Mae'r dolenni'n gweithio tan" in message.body
+    assert "Mae'r ddolen yn gweithio tan" in message.body
     assert "/measures/q/" in message.body
 
 
@@ -120,4 +124,4 @@ def test_notify_uses_the_template_in_the_clients_language(
     sent = notify.send_sms_notification.call_args.kwargs
     assert sent["template_id"] == template
     welsh_name = "Holiadur Iechyd Cleifion (PHQ-9)"
-    assert (welsh_name in sent["personalisation"]["links"]) is (language == "cy")
+    assert (welsh_name in sent["personalisation"]["questionnaires"]) is (language == "cy")
