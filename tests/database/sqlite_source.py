@@ -37,7 +37,12 @@ def fill() -> None:
         call_command("report", "evaluation", "--format", "json", "--out", f"{tmp}/report.json")
     manager = User.objects.get(email__startswith="casemanager@")
     TOTP.activate(manager, generate_totp_secret())
-    episode = Episode.objects.filter(service__code="GGC-VR").order_by("pk").first()
+    # An open episode: a contact after a discharge is refused (episodes.facts).
+    episode = (
+        Episode.objects.filter(service__code="GGC-VR", discharge_date__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
     browser = Client()
     browser.force_login(manager, backend="allauth.account.auth_backends.AuthenticationBackend")
