@@ -20,6 +20,9 @@ from vocrehab import scheduling
 
 logger = logging.getLogger(__name__)
 
+# How long the worker waits, when stopping, for a sweep under way to finish.
+SWEEP_FINISH_SECONDS = 30
+
 
 def _sweep_loop(stop: threading.Event, minutes: float) -> None:
     # Imported in the thread that runs the sweep, once Django is set up.
@@ -89,10 +92,12 @@ class Command(BaseCommand):
             self.stdout.write(str(send_due_invitations()))
             return
         stop = threading.Event()
+        sweep = None
         if sweep_minutes > 0:
-            threading.Thread(
+            sweep = threading.Thread(
                 target=_sweep_loop, args=(stop, sweep_minutes), daemon=True, name="sweep"
-            ).start()
+            )
+            sweep.start()
         try:
             call_command(
                 "db_worker",
@@ -103,3 +108,6 @@ class Command(BaseCommand):
             )
         finally:
             stop.set()
+            # Let a sweep under way finish (and close its connection) before returning.
+            if sweep is not None:
+                sweep.join(timeout=SWEEP_FINISH_SECONDS)
