@@ -28,12 +28,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, VRMDS_TIMEPOINTS, Timepoint
+from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, VRMDS_TIMEPOINTS
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.instruments import INSTRUMENTS
 from vocrehab.measures.models import Administration, AdministrationStatus
 from vocrehab.measures.scores import scorable
 from vocrehab.measures.services import schedule_for
+
+from .labels import label
 
 ENTRY, DISCHARGE, FOLLOWUP = (str(t) for t in VRMDS_TIMEPOINTS)
 TIMEPOINTS = (ENTRY, DISCHARGE, FOLLOWUP)
@@ -68,15 +70,6 @@ def eligible(timepoint: str, as_of: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}discharge_date__lt": window_closed_before(as_of)})
 
 
-def instrument_label(code: str) -> str:
-    instrument = INSTRUMENTS.get(code)
-    return str(instrument.name) if instrument else code
-
-
-def timepoint_label(code: str) -> str:
-    return str(Timepoint(code).label) if code in Timepoint.values else code
-
-
 @dataclass
 class Completion:
     """One instrument at one timepoint, over the chosen services."""
@@ -107,11 +100,11 @@ class Completion:
 
     @property
     def instrument_label(self) -> str:
-        return instrument_label(self.instrument)
+        return label("instrument", self.instrument)
 
     @property
     def timepoint_label(self) -> str:
-        return timepoint_label(self.timepoint)
+        return label("timepoint", self.timepoint)
 
 
 def _instrument_order(code: str) -> tuple:
@@ -260,8 +253,8 @@ def describe(
     if check != "completion":
         return next(str(c.label) for c in checks(as_of) if c.code == check)
     return gettext("%(instrument)s at %(timepoint)s: %(measure)s") % {
-        "instrument": instrument_label(instrument),
-        "timepoint": timepoint_label(timepoint).lower(),
+        "instrument": label("instrument", instrument),
+        "timepoint": label("timepoint", timepoint).lower(),
         "measure": str(MEASURE_LABELS[measure]),
     }
 
