@@ -5,11 +5,13 @@ background thread enqueues the questionnaire sweep (invite what is due, send, re
 failed sends, remind, expire) every ``--sweep-minutes``, and once a day announces the
 new day (``vocrehab.scheduling.daily``) for nightly work such as the retention check.
 Several workers may run: the sweep claims each send, so nothing goes twice, and nightly
-work is written to be harmless when queued more than once.
+work is written to be harmless when queued more than once. A task this worker claimed
+but had not started when it was stopped goes back to the queue for the next worker.
 """
 
 import logging
 import threading
+import uuid
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -47,6 +49,27 @@ def announce_new_day(last_day):
     if today != last_day:
         scheduling.daily.send(sender=Command, today=today)
     return today
+
+
+def release_unstarted_tasks(worker_id: str) -> int:
+    """Put back on the queue the tasks this worker claimed and never started.
+
+    db_worker marks a task as running when it claims it; a stop signal that arrives
+    before the task begins ends the process with the task still "running", and no
+    worker would ever pick it up. A task that did begin is always finished or marked
+    failed before the worker returns, so what is still running here never ran.
+    """
+    from django_tasks.backends.database.models import DBTaskResult
+    from django_tasks.task import ResultStatus
+
+    claimed = [
+        result.pk
+        for result in DBTaskResult.objects.filter(status=ResultStatus.RUNNING).only("worker_ids")
+        if result.worker_ids and result.worker_ids[-1] == worker_id
+    ]
+    return DBTaskResult.objects.filter(pk__in=claimed, status=ResultStatus.RUNNING).update(
+        status=ResultStatus.READY, started_at=None
+    )
 
 
 def database_unreachable(error: Exception) -> str:
@@ -98,16 +121,19 @@ class Command(BaseCommand):
                 target=_sweep_loop, args=(stop, sweep_minutes), daemon=True, name="sweep"
             )
             sweep.start()
+        worker_id = f"vocrehab-{uuid.uuid4().hex}"
         try:
             call_command(
                 "db_worker",
                 queue_name=queue_name,
                 interval=interval,
                 reload=False,
+                worker_id=worker_id,
                 verbosity=options.get("verbosity", 1),
             )
         finally:
             stop.set()
+            release_unstarted_tasks(worker_id)
             # Let a sweep under way finish (and close its connection) before returning.
             if sweep is not None:
                 sweep.join(timeout=SWEEP_FINISH_SECONDS)
