@@ -186,3 +186,29 @@ def test_command_line_export(record, tmp_path, capsys):
 def test_command_line_mistakes_say_what_is_wrong(record, tmp_path, args, words):
     with pytest.raises(CommandError, match=words):
         call_command("fhir", "export", "--out", str(tmp_path / "out"), *args)
+
+
+@pytest.mark.django_db
+def test_bulk_encounters_match_the_read_and_cost_no_query_per_contact(
+    record, service, make_record, make_staff, tmp_path, django_assert_max_num_queries
+):
+    from vocrehab.fhir import queries
+    from vocrehab.fhir.export import write_ndjson
+
+    def exported(out):
+        with django_assert_max_num_queries(4):
+            write_ndjson(out, [service], types=["Encounter"])
+        return [json.loads(line) for line in (out / "Encounter.ndjson").read_text().splitlines()]
+
+    one = exported(tmp_path / "one")
+    user = make_staff(Role.CASE_MANAGER, service)
+    for resource in one:
+        _row, _source, read = queries.read(user, "Encounter", resource["id"])
+        assert resource == read  # interventions in the same order, with the same labels
+    assert [c["code"] for t in one[0]["type"] for c in t["coding"]][1:] == [
+        "assessment",
+        "goal_setting",
+    ]
+    for n in range(5):
+        make_record(service, reference=f"FC1{n:02}", nhs_number="")
+    assert len(exported(tmp_path / "six")) == 6 * len(one)

@@ -49,8 +49,25 @@ def resources(type_name: str, services, since: dt.datetime | None = None) -> Ite
         if since is not None:
             rows = rows.filter(updated_at__gte=since)
         with _streaming():
-            for row in rows.iterator(chunk_size=CHUNK):
-                yield from source.build(row)
+            if source.fill_chunk is None:
+                for row in rows.iterator(chunk_size=CHUNK):
+                    yield from source.build(row)
+                continue
+            for chunk in _chunks(rows.prefetch_related(None).iterator(chunk_size=CHUNK)):
+                source.fill_chunk(chunk)
+                for row in chunk:
+                    yield from source.build(row)
+
+
+def _chunks(rows: Iterator) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _streaming():

@@ -11,7 +11,10 @@ here without a change. ``docs/fhir.md`` is the mapping table.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
+
+from django.utils.translation import get_language
 
 from vocrehab.codes import (
     Condition,
@@ -78,12 +81,18 @@ def _meta(resource_type: str, updated: dt.datetime | None = None) -> dict:
     return meta
 
 
+@functools.lru_cache(maxsize=4096)
+def _label(code_list, code: str, language: str | None) -> str:
+    # A bulk export names the same few hundred codes millions of times: translate once.
+    return str(code_list(code).label)
+
+
 def _coding(code_list, code: str, system_name: str) -> dict:
     """A coding from one of the project's code lists (``codes.py``), with its label."""
     return {
         "system": systems.code_system(system_name),
         "code": str(code),
-        "display": str(code_list(code).label),
+        "display": _label(code_list, str(code), get_language()),
     }
 
 
@@ -275,11 +284,18 @@ def onward_referral(onward) -> Resource:
 # --- Encounter --------------------------------------------------------------------------
 
 
+def intervention_codes(contact) -> list[str]:
+    """The contact's intervention codes in order: filled in bulk by an export
+    (``bulk_intervention_codes``), else from its prefetched ``interventions``."""
+    codes = getattr(contact, "bulk_intervention_codes", None)
+    return contact.intervention_codes if codes is None else codes
+
+
 def encounter(contact) -> Resource:
     """A contact with its ``episode`` and prefetched ``interventions``."""
     code, display = _ENCOUNTER_CLASS.get(contact.mode, _VIRTUAL)
     types = [_concept(ContactMode, contact.mode, "contact-mode")]
-    types += [_concept(Intervention, i.code, "intervention") for i in contact.interventions.all()]
+    types += [_concept(Intervention, code, "intervention") for code in intervention_codes(contact)]
     return _compact(
         {
             "resourceType": "Encounter",
