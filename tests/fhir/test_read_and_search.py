@@ -26,7 +26,15 @@ def _outcome(response, status):
 def test_anonymous_requests_get_401_not_a_sign_in_page(client, record):
     issue = _outcome(client.get(f"/fhir/r4/Patient/{record.client_id}"), 401)
     assert issue["code"] == "login"
-    assert _outcome(client.get("/fhir/r4/metadata"), 401)
+
+
+@pytest.mark.django_db
+def test_anyone_may_read_the_capability_statement(client, record):
+    response = client.get("/fhir/r4/metadata")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["resourceType"] == "CapabilityStatement"
+    assert "Alex" not in response.content.decode()  # it describes the interface, no record
 
 
 @pytest.mark.django_db

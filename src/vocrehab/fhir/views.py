@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -194,10 +194,15 @@ def _software_version() -> str:
 
 
 class Metadata(FhirView):
-    """The server's CapabilityStatement: what it serves and how to search it."""
+    """The server's CapabilityStatement: what it serves and how to search it.
+
+    Open to anyone, as FHIR clients expect: it describes the interface, never a record,
+    and a client reads it to learn how to sign in before it has a token.
+    """
 
     access_permission = None
-    access_signed_in = True
+    access_public = True
+    permission_classes = [AllowAny]
 
     def get(self, request):
         resources = []
