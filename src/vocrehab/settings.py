@@ -303,6 +303,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("VOCREHAB_DEFAULT_FROM_EMAIL", "vocrehab <no
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFY_API_KEY = os.environ.get("VOCREHAB_NOTIFY_API_KEY", "")
 
+# Days a finished FHIR bulk export's files are kept for download before the worker
+# removes them (the manifest's Expires header says when).
+FHIR_EXPORT_KEEP_DAYS = int(os.environ.get("VOCREHAB_FHIR_EXPORT_KEEP_DAYS", "7"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

@@ -212,3 +212,48 @@ def test_bulk_encounters_match_the_read_and_cost_no_query_per_contact(
     for n in range(5):
         make_record(service, reference=f"FC1{n:02}", nhs_number="")
     assert len(exported(tmp_path / "six")) == 6 * len(one)
+
+
+@pytest.mark.django_db
+def test_the_worker_removes_old_exports_files_once_a_day(
+    signed_in, record, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.http import parse_http_date
+
+    from vocrehab import scheduling
+    from vocrehab.fhir.services import export_dir
+
+    settings.FHIR_EXPORT_KEEP_DAYS = 7
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    old_url = _kick_off(
+        client, "/fhir/r4/$export?_type=Patient", django_capture_on_commit_callbacks
+    )
+    new_url = _kick_off(client, "/fhir/r4/$export?_type=Goal", django_capture_on_commit_callbacks)
+    old, new = ExportJob.objects.order_by("created_at")
+    manifest = client.get(old_url)
+    expires = parse_http_date(manifest["Expires"])
+    assert expires == int((old.finished_at + datetime.timedelta(days=7)).timestamp())
+    file_url = manifest.json()["output"][0]["url"]
+    ExportJob.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    ExportJob.objects.filter(pk=new.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=6)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.daily.send(sender=None, today=timezone.localdate())
+
+    old.refresh_from_db()
+    assert old.status == ExportStatus.EXPIRED
+    assert not export_dir(old).exists()
+    gone = client.get(old_url)
+    assert gone.status_code == 410
+    assert "removed after 7 days" in gone.json()["issue"][0]["diagnostics"]
+    assert client.get(file_url).status_code == 404
+    # A younger export keeps its files.
+    assert client.get(new_url).status_code == 200
+    assert (export_dir(new) / "Goal.ndjson").is_file()

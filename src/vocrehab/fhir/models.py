@@ -15,6 +15,7 @@ class ExportStatus(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired: its files were removed")
 
 
 class ExportJob(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from pathlib import Path
@@ -100,3 +101,25 @@ def cancel_export(job: ExportJob) -> None:
         status=ExportStatus.CANCELLED, finished_at=timezone.now()
     )
     shutil.rmtree(export_dir(job), ignore_errors=True)
+
+
+def expires_at(job: ExportJob) -> dt.datetime | None:
+    """When a finished export's files are removed."""
+    if job.finished_at is None:
+        return None
+    return job.finished_at + dt.timedelta(days=settings.FHIR_EXPORT_KEEP_DAYS)
+
+
+def remove_expired_exports(now: dt.datetime | None = None) -> int:
+    """Remove the files of exports finished more than ``FHIR_EXPORT_KEEP_DAYS`` ago, so
+    that copies of people's records do not pile up on the server; the number removed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.FHIR_EXPORT_KEEP_DAYS)
+    expired = ExportJob.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff)
+    removed = 0
+    for job in expired:
+        shutil.rmtree(export_dir(job), ignore_errors=True)
+        removed += ExportJob.objects.filter(pk=job.pk, status=ExportStatus.DONE).update(
+            status=ExportStatus.EXPIRED
+        )
+    return removed

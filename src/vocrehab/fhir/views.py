@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from importlib.metadata import PackageNotFoundError, version
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
@@ -32,7 +34,7 @@ from vocrehab.audit.services import record_event, record_export, record_listing
 from . import queries, systems
 from .export import check_types
 from .models import ExportJob, ExportStatus
-from .services import cancel_export, export_dir, start_export
+from .services import cancel_export, expires_at, export_dir, start_export
 
 FHIR_JSON = "application/fhir+json"
 NDJSON_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
@@ -410,6 +412,13 @@ class ExportStatusView(FhirView):
             return operation_outcome(
                 500, "exception", _("The export failed: %(e)s") % {"e": job.error}
             )
+        if job.status == ExportStatus.EXPIRED:
+            return operation_outcome(
+                410,
+                "not-found",
+                _("The files of this export were removed after %(days)d days; export again.")
+                % {"days": settings.FHIR_EXPORT_KEEP_DAYS},
+            )
         manifest = {
             "transactionTime": job.transaction_time.isoformat(),
             "request": job.request_url,
@@ -426,7 +435,9 @@ class ExportStatusView(FhirView):
             ],
             "error": [],
         }
-        return JsonResponse(manifest)
+        response = JsonResponse(manifest)
+        response["Expires"] = http_date(expires_at(job).timestamp())
+        return response
 
     def delete(self, request, job_id):
         cancel_export(_own_job(request, job_id))
@@ -443,6 +454,8 @@ class ExportFile(FhirView):
     def get(self, request, job_id, filename):
         job = _own_job(request, job_id)
         type_name = filename.removesuffix(".ndjson")
+        if job.status == ExportStatus.EXPIRED:
+            raise Http404(_("The files of this export have been removed."))
         if job.status != ExportStatus.DONE or not any(e["type"] == type_name for e in job.output):
             raise Http404(_("No file %(name)s in this export.") % {"name": filename})
         path = export_dir(job) / f"{type_name}.ndjson"
