@@ -44,8 +44,24 @@ def test_a_manager_runs_the_report(
     page.get_by_label(service.name).check()
     page.get_by_role("button", name="Show the report").click()
     page.wait_for_load_state()
+    # The first page: the summary, the contents and no tables.
+    expect(page.locator("#summary-title")).to_be_visible()
+    expect(page.get_by_test_id("summary-sentence").first).to_contain_text("There were 8 referrals")
+    assert page.locator("section.app-report-table").count() == 0
+    assert_no_serious_violations(page, "evaluation report summary")
+    # One click on a contents entry lands on the table and shows it.
+    page.locator(".app-report-contents").get_by_role("link", name="Work status by tier").click()
+    page.wait_for_load_state()
+    expect(page.locator("section#work_status_by_tier table")).to_be_visible()
+    expect(page.locator("section#work_status_by_tier table")).to_be_in_viewport()
+    # A folded table opens when a link on the page leads to it.
+    page.locator(".app-table-links").get_by_role(
+        "link", name="Work status at discharge by condition"
+    ).click()
+    expect(page.locator("section#work_status_by_condition table")).to_be_visible()
+    page.goto(page.url.split("&section=")[0] + "&section=referrals")
     expect(page.locator("section#referral_sources table")).to_contain_text("Self-referral")
-    chart = page.locator("section#referral_sources img.app-chart")
+    chart = page.locator("#chart-referral_sources img.app-chart")
     expect(chart).to_be_visible()
     assert chart.evaluate("img => img.naturalWidth") > 0
     assert "Hospital clinician, nurse specialist or AHP 4" in chart.get_attribute("alt")

@@ -212,7 +212,12 @@ def test_the_page_shows_the_local_tables_in_words(world, signed_in, service):
     client, _user = signed_in(Role.SERVICE_MANAGER)
     html = client.get(
         reverse("reports:evaluation"),
-        {"services": service.pk, "date_from": "2024-01-01", "date_to": "2024-12-31"},
+        {
+            "services": service.pk,
+            "date_from": "2024-01-01",
+            "date_to": "2024-12-31",
+            "section": "casework",
+        },
     ).content.decode()
     for words in (
         "Goals set and achieved",

@@ -179,13 +179,17 @@ def test_an_unknown_count_is_not_found(signed_in, service, data, params):
 def test_the_dashboard_and_the_report_link_to_the_page(signed_in, service, data):
     client, _user = signed_in(Role.SERVICE_MANAGER)
     assert URL in client.get(reverse("reports:dashboard")).content.decode()
-    report = client.get(reverse("reports:evaluation"), {"services": service.pk})
+    report = client.get(
+        reverse("reports:evaluation"), {"services": service.pk, "section": "completeness"}
+    )
     assert URL in report.content.decode()
 
 
 def test_a_commissioner_sees_the_report_without_the_link(signed_in, service, data):
     client, _user = signed_in(Role.COMMISSIONER)
-    report = client.get(reverse("reports:evaluation"), {"services": service.pk})
+    report = client.get(
+        reverse("reports:evaluation"), {"services": service.pk, "section": "completeness"}
+    )
     assert report.status_code == 200
     assert URL not in report.content.decode()
 

@@ -73,7 +73,9 @@ def test_a_small_number_left_out_is_suppressed_alone(service, report):
 
 def test_the_report_page_says_how_many_were_left_out(signed_in, followups):
     client, _user = signed_in(Role.SERVICE_MANAGER)
-    response = client.get(reverse("reports:evaluation"), {"services": followups.pk})
+    response = client.get(
+        reverse("reports:evaluation"), {"services": followups.pk, "section": "work"}
+    )
     html = response.content.decode()
     assert (
         "4 recorded follow-up statuses were left out because they were not collected "

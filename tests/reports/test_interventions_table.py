@@ -94,7 +94,9 @@ def test_small_numbers_are_suppressed(service, other_service):
 def test_the_page_names_tiers_and_interventions(signed_in, service, other_service):
     _build(service, other_service)
     client, _user = signed_in(Role.SERVICE_MANAGER)
-    html = client.get(reverse("reports:evaluation"), {"services": service.pk}).content.decode()
+    html = client.get(
+        reverse("reports:evaluation"), {"services": service.pk, "section": "casework"}
+    ).content.decode()
     assert "Interventions" in html
     assert "Prioritising issues and setting goals" in html
     assert "Negotiating a phased return" in html

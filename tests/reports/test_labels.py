@@ -67,10 +67,18 @@ def test_labels_are_the_code_lists_words():
 def test_the_web_page_shows_labels_and_dates_in_words(signed_in, synthetic):
     service, _built = synthetic
     web, _user = signed_in("service_manager", service)
-    page = web.get(
-        reverse("reports:evaluation"),
-        {"services": [service.pk], "date_from": "2020-04-01", "date_to": "2025-12-31"},
-    ).content.decode()
+    page = "".join(
+        web.get(
+            reverse("reports:evaluation"),
+            {
+                "services": [service.pk],
+                "date_from": "2020-04-01",
+                "date_to": "2025-12-31",
+                "section": section,
+            },
+        ).content.decode()
+        for section in ("referrals", "work")
+    )
     assert "White - British" in page
     assert "Hospital clinician, nurse specialist or AHP" in page
     assert "acute nhs" not in page and "lt 6m" not in page

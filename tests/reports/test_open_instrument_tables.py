@@ -137,6 +137,8 @@ def test_the_web_report_shows_the_tables_with_labels(signed_in, service):
     give_measure(e, "phq9", "entry", items([3] * 9))
     give_measure(e, "phq9", "discharge", items([1] * 9))
     client, _ = signed_in(Role.SERVICE_MANAGER)
-    html = client.get(reverse("reports:evaluation"), {"services": service.pk}).content.decode()
+    html = client.get(
+        reverse("reports:evaluation"), {"services": service.pk, "section": "questionnaires"}
+    ).content.decode()
     assert "PHQ-9 bands" in html and "GAD-7 bands" in html and "WHO-5 wellbeing" in html
     assert "moderately severe" in html  # a label, not the code

@@ -38,7 +38,7 @@ def _sources(report):
 def test_a_manager_sees_the_report_unsuppressed(signed_in, data):
     client, _user = signed_in(Role.SERVICE_MANAGER)
     url = reverse("reports:evaluation")
-    response = client.get(url, {"services": data.pk})
+    response = client.get(url, {"services": data.pk, "section": "referrals"})
     assert response.status_code == 200
     assert response.context["suppressed"] is False
     assert _sources(response.context["report"])["self"]["count"] == 1

@@ -214,7 +214,9 @@ def completed(service):
 
 def test_the_report_page_shows_the_table_with_names(signed_in, completed):
     client, _user = signed_in(Role.SERVICE_MANAGER)
-    response = client.get(reverse("reports:evaluation"), {"services": completed.pk})
+    response = client.get(
+        reverse("reports:evaluation"), {"services": completed.pk, "section": "completeness"}
+    )
     page = response.content.decode()
     assert "Questionnaire completion" in page
     assert "Hospital Anxiety and Depression Scale (HADS)" in page

@@ -276,16 +276,28 @@ def _measure_names() -> set[str]:
     return {m for spec in TABLES.values() for m in spec.measures}
 
 
-def to_pdf(report: dict, *, suppressed: bool, change_over_time: list | None = None) -> bytes:
-    """A readable PDF report: each table with its chart, the charts of change over time
+def to_pdf(
+    report: dict,
+    *,
+    suppressed: bool,
+    change_over_time: list | None = None,
+    summary: list[str] | None = None,
+) -> bytes:
+    """A readable PDF report: the summary in sentences (``presentation.summary``) if
+    given, each table with its chart, the charts of change over time
     (``presentation.change_over_time``) if given, and an appendix of definitions."""
     # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
-    return HTML(string=pdf_html(report, suppressed, change_over_time)).write_pdf()
+    return HTML(string=pdf_html(report, suppressed, change_over_time, summary)).write_pdf()
 
 
-def pdf_html(report: dict, suppressed: bool, change_over_time: list | None = None) -> str:
+def pdf_html(
+    report: dict,
+    suppressed: bool,
+    change_over_time: list | None = None,
+    summary: list[str] | None = None,
+) -> str:
     """The HTML the PDF report is printed from."""
     sections = []
     for table_id, table in report["tables"].items():
@@ -310,5 +322,6 @@ def pdf_html(report: dict, suppressed: bool, change_over_time: list | None = Non
             "suppressed": suppressed,
             "generated": timezone.now(),
             "change_over_time": change_over_time or [],
+            "summary": summary or [],
         },
     )

@@ -6,13 +6,16 @@ import datetime as dt
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from vocrehab.codes import IN_WORK
+from vocrehab.dates import human_date
 from vocrehab.disclosure import is_small
 from vocrehab.episodes.standards import TARGET_PERCENT
 
 from .charts import chart_alt, chart_data_uri, spc_chart_data_uri, spc_chart_svg
 from .exports import table_display
+from .labels import label as code_label
 from .spc import (
     ASSURANCE_LABELS,
     MINIMUM_POINTS,
@@ -28,10 +31,14 @@ from .trends import monthly_series
 _HEADLINE = ("percent", "mean", "count", "met", "clients", "respondents", "total")
 
 
-def sections(report: dict, *, charts: bool = True) -> list[dict]:
-    """Each table of ``report`` ready for a template: title, n, chart, headers, rows."""
+def sections(report: dict, *, charts: bool = True, only=None) -> list[dict]:
+    """Each table of ``report`` ready for a template: title, n, chart, headers, rows.
+
+    ``only``: the ids of the tables wanted (one page of the web report), else all."""
     out = []
     for table_id, table in report["tables"].items():
+        if only is not None and table_id not in only:
+            continue
         display = table_display(table_id, table)
         out.append(
             {
@@ -51,6 +58,316 @@ def sections(report: dict, *, charts: bool = True) -> list[dict]:
             }
         )
     return out
+
+
+# The web report's pages: one per section, the tables of each in the report's own order.
+# A table named in none of them (a table added later) goes to a last "Other tables" page,
+# so every table stays reachable.
+REPORT_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "referrals",
+        gettext_lazy("Referrals and who was referred"),
+        (
+            "summary",
+            "referral_sources",
+            "conditions",
+            "sex",
+            "age",
+            "ethnicity",
+            "deprivation",
+            "occupations",
+            "diagnosis_to_referral",
+            "reasons_by_tier",
+        ),
+    ),
+    (
+        "timeliness",
+        gettext_lazy("Timeliness and service standards"),
+        ("time_to_assessment", "service_standards", "length_of_stay"),
+    ),
+    (
+        "casework",
+        gettext_lazy("Casework and interventions"),
+        (
+            "engagement",
+            "contacts_by_tier",
+            "interventions",
+            "contact_modes",
+            "onward",
+            "goals",
+            "return_plans",
+            "employer_liaison",
+            "courses",
+            "in_work_reviews",
+            "awareness_sessions",
+        ),
+    ),
+    (
+        "work",
+        gettext_lazy("Outcomes: work"),
+        (
+            "work_status",
+            "work_status_transitions",
+            "work_status_by_tier",
+            "work_status_by_deprivation",
+            "work_status_by_condition",
+            "followup",
+        ),
+    ),
+    (
+        "questionnaires",
+        gettext_lazy("Outcomes: questionnaires"),
+        (
+            "eq5d_no_problems",
+            "eq_vas",
+            "eq5d_index",
+            "hads_bands",
+            "phq9_bands",
+            "gad7_bands",
+            "who5",
+            "copm",
+            "work_confidence",
+            "health_use",
+            "satisfaction",
+        ),
+    ),
+    (
+        "completeness",
+        gettext_lazy("Data completeness"),
+        ("questionnaire_completion",),
+    ),
+)
+OTHER_SECTION = ("other", gettext_lazy("Other tables"))
+
+
+def contents(report: dict) -> list[dict]:
+    """The sections of ``report`` in order, each with the id and title of its tables:
+    the web report's contents. Sections with no table in this report are left out."""
+    home = {t: slug for slug, _title, ids in REPORT_SECTIONS for t in ids}
+    found: dict[str, list[dict]] = {}
+    for table_id, table in report["tables"].items():
+        slug = home.get(table_id, OTHER_SECTION[0])
+        found.setdefault(slug, []).append({"id": table_id, "title": table["title"]})
+    order = [(slug, title) for slug, title, _ids in REPORT_SECTIONS] + [OTHER_SECTION]
+    return [
+        {"slug": slug, "title": str(title), "tables": found[slug]}
+        for slug, title in order
+        if slug in found
+    ]
+
+
+# A table of more rows than this is folded away behind "Show the table" on its page,
+# unless the link that led there named it; its chart and heading stay in view.
+OPEN_TABLE_ROWS = 20
+
+
+def report_page(report: dict, section: str | None, table: str = "") -> dict:
+    """One page of the web report: the overview (``section`` empty) with the summary,
+    or one section with its tables ready to show (charts drawn for those only; a long
+    table folded away unless it is ``table``, the one a link asked for).
+
+    Returns contents (every section and table), current (the section shown, or None),
+    sections (its tables for the template), previous and next (neighbouring sections,
+    the overview before the first) and unknown (a section asked for that is not there:
+    the overview is shown instead)."""
+    pages = contents(report)
+    slugs = [p["slug"] for p in pages]
+    unknown = bool(section) and section not in slugs
+    current = None if unknown or not section else pages[slugs.index(section)]
+    for page in pages:
+        page["current"] = page is current
+    if current is None:
+        return {
+            "contents": pages,
+            "current": None,
+            "sections": [],
+            "summary": summary(report),
+            "previous": None,
+            "next": pages[0] if pages else None,
+            "unknown": section if unknown else "",
+        }
+    at = pages.index(current)
+    shown = sections(report, only={t["id"] for t in current["tables"]})
+    for s in shown:
+        s["open"] = len(s["rows"]) <= OPEN_TABLE_ROWS or s["id"] == table
+    return {
+        "contents": pages,
+        "current": current,
+        "sections": shown,
+        "summary": [],
+        "previous": pages[at - 1] if at else {"slug": "", "title": _("In brief")},
+        "next": pages[at + 1] if at + 1 < len(pages) else None,
+        "unknown": "",
+    }
+
+
+def _percent_text(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _period(filters: dict) -> str:
+    start, end = filters.get("from"), filters.get("to")
+    if start and end:
+        return _("from %(start)s to %(end)s") % {
+            "start": human_date(start),
+            "end": human_date(end),
+        }
+    if start:
+        return _("since %(start)s") % {"start": human_date(start)}
+    if end:
+        return _("up to %(end)s") % {"end": human_date(end)}
+    return _("in all")
+
+
+def _cells(report: dict, table_id: str) -> tuple[dict | None, list[dict]]:
+    table = report["tables"].get(table_id)
+    return (table, table["cells"]) if table else (None, [])
+
+
+def _referral_sentences(report: dict) -> list[str]:
+    table, cells = _cells(report, "summary")
+    if table is None:
+        return []
+    by_metric = {c["metric"]: c for c in cells}
+    referred = by_metric.get("referred", {}).get("count")
+    period = _period(report.get("filters", {}))
+    if referred is None:
+        return [
+            _("The number of referrals %(period)s is suppressed because it is small.")
+            % {"period": period}
+        ]
+    if referred == 0:
+        return [_("There were no referrals %(period)s.") % {"period": period}]
+    # Re-referrals make episodes outnumber people: say referrals, not people.
+    out = [
+        ngettext(
+            "There was %(n)s referral %(period)s.",
+            "There were %(n)s referrals %(period)s.",
+            referred,
+        )
+        % {"period": period, "n": referred}
+    ]
+    discharged = by_metric.get("discharged", {}).get("count")
+    still_open = by_metric.get("open", {}).get("count")
+    if discharged is None or still_open is None:
+        out.append(
+            _(
+                "How many of them have been discharged and how many are still open is "
+                "suppressed because a number behind it is small."
+            )
+        )
+    else:
+        out.append(
+            _("Of these, %(discharged)s and %(open)s.")
+            % {
+                "discharged": ngettext(
+                    "%(n)s has been discharged", "%(n)s have been discharged", discharged
+                )
+                % {"n": discharged},
+                "open": ngettext("%(n)s is still open", "%(n)s are still open", still_open)
+                % {"n": still_open},
+            }
+        )
+    return out
+
+
+def _work_sentences(report: dict) -> list[str]:
+    table, cells = _cells(report, "work_status")
+    if table is None:
+        return []
+    cohort = table["n"]
+    if cohort is None:
+        return [
+            _(
+                "Work at discharge is suppressed because the outcome cohort (discharged, "
+                "main reason not third party) is small."
+            )
+        ]
+    if cohort == 0:
+        return [
+            _(
+                "No one in the outcome cohort (discharged, main reason not third party) "
+                "has been discharged yet, so there is no work outcome to report."
+            )
+        ]
+    at_discharge = [
+        c for c in cells if c.get("timepoint") == "discharge" and c["work_status"] in IN_WORK
+    ]
+    counts = [c.get("count") for c in at_discharge]
+    statuses = _(" or ").join(
+        code_label("work_status", s).lower() for s in sorted(str(s) for s in IN_WORK)
+    )
+    if any(c is None for c in counts):
+        return [
+            _(
+                "Of the %(cohort)s discharged in the outcome cohort, the number in work at "
+                "discharge is suppressed because a number behind it is small."
+            )
+            % {"cohort": cohort}
+        ]
+    in_work = sum(counts)
+    return [
+        ngettext(
+            "Of the %(cohort)s discharged in the outcome cohort, %(n)s (%(percent)s) was "
+            "in work at discharge: %(statuses)s.",
+            "Of the %(cohort)s discharged in the outcome cohort, %(n)s (%(percent)s) were "
+            "in work at discharge: %(statuses)s.",
+            in_work,
+        )
+        % {
+            "cohort": cohort,
+            "n": in_work,
+            "percent": _percent_text(100 * in_work / cohort),
+            "statuses": statuses,
+        }
+    ]
+
+
+def _standard_sentences(report: dict) -> list[str]:
+    _table, cells = _cells(report, "service_standards")
+    out = []
+    # The national standards only (the cells without a service): the same for every service.
+    for cell in (c for c in cells if not c.get("service")):
+        name = code_label("standard", cell["standard"], table_id="service_standards", cell=cell)
+        if cell["suppressed"] or cell.get("met") is None or cell.get("eligible") is None:
+            out.append(
+                _(
+                    "%(standard)s: how many met the standard is suppressed because a number "
+                    "behind it is small."
+                )
+                % {"standard": name}
+            )
+        elif not cell["eligible"]:
+            out.append(_("%(standard)s: no episode was due yet.") % {"standard": name})
+        else:
+            out.append(
+                ngettext(
+                    "%(standard)s: %(percent)s met the standard (%(met)s of %(eligible)s "
+                    "episode due).",
+                    "%(standard)s: %(percent)s met the standard (%(met)s of %(eligible)s "
+                    "episodes due).",
+                    cell["eligible"],
+                )
+                % {
+                    "percent": _percent_text(cell["percent"]),
+                    "standard": name,
+                    "met": cell["met"],
+                    "eligible": cell["eligible"],
+                }
+            )
+    return out
+
+
+def summary(report: dict) -> list[str]:
+    """The report in a few plain sentences, from its own figures: referrals, work at
+    discharge (number and percent of the outcome cohort) and the national service
+    standards met. A figure the report suppresses is said to be suppressed; nothing is
+    worked out from the figures around it."""
+    return [
+        *_referral_sentences(report),
+        *_work_sentences(report),
+        *_standard_sentences(report),
+    ]
 
 
 def _format(value, suppressed, measure):

@@ -23,7 +23,7 @@ from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS
 from . import exports, presentation, queries
 from .evaluation import ReportError
 from .forms import DashboardForm, DownloadForm, EvaluationForm
-from .presentation import benchmark_sections, sections
+from .presentation import benchmark_sections
 
 
 def _query_without(request, *names):
@@ -56,8 +56,10 @@ def evaluation(request):
             context.update(
                 report=report,
                 suppressed=suppressed,
-                sections=sections(report),
-                query=_query_without(request, "format"),
+                query=_query_without(request, "format", "section", "table"),
+                **presentation.report_page(
+                    report, request.GET.get("section", ""), request.GET.get("table", "")
+                ),
             )
     return render(request, "reports/evaluation.html", context)
 
@@ -101,7 +103,12 @@ def download(request):
         panels = presentation.change_over_time(
             data["services"], data["date_from"], data["date_to"], suppressed=suppressed
         )
-        body = exports.to_pdf(report, suppressed=suppressed, change_over_time=panels)
+        body = exports.to_pdf(
+            report,
+            suppressed=suppressed,
+            change_over_time=panels,
+            summary=presentation.summary(report),
+        )
     codes = [s.code for s in data["services"]]
     record_export(
         request,

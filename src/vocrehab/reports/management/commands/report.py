@@ -107,7 +107,12 @@ class Command(BaseCommand):
             panels = presentation.change_over_time(
                 services, opts["date_from"], opts["date_to"], suppressed=opts["publication"]
             )
-            pdf = exports.to_pdf(report, suppressed=opts["publication"], change_over_time=panels)
+            pdf = exports.to_pdf(
+                report,
+                suppressed=opts["publication"],
+                change_over_time=panels,
+                summary=presentation.summary(report),
+            )
             Path(out).write_bytes(pdf)
         record_export(
             detail=(
