@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from vocrehab.accounts.models import Membership, Role
@@ -107,7 +108,13 @@ def test_every_choice_of_the_report_form_reaches_the_report(make_staff, service)
 
 def test_a_manager_subscribes_from_the_report_page(signed_in, data):
     client, user = signed_in(Role.SERVICE_MANAGER)
-    query = {"services": data.pk, "date_from": "2024-01-01", "value_set": "england-5l-2018"}
+    query = {
+        "services": data.pk,
+        "date_from": "2024-01-01",
+        "date_to": "",
+        "value_set": "england-5l-2018",
+        "publication": "on",
+    }
     page = client.get(reverse("reports:evaluation"), query)
     link = re.search(r'href="([^"]*/reports/scheduled/new/[^"]*)"', page.content.decode())
     assert link, "the report page offers to subscribe"
@@ -124,6 +131,7 @@ def test_a_manager_subscribes_from_the_report_page(signed_in, data):
     assert subscription.parameters == {
         "services": [str(data.pk)],
         "value_set": ["england-5l-2018"],
+        "publication": ["on"],
     }
 
 
@@ -405,3 +413,31 @@ def test_a_pdf_for_a_period_still_to_come_has_no_change_over_time(signed_in, dat
         {"services": data.pk, "format": "pdf", "date_from": start.isoformat()},
     )
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("frequency", "made", "expected"),
+    [
+        ("quarterly", (), (D(2026, 7, 1), D(2026, 9, 30), D(2026, 12, 8))),
+        ("quarterly", (D(2026, 7, 1),), (D(2026, 10, 1), D(2026, 12, 31), D(2027, 1, 1))),
+        ("monthly", (), (D(2026, 11, 1), D(2026, 11, 30), D(2026, 12, 8))),
+        ("monthly", (D(2026, 11, 1),), (D(2026, 12, 1), D(2026, 12, 31), D(2027, 1, 1))),
+    ],
+)
+def test_the_next_report_and_when_it_is_made(frequency, made, expected):
+    assert scheduled.next_report(frequency, D(2026, 12, 7), made) == expected
+
+
+def test_a_run_abandoned_by_a_stopped_worker_is_made_later(make_staff, data):
+    subscription = _subscribe(make_staff(Role.SERVICE_MANAGER, data), data)
+    run = ScheduledRun.objects.create(
+        subscription=subscription, period_start=D(2026, 10, 1), period_end=D(2026, 12, 31)
+    )
+    # Still being made by another worker: left alone.
+    assert scheduled.run_due(NEW_YEAR).already == 1
+    ScheduledRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - scheduled.STALE_AFTER - dt.timedelta(minutes=1)
+    )
+    assert scheduled.run_due(NEW_YEAR).produced == [run.pk]
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and ScheduledRun.objects.count() == 1

@@ -49,6 +49,8 @@ RUN_FORMATS = ("pdf", "xlsx")
 # The evaluation form's fields that reach queries.evaluation_for (see report_for). A test
 # fails when the form gains a field that is not listed here, so that it is passed on.
 REPORT_ARGUMENTS = ("services", "date_from", "date_to", "publication", "value_set")
+# A run still "being produced" after this long was abandoned by a stopped worker.
+STALE_AFTER = dt.timedelta(hours=2)
 
 
 # -- the period ------------------------------------------------------------------
@@ -64,6 +66,18 @@ def period_due(frequency: str, today: dt.date) -> tuple[dt.date, dt.date]:
         this_quarter = this_month.replace(month=(today.month - 1) // 3 * 3 + 1)
         return add_months(this_quarter, -3), this_quarter - dt.timedelta(days=1)
     raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def next_report(frequency: str, today: dt.date, made=()) -> tuple[dt.date, dt.date, dt.date]:
+    """(first day, last day, day it is made) of a subscription's next report, given the
+    first days of the periods ``made`` already: the period due now, made at the next
+    daily run (tomorrow), or else the following one, made the day after it ends."""
+    start, end = period_due(frequency, today)
+    if start not in set(made):
+        return start, end, today + dt.timedelta(days=1)
+    following = end + dt.timedelta(days=1)
+    last = add_months(following, 1 if frequency == Frequency.MONTHLY else 3) - dt.timedelta(days=1)
+    return following, last, last + dt.timedelta(days=1)
 
 
 def period_words(start: dt.date, end: dt.date) -> str:
@@ -92,11 +106,11 @@ def report_parameters(query, user) -> tuple[EvaluationForm, dict]:
     """
     form = EvaluationForm(query, user=user)
     parameters = {
-        name: query.getlist(name)
+        name: [value for value in query.getlist(name) if value != ""]
         for name in form.fields
-        if name not in PERIOD_PARAMETERS and query.getlist(name)
+        if name not in PERIOD_PARAMETERS
     }
-    return form, parameters
+    return form, {name: values for name, values in parameters.items() if values}
 
 
 def subscribe(user, *, name: str, frequency: str, parameters: dict) -> ReportSubscription:
@@ -175,14 +189,31 @@ def report_for(owner, data: dict) -> tuple[dict, bool]:
 
 
 def _claim(subscription: ReportSubscription, start: dt.date, end: dt.date) -> ScheduledRun | None:
-    """The new run for the period, or None when another run has it already."""
+    """The new run for the period, or None when another run has it already.
+
+    A run left "being produced" for longer than :data:`STALE_AFTER` (its worker was
+    stopped part-way) is taken over, by one claimant only.
+    """
     try:
         with transaction.atomic():
             return ScheduledRun.objects.create(
                 subscription=subscription, period_start=start, period_end=end
             )
     except IntegrityError:
+        pass
+    now = timezone.now()
+    stale = ScheduledRun.objects.filter(
+        subscription=subscription,
+        period_start=start,
+        status=RunStatus.RUNNING,
+        created_at__lt=now - STALE_AFTER,
+    )
+    run = stale.first()
+    if run is None or not stale.filter(pk=run.pk).update(created_at=now):
         return None
+    run.refresh_from_db()
+    run.subscription = subscription
+    return run
 
 
 def produce(run: ScheduledRun) -> ScheduledRun:

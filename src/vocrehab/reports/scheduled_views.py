@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -42,14 +43,19 @@ def _choice_labels(user):
 
 def _describe(subscriptions, user) -> None:
     """Set ``covers`` on each subscription: its report's choices in words."""
-    ids = {int(pk) for s in subscriptions for pk in s.parameters.get("services", [])}
+    ids = {
+        int(pk) for s in subscriptions for pk in s.parameters.get("services", []) if pk.isdigit()
+    }
     names = dict(Service.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
     form, labels = _choice_labels(user) if subscriptions else (None, {})
     for subscription in subscriptions:
         lines = []
         for name, values in subscription.parameters.items():
             if name == "services":
-                services = [names.get(int(v), _("a service that no longer exists")) for v in values]
+                services = [
+                    names.get(int(v) if v.isdigit() else v, _("a service that no longer exists"))
+                    for v in values
+                ]
                 lines.append(_("Services: %(names)s") % {"names": ", ".join(services)})
             elif name == "publication":
                 if values and values[0] not in ("", "0", "false", "off"):
@@ -70,9 +76,16 @@ def scheduled_list(request):
         )
     )
     _describe(subscriptions, request.user)
+    today = timezone.localdate()
     for subscription in subscriptions:
-        for run in subscription.runs.all():
+        runs = subscription.runs.all()
+        for run in runs:
             run.period = scheduled.period_words(run.period_start, run.period_end)
+        start, end, made_on = scheduled.next_report(
+            subscription.frequency, today, [run.period_start for run in runs]
+        )
+        subscription.next_period = scheduled.period_words(start, end)
+        subscription.next_made_on = made_on
     return render(
         request,
         "reports/scheduled.html",
@@ -92,13 +105,11 @@ def subscribe(request):
             status=400,
         )
     chosen = report_form.cleaned_data["services"]
-    form = SubscriptionForm(
-        request.POST or None,
-        initial={
-            "name": _("Evaluation report: %(services)s")
-            % {"services": ", ".join(s.name for s in chosen)}
-        },
-    )
+    if len(chosen) == 1:
+        suggested = _("Evaluation report: %(service)s") % {"service": chosen[0].name}
+    else:
+        suggested = _("Evaluation report: %(n)s services") % {"n": len(chosen)}
+    form = SubscriptionForm(request.POST or None, initial={"name": suggested})
     if request.method == "POST" and form.is_valid():
         scheduled.subscribe(
             request.user,
@@ -106,12 +117,16 @@ def subscribe(request):
             frequency=form.cleaned_data["frequency"],
             parameters=parameters,
         )
+        start, end, _made_on = scheduled.next_report(
+            form.cleaned_data["frequency"], timezone.localdate()
+        )
         messages.success(
             request,
             _(
-                "Subscribed. The report is made the day after each month or quarter ends; "
-                "you get an email when it is ready."
-            ),
+                "Subscribed. The first report, for %(period)s, is made overnight; you get an "
+                "email when it is ready."
+            )
+            % {"period": scheduled.period_words(start, end)},
         )
         return redirect("reports:scheduled")
     pending = ReportSubscription(parameters=parameters)
