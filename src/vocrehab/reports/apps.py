@@ -7,8 +7,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from vocrehab import scheduling
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
+
+        from .tasks import enqueue_scheduled_reports
+
+        scheduling.daily.connect(enqueue_scheduled_reports, dispatch_uid="reports-scheduled")
 
         register(
             _("Dashboard"),
@@ -30,4 +35,11 @@ class ReportsConfig(AppConfig):
             Perm.VIEW_REPORTS,
             order=61,
             description=_("The evaluation tables for several services side by side."),
+        )
+        register(
+            _("Scheduled reports"),
+            "reports:scheduled",
+            Perm.VIEW_REPORTS,
+            order=62,
+            description=_("The evaluation report made for you every month or quarter."),
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.measures.valuesets import VALUE_SETS, AdditiveValueSet
 
 from .exports import FORMATS
+from .models import Frequency
 from .queries import reportable_services
 
 
@@ -63,3 +64,26 @@ class DashboardForm(forms.Form):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+
+
+class SubscriptionForm(forms.Form):
+    """The name and frequency of a scheduled report; the report's choices come with it
+    from the evaluation page's address."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("For you to recognise it, for example 'Quarterly board report'."),
+        error_messages={"required": _("Enter a name for the scheduled report.")},
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=Frequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A monthly report covers the last complete calendar month; a quarterly one "
+            "the last complete quarter (January to March, April to June, July to "
+            "September, October to December)."
+        ),
+        error_messages={"required": _("Choose monthly or quarterly.")},
+    )

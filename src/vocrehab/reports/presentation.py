@@ -562,5 +562,7 @@ def change_over_time(services, date_from=None, date_to=None, *, suppressed: bool
     """The charts of change over time for the PDF report of ``services`` and a period:
     from the period's first month (or two years back) to its end (or today), as SVG."""
     today = min(filter(None, (date_to, dt.date.today())))
+    if date_from is not None and date_from > today:
+        return []  # a period still to come has no months to show
     series = monthly_series(services, today=today, first=date_from)
     return trend_panels(series, suppressed=suppressed, inline=True)

@@ -29,7 +29,7 @@ def _date(text):
 
 class Command(BaseCommand):
     group = "reports"  # where `vocrehab --help` lists it
-    help = "Produce a standard report. Reports: evaluation. Also: rebuild-scores."
+    help = "Produce a standard report. Reports: evaluation. Also: rebuild-scores, run-scheduled."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True, metavar="REPORT")
@@ -73,7 +73,23 @@ class Command(BaseCommand):
             "the item values (after values were changed outside vocrehab, for instance).",
         )
 
+        scheduled = sub.add_parser(
+            "run-scheduled",
+            help="make the scheduled reports that are due now (the worker does it daily)",
+            description="Make every active scheduled report's report for its last complete "
+            "month or quarter, if not made already, and email its subscriber. Running it "
+            "again, or alongside the worker, makes nothing twice.",
+        )
+        scheduled.add_argument(
+            "--today",
+            type=_date,
+            help="the day to act as if it were (YYYY-MM-DD; default today)",
+        )
+
     def handle(self, *args, **opts):
+        if opts["report"] == "run-scheduled":
+            self._run_scheduled(opts["today"])
+            return
         if opts["report"] == "rebuild-scores":
             with transaction.atomic():
                 rows = rebuild_all_scores()
@@ -135,3 +151,18 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown service code(s): {', '.join(unknown)}.")
         return [found[c] for c in dict.fromkeys(codes)]
+
+    def _run_scheduled(self, today):
+        # Here, not at the top: only this subcommand needs the schedule.
+        from vocrehab.reports.models import ScheduledRun
+        from vocrehab.reports.scheduled import run_due
+
+        outcome = run_due(today)
+        self.stdout.write(
+            f"Scheduled reports: {len(outcome.produced)} made, {len(outcome.failed)} not "
+            f"made, {outcome.already} already made for their period."
+        )
+        for run in ScheduledRun.objects.filter(pk__in=outcome.failed).select_related(
+            "subscription"
+        ):
+            self.stdout.write(f"  not made: subscription {run.subscription_id}: {run.error}")
