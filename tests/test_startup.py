@@ -135,3 +135,21 @@ def test_a_chart_loads_matplotlib_when_first_drawn_and_draws_without_a_display(t
     result = run_fresh(DRAW, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "drawn"
+
+
+def test_the_deployment_check_names_a_library_that_cannot_be_loaded(monkeypatch):
+    """Libraries load on first use, so a broken one is caught by `check --deploy` instead."""
+    from vocrehab import checks
+
+    monkeypatch.setattr(
+        checks, "LOADED_ON_FIRST_USE", ("holidays", "vocrehab_no_such_library_for_tests")
+    )
+    errors = checks.libraries_load()
+    assert [e.id for e in errors] == ["vocrehab.E004"]
+    assert "vocrehab_no_such_library_for_tests cannot be loaded" in errors[0].msg
+
+
+def test_the_deployment_check_passes_when_every_library_loads():
+    from vocrehab import checks
+
+    assert checks.libraries_load() == []

@@ -84,7 +84,7 @@ def paired_change(
     to that value. The Wilcoxon p value is None when no difference is non-zero.
     Never raises for n = 0, n = 1 or all-zero differences.
     """
-    import numpy as np
+    import numpy as np  # loaded here, not at start-up: see the note at the top
     from scipy import stats
 
     complete: list[tuple[float, float]] = []

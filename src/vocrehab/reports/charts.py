@@ -80,7 +80,7 @@ def chart_svg(table_id: str, table: dict) -> str | None:
     if not categories:
         return None
     plt = _pyplot()
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # Matplotlib is loaded by _pyplot() above
 
     with _LOCK:
         height = max(2.4, 0.32 * len(categories) * max(1, len(series)) + 0.9)
