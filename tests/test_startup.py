@@ -153,3 +153,19 @@ def test_the_deployment_check_passes_when_every_library_loads():
     from vocrehab import checks
 
     assert checks.libraries_load() == []
+
+
+def test_the_deployment_check_loads_every_heavy_library_the_project_uses():
+    """Each library kept out of start-up, and used, is one the deployment check loads."""
+    from pathlib import Path
+
+    from vocrehab import checks
+
+    checked = {name.split(".")[0] for name in checks.LOADED_ON_FIRST_USE}
+    source = "\n".join(path.read_text() for path in Path(checks.__file__).parent.rglob("*.py"))
+    used = {
+        name.split(".")[0]
+        for name in HEAVY
+        if f"import {name}" in source or f"from {name} " in source or f"from {name}." in source
+    }
+    assert used - {"PIL", "fontTools"} <= checked, used - checked
