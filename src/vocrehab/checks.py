@@ -7,6 +7,7 @@ installation unsafe; the warnings say when it has outgrown the embedded database
 
 from __future__ import annotations
 
+import importlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -60,6 +61,41 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
                 id="vocrehab.E003",
             )
         )
+    return errors
+
+
+# Libraries that pages and commands import when they first need them, not at start-up,
+# so that every command and web worker starts quickly (docs/development.md). A broken
+# installation of one (a missing package, WeasyPrint without its system libraries) would
+# otherwise show only when someone first draws a chart, runs a statistic, counts working
+# days or writes a PDF or spreadsheet; the deployment check loads each one.
+LOADED_ON_FIRST_USE = (
+    "numpy",
+    "scipy.stats",
+    "matplotlib.backends.backend_agg",
+    "holidays",
+    "openpyxl",
+    "weasyprint",
+)
+
+
+@register("libraries", deploy=True)
+def libraries_load(app_configs=None, **kwargs) -> list[Error]:
+    """Every library loaded on first use can be loaded."""
+    errors = []
+    for name in LOADED_ON_FIRST_USE:
+        try:
+            importlib.import_module(name)
+        except Exception as problem:  # noqa: BLE001 - ImportError, OSError (a system library)…
+            errors.append(
+                Error(
+                    f"{name} cannot be loaded ({type(problem).__name__}: {problem}), so the "
+                    "pages and commands that use it would fail.",
+                    hint="Install exactly the locked dependencies (docs/administration.md) "
+                    "and the system libraries listed in requirements/debian.txt.",
+                    id="vocrehab.E004",
+                )
+            )
     return errors
 
 

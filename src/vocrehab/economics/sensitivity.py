@@ -17,9 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from vocrehab.economics.cost_benefit import (
     NUMERIC_KINDS,
@@ -31,6 +29,9 @@ from vocrehab.economics.cost_benefit import (
     evaluate,
     run_model,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2014
@@ -164,6 +165,10 @@ def monte_carlo(
     check_ranges(parameters, ranges)
     if not isinstance(draws, int) or draws < 1 or draws > 1_000_000:
         raise ModelInputError(["The number of draws must be a whole number from 1 to 1,000,000."])
+    # NumPy is imported here, when a simulation runs, so that loading the economics
+    # pages and commands does not load it (issue 21: start-up time).
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     base = _base_values(parameters)
     # A fixed order makes the draws independent of how the ranges dict was built.
@@ -211,6 +216,8 @@ def monte_carlo(
 
 
 def _summary(values: np.ndarray, digits: int) -> dict[str, float]:
+    import numpy as np  # already loaded by the simulation that calls this
+
     low, median, high = np.percentile(values, [2.5, 50, 97.5])
     return {
         "mean": round(float(np.mean(values)), digits),

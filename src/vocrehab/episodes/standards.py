@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -50,6 +49,10 @@ SUBDIVISIONS = {
 
 @lru_cache(maxsize=64)
 def _holidays(nation: str, year: int) -> frozenset[datetime.date]:
+    # Imported on first use: the package takes about 50 ms to load, and the labels and
+    # views that import this module are loaded by every command and web worker.
+    import holidays
+
     calendar = holidays.country_holidays("GB", subdiv=SUBDIVISIONS.get(nation, "ENG"), years=year)
     return frozenset(calendar.keys())
 

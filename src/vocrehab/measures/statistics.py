@@ -14,8 +14,9 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
+# NumPy and SciPy are imported inside the functions that compute, not here: this module
+# is reached from Django's set-up (measures' signal receivers), and loading SciPy there
+# would slow every command and web worker start by around a second (issue 21).
 
 __all__ = ["WILCOXON_METHOD", "PairedChange", "paired_change", "wilson_interval"]
 
@@ -83,6 +84,9 @@ def paired_change(
     to that value. The Wilcoxon p value is None when no difference is non-zero.
     Never raises for n = 0, n = 1 or all-zero differences.
     """
+    import numpy as np  # loaded here, not at start-up: see the note at the top
+    from scipy import stats
+
     complete: list[tuple[float, float]] = []
     incomplete = 0
     for before, after in pairs:
@@ -159,6 +163,8 @@ def wilson_interval(k: int, n: int, *, confidence: float = 0.95) -> tuple[float,
         raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
     if n == 0:
         return None
+    from scipy import stats  # see the note at the top of the module
+
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     p = k / n
     denominator = 1 + z * z / n

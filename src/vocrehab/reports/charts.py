@@ -9,20 +9,32 @@ chart says so; every chart has a text alternative built from the same numbers.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import threading
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from .labels import header, label  # noqa: E402
-from .spc import Better  # noqa: E402
+from .labels import header, label
+from .spc import Better
 
 _LOCK = threading.Lock()  # pyplot keeps global state
 _BLUE, _DARK, _GREY = "#005eb8", "#003087", "#768692"
+
+
+@functools.cache
+def _pyplot():
+    """Matplotlib's pyplot, loaded the first time a chart is drawn.
+
+    Not imported with this module: the report views and exports import it, and loading
+    Matplotlib (and, on a new machine, building its font cache) would slow every
+    command and web worker start (issue 21). The Agg backend draws without a display.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
 
 # table id -> (category dimension, series dimension or None, measure)
 CHARTS: dict[str, tuple[str, str | None, str]] = {
@@ -67,6 +79,9 @@ def chart_svg(table_id: str, table: dict) -> str | None:
     categories, series = _series(table_id, table)
     if not categories:
         return None
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator  # Matplotlib is loaded by _pyplot() above
+
     with _LOCK:
         height = max(2.4, 0.32 * len(categories) * max(1, len(series)) + 0.9)
         fig, ax = plt.subplots(figsize=(6.5, min(height, 8)))
@@ -152,6 +167,7 @@ def spc_chart_data_uri(chart, labels: list[str], *, title: str, slug: str) -> st
 def spc_chart_svg(chart, labels: list[str], *, title: str, slug: str) -> str:
     """An XmR chart as SVG markup: the values, the mean, the process limits, the
     target if any, special-cause points coloured (blue improvement, orange concern)."""
+    plt = _pyplot()
     with _LOCK:
         fig, ax = plt.subplots(figsize=(6.5, 2.8))
         try:
