@@ -65,8 +65,8 @@ def _act(request, pk, action, done):
     return redirect("casework:letters_to_print")
 
 
-@require_POST
 @requires(Perm.SEND_LETTERS)
+@require_POST
 def letter_posted(request, pk):
     return _act(
         request,
@@ -76,8 +76,8 @@ def letter_posted(request, pk):
     )
 
 
-@require_POST
 @requires(Perm.SEND_LETTERS)
+@require_POST
 def letter_retry(request, pk):
     return _act(
         request,
@@ -87,8 +87,8 @@ def letter_retry(request, pk):
     )
 
 
-@require_POST
 @requires(Perm.SEND_LETTERS)
+@require_POST
 def letter_print_instead(request, pk):
     return _act(
         request,
