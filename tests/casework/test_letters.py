@@ -274,9 +274,9 @@ def test_withheld_and_sent_letters_are_on_the_timeline(case_manager, referred):
     episode = referred(user, gp_consent=False)
     record_first_contact_date(episode, on=TODAY)
     page = web.get(reverse("casework:episode", args=[episode.pk])).content.decode()
-    assert "First-contact acknowledgement to GP: withheld" in page
+    assert "First-contact acknowledgement to the GP: withheld" in page
     assert "The client does not agree to letters to their GP." in page
-    assert "First-contact acknowledgement to Referrer: waiting to go" in page
+    assert "First-contact acknowledgement to the referrer: waiting to go" in page
     assert reverse("casework:letter_pdf", args=[_letters(episode)["referrer"].pk]) in page
 
 

@@ -26,7 +26,8 @@ from vocrehab.dates import human_date
 
 from .models import LetterKind, LetterTemplate
 
-# Each placeholder and what it holds, as the template page lists them.
+# Each placeholder and what it holds, as the template page lists them. A date, tier or
+# outcome not yet recorded reads "not recorded".
 PLACEHOLDERS: dict[str, str] = {
     "client_name": _("The client's full name"),
     "client_first_name": _("The client's first name"),
@@ -34,7 +35,7 @@ PLACEHOLDERS: dict[str, str] = {
     "episode_reference": _("The episode's reference"),
     "referral_date": _("The date the referral was received"),
     "first_contact_date": _("The date of the first contact with the client"),
-    "assessment_date": _("The date of the initial assessment (empty if none)"),
+    "assessment_date": _("The date of the initial assessment"),
     "discharge_date": _("The discharge date (discharge summary only)"),
     "tier": _("The client's tier, in words"),
     "outcome": _("The work status at discharge, in words (discharge summary only)"),
@@ -63,9 +64,9 @@ DEFAULTS: dict[str, tuple[str, str]] = {
             (
                 "Dear {{ recipient_name }},",
                 _REGARDING,
-                "Thank you for referring {{ client_name }} to {{ service_name }}. We received "
-                "the referral on {{ referral_date }} and first spoke with "
-                "{{ client_first_name }} on {{ first_contact_date }}.",
+                "We are writing to let you know that {{ client_name }} was referred to "
+                "{{ service_name }} (the referral reached us on {{ referral_date }}) and that "
+                "we first spoke with {{ client_first_name }} on {{ first_contact_date }}.",
                 "{{ case_manager_name }} will support {{ client_first_name }} with staying in "
                 "or returning to work. We will write again when the support ends.",
                 _QUESTIONS,
@@ -115,7 +116,10 @@ def check_template(text: str) -> list[str]:
         if not _NAME.match(found) or found not in PLACEHOLDERS:
             problems.append(
                 str(
-                    _("Unknown placeholder {{ %(name)s }}. Use one of those listed below.")
+                    _(
+                        "Unknown placeholder {{ %(name)s }}. "
+                        "Use one of the placeholders listed on this page."
+                    )
                     % {"name": found}
                 )
             )
@@ -144,20 +148,25 @@ def values_for(episode, *, recipient_name: str) -> dict[str, str]:
     client = episode.client
     service = episode.service
     manager = episode.case_manager
+    none = str(_("not recorded"))
+
+    def day(value) -> str:
+        return human_date(value) or none
+
     return {
         "client_name": client.full_name,
         "client_first_name": client.first_name,
         "client_date_of_birth": human_date(client.date_of_birth),
         "episode_reference": episode.reference,
         "referral_date": human_date(episode.referral_date),
-        "first_contact_date": human_date(episode.first_contact_date),
-        "assessment_date": human_date(episode.assessment_date),
-        "discharge_date": human_date(episode.discharge_date),
-        "tier": str(episode.get_tier_display()) if episode.tier else "",
+        "first_contact_date": day(episode.first_contact_date),
+        "assessment_date": day(episode.assessment_date),
+        "discharge_date": day(episode.discharge_date),
+        "tier": str(episode.get_tier_display()) if episode.tier else none,
         "outcome": (
             str(episode.get_work_status_at_discharge_display())
             if episode.work_status_at_discharge
-            else ""
+            else none
         ),
         "case_manager_name": (manager.get_full_name() or str(manager)) if manager else "",
         "recipient_name": recipient_name,

@@ -735,10 +735,15 @@ class Letter(EpisodeLinked, models.Model):
         return self.channel == LetterChannel.PRINT and self.status == LetterStatus.DRAFTED
 
     @property
+    def recipient_words(self) -> str:
+        """Who it goes to, as a sentence reads it: "the GP", "the referrer"."""
+        return str(_("the GP") if self.recipient_kind == RecipientKind.GP else _("the referrer"))
+
+    @property
     def described(self) -> str:
-        """The timeline's title: "Discharge summary to the GP: sent by email"."""
+        """The timeline's title: "Discharge summary to the GP: sent"."""
         kind = self.get_kind_display()
-        who = self.get_recipient_kind_display()
+        who = self.recipient_words
         if self.status == LetterStatus.WITHHELD:
             return str(_("%(kind)s to %(who)s: withheld") % {"kind": kind, "who": who})
         if self.status == LetterStatus.DRAFTED and self.channel == LetterChannel.PRINT:

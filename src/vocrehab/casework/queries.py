@@ -459,7 +459,7 @@ def episode_record(episode: Episode) -> dict:
                 order=11,
             )
         )
-    for letter in letters:
+    for letter in reversed(letters):  # newest first among those of one day
         timeline.append(
             TimelineEntry(
                 timezone.localtime(letter.created_at).date(),
