@@ -114,14 +114,14 @@ def test_an_assessment_that_sets_the_first_contact_writes_the_letters(case_manag
     episode = referred(user)
     r = web.post(
         reverse("casework:assessment_add", args=[episode.pk]),
-        {"assessed_on": TODAY.isoformat(), "key_issues": "Fatigue"},
+        {"assessed_on": TODAY.isoformat(), "fatigue": "Tired by mid-afternoon"},
     )
+    assert r.status_code == 302, r.content
     episode.refresh_from_db()
-    if episode.first_contact_date is None:  # the form asks for more: record it directly
-        services.record_assessment(episode, by=user, assessed_on=TODAY)
-    else:
-        assert r.status_code == 302
-    assert set(_letters(episode, LetterKind.FIRST_CONTACT)) == {"referrer", "gp"}
+    assert episode.first_contact_date == TODAY  # an assessment is a contact too
+    letters = _letters(episode, LetterKind.FIRST_CONTACT)
+    assert set(letters) == {"referrer", "gp"}
+    assert human_date(TODAY) in letters["gp"].body
 
 
 def test_triage_first_contact_writes_the_letters(signed_in, service):
@@ -506,3 +506,14 @@ def test_only_a_service_manager_edits_the_wording(signed_in):
     )
     assert r.status_code == 403
     assert not LetterTemplate.objects.exists()
+
+
+def test_anonymising_a_client_deletes_their_letters(referred):
+    from vocrehab.retention.anonymise import anonymise
+
+    episode = referred()
+    record_first_contact_date(episode, on=TODAY)
+    assert Letter.objects.filter(episode=episode).count() == 2
+    done = anonymise(episode.client)
+    assert not Letter.objects.filter(episode=episode).exists()
+    assert done["deleted"]["letters"] == 2
