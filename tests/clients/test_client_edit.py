@@ -1,5 +1,7 @@
 """Changing a client's details: validation, deprivation re-read, stale edits refused."""
 
+import re
+
 import pytest
 
 from tests.referrals.conftest import intake
@@ -119,3 +121,49 @@ def test_an_unknown_language_is_refused_with_a_message(signed_in, ann):
     assert "Language for letters and messages: select a valid choice" in response.content.decode()
     ann.refresh_from_db()
     assert ann.preferred_language == "en-gb" and ann.version == 1
+
+
+def test_the_gp_and_the_clients_answer_on_gp_letters_start_unanswered(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    page = http.get(f"/clients/{ann.pk}/edit/").content.decode()
+    radios = re.findall(r'<input[^>]*name="consent_to_share_with_gp"[^>]*>', page)
+    assert len(radios) == 2 and not any("checked" in radio for radio in radios)
+    # Saved without an answer: still not asked, and the record says so.
+    assert http.post(f"/clients/{ann.pk}/edit/", form_data(ann)).status_code == 302
+    ann.refresh_from_db()
+    assert ann.consent_to_share_with_gp is None
+    detail = http.get(f"/clients/{ann.pk}/").content.decode()
+    assert "Not asked yet: no letters go to the GP" in detail
+
+
+def test_the_gp_practice_and_the_clients_agreement_are_kept(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    response = http.post(
+        f"/clients/{ann.pk}/edit/",
+        form_data(
+            ann,
+            gp_practice="Riverside Medical Practice",
+            gp_address="2 River Road, Glasgow",
+            gp_email="riverside@nhs.example",
+            consent_to_share_with_gp="yes",
+        ),
+    )
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert (ann.gp_practice, ann.consent_to_share_with_gp) == ("Riverside Medical Practice", True)
+    page = http.get(f"/clients/{ann.pk}/edit/").content.decode()
+    assert re.search(r'name="consent_to_share_with_gp" type="radio" value="yes" checked', page)
+    http.post(f"/clients/{ann.pk}/edit/", form_data(ann, consent_to_share_with_gp="no"))
+    ann.refresh_from_db()
+    assert ann.consent_to_share_with_gp is False
+
+
+def test_a_gp_address_without_the_practice_is_refused(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    response = http.post(
+        f"/clients/{ann.pk}/edit/", form_data(ann, gp_email="riverside@nhs.example")
+    )
+    assert response.status_code == 200
+    assert "Enter the name of the GP practice." in response.content.decode()
+    ann.refresh_from_db()
+    assert ann.gp_email == ""

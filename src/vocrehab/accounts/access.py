@@ -46,6 +46,8 @@ class Perm(StrEnum):
     VIEW_SERVICE_MAPPING = "view_service_mapping"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    # the letters to referrers and GPs waiting to be printed: print, mark as posted
+    SEND_LETTERS = "send_letters"
 
 
 _CASEWORK = {
@@ -54,6 +56,7 @@ _CASEWORK = {
     Perm.EDIT_PERSON,
     Perm.VIEW_CASELOAD,
     Perm.VIEW_DIRECTORY,
+    Perm.SEND_LETTERS,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -83,7 +86,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # Least privilege: contact and scheduling details (find a client, phone them, book
     # them on a course, take a referral by phone), never the episode record, notes,
     # documents or questionnaire answers.
-    Role.ADMIN_ASSISTANT: frozenset({Perm.VIEW_CONTACTS, Perm.TRIAGE, Perm.VIEW_DIRECTORY}),
+    # Printing and posting the letters to referrers and GPs is office work: the letter
+    # is made to be read by its recipient, and holds no notes or answers.
+    Role.ADMIN_ASSISTANT: frozenset(
+        {Perm.VIEW_CONTACTS, Perm.TRIAGE, Perm.VIEW_DIRECTORY, Perm.SEND_LETTERS}
+    ),
     Role.COMMISSIONER: frozenset(
         {Perm.VIEW_REPORTS, Perm.RUN_ECONOMICS, Perm.VIEW_SERVICE_MAPPING, Perm.VIEW_DIRECTORY}
     ),

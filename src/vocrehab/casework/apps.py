@@ -34,6 +34,8 @@ class CaseworkConfig(AppConfig):
             models.Reminder,
             models.SignOff,
             models.EpisodeDocument,
+            models.Letter,
+            models.LetterTemplate,
         ):
             auditlog.register(model)
 
@@ -43,6 +45,13 @@ class CaseworkConfig(AppConfig):
         from . import receivers
 
         signals.safety_answer_recorded.connect(receivers.safety_alert, dispatch_uid="casework")
+        # Letters to the referrer and the GP, whichever path recorded the event.
+        signals.first_contact_recorded.connect(
+            receivers.first_contact_letters, dispatch_uid="casework-letters"
+        )
+        signals.episode_discharged.connect(
+            receivers.discharge_letters, dispatch_uid="casework-letters"
+        )
 
         register(
             _("Caseload"),
@@ -50,6 +59,20 @@ class CaseworkConfig(AppConfig):
             Perm.VIEW_CASELOAD,
             order=20,
             description=_("Your open episodes, with what is due and what needs attention."),
+        )
+        register(
+            _("Letters to print"),
+            "casework:letters_to_print",
+            Perm.SEND_LETTERS,
+            order=22,
+            description=_("Letters to referrers and GPs with no email: print, post, mark."),
+        )
+        register(
+            _("Letters to referrers and GPs"),
+            "casework:letter_templates",
+            Perm.MANAGE_SERVICE,
+            order=86,
+            description=_("What the first-contact and discharge letters say."),
         )
         register(
             _("My tasks"),

@@ -454,3 +454,29 @@ class CaseloadFilterForm(forms.Form):
             self.fields["worker"].choices = [("", _("Everyone"))] + [
                 (w.pk, str(w)) for w in workers
             ]
+
+
+class LetterTemplateForm(forms.Form):
+    """A service's wording of one letter; each placeholder must be one of the list."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Letter"),
+        widget=forms.Textarea(attrs={"rows": 22}),
+        help_text=_("Plain text. Leave an empty line between paragraphs."),
+    )
+
+    def _checked(self, name):
+        from .letters import check_template
+
+        value = self.cleaned_data.get(name, "")
+        problems = check_template(value)
+        if problems:
+            raise forms.ValidationError(problems)
+        return value
+
+    def clean_subject(self):
+        return self._checked("subject")
+
+    def clean_body(self):
+        return self._checked("body")

@@ -617,3 +617,138 @@ class EpisodeDocument(EpisodeLinked, models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- letters out: the first-contact acknowledgement and the discharge summary ----------
+
+
+class LetterKind(models.TextChoices):
+    FIRST_CONTACT = "first_contact", _("First-contact acknowledgement")
+    DISCHARGE = "discharge", _("Discharge summary")
+
+
+class RecipientKind(models.TextChoices):
+    REFERRER = "referrer", _("Referrer")
+    GP = "gp", _("GP")
+
+
+class LetterChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    NOTIFY = "notify", _("Email through GOV.UK Notify")
+    PRINT = "print", _("Printed and posted")
+
+
+class LetterStatus(models.TextChoices):
+    DRAFTED = "drafted", _("Waiting to go")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+    PRINTED = "printed", _("Posted")
+    WITHHELD = "withheld", _("Withheld")
+
+
+class LetterTemplate(models.Model):
+    """A service's own wording of one kind of letter (subject and body).
+
+    The body is plain text with a small set of placeholders (``{{ client_name }}``);
+    :mod:`vocrehab.casework.letters` lists them, checks a template on save and renders it
+    with nothing else in reach. A service without its own wording uses the default.
+    """
+
+    service = models.ForeignKey(
+        "accounts.Service", on_delete=models.CASCADE, related_name="letter_templates"
+    )
+    kind = models.CharField(_("letter"), max_length=16, choices=LetterKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["service", "kind"]
+        verbose_name = _("letter template")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "kind"], name="unique_letter_template")
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.get_kind_display()}"
+
+
+class Letter(EpisodeLinked, models.Model):
+    """One letter about an episode to its referrer or the client's GP.
+
+    Written when the event is recorded (first contact, discharge), with the wording and
+    the recipient fixed then, so the PDF can be made again exactly as sent. A letter the
+    client's consent does not allow is kept as withheld, with the reason, and never sent.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("letter"), max_length=16, choices=LetterKind.choices)
+    recipient_kind = models.CharField(_("to"), max_length=10, choices=RecipientKind.choices)
+    recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
+    recipient_address = models.TextField(_("recipient's address"), blank=True)
+    recipient_email = models.EmailField(_("recipient's email"), blank=True)
+    channel = models.CharField(
+        _("sent by"), max_length=8, choices=LetterChannel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFTED
+    )
+    reason = models.CharField(_("why"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("letter")
+        constraints = [
+            # One acknowledgement of first contact to each recipient, whichever path
+            # recorded the first contact and however often it is moved.
+            models.UniqueConstraint(
+                fields=["episode", "recipient_kind"],
+                condition=models.Q(kind="first_contact"),
+                name="one_first_contact_letter_per_recipient",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["channel", "status", "created_at"],
+                condition=models.Q(status="drafted"),
+                name="letter_waiting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.get_recipient_kind_display()}"
+
+    @property
+    def is_waiting_to_print(self) -> bool:
+        return self.channel == LetterChannel.PRINT and self.status == LetterStatus.DRAFTED
+
+    @property
+    def recipient_words(self) -> str:
+        """Who it goes to, as a sentence reads it: "the GP", "the referrer"."""
+        return str(_("the GP") if self.recipient_kind == RecipientKind.GP else _("the referrer"))
+
+    @property
+    def described(self) -> str:
+        """The timeline's title: "Discharge summary to the GP: sent"."""
+        kind = self.get_kind_display()
+        who = self.recipient_words
+        if self.status == LetterStatus.WITHHELD:
+            return str(_("%(kind)s to %(who)s: withheld") % {"kind": kind, "who": who})
+        if self.status == LetterStatus.DRAFTED and self.channel == LetterChannel.PRINT:
+            return str(_("%(kind)s to %(who)s: waiting to be printed") % {"kind": kind, "who": who})
+        return str(
+            _("%(kind)s to %(who)s: %(status)s")
+            % {"kind": kind, "who": who, "status": self.get_status_display().lower()}
+        )

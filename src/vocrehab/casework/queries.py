@@ -347,6 +347,7 @@ def episode_record(episode: Episode) -> dict:
     reminders = list(episode.reminders.filter(done_on__isnull=True).select_related("assigned_to"))
     documents = list(episode.documents.select_related("uploaded_by"))
     sign_offs = list(episode.sign_offs.select_related("requested_by", "supervisor", "decided_by"))
+    letters = list(episode.letters.select_related("posted_by"))
     timeline = [
         TimelineEntry(
             episode.referral_date,
@@ -458,11 +459,25 @@ def episode_record(episode: Episode) -> dict:
                 order=11,
             )
         )
+    for letter in reversed(letters):  # newest first among those of one day
+        timeline.append(
+            TimelineEntry(
+                timezone.localtime(letter.created_at).date(),
+                "letter",
+                letter.described,
+                letter.reason
+                or ", ".join(p for p in (letter.recipient_name, letter.recipient_email) if p),
+                letter.posted_by,
+                letter,
+                12,
+            )
+        )
     timeline.sort(key=lambda e: (e.date, e.order), reverse=True)
     current_plan = next((p for p in plans if p.is_current), None)
     return {
         **contributed,
         "tier_changes": tier_changes,
+        "letters": letters,
         "contacts": contacts,
         "onward": onward,
         "assessments": assessments,
@@ -575,3 +590,51 @@ def plan_completed() -> Exists:
         PlanPhase.objects.filter(plan=OuterRef(OuterRef("pk"))).order_by("-week").values("week")[:1]
     )
     return Exists(PlanProgress.objects.filter(plan=OuterRef("pk"), week__gte=Subquery(last_week)))
+
+
+# --- letters out -------------------------------------------------------------------------
+
+
+def letters_visible_to(user):
+    """The letters ``user`` may open: every letter of the episodes they may read, and the
+    printed ones of the services where they print letters (an admin assistant)."""
+    from .models import Letter, LetterChannel
+
+    return Letter.objects.filter(
+        Q(episode__service__in=services_for(user, Perm.VIEW_PERSON))
+        | Q(
+            episode__service__in=services_for(user, Perm.SEND_LETTERS),
+            channel=LetterChannel.PRINT,
+        )
+    ).select_related("episode__client", "episode__service", "posted_by")
+
+
+def get_letter(user, pk: int):
+    """A letter the user may open (404 for any other)."""
+    return get_object_or_404(letters_visible_to(user), pk=pk)
+
+
+def get_letter_to_send(user, pk: int):
+    """A letter of a service where ``user`` prints and posts letters (404 for any other)."""
+    from .models import Letter
+
+    return get_object_or_404(
+        Letter.objects.filter(episode__service__in=services_for(user, Perm.SEND_LETTERS)), pk=pk
+    )
+
+
+def letters_to_print(user, *, limit: int = 200) -> dict:
+    """Letters waiting to be printed and posted, and those whose email failed, in the
+    services where ``user`` prints letters, oldest first. Two queries."""
+    from .models import Letter, LetterChannel, LetterStatus
+
+    base = Letter.objects.filter(
+        episode__service__in=services_for(user, Perm.SEND_LETTERS)
+    ).select_related("episode__client", "episode__service")
+    waiting = list(
+        base.filter(channel=LetterChannel.PRINT, status=LetterStatus.DRAFTED).order_by(
+            "created_at", "pk"
+        )[:limit]
+    )
+    failed = list(base.filter(status=LetterStatus.FAILED).order_by("created_at", "pk")[:limit])
+    return {"waiting": waiting, "failed": failed}

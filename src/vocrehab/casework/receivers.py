@@ -10,3 +10,19 @@ def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kw
     services.raise_safety_alert(
         episode, instrument=instrument, item=item, value=value, completed_by=completed_by
     )
+
+
+def first_contact_letters(sender, *, episode, **kwargs):
+    """The first contact was recorded: acknowledge it to the referrer and the GP."""
+    from .models import LetterKind
+    from .services.letters import write_letters
+
+    write_letters(episode, LetterKind.FIRST_CONTACT)
+
+
+def discharge_letters(sender, *, episode, **kwargs):
+    """The episode was discharged: a discharge summary to the referrer and the GP."""
+    from .models import LetterKind
+    from .services.letters import write_letters
+
+    write_letters(episode, LetterKind.DISCHARGE)

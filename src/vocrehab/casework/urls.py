@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import letter_views, views
 
 app_name = "casework"
 
@@ -41,4 +41,15 @@ urlpatterns = [
     path("notes/<int:pk>/correct/", views.note_correct, name="note_correct"),
     path("episodes/<int:pk>/reminders/add/", views.reminder_add, name="reminder_add"),
     path("reminders/<int:pk>/done/", views.reminder_done, name="reminder_done"),
+    path("letters/", letter_views.letters_to_print, name="letters_to_print"),
+    path("letters/<int:pk>/pdf/", letter_views.letter_pdf, name="letter_pdf"),
+    path("letters/<int:pk>/posted/", letter_views.letter_posted, name="letter_posted"),
+    path("letters/<int:pk>/retry/", letter_views.letter_retry, name="letter_retry"),
+    path(
+        "letters/<int:pk>/print-instead/",
+        letter_views.letter_print_instead,
+        name="letter_print_instead",
+    ),
+    path("letter-templates/", letter_views.letter_templates, name="letter_templates"),
+    path("letter-templates/<str:kind>/", letter_views.letter_template_edit, name="letter_template"),
 ]

@@ -9,9 +9,24 @@ from .identifiers import normalise_nhs_number, validate_nhs_number
 from .models import Client
 from .postcodes import format_postcode, is_valid_postcode
 
+GP_CONSENT_CHOICES = [
+    ("yes", _("Yes, the client agreed that the service writes to their GP")),
+    ("no", _("No, the client does not want their GP to get letters")),
+]
+
 
 class ClientForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # No answer is chosen for the client: empty means "not asked yet" (no GP letters).
+    consent_to_share_with_gp = forms.TypedChoiceField(
+        label=_("May the service send letters about this referral to the client's GP?"),
+        choices=GP_CONSENT_CHOICES,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Leave unanswered until the client has been asked."),
+    )
 
     class Meta:
         model = Client
@@ -32,6 +47,10 @@ class ClientForm(forms.ModelForm):
             "safe_to_leave_message",
             "contact_notes",
             "preferred_language",
+            "gp_practice",
+            "gp_address",
+            "gp_email",
+            "consent_to_share_with_gp",
         ]
         widgets = {
             "date_of_birth": NHSUKDateInput(attrs={"autocomplete": "bday"}),
@@ -49,8 +68,13 @@ class ClientForm(forms.ModelForm):
         self.fields["nhs_number"].validators = [validate_nhs_number]
         self.fields["postcode"].max_length = 10
         self.fields["postcode"].widget.attrs["maxlength"] = 10
+        self.fields["gp_address"].widget.attrs["rows"] = 3
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+            consent = self.instance.consent_to_share_with_gp
+            self.initial["consent_to_share_with_gp"] = (
+                "" if consent is None else ("yes" if consent else "no")
+            )
 
     def clean_nhs_number(self):
         return normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
@@ -70,6 +94,8 @@ class ClientForm(forms.ModelForm):
         ):
             if data.get(method) and not data.get(field):
                 self.add_error(field, message)
+        if (data.get("gp_email") or data.get("gp_address")) and not data.get("gp_practice"):
+            self.add_error("gp_practice", _("Enter the name of the GP practice."))
         return data
 
 

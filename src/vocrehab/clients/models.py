@@ -66,6 +66,19 @@ class Client(models.Model):
         choices=Language.choices,
         default=Language.ENGLISH,
     )
+    # The client's GP practice, for the letters the service sends to it (first contact,
+    # discharge). Nothing goes to the GP unless the client agreed: the agreement is empty
+    # (not asked) until someone records the client's own answer.
+    gp_practice = models.CharField(_("GP practice"), max_length=200, blank=True)
+    gp_address = models.TextField(_("GP practice address"), blank=True)
+    gp_email = models.EmailField(
+        _("GP practice email"),
+        blank=True,
+        help_text=_("A secure NHS address for letters; without one, letters are posted."),
+    )
+    consent_to_share_with_gp = models.BooleanField(
+        _("agrees to letters to their GP"), null=True, blank=True
+    )
     area_code = models.CharField(
         _("local authority or health board code"), max_length=9, blank=True
     )

@@ -20,7 +20,12 @@ from vocrehab.versioning import StaleEditError, save_versioned
 
 from . import facts
 from .models import Episode, TierChange
-from .signals import episode_discharged, first_assessment_recorded, followup_interval_requested
+from .signals import (
+    episode_discharged,
+    first_assessment_recorded,
+    first_contact_recorded,
+    followup_interval_requested,
+)
 from .tiers import higher_tier
 
 FOLLOWUP_MONTHS = 6
@@ -82,14 +87,21 @@ def record_first_contact_date(
 ) -> Episode:
     """The first response to the client was on ``on`` (the 5-working-day standard).
 
-    Raises EpisodeFactsError when the date breaks the episode's date order, and
-    StaleEditError when ``expected_version`` is given and someone saved since.
+    The first time the date is recorded the core announces it
+    (:data:`~vocrehab.episodes.signals.first_contact_recorded`), so that casework writes
+    the first-contact acknowledgement letters, whatever recorded it; moving the date
+    earlier later on announces nothing. Raises EpisodeFactsError when the date breaks the
+    episode's date order, and StaleEditError when ``expected_version`` is given and
+    someone saved since.
     """
     current = _locked(episode, expected_version)
     facts.require(facts.check_dates(current, first_contact_date=on))
+    first = current.first_contact_date is None
     current.first_contact_date = on
     save_versioned(current, current.version, ["first_contact_date"])
     _copy_back(episode, current, ["first_contact_date"])
+    if first:
+        first_contact_recorded.send(sender=Episode, episode=current)
     return current
 
 
@@ -120,6 +132,8 @@ def record_assessment_date(
     if changes:
         save_versioned(current, current.version, list(changes))
     _copy_back(episode, current, ["assessment_date", "first_contact_date"])
+    if "first_contact_date" in changes:
+        first_contact_recorded.send(sender=Episode, episode=current)
     if first:
         first_assessment_recorded.send(sender=Episode, episode=current)
     return current

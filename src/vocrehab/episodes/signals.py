@@ -10,6 +10,11 @@ from django.dispatch import Signal
 # The episode's first assessment was recorded. Arguments: episode.
 first_assessment_recorded = Signal()
 
+# The episode's first contact with the client was recorded (the date was empty before),
+# by whichever path (triage, a casework contact, an assessment, the API). Arguments:
+# episode.
+first_contact_recorded = Signal()
+
 # The episode was discharged; ``episode.followup_date`` is set when a follow-up is due.
 # Arguments: episode.
 episode_discharged = Signal()

@@ -30,7 +30,7 @@ from collections import Counter
 from auditlog.context import disable_auditlog
 from django.db import models, transaction
 
-from vocrehab.casework.models import CaseNote, EpisodeDocument, Reminder, SignOff
+from vocrehab.casework.models import CaseNote, EpisodeDocument, Letter, Reminder, SignOff
 from vocrehab.clients.models import Client
 from vocrehab.clients.postcodes import coarsened_rank
 from vocrehab.clients.subject_access import held_records
@@ -39,7 +39,7 @@ from vocrehab.measures.models import QuestionnaireLink
 from vocrehab.referrals.models import ClockPause, Referral
 
 # Records that are free text, a file or a means of contact: deleted outright.
-DELETED = (CaseNote, EpisodeDocument, QuestionnaireLink, Reminder, SignOff)
+DELETED = (CaseNote, EpisodeDocument, Letter, QuestionnaireLink, Reminder, SignOff)
 
 # Fields kept exactly as they are although the rules above would change them: what the
 # evaluation report reads (tests/retention/test_report_unchanged.py proves it).
