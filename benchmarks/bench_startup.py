@@ -38,7 +38,8 @@ TARGET_RATIO = 1.5
 
 BARE = "import django; django.setup()"
 
-# A web worker's boot and first request, as the WSGI server would drive it.
+# A web worker's boot and first request, as the WSGI server would drive it (the
+# start-up test runs the same script, then checks what it loaded).
 WORKER = """
 from importlib import import_module
 from wsgiref.util import setup_testing_defaults

@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 
+from benchmarks.bench_startup import WORKER as WORKER_BOOT
+
 # Libraries that take tens or hundreds of milliseconds to load and that only some pages
 # and commands use. Django, the REST framework and the database driver are not here:
 # every web worker needs them.
@@ -34,29 +36,11 @@ HEAVY = (
 
 # What a web worker does on boot and on its first request, then what `vocrehab --help`
 # does (it loads every command's class to list its summary).
-BOOT = """
-import io
+BOOT = (
+    WORKER_BOOT
+    + """
 import json
 import sys
-from importlib import import_module
-from wsgiref.util import setup_testing_defaults
-
-from vocrehab.wsgi import application
-from django.urls import get_resolver
-
-def walk(patterns):
-    for pattern in patterns:
-        if hasattr(pattern, "url_patterns"):
-            walk(pattern.url_patterns)
-        else:
-            import_module(pattern.callback.__module__)
-
-walk(get_resolver().url_patterns)
-
-environ = {"PATH_INFO": "/accounts/login/", "HTTP_HOST": "localhost"}
-setup_testing_defaults(environ)
-statuses = []
-body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
 
 from vocrehab import cli
 
@@ -68,6 +52,7 @@ print(json.dumps({
     "loaded": [name for name in heavy if name in sys.modules],
 }))
 """
+)
 
 
 def run_fresh(code, *args, tmp_path):
