@@ -19,7 +19,6 @@ retry. Nothing here touches answers.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,17 +28,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from vocrehab.conf import notify_api_key, text_setting
+
 
 class DeliveryError(Exception):
     """An email or text message could not be handed over for delivery."""
-
-
-def _setting(name: str, default: str = "") -> str:
-    return str(getattr(settings, name, "") or os.environ.get(name, "") or default)
-
-
-def notify_api_key() -> str:
-    return str(getattr(settings, "NOTIFY_API_KEY", "") or _setting("VOCREHAB_NOTIFY_API_KEY"))
 
 
 def _in_welsh() -> bool:
@@ -48,14 +41,14 @@ def _in_welsh() -> bool:
 
 def email_template_id() -> str:
     """The Notify email template: the Welsh one when writing in Welsh and one is set."""
-    english = _setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID")
-    return _setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID_CY", english) if _in_welsh() else english
+    english = text_setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID")
+    return text_setting("VOCREHAB_NOTIFY_EMAIL_TEMPLATE_ID_CY", english) if _in_welsh() else english
 
 
 def sms_template_id() -> str:
     """The Notify text message template: the Welsh one when writing in Welsh and one is set."""
-    english = _setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID")
-    return _setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID_CY", english) if _in_welsh() else english
+    english = text_setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID")
+    return text_setting("VOCREHAB_NOTIFY_SMS_TEMPLATE_ID_CY", english) if _in_welsh() else english
 
 
 def uses_notify_for_email() -> bool:
@@ -67,7 +60,7 @@ def can_send_sms() -> bool:
 
 
 def public_url(path: str) -> str:
-    base = _setting("VOCREHAB_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+    base = text_setting("VOCREHAB_PUBLIC_URL", "http://localhost:8000").rstrip("/")
     return base + path
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import io
 import logging
-import os
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from vocrehab.audit.models import Action
 from vocrehab.audit.services import record_event
 from vocrehab.codes import ReferralSource
+from vocrehab.conf import notify_api_key, text_setting
 from vocrehab.episodes.models import Episode
 
 from .. import letters as wording
@@ -86,18 +86,10 @@ def _gp(episode: Episode) -> tuple[str, str, str, str]:
 _RECIPIENTS = {RecipientKind.REFERRER: _referrer, RecipientKind.GP: _gp}
 
 
-def _setting(name: str) -> str:
-    return str(getattr(settings, name, "") or os.environ.get(name, ""))
-
-
 def notify_letter_template_id() -> str:
     """The GOV.UK Notify email template for letters (``((subject))``, ``((body))``,
     ``((link_to_file))``); without it and an API key, letters go by the site's email."""
-    return _setting("VOCREHAB_NOTIFY_LETTER_TEMPLATE_ID")
-
-
-def notify_api_key() -> str:
-    return str(getattr(settings, "NOTIFY_API_KEY", "") or _setting("VOCREHAB_NOTIFY_API_KEY"))
+    return text_setting("VOCREHAB_NOTIFY_LETTER_TEMPLATE_ID")
 
 
 def uses_notify() -> bool:
