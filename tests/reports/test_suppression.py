@@ -143,3 +143,17 @@ def test_suppression_of_a_real_report(service, report):
     assert r["tables"]["engagement"]["n"] is None
     # The shape stays the VRMDS shape.
     assert set(r) == {"report", "vrmds_version", "filters", "tables"}
+
+
+def test_a_hidden_standard_does_not_hide_another_standard():
+    # Each standard is counted over its own population; none adds up to another.
+    cells = [
+        {"standard": "first_contact", "service": "", "met": 102, "eligible": 102,
+         "percent": 100.0, "not_yet_due": 0},
+        {"standard": "assessment", "service": "", "met": 90, "eligible": 100,
+         "percent": 90.0, "not_yet_due": 2},
+    ]  # fmt: skip
+    got = suppress(_report(service_standards=_table(cells, 102)))
+    first, assessment = got["tables"]["service_standards"]["cells"]
+    assert assessment["suppressed"] and assessment["not_yet_due"] is None
+    assert not first["suppressed"] and first["met"] == 102

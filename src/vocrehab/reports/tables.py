@@ -201,6 +201,9 @@ TABLES: dict[str, TableSpec] = {
                 assess=NATIONAL_ASSESSMENT_DAYS,
             ),
             counts=("met", "eligible", "not_yet_due"),
+            # Each standard of each service is its own population: no cells add up to
+            # another's, so hiding one never needs another hidden beside it.
+            groups=("standard", "service"),
         ),
         S(
             "engagement",
