@@ -249,6 +249,16 @@ def services_for(user, perm: Perm):
     return Service.objects.filter(membership_services(held), active=True)
 
 
+def areas_granted(user, perm: Perm) -> set[int]:
+    """The ids of the nodes of the commissioning hierarchy ``user`` was granted, with a
+    role that may do ``perm``."""
+    return {
+        m.area_id
+        for m in _memberships(user)
+        if m.area_id is not None and perm in ROLE_PERMISSIONS.get(m.role, ())
+    }
+
+
 def is_aggregate_only(user, service: Service | None = None) -> bool:
     """True when the user sees figures only because of a commissioner role."""
     held = roles(user, service)

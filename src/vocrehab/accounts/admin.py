@@ -117,3 +117,7 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
     inlines = [ChildAreaInline, ServiceInline]
+
+    def get_inlines(self, request, obj):
+        # A new node has no parts or services yet: the lists appear once it is saved.
+        return self.inlines if obj is not None else []

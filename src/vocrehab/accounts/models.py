@@ -89,10 +89,14 @@ class Area(models.Model):
         if parent.level != wanted:
             raise ValidationError(
                 {
-                    "parent": _("A %(level)s must be part of a %(parent)s, not a %(found)s.")
+                    "parent": _(
+                        "A %(level)s must be part of a %(parent)s: %(name)s is at the "
+                        "%(found)s level."
+                    )
                     % {
                         "level": self.get_level_display(),
                         "parent": AreaLevel(wanted).label,
+                        "name": parent.name,
                         "found": parent.get_level_display(),
                     }
                 }

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.accounts.access import services_beneath
+from vocrehab.accounts.access import is_aggregate_only, services_beneath
 from vocrehab.accounts.models import Area
 from vocrehab.measures.valuesets import VALUE_SETS, AdditiveValueSet
 
@@ -12,6 +12,12 @@ from .queries import areas_for, reportable_services
 
 
 class AreaChoiceField(forms.ModelChoiceField):
+    """A node of the commissioning hierarchy, among those the user may see."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose one of the areas listed: that one is not one you may see.")
+    }
+
     def label_from_instance(self, obj):
         return str(obj)
 
@@ -71,6 +77,9 @@ class EvaluationForm(forms.Form):
             field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas])
             # In tree order (a nation, its regions, each followed by its areas).
             field.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in areas]
+            if is_aggregate_only(user):
+                # A commissioner granted a node starts from it (the top one they may see).
+                field.initial = areas[0].pk
         else:
             del self.fields["area"]
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q
 from django.http import Http404
 
-from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
+from vocrehab.accounts.access import Perm, areas_granted, is_aggregate_only, services_for
 from vocrehab.accounts.models import Area, Service
 from vocrehab.casework.queries import no_recent_contact as no_recent_contact_of
 from vocrehab.casework.queries import with_last_contact
@@ -41,20 +41,32 @@ def _area_chain(row) -> list[int]:
 
 def areas_for(user, perm: Perm = Perm.VIEW_REPORTS) -> list[Area]:
     """The nodes of the commissioning hierarchy ``user`` may report on (or see the
-    dashboard of, with ``perm``): those with at least one active service beneath them,
-    every one of which the user may see. In tree order: each nation, then its regions,
-    each followed by its areas. Three queries, however large the hierarchy."""
+    dashboard of, with ``perm``), in tree order (each nation, then its regions, each
+    followed by its areas); only nodes with an active service beneath them.
+
+    Someone granted nodes gets those nodes and the nodes beneath them, never a node
+    above (even one whose services happen all to be theirs: a commissioner of a region
+    does not report as if for the nation). Anyone else gets each node every service
+    beneath which is theirs. Three queries, however large the hierarchy.
+    """
     allowed = set(services_for(user, perm).values_list("pk", flat=True))
     if not allowed:
         return []
+    granted = areas_granted(user, perm)
     beneath: dict[int, set[int]] = defaultdict(set)
+    above: dict[int, list[int]] = {}
     rows = Service.objects.filter(active=True, area__isnull=False).values_list(
         "pk", "area_id", "area__parent_id", "area__parent__parent_id"
     )
     for pk, *chain in rows:
-        for area_id in _area_chain(chain):
+        chain = _area_chain(chain)
+        for i, area_id in enumerate(chain):
             beneath[area_id].add(pk)
-    visible = [area_id for area_id, ids in beneath.items() if ids <= allowed]
+            above[area_id] = chain[i:]
+    if granted:
+        visible = [a for a in beneath if granted.intersection(above[a])]
+    else:
+        visible = [a for a, ids in beneath.items() if ids <= allowed]
     areas = Area.objects.filter(pk__in=visible).select_related("parent__parent")
 
     def path(area):
@@ -64,11 +76,6 @@ def areas_for(user, perm: Perm = Perm.VIEW_REPORTS) -> list[Area]:
         return [(a.name, a.pk) for a in reversed(chain)]
 
     return sorted(areas, key=path)
-
-
-def services_under(area, services) -> list[Service]:
-    """Those of ``services`` beneath ``area`` (services with ``area__parent`` loaded)."""
-    return [s for s in services if area.pk in _service_chain(s)]
 
 
 def _service_chain(service) -> list[int]:

@@ -158,6 +158,8 @@ def _chosen_service(request, services, areas=()):
         chosen = form.cleaned_data["service"]
     if area is None and chosen is None and areas and is_aggregate_only(request.user):
         area = areas[0]
+        if "area" in form.fields and not form.is_bound:
+            form.fields["area"].initial = area.pk
     if area is not None:
         return form, area, None
     if chosen is None:
