@@ -125,8 +125,9 @@ def test_a_membership_names_an_organisation_or_an_area(tree):
     member = Membership(user=user, role=Role.CASE_MANAGER, area=tree["west"])
     with pytest.raises(ValidationError, match="Only a commissioner"):
         member.full_clean()
+    organisation = tree["third"].organisation
     member = Membership(
-        user=user, role=Role.COMMISSIONER, area=tree["west"], organisation=tree["third"].organisation
+        user=user, role=Role.COMMISSIONER, area=tree["west"], organisation=organisation
     )
     with pytest.raises(ValidationError, match="no service or organisation"):
         member.full_clean()
@@ -253,7 +254,7 @@ def test_an_administrator_builds_the_hierarchy(admin_client, service):
         },
     )
     assert response.status_code == 302
-    board = Area.objects.get(code="W11000028")
+    assert Area.objects.get(code="W11000028").parent == region
     assert admin_client.get(reverse("admin:accounts_area_changelist")).status_code == 200
     page = admin_client.get(reverse("admin:accounts_area_change", args=[region.pk]))
     assert "Aneurin Bevan" in page.content.decode()  # its parts are listed

@@ -2,7 +2,6 @@
 hierarchy, as a commissioner granted the node sees them (suppressed) and as a manager
 does; and suppression across a node's parts and its total."""
 
-import copy
 import datetime as dt
 
 import pytest
@@ -294,7 +293,8 @@ def _sources_report(counts: dict[str, int]) -> dict:
         {"referral_source": k, "count": v, "percent": 0.0, "suppressed": False}
         for k, v in counts.items()
     ]
-    return {"tables": {"referral_sources": {"title": "t", "n": sum(counts.values()), "cells": cells}}}
+    table = {"title": "t", "n": sum(counts.values()), "cells": cells}
+    return {"tables": {"referral_sources": table}}
 
 
 def _hidden(report):
