@@ -113,7 +113,7 @@ def test_a_saved_query_string_gives_the_same_node_report_and_download(client, da
     assert sorted(body["filters"]["services"]) == ["GGC-VR", "LAN-VR"]
     assert cell(body, "referral_sources", referral_source="self")["suppressed"] is True
     event = AccessEvent.objects.latest("pk")
-    assert "services=" in event.detail and "suppressed" in event.detail
+    assert "area=SCOT-WEST services=" in event.detail and "suppressed" in event.detail
 
 
 def test_a_manager_of_every_service_beneath_a_node_may_report_on_it_unsuppressed(
@@ -208,9 +208,9 @@ def test_node_parts_do_not_overlap_and_make_up_the_whole(data, service, other_se
     services = list(Service.objects.select_related("area__parent__parent"))
     beneath_west = [s for s in services if s.area and s.area.parent_id == data["west"].pk]
     parts = node_parts(data["west"], beneath_west)
-    assert [(label, [s.code for s in group]) for label, group in parts] == [
-        ("NHS Greater Glasgow and Clyde", ["GGC-VR"]),
-        ("NHS Lanarkshire", ["LAN-VR"]),
+    assert [(label, [s.code for s in group], part) for label, group, part in parts] == [
+        ("NHS Greater Glasgow and Clyde", ["GGC-VR"], data["ggc"]),
+        ("NHS Lanarkshire", ["LAN-VR"], data["lanark"]),
     ]
     with pytest.raises(PermissionDenied):
         node_parts(data["west"], [s for s in services if s.code == other_service.code])
@@ -230,6 +230,19 @@ def test_a_manager_benchmarking_a_node_sees_it_unsuppressed(client, data, servic
     referred = next(r for r in summary["rows"] if r[0] == "referred")
     assert referred[1:] == ["7", "3", "10"]
     assert page.context["suppressed"] is False
+
+
+def test_a_node_with_one_part_compares_the_parts_beneath_it(client, data):
+    _commissioner(client, data["scotland"])
+    page = client.get(reverse("reports:benchmark"), {"area": data["scotland"].pk})
+    # Scotland has one region (West): its two boards are compared, with the total.
+    assert page.context["columns"] == [
+        "NHS Greater Glasgow and Clyde",
+        "NHS Lanarkshire",
+        "Scotland – all",
+    ]
+    page = client.get(reverse("reports:benchmark"), {"area": data["ggc"].pk})
+    assert page.context["columns"] == ["Glasgow VR Service"]
 
 
 # -- the dashboard of a node -------------------------------------------------------------

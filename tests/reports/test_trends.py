@@ -20,8 +20,9 @@ from .helpers import give_measure, make_episode
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 6, 14)
 MAY, JUNE = dt.date(2024, 5, 1), dt.date(2024, 6, 1)
-# The page, its session and access checks, and one or two queries per series.
-QUERIES = 25
+# The page, its session and access checks (the services shown, the commissioning areas
+# that may be chosen), and one or two queries per series.
+QUERIES = 27
 HADS_FULL = {f"{s}{i}": 1 for s in "ad" for i in range(1, 8)}
 
 

@@ -84,6 +84,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 class ServiceInline(admin.TabularInline):
     model = Service
+    verbose_name_plural = _("services belonging to it directly")
     fields = ["name", "code", "organisation", "active"]
     readonly_fields = fields
     extra = 0

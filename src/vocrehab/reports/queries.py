@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.http import Http404
 
 from vocrehab.accounts.access import Perm, areas_granted, is_aggregate_only, services_for
@@ -47,18 +47,26 @@ def areas_for(user, perm: Perm = Perm.VIEW_REPORTS) -> list[Area]:
     Someone granted nodes gets those nodes and the nodes beneath them, never a node
     above (even one whose services happen all to be theirs: a commissioner of a region
     does not report as if for the nation). Anyone else gets each node every service
-    beneath which is theirs. Three queries, however large the hierarchy.
+    beneath which is theirs. Two queries, however large the hierarchy (one when no
+    service is in it).
     """
-    allowed = set(services_for(user, perm).values_list("pk", flat=True))
-    if not allowed:
+    mine = services_for(user, perm)
+    if mine.query.is_empty():
         return []
     granted = areas_granted(user, perm)
     beneath: dict[int, set[int]] = defaultdict(set)
     above: dict[int, list[int]] = {}
-    rows = Service.objects.filter(active=True, area__isnull=False).values_list(
-        "pk", "area_id", "area__parent_id", "area__parent__parent_id"
+    allowed: set[int] = set()
+    # One query: every active service in the hierarchy, its nodes, and whether it is the
+    # user's (none at all when no service has been put in the hierarchy).
+    rows = (
+        Service.objects.filter(active=True, area__isnull=False)
+        .annotate(mine=Exists(mine.filter(pk=OuterRef("pk"))))
+        .values_list("pk", "mine", "area_id", "area__parent_id", "area__parent__parent_id")
     )
-    for pk, *chain in rows:
+    for pk, is_mine, *chain in rows:
+        if is_mine:
+            allowed.add(pk)
         chain = _area_chain(chain)
         for i, area_id in enumerate(chain):
             beneath[area_id].add(pk)
@@ -67,6 +75,8 @@ def areas_for(user, perm: Perm = Perm.VIEW_REPORTS) -> list[Area]:
         visible = [a for a in beneath if granted.intersection(above[a])]
     else:
         visible = [a for a, ids in beneath.items() if ids <= allowed]
+    if not visible:
+        return []
     areas = Area.objects.filter(pk__in=visible).select_related("parent__parent")
 
     def path(area):
@@ -86,24 +96,25 @@ def _service_chain(service) -> list[int]:
     return chain
 
 
-def node_parts(area, services) -> list[tuple[str, list[Service]]]:
+def node_parts(area, services) -> list[tuple[str, list[Service], Area | None]]:
     """``services`` (all beneath ``area``) grouped by the node's parts, as
-    [(label, services)]: each part of the node that has services (a region of a nation,
-    an area of a region), then each service belonging to the node itself. The groups
-    do not overlap and together make up the whole, so the node's total is their sum."""
-    parts: dict[int, tuple[str, list[Service]]] = {}
-    own: list[tuple[str, list[Service]]] = []
+    [(label, services, part)]: each part of the node that has services (a region of a
+    nation, an area of a region), then each service belonging to the node itself (part
+    None). The groups do not overlap and together make up the whole, so the node's total
+    is their sum. Services need ``area__parent__parent`` loaded."""
+    parts: dict[int, tuple[str, list[Service], Area]] = {}
+    own: list[tuple[str, list[Service], Area | None]] = []
     for service in services:
         chain = _service_chain(service)
         if chain and chain[0] == area.pk:
-            own.append((service.name, [service]))
+            own.append((service.name, [service], None))
             continue
         node = service.area
         while node is not None and node.parent_id != area.pk:
             node = node.parent
         if node is None:  # not beneath the node at all
             raise PermissionDenied
-        parts.setdefault(node.pk, (node.name, []))[1].append(service)
+        parts.setdefault(node.pk, (node.name, [], node))[1].append(service)
     return sorted(parts.values(), key=lambda p: p[0]) + own
 
 
@@ -151,13 +162,16 @@ def benchmark_for(user, services, date_from=None, date_to=None, *, publication=F
             )
         )
         groups = node_parts(area, services)
+        # A node with one part only (a region with one area) compares that part's parts.
+        while len(groups) == 1 and groups[0][2] is not None:
+            groups = node_parts(groups[0][2], services)
         total_label = f"{area.name} – all"
     else:
-        groups = [(service.code, [service]) for service in services]
+        groups = [(service.code, [service], None) for service in services]
         total_label = "all"
     columns = []
     suppressed_any = False
-    for label, group in groups:
+    for label, group, _part in groups:
         report, suppressed = evaluation_for(
             user, group, date_from, date_to, publication=publication
         )

@@ -109,10 +109,11 @@ def download(request):
         )
         body = exports.to_pdf(report, suppressed=suppressed, change_over_time=panels)
     codes = [s.code for s in data["services"]]
+    area = f"area={data['area'].code} " if data.get("area") else ""
     record_export(
         request,
         detail=(
-            f"evaluation report {fmt} services={','.join(codes)} "
+            f"evaluation report {fmt} {area}services={','.join(codes)} "
             f"from={data['date_from'] or ''} to={data['date_to'] or ''}"
             f"{' suppressed' if suppressed else ''}"
         ),
