@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates for templates that include them by name (the admin's
+    # password widget includes django/forms/widgets/attrs.html): without it a staff
+    # user's admin page cannot be shown.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",

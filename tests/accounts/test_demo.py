@@ -50,6 +50,20 @@ def test_demo_sets_up_every_role_and_is_idempotent(settings, capsys):
         user = User.objects.get(email__startswith=f"{local}@")
         assert user.check_password(DEMO_PASSWORD)
         assert f"{local}@" in output
+    # A commissioning hierarchy, every service in it, and a commissioner granted a node.
+    from vocrehab.accounts.access import Perm, services_for
+    from vocrehab.accounts.models import Area
+
+    assert Service.objects.filter(area__isnull=True).count() == 0
+    for area in Area.objects.all():
+        area.full_clean()
+    commissioner = User.objects.get(email__startswith="commissioner@")
+    grant = commissioner.memberships.get()
+    assert grant.area.code == "E92000001" and grant.organisation is None
+    assert set(services_for(commissioner, Perm.VIEW_DASHBOARD).values_list("code", flat=True)) == {
+        "LEEDS-VR",
+        "SUSSEX-VR",
+    }
     supporter = Membership.objects.get(role=Role.SUPPORT_WORKER)
     assert supporter.supervisor is not None
     # Three years of costs for each service, so that every cost-benefit preset runs.

@@ -20,8 +20,9 @@ from .helpers import give_measure, make_episode
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 6, 14)
 MAY, JUNE = dt.date(2024, 5, 1), dt.date(2024, 6, 1)
-# The page, its session and access checks, and one or two queries per series.
-QUERIES = 25
+# The page, its session and access checks (the services shown, the commissioning areas
+# that may be chosen), and one or two queries per series.
+QUERIES = 27
 HADS_FULL = {f"{s}{i}": 1 for s in "ad" for i in range(1, 8)}
 
 
@@ -214,6 +215,23 @@ def test_the_pdf_download_and_the_command_print_the_charts(signed_in, service, t
     assert out.read_bytes().startswith(b"%PDF")
 
 
+def test_a_suppressed_month_withholds_the_chart_but_not_its_figures(service):
+    today = dt.date.today()
+    month = today.replace(day=1)
+    for back in range(14):
+        first = month
+        for _ in range(back):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        for _n in range(2 if back == 3 else 6):
+            make_episode(service, referral_date=first)
+    series = trends.monthly_series([service], today=today, months=14)
+    shown = trend_panels(series)[0]
+    assert shown["chart"] is not None and shown["withheld"] == 0
+    hidden = trend_panels(series, suppressed=True)[0]
+    assert hidden["chart"] is None and hidden["withheld"] == 1
+    assert sum(r["value"] == "suppressed" for r in hidden["rows"]) == 1
+
+
 def test_a_period_too_short_for_a_chart_says_so_in_the_pdf(service):
     make_episode(service, referral_date=dt.date(2024, 5, 6))
     panels = change_over_time([service], dt.date(2024, 3, 1), dt.date(2024, 6, 30), suppressed=True)
@@ -224,7 +242,8 @@ def test_a_period_too_short_for_a_chart_says_so_in_the_pdf(service):
         "May 2024",
         "Jun 2024",
     ]
-    # May rests on one referral: suppressed, so three months are left to chart.
+    # May rests on one referral: suppressed, so no chart is drawn over the months left.
+    assert panels[0]["withheld"] == 1 and panels[0]["points"] == 3
     html = pdf_html(build_evaluation([service]), True, panels)
-    assert "Not enough months to chart yet: 3 with data" in html
+    assert "Not charted: 1 month rests on a small number and is suppressed" in html
     assert "Months resting on a small number are left out." in html

@@ -19,7 +19,16 @@ from django.db.models import Q
 
 from .models import Membership, Role, Service
 
-__all__ = ["Perm", "Role", "has_perm", "public", "requires", "services_for", "signed_in"]
+__all__ = [
+    "Perm",
+    "Role",
+    "has_perm",
+    "public",
+    "requires",
+    "services_beneath",
+    "services_for",
+    "signed_in",
+]
 
 
 class Perm(StrEnum):
@@ -39,7 +48,8 @@ class Perm(StrEnum):
     SUBJECT_ACCESS = "subject_access"  # everything held about one person (a data request)
     DISPOSE_RECORDS = "dispose_records"  # confirm anonymising records past their retention
     VIEW_REPORTS = "view_reports"  # aggregate reports (suppressed for commissioners)
-    VIEW_DASHBOARD = "view_dashboard"  # operational dashboard
+    VIEW_DASHBOARD = "view_dashboard"  # operational dashboard (suppressed for commissioners)
+    VIEW_DATA_QUALITY = "view_data_quality"  # data completeness, counts that lead to people
     RUN_ECONOMICS = "run_economics"
     VIEW_DIRECTORY = "view_directory"
     MANAGE_DIRECTORY = "manage_directory"
@@ -76,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.DISPOSE_RECORDS,
             Perm.VIEW_REPORTS,
             Perm.VIEW_DASHBOARD,
+            Perm.VIEW_DATA_QUALITY,
             Perm.RUN_ECONOMICS,
             Perm.MANAGE_DIRECTORY,
             Perm.VIEW_SERVICE_MAPPING,
@@ -91,8 +102,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN_ASSISTANT: frozenset(
         {Perm.VIEW_CONTACTS, Perm.TRIAGE, Perm.VIEW_DIRECTORY, Perm.SEND_LETTERS}
     ),
+    # Aggregates only (AGGREGATE_ONLY_ROLES): reports and the dashboard suppressed, no
+    # staff names, nothing that leads to a person.
     Role.COMMISSIONER: frozenset(
-        {Perm.VIEW_REPORTS, Perm.RUN_ECONOMICS, Perm.VIEW_SERVICE_MAPPING, Perm.VIEW_DIRECTORY}
+        {
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_DASHBOARD,
+            Perm.RUN_ECONOMICS,
+            Perm.VIEW_SERVICE_MAPPING,
+            Perm.VIEW_DIRECTORY,
+        }
     ),
     Role.AUDITOR: frozenset({Perm.VIEW_AUDIT}),
 }
@@ -101,17 +120,76 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 AGGREGATE_ONLY_ROLES = frozenset({Role.COMMISSIONER})
 
 
+def services_beneath(area) -> Q:
+    """A filter on Service: the services beneath ``area`` (an Area or its id).
+
+    The hierarchy nests nation → region → area, so a service is at most three steps
+    below any node: three joins, one query, no recursion.
+    """
+    area_id = getattr(area, "pk", area)
+    return Q(area_id=area_id) | Q(area__parent_id=area_id) | Q(area__parent__parent_id=area_id)
+
+
 def _memberships(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_vocrehab_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user, active=True).select_related("service"))
+        _note_services_beneath(cached)
         token = getattr(user, "api_token", None)
         if token is not None:
             cached = _within_token(cached, token)
         user._vocrehab_memberships = cached
     return cached
+
+
+def _note_services_beneath(memberships) -> None:
+    """Give each membership for an area the ids of the services beneath it (one query)."""
+    granted = {m.area_id for m in memberships if m.area_id is not None}
+    if not granted:
+        return
+    beneath: dict[int, set[int]] = {area_id: set() for area_id in granted}
+    query = Q()
+    for area_id in granted:
+        query |= services_beneath(area_id)
+    rows = Service.objects.filter(query).values_list(
+        "pk", "area_id", "area__parent_id", "area__parent__parent_id"
+    )
+    for pk, *above in rows:
+        for area_id in above:
+            if area_id in beneath:
+                beneath[area_id].add(pk)
+    for m in memberships:
+        if m.area_id is not None:
+            m.beneath = frozenset(beneath[m.area_id])
+
+
+def membership_services(memberships) -> Q:
+    """A filter on Service: the services ``memberships`` cover (their service, every
+    service of an organisation-wide role's organisation, every service beneath an area)."""
+    service_ids, organisation_ids, area_ids = set(), set(), set()
+    for m in memberships:
+        if m.area_id is not None:
+            area_ids.add(m.area_id)
+        elif m.service_id is None:
+            organisation_ids.add(m.organisation_id)
+        else:
+            service_ids.add(m.service_id)
+    query = Q(pk__in=service_ids) | Q(organisation_id__in=organisation_ids)
+    for area_id in area_ids:
+        query |= services_beneath(area_id)
+    return query
+
+
+def _covers(m: Membership, service: Service) -> bool:
+    """Does membership ``m`` apply in ``service``?"""
+    if m.area_id is not None:
+        return service.pk in getattr(m, "beneath", ())
+    if m.service_id is not None:
+        return m.service_id == service.pk
+    # Organisation-wide roles apply only within their own organisation.
+    return m.organisation_id == service.organisation_id
 
 
 def _within_token(memberships, token) -> list[Membership]:
@@ -124,6 +202,19 @@ def _within_token(memberships, token) -> list[Membership]:
     covered = list(token.services.all())
     kept = []
     for m in memberships:
+        if m.area_id is not None:
+            kept.extend(
+                Membership(
+                    user_id=m.user_id,
+                    organisation_id=service.organisation_id,
+                    service=service,
+                    role=m.role,
+                    active=True,
+                )
+                for service in covered
+                if service.pk in getattr(m, "beneath", ())
+            )
+            continue
         if m.service_id is not None:
             if any(service.pk == m.service_id for service in covered):
                 kept.append(m)
@@ -145,16 +236,7 @@ def _within_token(memberships, token) -> list[Membership]:
 
 def roles(user, service: Service | None = None) -> set[str]:
     """The user's roles, in one service (and organisation-wide roles) or anywhere."""
-    found = set()
-    for m in _memberships(user):
-        if service is not None and m.service_id is not None and m.service_id != service.pk:
-            continue
-        if service is not None and m.service_id is None:
-            # Organisation-wide roles apply only within their own organisation.
-            if m.organisation_id != service.organisation_id:
-                continue
-        found.add(m.role)
-    return found
+    return {m.role for m in _memberships(user) if service is None or _covers(m, service)}
 
 
 def has_perm(user, perm: Perm, service: Service | None = None) -> bool:
@@ -163,20 +245,25 @@ def has_perm(user, perm: Perm, service: Service | None = None) -> bool:
 
 
 def services_for(user, perm: Perm):
-    """The services in which ``user`` may do ``perm``, as a queryset (empty if none)."""
-    service_ids, organisation_ids = set(), set()
-    for m in _memberships(user):
-        if perm in ROLE_PERMISSIONS.get(m.role, ()):
-            if m.service_id is None:
-                organisation_ids.add(m.organisation_id)
-            else:
-                service_ids.add(m.service_id)
-    if not service_ids and not organisation_ids:
-        return Service.objects.none()
+    """The services in which ``user`` may do ``perm``, as a queryset (empty if none).
 
-    return Service.objects.filter(
-        Q(pk__in=service_ids) | Q(organisation_id__in=organisation_ids), active=True
-    )
+    One query, whatever the user holds: a service, an organisation, or a node of the
+    commissioning hierarchy (every active service beneath it).
+    """
+    held = [m for m in _memberships(user) if perm in ROLE_PERMISSIONS.get(m.role, ())]
+    if not held:
+        return Service.objects.none()
+    return Service.objects.filter(membership_services(held), active=True)
+
+
+def areas_granted(user, perm: Perm) -> set[int]:
+    """The ids of the nodes of the commissioning hierarchy ``user`` was granted, with a
+    role that may do ``perm``."""
+    return {
+        m.area_id
+        for m in _memberships(user)
+        if m.area_id is not None and perm in ROLE_PERMISSIONS.get(m.role, ())
+    }
 
 
 def is_aggregate_only(user, service: Service | None = None) -> bool:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, Service, Team, User
+from .models import Area, Membership, Organisation, Service, Team, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -10,6 +10,7 @@ class MembershipInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["supervisor"]
+    fields = ["organisation", "service", "area", "team", "role", "supervisor", "active"]
 
 
 @admin.register(User)
@@ -75,6 +76,49 @@ class TeamInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "nation", "organisation", "active"]
+    list_display = ["name", "code", "nation", "area", "organisation", "active"]
     list_filter = ["nation", "active"]
+    autocomplete_fields = ["area"]
     inlines = [TeamInline]
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    verbose_name_plural = _("services belonging to it directly")
+    fields = ["name", "code", "organisation", "active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ChildAreaInline(admin.TabularInline):
+    model = Area
+    fk_name = "parent"
+    fields = ["name", "code", "level", "kind"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("parts")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    """The commissioning hierarchy: nations, their regions, the regions' areas."""
+
+    list_display = ["name", "level", "kind", "code", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+    inlines = [ChildAreaInline, ServiceInline]
+
+    def get_inlines(self, request, obj):
+        # A new node has no parts or services yet: the lists appear once it is saved.
+        return self.inlines if obj is not None else []

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 
 from . import access
@@ -39,7 +38,7 @@ def language_next(request) -> str:
 
 
 def services_of(user):
-    ids = {m.service_id for m in access._memberships(user) if m.service_id}
-    orgs = {m.organisation_id for m in access._memberships(user) if m.service_id is None}
-
-    return Service.objects.filter(Q(pk__in=ids) | Q(organisation_id__in=orgs), active=True)
+    memberships = access._memberships(user)
+    if not memberships:
+        return Service.objects.none()
+    return Service.objects.filter(access.membership_services(memberships), active=True)

@@ -1,10 +1,121 @@
 """Organisations, services (sites), teams, staff and their roles."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS, Nation
+
+
+class AreaLevel(models.TextChoices):
+    """The levels of the commissioning hierarchy, from the top down."""
+
+    NATION = "nation", _("nation")
+    REGION = "region", _("region")
+    AREA = "area", _("area")
+
+
+# The level a node's parent must be at (a nation has no parent).
+PARENT_LEVEL = {AreaLevel.REGION: AreaLevel.NATION, AreaLevel.AREA: AreaLevel.REGION}
+
+
+class Area(models.Model):
+    """A node of the commissioning hierarchy: a nation, a region, or an area (a health
+    board, an integrated care board, a local authority).
+
+    The hierarchy is data, kept by administrators: nation → region → area, each level
+    nested in the one above, so a node is at most three steps from the top and never
+    its own ancestor. Services belong to a node (``Service.area``); reports, benchmarks
+    and the dashboard run for any node over every service beneath it, and a commissioner
+    granted a node (``Membership.area``) sees everything beneath it.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_(
+            "The area's GSS code where it has one, for example S08000031 for NHS Greater "
+            "Glasgow and Clyde or S92000003 for Scotland; otherwise a short code of your own."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=16, choices=AreaLevel.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "What the area is, as readers know it, for example health board or integrated "
+            "care board. Shown beside its name; the level is shown when this is empty."
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_("A region is part of a nation; an area is part of a region."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commissioning area")
+        verbose_name_plural = _("commissioning areas")
+
+    def __str__(self):
+        return f"{self.name} ({self.kind or self.get_level_display()})"
+
+    def clean(self):
+        super().clean()
+        wanted = PARENT_LEVEL.get(self.level)
+        if wanted is None:
+            if self.parent_id is not None:
+                raise ValidationError({"parent": _("A nation is not part of anything.")})
+            return
+        parent = self.parent if self.parent_id else None
+        if parent is None:
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s must be part of a %(parent)s.")
+                    % {"level": self.get_level_display(), "parent": AreaLevel(wanted).label}
+                }
+            )
+        if self.pk is not None and parent.pk == self.pk:
+            raise ValidationError({"parent": _("An area cannot be part of itself.")})
+        if parent.level != wanted:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "A %(level)s must be part of a %(parent)s: %(name)s is at the "
+                        "%(found)s level."
+                    )
+                    % {
+                        "level": self.get_level_display(),
+                        "parent": AreaLevel(wanted).label,
+                        "name": parent.name,
+                        "found": parent.get_level_display(),
+                    }
+                }
+            )
+        if self.pk is not None:
+            # A node's own children must still nest under its (possibly new) level.
+            below = {AreaLevel.NATION: AreaLevel.REGION, AreaLevel.REGION: AreaLevel.AREA}
+            if Area.objects.filter(parent_id=self.pk).exclude(level=below.get(self.level)).exists():
+                raise ValidationError(
+                    {"level": _("Other areas are part of this one at a level that would not nest.")}
+                )
+
+    def ancestors(self) -> list["Area"]:
+        """The nodes above this one, nearest first (at most two queries' worth)."""
+        found, node = [], self.parent
+        while node is not None and len(found) < 3:
+            found.append(node)
+            node = node.parent
+        return found
 
 
 class Organisation(models.Model):
@@ -28,6 +139,19 @@ class Service(models.Model):
     code = models.CharField(_("service code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="services",
+        verbose_name=_("commissioning area"),
+        help_text=_(
+            "The node of the commissioning hierarchy the service belongs to, usually an "
+            "area such as a health board. Roll-up reports and commissioners granted the "
+            "area or anything above it include the service."
+        ),
+    )
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     opening_hours = models.CharField(
@@ -155,16 +279,35 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A user's role in one service.
+    """A user's role in one service, one organisation or one commissioning area.
 
     A user may hold several (a commissioner for each service they commission; a case
     manager who also covers a neighbouring site). Administrators and auditors work across
-    every service of their organisation: their memberships leave ``service`` empty.
+    every service of their organisation: their memberships leave ``service`` empty. A
+    commissioner may instead be granted a node of the commissioning hierarchy (``area``):
+    they then see every service beneath it, and hold no organisation.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("Empty only for a commissioner granted a commissioning area."),
+    )
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("commissioning area"),
+        help_text=_(
+            "Commissioners only: every service beneath this nation, region or area. "
+            "Leave service and organisation empty."
+        ),
     )
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
@@ -187,12 +330,33 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "service", "role"], name="unique_role_per_service"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(area__isnull=False),
+                name="membership_organisation_or_area",
+            ),
         ]
 
     def __str__(self):
-        where = self.service or self.organisation
+        where = self.service or self.area or self.organisation
         return f"{self.user} – {self.get_role_display()} – {where}"
+
+    def clean(self):
+        super().clean()
+        if self.area_id is not None:
+            errors = {}
+            if self.role != Role.COMMISSIONER:
+                errors["area"] = _("Only a commissioner may be granted a commissioning area.")
+            if self.service_id is not None or self.organisation_id is not None:
+                errors["area"] = _(
+                    "A membership for a commissioning area has no service or organisation."
+                )
+            if errors:
+                raise ValidationError(errors)
+        elif self.organisation_id is None:
+            raise ValidationError(
+                {"organisation": _("Choose the organisation (or, for a commissioner, an area).")}
+            )
 
 
 class Scope(models.TextChoices):

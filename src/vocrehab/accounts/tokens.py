@@ -31,7 +31,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -39,6 +38,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
+from .access import membership_services
 from .models import TOKEN_MAX_DAYS, ApiToken, Role, Scope, Service, User
 
 __all__ = [
@@ -72,12 +72,10 @@ class IssuedToken:
 
 def services_holdable(owner: User):
     """The services a token of ``owner`` may cover: those the owner holds a role in."""
-    memberships = owner.memberships.filter(active=True)
-    service_ids = memberships.filter(service__isnull=False).values("service_id")
-    organisation_ids = memberships.filter(service__isnull=True).values("organisation_id")
-    return Service.objects.filter(
-        Q(pk__in=service_ids) | Q(organisation_id__in=organisation_ids), active=True
-    )
+    memberships = list(owner.memberships.filter(active=True))
+    if not memberships:
+        return Service.objects.none()
+    return Service.objects.filter(membership_services(memberships), active=True)
 
 
 def system_accounts_managed_by(user: User):

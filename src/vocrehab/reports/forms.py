@@ -3,20 +3,47 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.accounts.access import is_aggregate_only, services_beneath
+from vocrehab.accounts.models import Area
 from vocrehab.measures.valuesets import VALUE_SETS, AdditiveValueSet
 
 from .exports import FORMATS
 from .models import Frequency
-from .queries import reportable_services
+from .queries import areas_for, reportable_services
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    """A node of the commissioning hierarchy, among those the user may see."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose one of the areas listed: that one is not one you may see.")
+    }
+
+    def label_from_instance(self, obj):
+        return str(obj)
 
 
 class EvaluationForm(forms.Form):
+    """Which services, which period. The services are ticked one by one or given as a
+    node of the commissioning hierarchy (``area``: every service beneath it); either way
+    the choice is plain GET parameters, so a saved query string gives the same report."""
+
+    area = AreaChoiceField(
+        label=_("Commissioning area"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("None: I will tick the services"),
+        help_text=_(
+            "A nation, region or area: every service beneath it, together. "
+            "Leave as none to tick services instead."
+        ),
+    )
     services = forms.ModelMultipleChoiceField(
         label=_("Services"),
         queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only the services you may report on are listed."),
-        error_messages={"required": _("Choose at least one service.")},
     )
     date_from = forms.DateField(
         label=_("Referred from"),
@@ -45,9 +72,41 @@ class EvaluationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = reportable_services(user)
+        areas = areas_for(user)
+        if areas:
+            field = self.fields["area"]
+            field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas])
+            # In tree order (a nation, its regions, each followed by its areas).
+            field.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in areas]
+            if is_aggregate_only(user):
+                # A commissioner granted a node starts from it (the top one they may see).
+                field.initial = areas[0].pk
+        else:
+            del self.fields["area"]
 
     def clean(self):
         cleaned = super().clean()
+        area, services = cleaned.get("area"), cleaned.get("services")
+        if "services" in cleaned and "area" not in self.errors:
+            if area is not None and services:
+                self.add_error(
+                    "services",
+                    _("Choose a commissioning area or tick services, not both."),
+                )
+            elif area is not None:
+                # Every active service beneath the node (all of them the user's: the node
+                # is offered only when they are).
+                cleaned["services"] = list(
+                    self.fields["services"].queryset.filter(services_beneath(area))
+                )
+            elif not services:
+                self.add_error(
+                    "services",
+                    _("Choose at least one service.")
+                    if "area" not in self.fields
+                    else _("Choose a commissioning area, or at least one service."),
+                )
+        cleaned.setdefault("area", None)
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end of the period must not be before its start."))
@@ -59,11 +118,26 @@ class DownloadForm(EvaluationForm):
 
 
 class DashboardForm(forms.Form):
+    """One service, or a node of the commissioning hierarchy (all its services)."""
+
+    area = AreaChoiceField(
+        label=_("Commissioning area"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("None: show one service"),
+        help_text=_("A nation, region or area: every service beneath it, together."),
+    )
     service = forms.ModelChoiceField(label=_("Service"), queryset=None, required=False)
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args, services, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+        if areas:
+            field = self.fields["area"]
+            field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas])
+            field.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in areas]
+        else:
+            del self.fields["area"]
 
 
 class SubscriptionForm(forms.Form):

@@ -515,11 +515,14 @@ def trend_panels(series: dict, *, suppressed: bool = False, inline: bool = False
     """Every chart of change over time (``trends.monthly_series``), each with its data
     as a table. A month with nothing to measure is left out of the chart; when the
     figures are suppressed, so is a month whose value rests on a small number. With
-    fewer months left than an XmR chart needs, the panel says so instead of drawing."""
+    fewer months left than an XmR chart needs, the panel says so instead of drawing; nor
+    is a chart drawn when a month was suppressed (``withheld``: the months hidden), since
+    process limits over the months left would paint the series wrongly."""
     panels = []
     for slug, (title, better, target) in TREND_CHARTS.items():
         found = series[slug]
         rows, values, labels = [], [], []
+        withheld = 0
         for month in found.months:
             label = date_format(month["month"], "M Y")
             hidden = suppressed and is_small(month["n"])
@@ -527,6 +530,7 @@ def trend_panels(series: dict, *, suppressed: bool = False, inline: bool = False
                 shown = "–"
             elif hidden:
                 shown = _("suppressed")
+                withheld += 1
             else:
                 shown = _shown(month["value"], found.kind)
                 values.append(month["value"])
@@ -538,19 +542,24 @@ def trend_panels(series: dict, *, suppressed: bool = False, inline: bool = False
                     "n": _("suppressed") if hidden else month["n"],
                 }
             )
-        panel = spc_panel(
-            values,
-            labels,
-            title=str(title),
-            slug=f"spc-{slug.replace('_', '-')}",
-            better=better,
-            target=target,
-            inline=inline,
-        ) or {"title": str(title), "slug": f"spc-{slug.replace('_', '-')}", "chart": None}
+        slug_id = f"spc-{slug.replace('_', '-')}"
+        panel = None
+        if not withheld:
+            panel = spc_panel(
+                values,
+                labels,
+                title=str(title),
+                slug=slug_id,
+                better=better,
+                target=target,
+                inline=inline,
+            )
+        panel = panel or {"title": str(title), "slug": slug_id, "chart": None}
         panel.update(
             rows=rows,
             points=len(values),
             minimum=MINIMUM_POINTS,
+            withheld=withheld,
             better_label=BETTER_LABELS[better],
             kind=found.kind,
         )

@@ -10,12 +10,14 @@ commissioner (aggregates only), or when the output is marked for publication.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.http import Http404
 
-from vocrehab.accounts.access import Perm, is_aggregate_only, services_for
+from vocrehab.accounts.access import Perm, areas_granted, is_aggregate_only, services_for
+from vocrehab.accounts.models import Area, Service
 from vocrehab.casework.queries import no_recent_contact as no_recent_contact_of
 from vocrehab.casework.queries import with_last_contact
 from vocrehab.codes import IN_WORK, MainReason
@@ -25,12 +27,95 @@ from vocrehab.measures.models import OUTSTANDING_STATUSES, Administration
 
 from . import completeness, trends
 from .evaluation import build_evaluation
-from .suppression import suppress
+from .suppression import suppress, suppress_across, suppress_dashboard
 
 
 def reportable_services(user):
     """Services ``user`` may see reports for (a Service queryset, ordered by name)."""
     return services_for(user, Perm.VIEW_REPORTS).order_by("name", "code")
+
+
+def _area_chain(row) -> list[int]:
+    return [area_id for area_id in row if area_id is not None]
+
+
+def areas_for(user, perm: Perm = Perm.VIEW_REPORTS) -> list[Area]:
+    """The nodes of the commissioning hierarchy ``user`` may report on (or see the
+    dashboard of, with ``perm``), in tree order (each nation, then its regions, each
+    followed by its areas); only nodes with an active service beneath them.
+
+    Someone granted nodes gets those nodes and the nodes beneath them, never a node
+    above (even one whose services happen all to be theirs: a commissioner of a region
+    does not report as if for the nation). Anyone else gets each node every service
+    beneath which is theirs. Two queries, however large the hierarchy (one when no
+    service is in it).
+    """
+    mine = services_for(user, perm)
+    if mine.query.is_empty():
+        return []
+    granted = areas_granted(user, perm)
+    beneath: dict[int, set[int]] = defaultdict(set)
+    above: dict[int, list[int]] = {}
+    allowed: set[int] = set()
+    # One query: every active service in the hierarchy, its nodes, and whether it is the
+    # user's (none at all when no service has been put in the hierarchy).
+    rows = (
+        Service.objects.filter(active=True, area__isnull=False)
+        .annotate(mine=Exists(mine.filter(pk=OuterRef("pk"))))
+        .values_list("pk", "mine", "area_id", "area__parent_id", "area__parent__parent_id")
+    )
+    for pk, is_mine, *chain in rows:
+        if is_mine:
+            allowed.add(pk)
+        chain = _area_chain(chain)
+        for i, area_id in enumerate(chain):
+            beneath[area_id].add(pk)
+            above[area_id] = chain[i:]
+    if granted:
+        visible = [a for a in beneath if granted.intersection(above[a])]
+    else:
+        visible = [a for a, ids in beneath.items() if ids <= allowed]
+    if not visible:
+        return []
+    areas = Area.objects.filter(pk__in=visible).select_related("parent__parent")
+
+    def path(area):
+        chain = [area]
+        while chain[-1].parent_id is not None and len(chain) < 3:
+            chain.append(chain[-1].parent)
+        return [(a.name, a.pk) for a in reversed(chain)]
+
+    return sorted(areas, key=path)
+
+
+def _service_chain(service) -> list[int]:
+    node, chain = service.area, []
+    while node is not None and len(chain) < 3:
+        chain.append(node.pk)
+        node = node.parent
+    return chain
+
+
+def node_parts(area, services) -> list[tuple[str, list[Service], Area | None]]:
+    """``services`` (all beneath ``area``) grouped by the node's parts, as
+    [(label, services, part)]: each part of the node that has services (a region of a
+    nation, an area of a region), then each service belonging to the node itself (part
+    None). The groups do not overlap and together make up the whole, so the node's total
+    is their sum. Services need ``area__parent__parent`` loaded."""
+    parts: dict[int, tuple[str, list[Service], Area]] = {}
+    own: list[tuple[str, list[Service], Area | None]] = []
+    for service in services:
+        chain = _service_chain(service)
+        if chain and chain[0] == area.pk:
+            own.append((service.name, [service], None))
+            continue
+        node = service.area
+        while node is not None and node.parent_id != area.pk:
+            node = node.parent
+        if node is None:  # not beneath the node at all
+            raise PermissionDenied
+        parts.setdefault(node.pk, (node.name, [], node))[1].append(service)
+    return sorted(parts.values(), key=lambda p: p[0]) + own
 
 
 def must_suppress(user, services, *, publication: bool = False) -> bool:
@@ -60,27 +145,46 @@ def evaluation_for(
     return (suppress(report) if suppressed else report), suppressed
 
 
-def benchmark_for(user, services, date_from=None, date_to=None, *, publication=False):
-    """Reports for each service and for all of them together: [(label, report)], suppressed?
+def benchmark_for(user, services, date_from=None, date_to=None, *, publication=False, area=None):
+    """Reports side by side, and for all of them together: [(label, report)], suppressed?
 
-    Each service's report is suppressed on its own terms; the combined one when any
-    part of it must be.
+    One column per service chosen; or, for a node of the commissioning hierarchy
+    (``area``), one per part of the node (its regions, areas or own services). Each
+    column is suppressed on its own terms and the total when any part of it must be;
+    then, when the total is suppressed, across the columns as well, so that no hidden
+    figure can be had back by taking the shown parts from the total.
     """
     services = list(services)
+    if area is not None:
+        services = list(
+            Service.objects.filter(pk__in=[s.pk for s in services]).select_related(
+                "area__parent__parent"
+            )
+        )
+        groups = node_parts(area, services)
+        # A node with one part only (a region with one area) compares that part's parts.
+        while len(groups) == 1 and groups[0][2] is not None:
+            groups = node_parts(groups[0][2], services)
+        total_label = f"{area.name} – all"
+    else:
+        groups = [(service.code, [service], None) for service in services]
+        total_label = "all"
     columns = []
     suppressed_any = False
-    for service in services:
+    for label, group, _part in groups:
         report, suppressed = evaluation_for(
-            user, [service], date_from, date_to, publication=publication
+            user, group, date_from, date_to, publication=publication
         )
         suppressed_any |= suppressed
-        columns.append((service.code, report))
-    if len(services) > 1:
+        columns.append((label, report))
+    if len(groups) > 1:
         report, suppressed = evaluation_for(
             user, services, date_from, date_to, publication=publication
         )
         suppressed_any |= suppressed
-        columns.append(("all", report))
+        if suppressed:
+            suppress_across([r for _label, r in columns], report)
+        columns.append((total_label, report))
     return columns, suppressed_any
 
 
@@ -89,6 +193,26 @@ def benchmark_for(user, services, date_from=None, date_to=None, *, publication=F
 
 def dashboard_services(user):
     return services_for(user, Perm.VIEW_DASHBOARD).order_by("name", "code")
+
+
+def dashboard_for(user, services, *, today: dt.date | None = None, months: int = 12):
+    """The dashboard of ``services`` as ``user`` may see it: (figures, suppressed?).
+
+    Raises PermissionDenied when a service is not one of the user's dashboard services.
+    Someone who sees any of them as a commissioner gets the figures suppressed and
+    without the names of staff (:func:`~.suppression.suppress_dashboard`).
+    """
+    services = list(services)
+    allowed = set(dashboard_services(user).values_list("pk", flat=True))
+    if not services or any(s.pk not in allowed for s in services):
+        raise PermissionDenied
+    figures = dashboard(services, today=today, months=months)
+    suppressed = must_suppress(user, services)
+    return (suppress_dashboard(figures) if suppressed else figures), suppressed
+
+
+def data_quality_services(user):
+    return services_for(user, Perm.VIEW_DATA_QUALITY).order_by("name", "code")
 
 
 def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> dict:

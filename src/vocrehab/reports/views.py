@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from vocrehab.accounts.access import Perm, has_perm, requires
+from vocrehab.accounts.access import (
+    Perm,
+    has_perm,
+    is_aggregate_only,
+    requires,
+    services_beneath,
+)
 from vocrehab.audit.services import record_export, record_listing
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS
 
@@ -37,7 +43,7 @@ def evaluation(request):
     context = {
         "form": form,
         "formats": exports.FORMATS,
-        "may_see_data_quality": has_perm(request.user, Perm.VIEW_DASHBOARD),
+        "may_see_data_quality": has_perm(request.user, Perm.VIEW_DATA_QUALITY),
     }
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -110,10 +116,11 @@ def download(request):
             summary=presentation.summary(report),
         )
     codes = [s.code for s in data["services"]]
+    area = f"area={data['area'].code} " if data.get("area") else ""
     record_export(
         request,
         detail=(
-            f"evaluation report {fmt} services={','.join(codes)} "
+            f"evaluation report {fmt} {area}services={','.join(codes)} "
             f"from={data['date_from'] or ''} to={data['date_to'] or ''}"
             f"{' suppressed' if suppressed else ''}"
         ),
@@ -137,6 +144,7 @@ def benchmark(request):
             data["date_from"],
             data["date_to"],
             publication=data["publication"],
+            area=data["area"],
         )
         context.update(
             columns=[label for label, _r in columns],
@@ -146,32 +154,50 @@ def benchmark(request):
     return render(request, "reports/benchmark.html", context)
 
 
-def _chosen_service(request):
-    """(form, service) for a page about one of the user's managed services: the one asked
-    for, else the one they are working in, else their first."""
-    services = queries.dashboard_services(request.user)
-    form = DashboardForm(request.GET or None, services=services)
-    chosen = None
+def _chosen_service(request, services, areas=()):
+    """(form, area, service) for a page about the user's services: the node asked for
+    (``area``, with service None); else the service asked for, else the one they are
+    working in, else their first. Someone who sees only aggregates and was granted a
+    node starts at the top node they may see."""
+    form = DashboardForm(request.GET or None, services=services, areas=areas)
+    chosen = area = None
     if form.is_bound and form.is_valid():
+        area = form.cleaned_data.get("area")
         chosen = form.cleaned_data["service"]
+    if area is None and chosen is None and areas and is_aggregate_only(request.user):
+        area = areas[0]
+        if "area" in form.fields and not form.is_bound:
+            form.fields["area"].initial = area.pk
+    if area is not None:
+        return form, area, None
     if chosen is None:
         current = getattr(request, "service", None)
         chosen = current if current and services.filter(pk=current.pk).exists() else None
-    return form, chosen or services.first()
+    return form, None, chosen or services.first()
 
 
 @requires(Perm.VIEW_DASHBOARD)
 def dashboard(request):
-    form, chosen = _chosen_service(request)
-    figures = queries.dashboard([chosen], months=24) if chosen else None
-    panels = presentation.trend_panels(figures["trends"]) if figures else []
+    user = request.user
+    services = queries.dashboard_services(user)
+    form, area, chosen = _chosen_service(
+        request, services, queries.areas_for(user, Perm.VIEW_DASHBOARD)
+    )
+    shown = list(services.filter(services_beneath(area))) if area else [chosen] if chosen else []
+    figures, suppressed = queries.dashboard_for(user, shown, months=24) if shown else (None, False)
+    panels = presentation.trend_panels(figures["trends"], suppressed=suppressed) if figures else []
     return render(
         request,
         "reports/dashboard.html",
         {
             "form": form,
+            "area": area,
             "service": chosen,
+            "services": shown,
             "figures": figures,
+            "suppressed": suppressed,
+            "may_see_data_quality": chosen is not None
+            and has_perm(user, Perm.VIEW_DATA_QUALITY, chosen),
             "trend_panels": panels,
             "referrals_chart": panels[0] if panels else None,
             "title": _("Dashboard"),
@@ -179,9 +205,9 @@ def dashboard(request):
     )
 
 
-@requires(Perm.VIEW_DASHBOARD)
+@requires(Perm.VIEW_DATA_QUALITY)
 def data_quality(request):
-    form, chosen = _chosen_service(request)
+    form, _area, chosen = _chosen_service(request, queries.data_quality_services(request.user))
     figures = queries.data_quality(chosen) if chosen else None
     return render(
         request,

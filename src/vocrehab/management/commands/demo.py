@@ -15,7 +15,16 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from vocrehab.accounts.models import Membership, Organisation, Role, Service, Team, User
+from vocrehab.accounts.models import (
+    Area,
+    AreaLevel,
+    Membership,
+    Organisation,
+    Role,
+    Service,
+    Team,
+    User,
+)
 from vocrehab.clients.models import Client
 from vocrehab.codes import Nation
 from vocrehab.interchange import synth
@@ -46,7 +55,42 @@ SERVICES = [
     ),
 ]
 
-# email local part, first name, last name, role, service code (None: organisation-wide)
+# The commissioning hierarchy, top down: code, name, level, kind, parent code, services.
+# GSS codes where the node has one (nations, NHS England regions, health boards, ICBs).
+AREAS = [
+    ("S92000003", "Scotland", AreaLevel.NATION, "", None, []),
+    ("SCOT-WEST", "West of Scotland", AreaLevel.REGION, "", "S92000003", []),
+    (
+        "S08000031",
+        "NHS Greater Glasgow and Clyde",
+        AreaLevel.AREA,
+        "health board",
+        "SCOT-WEST",
+        ["GGC-VR"],
+    ),
+    ("E92000001", "England", AreaLevel.NATION, "", None, []),
+    ("E40000012", "North East and Yorkshire", AreaLevel.REGION, "", "E92000001", []),
+    (
+        "E54000054",
+        "NHS West Yorkshire ICB",
+        AreaLevel.AREA,
+        "integrated care board",
+        "E40000012",
+        ["LEEDS-VR"],
+    ),
+    ("E40000005", "South East", AreaLevel.REGION, "", "E92000001", []),
+    (
+        "E54000064",
+        "NHS Sussex ICB",
+        AreaLevel.AREA,
+        "integrated care board",
+        "E40000005",
+        ["SUSSEX-VR"],
+    ),
+]
+
+# email local part, first name, last name, role, service code (None: organisation-wide;
+# "@code": a node of the commissioning hierarchy)
 STAFF = [
     ("admin", "Alex", "Admin", Role.ADMINISTRATOR, None),
     ("manager", "Morag", "Manager", Role.SERVICE_MANAGER, "GGC-VR"),
@@ -58,7 +102,7 @@ STAFF = [
     ("leeds.casemanager", "Tom", "Atkinson", Role.CASE_MANAGER, "LEEDS-VR"),
     ("sussex.manager", "Grace", "Okafor", Role.SERVICE_MANAGER, "SUSSEX-VR"),
     ("sussex.casemanager", "Ben", "Hughes", Role.CASE_MANAGER, "SUSSEX-VR"),
-    ("commissioner", "Chris", "Commissioner", Role.COMMISSIONER, "*"),
+    ("commissioner", "Chris", "Commissioner", Role.COMMISSIONER, "@E92000001"),
     ("auditor", "Audrey", "Auditor", Role.AUDITOR, None),
 ]
 EMAIL_DOMAIN = "demo.vocrehab.invalid"
@@ -179,7 +223,23 @@ class Command(BaseCommand):
             )
             Team.objects.get_or_create(service=service, name="Case management")
             services[code] = service
+        self._areas(services)
         return services
+
+    def _areas(self, services):
+        """The commissioning hierarchy, and each service's place in it."""
+        made = {}
+        for code, name, level, kind, parent, service_codes in AREAS:
+            area, _ = Area.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "level": level, "kind": kind, "parent": made.get(parent)},
+            )
+            area.full_clean()
+            made[code] = area
+            for service_code in service_codes:
+                service = services[service_code]
+                service.area = area
+                service.save(update_fields=["area"])
 
     def _staff(self, services):
         organisation = Organisation.objects.get(code="demo")
@@ -198,6 +258,13 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             users[local] = user
+            if service_code and service_code.startswith("@"):
+                area = Area.objects.get(code=service_code[1:])
+                user.memberships.exclude(area=area).delete()
+                Membership.objects.update_or_create(
+                    user=user, area=area, role=role, defaults={"active": True}
+                )
+                continue
             targets = (
                 list(services.values())
                 if service_code == "*"
@@ -255,7 +322,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
         self.stdout.write("Demo users may skip two-factor enrolment (demo mode only).")
         for local, _first, _last, role, service_code in STAFF:
-            where = "all services" if service_code in (None, "*") else service_code
+            if service_code and service_code.startswith("@"):
+                name = next(a[1] for a in AREAS if a[0] == service_code[1:])
+                where = f"every service in {name}"
+            else:
+                where = "all services" if service_code in (None, "*") else service_code
             email = f"{local}@{EMAIL_DOMAIN}"
             self.stdout.write(f"  {role.label:<18} {email:<42} {where}")
 
