@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.accounts.test_areas import commissioner_of, tree  # noqa: F401 - a fixture
 from vocrehab.accounts.models import Membership, Role
 from vocrehab.audit.models import AccessEvent, Action
 from vocrehab.measures.management.commands import worker
@@ -96,11 +97,29 @@ def test_the_period_in_words():
     assert scheduled.period_words(D(2026, 11, 1), D(2026, 11, 30)) == "November 2026"
 
 
-def test_every_choice_of_the_report_form_reaches_the_report(make_staff, service):
+def test_every_choice_of_the_report_form_reaches_the_report(make_staff, service, tree):  # noqa: F811
     """A new field of the evaluation form (an area, say) must be passed to the report by
     scheduled.report_for, or a subscriber would get a report they did not choose."""
     form = EvaluationForm(user=make_staff(Role.SERVICE_MANAGER, service))
+    assert set(form.fields) <= set(scheduled.REPORT_ARGUMENTS)
+    # A commissioner of an area also gets the area field.
+    form = EvaluationForm(user=commissioner_of(tree["west"]))
     assert set(form.fields) == set(scheduled.REPORT_ARGUMENTS)
+
+
+def test_a_commissioners_area_report_covers_the_services_beneath_it(tree, data, media):  # noqa: F811
+    commissioner = commissioner_of(tree["west"])
+    scheduled.subscribe(
+        commissioner,
+        name="West of Scotland",
+        frequency="quarterly",
+        parameters={"area": [str(tree["west"].pk)]},
+    )
+    make_episode(tree["third"], referral_source="employer", referral_date=D(2026, 11, 3))
+    scheduled.run_due(NEW_YEAR)
+    run = ScheduledRun.objects.get()
+    assert run.status == RunStatus.DONE and run.suppressed is True
+    assert sorted(run.service_ids) == sorted([data.pk, tree["third"].pk])
 
 
 # -- subscribing through the pages -----------------------------------------------

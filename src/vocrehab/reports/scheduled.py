@@ -48,7 +48,10 @@ PERIOD_PARAMETERS = ("date_from", "date_to")
 RUN_FORMATS = ("pdf", "xlsx")
 # The evaluation form's fields that reach queries.evaluation_for (see report_for). A test
 # fails when the form gains a field that is not listed here, so that it is passed on.
-REPORT_ARGUMENTS = ("services", "date_from", "date_to", "publication", "value_set")
+# What the evaluation form's fields become in the report; "area" (a commissioning node)
+# is resolved into its services by the form on the day of each run, so a service that
+# joins the area later is counted from then on.
+REPORT_ARGUMENTS = ("services", "area", "date_from", "date_to", "publication", "value_set")
 # A run still "being produced" after this long was abandoned by a stopped worker.
 STALE_AFTER = dt.timedelta(hours=2)
 
