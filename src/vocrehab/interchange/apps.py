@@ -8,6 +8,8 @@ class InterchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.conf import settings
+
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
 
@@ -25,3 +27,11 @@ class InterchangeConfig(AppConfig):
             order=81,
             description=_("Download services' records as a VRMDS dataset."),
         )
+        if getattr(settings, "VOCREHAB_HUB", False):
+            navigation.register(
+                _("Submissions received"),
+                "interchange:hub_submissions",
+                Perm.VIEW_REPORTS,
+                order=82,
+                description=_("Which services sent this hub their data, and what is late."),
+            )

@@ -21,10 +21,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, requires, services_for
+from vocrehab.interchange import receiving
 from vocrehab.interchange.exporter import ExportError, export_dataset
 from vocrehab.interchange.forms import ExportForm, ImportForm
 from vocrehab.interchange.importer import import_dataset
@@ -285,3 +287,20 @@ __all__ = [
     "import_done",
     "import_upload",
 ]
+
+
+@requires(Perm.VIEW_REPORTS)
+def hub_submissions(request):
+    """A hub's page: which service sent what and when, versions, late or missing months."""
+    if not receiving.hub_enabled():
+        raise Http404
+    services = services_for(request.user, Perm.VIEW_REPORTS)
+    overview = receiving.submissions_overview(services, timezone.localdate())
+    return render(
+        request,
+        "interchange/hub_submissions.html",
+        {
+            "overview": overview,
+            "late_day": settings.VOCREHAB_HUB_LATE_DAY,
+        },
+    )
