@@ -10,8 +10,13 @@ class InterchangeConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from vocrehab import scheduling
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
+
+        from .tasks import enqueue_daily_submissions
+
+        scheduling.daily.connect(enqueue_daily_submissions, dispatch_uid="interchange-submissions")
 
         navigation.register(
             _("Import data"),
@@ -26,6 +31,13 @@ class InterchangeConfig(AppConfig):
             Perm.EXPORT_DATA,
             order=81,
             description=_("Download services' records as a VRMDS dataset."),
+        )
+        navigation.register(
+            _("Submissions to hubs"),
+            "interchange:submissions",
+            Perm.EXPORT_DATA,
+            order=83,
+            description=_("What this service sent to commissioners' hubs, and how it went."),
         )
         if getattr(settings, "VOCREHAB_HUB", False):
             navigation.register(
