@@ -378,6 +378,9 @@ MEDIA_ROOT = Path(os.environ.get("VOCREHAB_MEDIA_ROOT", VAR_DIR / "media"))
 # submission is late when not received by this day of the following month.
 VOCREHAB_HUB = env_bool("VOCREHAB_HUB", False)
 VOCREHAB_HUB_LATE_DAY = int(os.environ.get("VOCREHAB_HUB_LATE_DAY", "15"))
+# Sending to a hub: each month, the earlier months (this many) whose records changed
+# since they were sent are sent again, so discharges and follow-ups reach the hub.
+VOCREHAB_HUB_REFRESH_MONTHS = int(os.environ.get("VOCREHAB_HUB_REFRESH_MONTHS", "18"))
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]

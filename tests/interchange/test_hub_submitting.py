@@ -219,3 +219,19 @@ def test_the_hub_command_takes_the_token_from_input_and_never_shows_it(
 def test_submit_to_an_unknown_hub_says_so(service):
     with pytest.raises(CommandError, match='No service here sends to a hub named "nowhere"'):
         call_command("submit", hub="nowhere")
+
+
+def test_each_month_earlier_months_that_changed_are_sent_again(records, hub, stub, service):
+    from vocrehab.episodes.models import Episode
+
+    # January 2024 (EX-1) and February 2024 (EX-2) were sent and accepted.
+    submit(hub, parse_period("2024-01"), today=datetime.date(2024, 2, 1))
+    submit(hub, parse_period("2024-02"), today=datetime.date(2024, 3, 1))
+    assert len(stub.received) == 2
+    # EX-1 is corrected; February is unchanged.
+    Episode.objects.filter(reference="EX-1").update(weeks_absent_at_referral=30)
+    run_schedule(datetime.date(2024, 4, 1))
+    sent = list(Submission.objects.order_by("pk").values_list("period", "status"))
+    assert sent[2:] == [("2024-03", "accepted"), ("2024-01", "accepted")]
+    assert len(stub.received) == 4
+    assert _files(stub.received[3])["episodes.csv"][0]["weeks_absent_at_referral"] == "30"

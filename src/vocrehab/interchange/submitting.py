@@ -13,6 +13,9 @@ What it promises:
   needs them to compute its figures: the hub holds personal data (see the hazard log).
 - Sent with the service code, period and SHA-256 of the file, over HTTPS with the
   hub's token, with timeouts; nothing is fetched from anywhere but the hub.
+- Each month the schedule also sends again the earlier months (up to
+  ``VOCREHAB_HUB_REFRESH_MONTHS``, 18) whose records changed since they were sent, so
+  discharges and follow-ups reach the hub; an unchanged month is not sent.
 - Every submission is recorded before it is sent, with its outcome: accepted,
   unchanged, refused (with the hub's reasons) or not delivered. Not delivered (the hub
   unreachable, busy or answering an error) is tried again on the following days
@@ -108,11 +111,7 @@ def submit(
     submission.next_attempt_on = None
     submission.save()
     with tempfile.TemporaryDirectory(prefix="vocrehab-submit-") as folder:
-        path = Path(folder) / f"{hub.service.code}-{period.code}.zip"
-        submission.rows = write_submission(
-            path, hub.service, period_scope(hub.service, period), hub.pseudonym_key.encode()
-        )
-        submission.checksum = sha256_of(path)
+        path, submission.rows, submission.checksum = _extract(hub, period, Path(folder))
         record_export(
             user=user if getattr(user, "is_authenticated", False) else None,
             detail=(
@@ -125,6 +124,15 @@ def submit(
         code, body, problem = _post(hub, path, period, submission.checksum)
     _record_outcome(submission, code, body, problem, today)
     return submission
+
+
+def _extract(hub: Hub, period: Period, folder: Path) -> tuple[Path, dict, str]:
+    """Write the submission file in ``folder``: (its path, rows per file, its SHA-256)."""
+    path = folder / f"{hub.service.code}-{period.code}.zip"
+    rows = write_submission(
+        path, hub.service, period_scope(hub.service, period), hub.pseudonym_key.encode()
+    )
+    return path, rows, sha256_of(path)
 
 
 def _post(hub: Hub, path: Path, period: Period, checksum: str):
@@ -207,6 +215,42 @@ def _record_outcome(submission: Submission, code, body, problem: str, today) -> 
     )
 
 
+DELIVERED = (SubmissionStatus.ACCEPTED, SubmissionStatus.UNCHANGED)
+
+
+def refresh_months() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "VOCREHAB_HUB_REFRESH_MONTHS", 18))
+
+
+def refresh(hub: Hub, latest: Period, today: datetime.date) -> list[Submission]:
+    """Send again the earlier months whose records have changed since they were sent.
+
+    Episodes go on after the month they were referred in (discharge, the six-month
+    follow-up), so each month the :func:`refresh_months` before ``latest`` that the hub
+    has are made again, and sent when the file differs from the one it holds.
+    """
+    delivered: dict[str, str] = {}
+    for code, checksum in (
+        hub.submissions.filter(status__in=DELIVERED)
+        .order_by("created_at", "pk")
+        .values_list("period", "checksum")
+    ):
+        delivered[code] = checksum  # the last delivered wins
+    sent = []
+    month = latest
+    for _n in range(refresh_months()):
+        month = previous_month(month.start)
+        if month.code not in delivered:
+            continue
+        with tempfile.TemporaryDirectory(prefix="vocrehab-submit-") as folder:
+            _path, _rows, checksum = _extract(hub, month, Path(folder))
+        if checksum != delivered[month.code]:
+            sent.append(submit(hub, month, today=today))
+    return sent
+
+
 def run_schedule(today: datetime.date) -> dict[str, list[str]]:
     """The worker's daily run: last month's submission to each monthly hub that has not
     had it, and the submissions due to be tried again. Returns what was sent."""
@@ -218,6 +262,8 @@ def run_schedule(today: datetime.date) -> dict[str, list[str]]:
             sent.setdefault(f"{hub.service.code}/{hub.name}", []).append(
                 f"{period.code} {outcome.status}"
             )
+            for earlier in refresh(hub, period, today):
+                sent[f"{hub.service.code}/{hub.name}"].append(f"{earlier.period} {earlier.status}")
     stale = timezone.now() - STALE_SENDING
     due = Submission.objects.filter(hub__active=True).filter(
         Q(status=SubmissionStatus.RETRYING, next_attempt_on__lte=today)
