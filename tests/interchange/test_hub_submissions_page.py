@@ -48,7 +48,8 @@ def test_the_page_shows_each_submission_in_words_and_the_hubs_reasons(signed_in,
     text = client.get(PAGE).content.decode()
     assert "Accepted by the hub" in text and "Version 3 at the hub" in text
     assert "Refused by the hub" in text and "episodes.csv, row 7, tier: not a tier" in text
-    assert "will try again" in text and "next try 3 Nov 2026" in text
+    assert "will try again" in text and "Tried once; next try 3 Nov 2026" in text
+    assert "Oct 2026" in text and "Sep 2026" in text
     assert TOKEN not in text and "vrt_0a1b2c3d4e_…" in text
 
 
@@ -109,7 +110,11 @@ def test_a_bad_period_is_named(signed_in, hub):
     client, _user = signed_in(Role.SERVICE_MANAGER)
     response = client.post(PAGE, {"send-hub": hub.pk, "send-period": "Q3"})
     assert response.status_code == 200
-    assert "is not a period" in response.content.decode()
+    text = response.content.decode()
+    assert "is not a period" in text
+    # Named at the form of the hub it was for, with what was typed kept.
+    assert f'href="#send-period-{hub.pk}"' in text
+    assert f'id="send-period-error-{hub.pk}"' in text and 'value="Q3"' in text
     assert not Submission.objects.exists()
 
 

@@ -56,6 +56,16 @@ class ReceivedVersion(models.Model):
     def episodes(self) -> int:
         return int(self.rows.get("episodes.csv", 0))
 
+    @property
+    def period_label(self) -> str:
+        """The period as people read it: "Nov 2026", "Jul to Sep 2026"."""
+        from vocrehab.interchange.periods import PeriodError, parse_period
+
+        try:
+            return parse_period(self.period).label
+        except PeriodError:
+            return self.period
+
 
 def _new_pseudonym_key() -> str:
     import secrets
@@ -158,3 +168,13 @@ class Submission(models.Model):
     @property
     def episodes(self) -> int:
         return int(self.rows.get("episodes.csv", 0))
+
+    @property
+    def period_label(self) -> str:
+        """The period as people read it: "Nov 2026", "Jul to Sep 2026"."""
+        from vocrehab.interchange.periods import PeriodError, parse_period
+
+        try:
+            return parse_period(self.period).label
+        except PeriodError:
+            return self.period

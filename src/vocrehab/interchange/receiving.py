@@ -283,7 +283,9 @@ def submissions_overview(services, today) -> list[ServiceSubmissions]:
     services = list(services)
     by_pk = {s.pk: ServiceSubmissions(s) for s in services}
     first: dict[int, object] = {}
-    versions = ReceivedVersion.objects.filter(service__in=services).order_by("-period", "-number")
+    versions = ReceivedVersion.objects.filter(service__in=services).order_by(
+        "-period_start", "period_end", "-number"
+    )
     for version in versions:
         entry = by_pk[version.service_id]
         version.service = entry.service

@@ -361,5 +361,13 @@ def submissions(request):
     return render(
         request,
         "interchange/submissions.html",
-        {"hubs": hubs, "hub_form": hub_form, "send_form": send_form, "services": services},
+        {
+            "hubs": hubs,
+            "hub_form": hub_form,
+            "services": services,
+            # A period refused: shown at the form of the hub it was for.
+            "send_errors": send_form.errors.get("period", []) if send_form.is_bound else [],
+            "send_hub": str(send_form.data.get("send-hub", "")) if send_form.is_bound else "",
+            "send_value": send_form.data.get("send-period", "") if send_form.is_bound else "",
+        },
     )
