@@ -235,3 +235,20 @@ def test_each_month_earlier_months_that_changed_are_sent_again(records, hub, stu
     assert sent[2:] == [("2024-03", "accepted"), ("2024-01", "accepted")]
     assert len(stub.received) == 4
     assert _files(stub.received[3])["episodes.csv"][0]["weeks_absent_at_referral"] == "30"
+
+
+def test_a_submission_that_cannot_be_made_is_recorded_and_tried_again(
+    records, hub, stub, monkeypatch, caplog
+):
+    from vocrehab.interchange import submitting
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(submitting, "write_submission", broken)
+    submission = submit(hub, parse_period("2024-Q1"), today=datetime.date(2026, 12, 1))
+    assert submission.status == SubmissionStatus.RETRYING
+    assert "could not be made here (OSError)" in submission.message
+    assert submission.next_attempt_on == datetime.date(2026, 12, 2)
+    assert not stub.received
+    assert any("could not be made" in r.getMessage() for r in caplog.records)

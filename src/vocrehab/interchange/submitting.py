@@ -110,18 +110,26 @@ def submit(
     submission.last_attempt_at = timezone.now()
     submission.next_attempt_on = None
     submission.save()
-    with tempfile.TemporaryDirectory(prefix="vocrehab-submit-") as folder:
-        path, submission.rows, submission.checksum = _extract(hub, period, Path(folder))
-        record_export(
-            user=user if getattr(user, "is_authenticated", False) else None,
-            detail=(
-                f"VRMDS submission to hub {hub.name} ({hub.url}): {hub.service.code} "
-                f"{period.code}, attempt {submission.attempts}; "
-                + " ".join(f"{k.removesuffix('.csv')}={v}" for k, v in submission.rows.items())
-            )[:1000],
-            service_id=hub.service_id,
-        )
-        code, body, problem = _post(hub, path, period, submission.checksum)
+    try:
+        with tempfile.TemporaryDirectory(prefix="vocrehab-submit-") as folder:
+            path, submission.rows, submission.checksum = _extract(hub, period, Path(folder))
+            record_export(
+                user=user if getattr(user, "is_authenticated", False) else None,
+                detail=(
+                    f"VRMDS submission to hub {hub.name} ({hub.url}): {hub.service.code} "
+                    f"{period.code}, attempt {submission.attempts}; "
+                    + " ".join(f"{k.removesuffix('.csv')}={v}" for k, v in submission.rows.items())
+                )[:1000],
+                service_id=hub.service_id,
+            )
+            code, body, problem = _post(hub, path, period, submission.checksum)
+    except Exception as exc:  # noqa: BLE001 - recorded, logged and tried again, never lost
+        logger.exception("submission of %s %s to hub %s could not be made", hub.service.code,
+                         period.code, hub.name)  # fmt: skip
+        code, body = None, None
+        problem = _("The submission could not be made here (%(problem)s).") % {
+            "problem": type(exc).__name__
+        }
     _record_outcome(submission, code, body, problem, today)
     return submission
 
