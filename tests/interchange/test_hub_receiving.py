@@ -189,3 +189,25 @@ def test_when_the_install_is_not_a_hub_the_address_is_not_found(submitter, servi
     response = post(submitter, example_zip(service.code))
     assert response.status_code == 404
     assert Episode.objects.count() == 0
+
+
+def test_a_large_submission_is_validated_alongside_and_still_all_or_nothing(
+    submitter, service, monkeypatch
+):
+    from vocrehab.interchange import receiving
+
+    monkeypatch.setattr(receiving, "PARALLEL_EPISODES", 1)
+    monkeypatch.setattr(receiving.os, "cpu_count", lambda: 2)
+
+    def break_tier(files):
+        files["episodes.csv"][3]["tier"] = "9"
+
+    response = post(submitter, example_zip(service.code, change=break_tier))
+    assert response.status_code == 422
+    assert (response.json()["errors"][0]["row"], response.json()["errors"][0]["column"]) == (
+        5,
+        "tier",
+    )
+    assert Episode.objects.count() == 0 and ReceivedVersion.objects.count() == 0
+    assert post(submitter, example_zip(service.code)).status_code == 201
+    assert Episode.objects.filter(service=service).count() == 4

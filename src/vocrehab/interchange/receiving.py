@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ from vocrehab.interchange.vrmds.reader import DatasetError, Limits, open_dataset
 from vocrehab.interchange.vrmds.validate import Issue
 
 logger = logging.getLogger(__name__)
+
+PARALLEL_EPISODES = 10_000
 
 ACCEPTED = "accepted"
 UNCHANGED = "unchanged"
@@ -170,6 +173,8 @@ def _accept(user, token, service, period: Period, path, checksum, request) -> Ou
                 allowed_services=services_for(user, Perm.IMPORT_DATA),
                 limits=submission_limits(),
                 request=request,
+                # A large submission is validated in a second process while it is written.
+                parallel=len(ids) >= PARALLEL_EPISODES and (os.cpu_count() or 1) > 1,
             )
             if not summary.ok:
                 return _refused(
