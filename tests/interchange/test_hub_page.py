@@ -96,6 +96,7 @@ def test_the_page_shows_versions_and_what_is_late(signed_in, service, other_serv
     assert "Glasgow VR Service" in text
     assert "Version 2" in text and "All versions" in text
     assert "Version 1:" in text and "40 episodes" in text
+    assert "Oct 2026" in text
     # Only the services the commissioner covers.
     assert "Leeds" not in text
 
@@ -118,3 +119,13 @@ def test_not_a_hub_no_page(signed_in, settings):
     settings.VOCREHAB_HUB = False
     client, _user = signed_in(Role.COMMISSIONER)
     assert client.get(PAGE).status_code == 404
+
+
+def test_the_page_names_late_and_missing_months(signed_in, service, time_machine):
+    time_machine.move_to("2026-12-20 10:00")
+    _version(service, "2026-09", 1, when=_at(datetime.date(2026, 10, 3)))
+    _version(service, "2026-10", 1, when=_at(datetime.date(2026, 11, 20)))
+    client, _user = signed_in(Role.COMMISSIONER)
+    text = client.get(PAGE).content.decode()
+    assert "Late or missing" in text and "Nov 2026 (due by 15 Dec 2026)" in text
+    assert "Received after the day it was due: Oct 2026." in text

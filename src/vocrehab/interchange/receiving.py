@@ -270,6 +270,10 @@ class ServiceSubmissions:
         return [m for m in self.months if m.state == "late"]
 
     @property
+    def late_received(self) -> list[MonthState]:
+        return [m for m in self.months if m.state == "late_received"]
+
+    @property
     def last(self) -> ReceivedVersion | None:
         return max(self.current, key=lambda v: v.received_at, default=None)
 
