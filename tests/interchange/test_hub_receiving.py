@@ -211,3 +211,30 @@ def test_a_large_submission_is_validated_alongside_and_still_all_or_nothing(
     assert Episode.objects.count() == 0 and ReceivedVersion.objects.count() == 0
     assert post(submitter, example_zip(service.code)).status_code == 201
     assert Episode.objects.filter(service=service).count() == 4
+
+
+def test_odd_input_is_refused_with_a_reason_never_a_server_error(submitter, service):
+    program = Program()
+    data = example_zip(service.code)
+    odd = [
+        {"service": service.code, "period": "2024-Q1", "checksum": sha256(data)},  # no file
+        {
+            "file": SimpleUploadedFile("s.zip", data),
+            "service": service.code,
+            "period": "2024-Q1",
+            "checksum": "not hex",
+        },
+        {"file": SimpleUploadedFile("s.zip", data), "period": "2024-Q1", "checksum": sha256(data)},
+    ]
+    for body in odd:
+        response = program.post(URL, body, **bearer(submitter))
+        assert response.status_code == 400, response.content
+    # JSON instead of multipart.
+    response = program.post(URL, "{}", content_type="application/json", **bearer(submitter))
+    assert response.status_code == 415
+    # Not a zip at all, with its own checksum.
+    junk = b"episode_id,client_id\nnot,a zip"
+    response = post(submitter, junk)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["file"]
+    assert Episode.objects.count() == 0 and ReceivedVersion.objects.count() == 0
