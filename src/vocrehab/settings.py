@@ -381,6 +381,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 VOCREHAB_IMPORT_MAX_BYTES = int(os.environ.get("VOCREHAB_IMPORT_MAX_MB", "200")) * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("VOCREHAB_MEDIA_ROOT", VAR_DIR / "media"))
 
+# Hub (docs/interchange.md): VOCREHAB_HUB=1 makes this install receive services'
+# pseudonymised VRMDS submissions at /api/v1/submissions/ (off: 404). A month's
+# submission is late when not received by this day of the following month.
+VOCREHAB_HUB = env_bool("VOCREHAB_HUB", False)
+VOCREHAB_HUB_LATE_DAY = int(os.environ.get("VOCREHAB_HUB_LATE_DAY", "15"))
+# Sending to a hub: each month, the earlier months (this many) whose records changed
+# since they were sent are sent again, so discharges and follow-ups reach the hub.
+VOCREHAB_HUB_REFRESH_MONTHS = int(os.environ.get("VOCREHAB_HUB_REFRESH_MONTHS", "18"))
+
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

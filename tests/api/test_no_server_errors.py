@@ -49,6 +49,11 @@ def test_odd_input_never_causes_a_server_error(signed_in, make_episode, service)
             url = path.replace("{id}", str(episode.pk))
             for body in ODD_BODIES:
                 response = client.post(url, json.dumps(body), content_type="application/json")
+                if path == reverse("api:submissions"):
+                    # Hubs only (404 here), multipart with a token: odd bodies are
+                    # tested in tests/interchange/test_hub_receiving.py.
+                    assert response.status_code == 404, (path, body, response.content)
+                    continue
                 assert response.status_code == 400, (path, body, response.content)
     assert not Contact.objects.exists()
     assert client.get(reverse("api:episodes"), {"page": "999"}).status_code == 404

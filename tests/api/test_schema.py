@@ -26,6 +26,7 @@ OPERATIONS = {
     ("/api/v1/clients/", "get"),
     ("/api/v1/clients/{id}/", "get"),
     ("/api/v1/referrals/", "post"),
+    ("/api/v1/submissions/", "post"),
 }
 
 

@@ -484,3 +484,44 @@ class OnwardInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=OnwardOutcome.choices, required=False, allow_blank=True
     )
+
+
+# --- submissions to a hub -------------------------------------------------------------
+
+
+class SubmissionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("A .zip of the VRMDS CSV files."))
+    service = serializers.CharField(max_length=32, help_text=_("The submitting service's code."))
+    period = serializers.CharField(
+        max_length=7, help_text=_("A month (2026-11) or a quarter (2026-Q4).")
+    )
+    checksum = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", help_text=_("The SHA-256 checksum of the file, in hexadecimal.")
+    )
+
+
+class SubmissionVersionSerializer(serializers.Serializer):
+    status = serializers.CharField(
+        read_only=True, help_text=_('"accepted" (a new version) or "unchanged" (the same file).')
+    )
+    service = serializers.CharField(source="service.code")
+    period = serializers.CharField()
+    version = serializers.IntegerField(source="number")
+    current = serializers.BooleanField()
+    checksum = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    rows = serializers.DictField(child=serializers.IntegerField())
+    episodes_removed = serializers.IntegerField()
+
+
+class SubmissionErrorSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class SubmissionRefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    error_count = serializers.IntegerField()
+    errors = SubmissionErrorSerializer(many=True)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("v1/clients/<int:pk>/", views.ClientDetail.as_view(), name="client"),
     path("v1/referrals/", views.ReferralCreate.as_view(), name="referrals"),
     path("v1/reports/evaluation", views.EvaluationReport.as_view(), name="evaluation"),
+    path("v1/submissions/", views.SubmissionCreate.as_view(), name="submissions"),
     path("v1/schema/", views.Schema.as_view(), name="schema"),
     path("v1/docs/", views.docs, name="docs"),
 ]

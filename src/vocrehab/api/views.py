@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.generators import SchemaGenerator
@@ -20,6 +21,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,6 +46,7 @@ from vocrehab.clients.models import Client
 from vocrehab.clients.queries import client_for
 from vocrehab.episodes.access import check_may_record
 from vocrehab.episodes.models import Episode
+from vocrehab.interchange import receiving
 from vocrehab.measures import queries as measures_queries
 from vocrehab.measures import services as measures_services
 from vocrehab.measures.instruments import INSTRUMENTS, InvalidValues, get_instrument
@@ -682,6 +685,73 @@ class EvaluationReport(PolicyMixin, APIView):
         response = Response(report)
         response["Vocrehab-Suppressed"] = "true" if suppressed else "false"
         return response
+
+
+# --- submissions to a hub -------------------------------------------------------------
+
+
+class SubmissionCreate(PolicyMixin, APIView):
+    """Receive a service's pseudonymised VRMDS submission for one period (hubs only).
+
+    Multipart form: ``file`` (a .zip of the VRMDS CSV files), ``service`` (its code),
+    ``period`` (``2026-11`` or ``2026-Q4``) and ``checksum`` (SHA-256 of the file, hex).
+    201: accepted, a new current version. 200: the same file as the current version,
+    nothing changed. 422: refused, with every problem by file, row and column; nothing
+    was written. 404 when this install is not a hub (``VOCREHAB_HUB`` off).
+    """
+
+    access_permission = Perm.IMPORT_DATA
+    required_scope = Scope.SUBMISSIONS_WRITE
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.SubmissionUploadSerializer},
+        responses={
+            200: s.SubmissionVersionSerializer,
+            201: s.SubmissionVersionSerializer,
+            403: OpenApiResponse(description=_("The token does not cover this service.")),
+            404: OpenApiResponse(description=_("This install is not a hub.")),
+            409: OpenApiResponse(description=_("Another submission arrived at the same time.")),
+            422: s.SubmissionRefusalSerializer,
+        },
+    )
+    def post(self, request):
+        # Not a hub: as if the address did not exist (after the access policy, which
+        # answers every address alike).
+        if not receiving.hub_enabled():
+            raise Http404
+        token = getattr(request.user, "api_token", None)
+        if token is None:
+            raise PermissionDenied(_("Submissions are sent with an API token."))
+        data = _validated(s.SubmissionUploadSerializer, request.data)
+        outcome = receiving.receive_submission(
+            user=request.user,
+            token=token,
+            service_code=data["service"],
+            period=data["period"],
+            checksum=data["checksum"],
+            upload=data["file"],
+            request=request,
+        )
+        if outcome.status == receiving.FORBIDDEN:
+            return Response({"detail": outcome.message}, status=status.HTTP_403_FORBIDDEN)
+        if outcome.status == receiving.CONFLICT:
+            return Response({"detail": outcome.message}, status=status.HTTP_409_CONFLICT)
+        if outcome.status == receiving.REFUSED:
+            return Response(
+                {
+                    "detail": outcome.message,
+                    "error_count": outcome.error_count,
+                    "errors": outcome.errors_as_dicts(),
+                },
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        body = s.SubmissionVersionSerializer(outcome.version).data
+        body["status"] = outcome.status
+        code = (
+            status.HTTP_201_CREATED if outcome.status == receiving.ACCEPTED else status.HTTP_200_OK
+        )
+        return Response(body, status=code)
 
 
 # --- the schema -------------------------------------------------------------------------

@@ -8,8 +8,15 @@ class InterchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.conf import settings
+
+        from vocrehab import scheduling
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
+
+        from .tasks import enqueue_daily_submissions
+
+        scheduling.daily.connect(enqueue_daily_submissions, dispatch_uid="interchange-submissions")
 
         navigation.register(
             _("Import data"),
@@ -25,3 +32,18 @@ class InterchangeConfig(AppConfig):
             order=81,
             description=_("Download services' records as a VRMDS dataset."),
         )
+        navigation.register(
+            _("Submissions to hubs"),
+            "interchange:submissions",
+            Perm.EXPORT_DATA,
+            order=83,
+            description=_("What this service sent to commissioners' hubs, and how it went."),
+        )
+        if getattr(settings, "VOCREHAB_HUB", False):
+            navigation.register(
+                _("Submissions received"),
+                "interchange:hub_submissions",
+                Perm.VIEW_REPORTS,
+                order=82,
+                description=_("Which services sent this hub their data, and what is late."),
+            )

@@ -37,7 +37,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext as _
 
@@ -233,6 +233,34 @@ def export_dataset(
     return summary
 
 
+def write_submission(out: Path, service: Service, scope: Q, key: bytes) -> dict[str, int]:
+    """Write one service's pseudonymised extract for a hub as a .zip at ``out``.
+
+    Identifiers are hashed with ``key``, the NHS number column, free text and local
+    ``x_`` columns left out; dates, age and deprivation stay as the standard's figures
+    need them. The zip is byte-for-byte the same for the same data (fixed entry times),
+    so its checksum tells the hub whether anything changed. Returns rows per file.
+    """
+    builder = _Builder([service], key, scope=scope, minimise=False)
+    rows: dict[str, int] = {}
+    files = [
+        (schema.EPISODES, builder.episodes),
+        (schema.CONTACTS, builder.contacts),
+        (schema.ONWARD, builder.onward),
+        (schema.MEASURES, builder.measures),
+    ]
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, make in files:
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(entry, "w", force_zip64=True) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                rows[name] = _write_csv(text, make())
+                text.flush()
+                text.detach()
+    return rows
+
+
 # ------------------------------------------------------------------------------ writers
 
 
@@ -279,14 +307,44 @@ def _ordered(field_name: str):
 
 
 class _Builder:
+    """The rows of each file. ``scope`` (a Q on Episode) narrows the episodes; with a
+    ``key`` identifiers are hashed and free text dropped, and with ``minimise`` (the
+    research export) dates are shifted or reduced, age banded and the rank left out
+    too. A hub submission keeps what the standard's figures need: exact dates and age."""
+
     def __init__(
-        self, services: list[Service], key: bytes, *, dates="shift", found: Profile | None = None
+        self,
+        services: list[Service],
+        key: bytes,
+        *,
+        dates="shift",
+        found: Profile | None = None,
+        scope: Q | None = None,
+        minimise: bool = True,
     ):
         self.services = services
         self.service_ids = [s.pk for s in services]
         self.key = key
         self.found = found or Profile()
-        self.date = DateShifter(key, dates) if key else None
+        self.minimise = minimise
+        self.date = DateShifter(key, dates) if key and minimise else None
+        self.scope = scope
+
+    def _episodes(self):
+        queryset = Episode.objects.filter(
+            service_id__in=self.service_ids, client__processing_restricted=False
+        )
+        return queryset.filter(self.scope) if self.scope is not None else queryset
+
+    def _children(self, model, **filters):
+        queryset = model.objects.filter(
+            episode__service_id__in=self.service_ids,
+            episode__client__processing_restricted=False,
+            **filters,
+        )
+        if self.scope is not None:
+            queryset = queryset.filter(episode__in=self._episodes().values("pk"))
+        return queryset
 
     @property
     def pseudonymise(self) -> bool:
@@ -319,14 +377,12 @@ class _Builder:
     # -- episodes.csv ----------------------------------------------------------------
 
     def episodes(self):
-        queryset = Episode.objects.filter(
-            service_id__in=self.service_ids, client__processing_restricted=False
-        )
+        queryset = self._episodes()
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.EPISODES])
         if self.pseudonymise:
             columns.remove("nhs_number")
-            extra = ["x_age_band"]
+            extra = ["x_age_band"] if self.minimise else []
         sources = [_EPISODE_SOURCE.get(c, c) for c in columns]
         rows = (
             queryset.order_by(_ordered("service__code"), _ordered("reference"))
@@ -342,17 +398,20 @@ class _Builder:
                 if self.pseudonymise:
                     service = cells[position["service_code"]]
                     person = cells[position["client_id"]]
-                    for column in columns:
-                        if column in _DATE_COLUMNS:
-                            cells[position[column]] = self.date(
-                                cells[position[column]], service, person
+                    if self.minimise:
+                        for column in columns:
+                            if column in _DATE_COLUMNS:
+                                cells[position[column]] = self.date(
+                                    cells[position[column]], service, person
+                                )
+                        for column in GROUPED_COLUMNS:
+                            cells[position[column]] = self.found.group(
+                                column, cells[position[column]]
                             )
-                    for column in GROUPED_COLUMNS:
-                        cells[position[column]] = self.found.group(column, cells[position[column]])
-                    band = age_band(cells[position["age_at_referral"]])
-                    cells[position["age_at_referral"]] = None
-                    cells[position["deprivation_rank"]] = None
-                    if condition in self.found.rare["condition"]:
+                        band = age_band(cells[position["age_at_referral"]])
+                        cells[position["age_at_referral"]] = None
+                        cells[position["deprivation_rank"]] = None
+                    if condition in self.found.rare.get("condition", ()):
                         condition = codes.Condition.OTHER
                     for column, kind in (
                         ("episode_id", "episode"),
@@ -365,7 +424,7 @@ class _Builder:
                         condition == codes.Condition.CANCER and _ICD10.fullmatch(detail)
                     ):
                         cells[position["condition_detail"]] = ""
-                    yield [*cells, band]
+                    yield [*cells, band] if self.minimise else cells
                     continue
                 extensions = extensions or {}
                 cells += [_text(extensions.get(k)) for k in extra]
@@ -376,9 +435,7 @@ class _Builder:
     # -- contacts.csv ----------------------------------------------------------------
 
     def contacts(self):
-        queryset = Contact.objects.filter(
-            episode__service_id__in=self.service_ids, episode__client__processing_restricted=False
-        )
+        queryset = self._children(Contact)
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.CONTACTS])
         rows = (
@@ -427,9 +484,7 @@ class _Builder:
     # -- onward.csv ------------------------------------------------------------------
 
     def onward(self):
-        queryset = OnwardReferral.objects.filter(
-            episode__service_id__in=self.service_ids, episode__client__processing_restricted=False
-        )
+        queryset = self._children(OnwardReferral)
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.ONWARD])
         rows = (
@@ -467,9 +522,8 @@ class _Builder:
     # -- measures.csv ----------------------------------------------------------------
 
     def measures(self):
-        administrations = Administration.objects.filter(
-            episode__service_id__in=self.service_ids,
-            episode__client__processing_restricted=False,
+        administrations = self._children(
+            Administration,
             status=AdministrationStatus.COMPLETED,
             timepoint__in=codes.VRMDS_TIMEPOINTS,
         )
@@ -516,4 +570,10 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-__all__ = ["ExportError", "ExportSummary", "export_dataset", "resolve_services"]
+__all__ = [
+    "ExportError",
+    "ExportSummary",
+    "export_dataset",
+    "resolve_services",
+    "write_submission",
+]

@@ -104,3 +104,73 @@ def default_min_k() -> int:
     """The k a pseudonymised export from the web needs unless told: the suppression threshold."""
 
     return rare_threshold()
+
+
+class HubForm(forms.Form):
+    """A hub a service sends to; the token is entered once and never shown again."""
+
+    service = forms.ModelChoiceField(label=_("Service that sends"), queryset=None)
+    name = forms.SlugField(
+        label=_("Short name"),
+        max_length=40,
+        help_text=_("Used by the submit command, e.g. london. Letters, digits and hyphens."),
+    )
+    url = forms.URLField(
+        label=_("Hub's web address"),
+        assume_scheme="https",
+        help_text=_("As the hub gave it, e.g. https://hub.example.nhs.uk"),
+    )
+    token = forms.CharField(
+        label=_("Token from the hub"),
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "The hub's submissions token for this service (starts vrt_). It is kept for "
+            "sending and never shown again; to change it, add the hub again with the same "
+            "short name."
+        ),
+    )
+    monthly = forms.BooleanField(
+        label=_("Send last month's submission at the start of every month"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from vocrehab.interchange.models import Hub
+        from vocrehab.interchange.submitting import check_hub
+
+        data = super().clean()
+        if self.errors:
+            return data
+        hub = Hub(service=data["service"], name=data["name"], url=data["url"], token=data["token"])
+        try:
+            check_hub(hub)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+
+class SendForm(forms.Form):
+    hub = forms.IntegerField(widget=forms.HiddenInput)
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=7,
+        help_text=_("A month (2026-11) or a quarter (2026-Q4)."),
+    )
+
+    def clean_period(self):
+        from vocrehab.interchange.periods import PeriodError, parse_period
+
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -11,4 +11,6 @@ urlpatterns = [
     path("import/<str:token>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<str:token>/cancel/", views.import_cancel, name="import_cancel"),
     path("export/", views.export, name="export"),
+    path("hub/", views.hub_submissions, name="hub_submissions"),
+    path("submissions/", views.submissions, name="submissions"),
 ]

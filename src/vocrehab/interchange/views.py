@@ -21,10 +21,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, requires, services_for
+from vocrehab.interchange import receiving
 from vocrehab.interchange.exporter import ExportError, export_dataset
 from vocrehab.interchange.forms import ExportForm, ImportForm
 from vocrehab.interchange.importer import import_dataset
@@ -285,3 +287,87 @@ __all__ = [
     "import_done",
     "import_upload",
 ]
+
+
+@requires(Perm.VIEW_REPORTS)
+def hub_submissions(request):
+    """A hub's page: which service sent what and when, versions, late or missing months."""
+    if not receiving.hub_enabled():
+        raise Http404
+    services = services_for(request.user, Perm.VIEW_REPORTS)
+    overview = receiving.submissions_overview(services, timezone.localdate())
+    return render(
+        request,
+        "interchange/hub_submissions.html",
+        {
+            "overview": overview,
+            "late_day": settings.VOCREHAB_HUB_LATE_DAY,
+        },
+    )
+
+
+@requires(Perm.EXPORT_DATA)
+def submissions(request):
+    """A service's hubs and what was sent to each: period, when, status, counts, reasons."""
+    from django.db import transaction
+    from django.db.models import Prefetch
+
+    from vocrehab.interchange.forms import HubForm, SendForm
+    from vocrehab.interchange.models import Hub, Submission
+    from vocrehab.interchange.tasks import send_submission_task
+
+    services = services_for(request.user, Perm.EXPORT_DATA).order_by("code")
+    hub_form = HubForm(services=services, prefix="hub")
+    send_form = SendForm(prefix="send")
+    if request.method == "POST" and "hub-name" in request.POST:
+        hub_form = HubForm(request.POST, services=services, prefix="hub")
+        if hub_form.is_valid():
+            data = hub_form.cleaned_data
+            hub = Hub.objects.filter(service=data["service"], name=data["name"]).first()
+            if hub is None:
+                hub = Hub(service=data["service"], name=data["name"], created_by=request.user)
+            hub.url, hub.token = data["url"], data["token"]
+            hub.monthly, hub.active = data["monthly"], True
+            hub.save()
+            return redirect("interchange:submissions")
+    elif request.method == "POST":
+        send_form = SendForm(request.POST, prefix="send")
+        if send_form.is_valid():
+            hub = Hub.objects.filter(
+                pk=send_form.cleaned_data["hub"], service__in=services, active=True
+            ).first()
+            if hub is None:
+                raise Http404
+            period = send_form.cleaned_data["period"]
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    hub=hub,
+                    period=period.code,
+                    period_start=period.start,
+                    period_end=period.end,
+                    requested_by=request.user,
+                )
+                transaction.on_commit(
+                    lambda: send_submission_task.enqueue(submission_id=submission.pk)
+                )
+            return redirect("interchange:submissions")
+    recent = Submission.objects.order_by("-created_at", "-pk")
+    hubs = (
+        Hub.objects.filter(service__in=services)
+        .select_related("service")
+        .prefetch_related(Prefetch("submissions", queryset=recent))
+        .order_by("service__code", "name")
+    )
+    return render(
+        request,
+        "interchange/submissions.html",
+        {
+            "hubs": hubs,
+            "hub_form": hub_form,
+            "services": services,
+            # A period refused: shown at the form of the hub it was for.
+            "send_errors": send_form.errors.get("period", []) if send_form.is_bound else [],
+            "send_hub": str(send_form.data.get("send-hub", "")) if send_form.is_bound else "",
+            "send_value": send_form.data.get("send-period", "") if send_form.is_bound else "",
+        },
+    )

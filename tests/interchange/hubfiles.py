@@ -1,0 +1,39 @@
+"""Submission files for hub tests: the VRMDS example, as one service's .zip."""
+
+import hashlib
+import io
+import zipfile
+
+from tests.interchange.helpers import read_example
+
+
+def example_zip(service_code: str, *, change=None, drop_episodes=()) -> bytes:
+    """The example dataset as a .zip of one service (``change(files)`` edits the rows)."""
+    files = read_example()
+    for row in files["episodes.csv"]:
+        row["service_code"] = service_code
+    if drop_episodes:
+        files = {
+            name: [r for r in rows if r.get("episode_id") not in drop_episodes]
+            for name, rows in files.items()
+        }
+    if change is not None:
+        change(files)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, rows in files.items():
+            text = io.StringIO()
+            header: list[str] = []
+            for row in rows:
+                header += [k for k in row if k not in header]
+            import csv
+
+            writer = csv.DictWriter(text, fieldnames=header, lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            zf.writestr(name, text.getvalue())
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
