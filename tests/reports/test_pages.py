@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from vocrehab.accounts.models import Role
 from vocrehab.audit.models import AccessEvent, Action
+from vocrehab.codes import ReferralSource
 
 from .helpers import make_episode
 
@@ -137,8 +138,14 @@ def test_benchmark_shows_each_service_and_all(signed_in, service, other_service,
     assert response.status_code == 200
     assert response.context["columns"] == ["GGC-VR", "LEEDS-VR", "all"]
     summary = next(s for s in response.context["sections"] if s["id"] == "summary")
-    referred = next(r for r in summary["rows"] if r[0] == "referred")
+    referred = next(r for r in summary["rows"] if r[0] == "Referrals")
     assert referred[1:] == ["8", "6", "14"]
+    # Rows read in words, not codes.
+    sources = next(s for s in response.context["sections"] if s["id"] == "referral_sources")
+    names = [row[0] for row in sources["rows"]]
+    assert str(ReferralSource.ACUTE_NHS.label) in names
+    html = response.content.decode()
+    assert "acute nhs" not in html and "acute_nhs" not in html
 
 
 def test_the_commissioner_never_reaches_a_person(signed_in, data):

@@ -155,7 +155,7 @@ def test_the_benchmark_of_a_node_shows_its_parts_and_total_suppressed_across(cli
         "West of Scotland – all",
     ]
     summary = next(s for s in page.context["sections"] if s["id"] == "summary")
-    referred = next(r for r in summary["rows"] if r[0] == "referred")
+    referred = next(r for r in summary["rows"] if r[0] == "Referrals")
     # Lanarkshire's 3 is hidden; so is Glasgow's 7, or 10 - 7 would give the 3 back.
     assert referred[1:] == ["suppressed", "suppressed", "10"]
 
@@ -200,7 +200,7 @@ def test_a_nation_benchmarks_its_regions_and_a_service_of_its_own(
         "Scotland – all",
     ]
     summary = next(s for s in page.context["sections"] if s["id"] == "summary")
-    referred = next(r for r in summary["rows"] if r[0] == "referred")
+    referred = next(r for r in summary["rows"] if r[0] == "Referrals")
     assert referred[1:] == ["6", "10", "5", "21"]
 
 
@@ -227,7 +227,7 @@ def test_a_manager_benchmarking_a_node_sees_it_unsuppressed(client, data, servic
     client.force_login(manager, backend="allauth.account.auth_backends.AuthenticationBackend")
     page = client.get(reverse("reports:benchmark"), {"area": data["west"].pk})
     summary = next(s for s in page.context["sections"] if s["id"] == "summary")
-    referred = next(r for r in summary["rows"] if r[0] == "referred")
+    referred = next(r for r in summary["rows"] if r[0] == "Referrals")
     assert referred[1:] == ["7", "3", "10"]
     assert page.context["suppressed"] is False
 

@@ -15,6 +15,7 @@ from vocrehab.episodes.standards import TARGET_PERCENT
 
 from .charts import chart_alt, chart_data_uri, spc_chart_data_uri, spc_chart_svg
 from .exports import table_display
+from .labels import header as column_header
 from .labels import label as code_label
 from .spc import (
     ASSURANCE_LABELS,
@@ -404,13 +405,18 @@ def benchmark_sections(columns: list[tuple[str, dict]]) -> list[dict]:
                 values[key][label] = _format(cell.get(measure), cell["suppressed"], measure)
         rows = []
         for key in keys:
-            label = " · ".join(str(v).replace("_", " ") or _("total") for _d, v in key) or "–"
+            label = (
+                " · ".join(
+                    code_label(d, v, table_id=table_id) if v != "" else _("total") for d, v in key
+                )
+                or "–"
+            )
             rows.append([label, *(values[key].get(lbl, "–") for lbl, _r in columns)])
         out.append(
             {
                 "id": table_id,
                 "title": first["tables"][table_id]["title"],
-                "measure": measure.replace("_", " "),
+                "measure": column_header(measure),
                 "headers": [{"text": ""}]
                 + [
                     {"text": f"{lbl} (n={_n(r['tables'][table_id]['n'])})", "numeric": True}
