@@ -1,9 +1,12 @@
 """Forms of the web import and export pages."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.interchange.models import Hub
 from vocrehab.interchange.pseudonyms import rare_threshold
+from vocrehab.interchange.submitting import check_hub
 
 UPLOAD_SUFFIXES = (".zip", ".xlsx")
 
@@ -139,13 +142,12 @@ class HubForm(forms.Form):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+        if len(services) == 1:
+            # A manager of one service has nothing to choose.
+            self.fields["service"].initial = services[0].pk
+            self.fields["service"].empty_label = None
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from vocrehab.interchange.models import Hub
-        from vocrehab.interchange.submitting import check_hub
-
         data = super().clean()
         if self.errors:
             return data
