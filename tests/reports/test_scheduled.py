@@ -405,7 +405,7 @@ def test_the_page_reads_a_fixed_number_of_queries(
             status=RunStatus.FAILED,
             error="For the count",
         )
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(13) as few:
         assert client.get(url).status_code == 200
     for _ in range(4):
         subscription = _subscribe(user, data, publication=["on"], value_set=["england-5l-2018"])
