@@ -198,3 +198,31 @@ def test_fast_inserts_refuse_to_run_outside_a_transaction():
     inserter = Inserter()
     with pytest.raises(RuntimeError, match="transaction"):
         inserter.insert(OnwardReferral, [{"episode_id": 1, "date": "2026-01-05"}])
+
+
+def _pragmas() -> tuple:
+    with connection.cursor() as cursor:
+        return tuple(
+            cursor.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("cache_size", "synchronous", "journal_mode")
+        )
+
+
+def test_the_import_connection_settings_last_as_long_as_the_import(tmp_path, settings):
+    settings.SQLITE_IMPORT_CACHE_MIB = 64
+    first, _second = _datasets(tmp_path)
+    before = _pragmas()
+    seen = []
+    run = importer._Run.run
+
+    def watched(self):
+        seen.append(_pragmas())
+        run(self)
+
+    with mock.patch.object(importer._Run, "run", watched):
+        assert run_import(first, create_services=True).ok
+    cache_size, synchronous, journal_mode = seen[0]
+    assert cache_size == -64 * 1024  # KiB
+    # What a crash could leave is unchanged: syncing and the journal stay as set.
+    assert (synchronous, journal_mode) == before[1:]
+    assert _pragmas() == before
