@@ -226,3 +226,28 @@ def test_the_import_connection_settings_last_as_long_as_the_import(tmp_path, set
     # What a crash could leave is unchanged: syncing and the journal stay as set.
     assert (synchronous, journal_mode) == before[1:]
     assert _pragmas() == before
+
+
+def test_an_import_leaves_statistics_for_the_query_planner(tmp_path):
+    first, _second = _datasets(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    assert run_import(first, create_services=True).ok
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+        stats = dict(cursor.fetchall())
+        cursor.execute("PRAGMA analysis_limit")
+        assert cursor.fetchone()[0] == 0  # back to SQLite's default
+    # The number of rows first: the planner knows the tables the import filled.
+    assert int(stats[Episode._meta.db_table].split()[0]) == 120
+    assert int(stats[Contact._meta.db_table].split()[0]) > 120
+
+
+def test_a_dry_run_leaves_no_statistics(tmp_path):
+    first, _second = _datasets(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    assert run_import(first, create_services=True, dry_run=True).ok
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone()[0] == 0

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 # Field types whose values go to SQLite as they are: the sqlite3 module binds str, int,
 # float, bool (as 1/0) and None exactly as Django's backend would after preparing them.
@@ -273,14 +276,15 @@ def _sqlite_converter(field: models.Field):
 
 @contextmanager
 def import_connection():
-    """Settings of the database connection for the length of one import, then restored.
+    """Settings of the database connection for the length of one import, then restored;
+    on SQLite, statistics for the query planner once the import has committed.
 
     On SQLite: a larger page cache (``SQLITE_IMPORT_CACHE_MIB``) for this connection
     only. Safe on a live database: it changes neither what is written, nor when it is
     synced, nor what a crash can leave (``synchronous`` and the WAL journal stay as the
     project sets them). (``temp_store`` is left alone: SQLite refuses to change it
     inside a transaction, where a web import runs, and inserts make no temporary
-    tables.) Nothing on other databases.
+    tables.) Nothing on other databases: PostgreSQL's autovacuum gathers statistics.
     """
     if connection.vendor != "sqlite":
         yield
@@ -297,6 +301,26 @@ def import_connection():
         if connection.connection is raw:  # not closed and opened anew meanwhile
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {cache_size}")
+    _sqlite_statistics()
+
+
+def _sqlite_statistics() -> None:
+    """Refresh the query planner's statistics after an import (SQLite gathers none by
+    itself). Without them the evaluation report over a freshly imported dataset took
+    four times as long. ``analysis_limit`` samples each index instead of reading all
+    of it: milliseconds, with the same plans."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit")
+            limit = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            try:
+                cursor.execute("ANALYZE")
+            finally:
+                cursor.execute(f"PRAGMA analysis_limit = {limit}")
+    except DatabaseError:
+        # The import is committed; only the statistics wait for the next import.
+        logger.warning("statistics not refreshed after an import", exc_info=True)
 
 
 def raw_delete(queryset: models.QuerySet) -> int:
