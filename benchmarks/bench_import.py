@@ -63,7 +63,7 @@ def _prepare() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "VACUUM")
 
 
 def _backend_cpu_seconds(connection) -> float | None:

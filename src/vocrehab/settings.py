@@ -165,6 +165,10 @@ SQLITE_OPTIONS = {
     "timeout": int(os.environ.get("VOCREHAB_SQLITE_TIMEOUT", "20")),
     "init_command": "; ".join(f"PRAGMA {pragma}" for pragma in SQLITE_PRAGMAS),
 }
+# SQLite: the page cache (MiB) of the connection that runs a VRMDS import, for the
+# import only (the default is 2 MiB). A large import keeps the pages it writes in memory
+# until it commits instead of writing them out and reading them back as the indexes grow.
+SQLITE_IMPORT_CACHE_MIB = int(os.environ.get("VOCREHAB_SQLITE_IMPORT_CACHE_MIB", "256"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)

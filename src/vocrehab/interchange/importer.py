@@ -42,7 +42,7 @@ from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.tiers import tier_rank
-from vocrehab.interchange.bulk import Inserter, chunks, raw_delete
+from vocrehab.interchange.bulk import Inserter, chunks, import_connection, raw_delete
 from vocrehab.interchange.cells import restore_cell
 from vocrehab.interchange.vrmds import schema
 from vocrehab.interchange.vrmds.reader import DatasetError, Limits, open_dataset
@@ -328,7 +328,7 @@ def import_dataset(
         try:
             with open_dataset(path, limits=limits) as dataset:
                 try:
-                    with transaction.atomic(), disable_auditlog():
+                    with import_connection(), transaction.atomic(), disable_auditlog():
                         plan = _plan_services(
                             dataset,
                             service_code=service_code,
