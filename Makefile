@@ -31,8 +31,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	VOCREHAB_DEBUG=1 VOCREHAB_DEMO=1 $(BIN)/vocrehab demo
 
+# One worker per core (pytest-xdist); the tests of one file stay together on one worker.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.accounts.conftest import bearer
+from tests.accounts.test_areas import commissioner_of, tree  # noqa: F401 - a fixture
+from tests.conftest import enrol_totp
 from vocrehab.accounts.models import Role, Scope
 from vocrehab.reports.queries import evaluation_for
 
@@ -69,6 +71,8 @@ def test_the_period_filters_by_referral_date(signed_in, make_episode, service):
         ({"service": "NO-SUCH"}, "service"),
         ({"service": "GGC-VR", "from": "01/02/2024"}, "from"),
         ({"service": "GGC-VR", "from": "2024-03-01", "to": "2024-02-01"}, "to"),
+        ({"service": "GGC-VR", "area": "S08000031"}, "service"),
+        ({"area": "NO-SUCH"}, "area"),
     ],
 )
 def test_bad_requests_name_the_field(signed_in, service, other_service, params, field):
@@ -124,3 +128,27 @@ def test_a_token_needs_reports_read_and_its_service(
     refused = Program().get(url, query, **bearer(elsewhere))
     assert refused.status_code == 400
     assert "service" in refused.json()
+
+
+def test_a_commissioner_of_an_area_gets_its_services_together_suppressed(
+    client,
+    tree,  # noqa: F811
+    make_episode,
+    service,
+):
+    for _ in range(7):
+        make_episode(service)
+    for _ in range(3):
+        make_episode(tree["third"])
+    commissioner = commissioner_of(tree["west"])
+    enrol_totp(commissioner)
+    client.force_login(commissioner, backend="allauth.account.auth_backends.AuthenticationBackend")
+    response = client.get(reverse("api:evaluation"), {"area": tree["west"].code})
+    assert response.status_code == 200, response.json()
+    report = response.json()
+    assert sorted(report["filters"]["services"]) == ["GGC-VR", "LAN-VR"]
+    assert _referred(report)["count"] == 10
+    assert response["Vocrehab-Suppressed"] == "true"
+    # A node outside the grant is refused by name.
+    refused = client.get(reverse("api:evaluation"), {"area": tree["england"].code})
+    assert refused.status_code == 400 and "area" in refused.json()

@@ -220,12 +220,23 @@ class SignOffPendingSerializer(serializers.Serializer):
 
 
 class EvaluationQuerySerializer(serializers.Serializer):
-    """The evaluation report's service and period (``from`` and ``to`` are inclusive)."""
+    """The evaluation report's services and period (``from`` and ``to`` are inclusive):
+    one service, or a commissioning area (every service beneath it, together)."""
 
     def get_fields(self):
         # ``from`` is a Python keyword, so the fields are named here rather than declared.
         return {
-            "service": serializers.CharField(max_length=32, help_text=_("A service code.")),
+            "service": serializers.CharField(
+                max_length=32, required=False, help_text=_("A service code.")
+            ),
+            "area": serializers.CharField(
+                max_length=32,
+                required=False,
+                help_text=_(
+                    "Instead of a service: the code of a commissioning area (nation, "
+                    "region or area); the report covers every service beneath it."
+                ),
+            ),
             "from": serializers.DateField(
                 required=False, help_text=_("First referral date counted (inclusive).")
             ),
@@ -235,6 +246,10 @@ class EvaluationQuerySerializer(serializers.Serializer):
         }
 
     def validate(self, attrs):
+        if ("service" in attrs) == ("area" in attrs):
+            raise serializers.ValidationError(
+                {"service": _("Give a service or an area, one of the two.")}
+            )
         start, end = attrs.get("from"), attrs.get("to")
         if start and end and start > end:
             raise serializers.ValidationError(

@@ -30,6 +30,7 @@ from vocrehab.accounts.access import (
     Perm,
     has_perm,
     roles,
+    services_beneath,
     services_for,
     signed_in,
 )
@@ -64,6 +65,7 @@ from . import serializers as s
 from .policy import PolicyMixin
 
 NOT_YOURS = _("Unknown service, or not one you may use for this.")
+NOT_YOUR_AREA = _("Unknown commissioning area, or not one you may report on.")
 ERROR_RESPONSES = {
     400: OpenApiResponse(description=_("Invalid input; the body names each field in error.")),
     403: OpenApiResponse(description=_("Your roles do not allow this.")),
@@ -645,7 +647,8 @@ class ReferralCreate(PolicyMixin, APIView):
 
 
 class EvaluationReport(PolicyMixin, APIView):
-    """The VRMDS evaluation report for one service and period.
+    """The VRMDS evaluation report for one service, or a commissioning area's services
+    together, and a period.
 
     Small numbers are suppressed when you see the service as a commissioner (aggregates
     only); the ``Vocrehab-Suppressed`` header says whether they were.
@@ -670,13 +673,21 @@ class EvaluationReport(PolicyMixin, APIView):
     )
     def get(self, request):
         query = _validated(s.EvaluationQuerySerializer, request.query_params.dict())
-        service = report_queries.reportable_services(request.user).filter(code=query["service"])
-        service = service.first()
-        if service is None:
-            raise ValidationError({"service": [NOT_YOURS]})
+        mine = report_queries.reportable_services(request.user)
+        if "area" in query:
+            area = next(
+                (a for a in report_queries.areas_for(request.user) if a.code == query["area"]), None
+            )
+            if area is None:
+                raise ValidationError({"area": [NOT_YOUR_AREA]})
+            services = list(mine.filter(services_beneath(area)))
+        else:
+            services = list(mine.filter(code=query["service"]))
+            if not services:
+                raise ValidationError({"service": [NOT_YOURS]})
         try:
             report, suppressed = report_queries.evaluation_for(
-                request.user, [service], query.get("from"), query.get("to")
+                request.user, services, query.get("from"), query.get("to")
             )
         except ReportError as error:
             raise ValidationError({"non_field_errors": [str(error)]}) from None
