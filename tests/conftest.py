@@ -13,6 +13,18 @@ from vocrehab.codes import Nation
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request in Welsh leaves Welsh active in the thread (Django's LocaleMiddleware
+    activates a language and nothing resets it); each test starts from the default, so
+    none depends on which test ran before it on the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 def _flush_past_append_only_triggers():
     """Let the test database be emptied between transactional tests on PostgreSQL.
 
