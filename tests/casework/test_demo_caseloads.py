@@ -34,3 +34,22 @@ def test_open_episodes_are_shared_out_once(make_staff, make_episode, service):
     assert closed.case_manager is None
     # Safe to run again: nothing moves.
     assert demo_caseloads.assign_demo_caseloads(services={"GGC-VR": service}, users=users) == 0
+
+
+@pytest.mark.django_db
+def test_demo_episodes_have_someone_to_write_to(make_episode, service):
+    import random
+
+    from vocrehab.codes import ReferralSource
+
+    rng = random.Random(4)
+    referred = [make_episode(service) for _ in range(10)]
+    for episode in referred:
+        demo_caseloads._demo_correspondents(episode, rng)
+    for episode in referred:
+        episode.refresh_from_db()
+        if episode.referral_source != ReferralSource.SELF:
+            assert episode.referrer_email.endswith("@demo.vocrehab.invalid")
+    answers = [e.client.consent_to_share_with_gp for e in referred]
+    # Most agreed, and the demo also shows the other answers' letters withheld.
+    assert answers.count(True) >= 5 and set(answers) - {True}

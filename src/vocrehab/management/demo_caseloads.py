@@ -23,7 +23,7 @@ from vocrehab.casework.services import (
     record_contact,
     save_return_plan,
 )
-from vocrehab.codes import ContactMode, ContactWith, Intervention
+from vocrehab.codes import ContactMode, ContactWith, Intervention, ReferralSource
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.services import change_tier, set_case_manager
 
@@ -96,6 +96,21 @@ def assign_demo_caseloads(*, services: Mapping, users: Mapping, per_worker: int 
     return allocated
 
 
+def _demo_correspondents(episode: Episode, rng) -> None:
+    """A referrer to write to, and for most clients a GP practice they agreed may have
+    letters (some not asked yet, some declined), so the demo shows letters of each kind."""
+    if episode.referral_source != ReferralSource.SELF and not episode.referrer_email:
+        episode.referrer_name = episode.referrer_name or "Dr A Synthetic"
+        episode.referrer_email = f"referrer{episode.pk}@demo.vocrehab.invalid"
+        episode.save(update_fields=["referrer_name", "referrer_email"])
+    client = episode.client
+    if client.consent_to_share_with_gp is None and rng.random() < 0.8:
+        client.gp_practice = "Synthetic Street Medical Practice"
+        client.gp_email = f"practice{client.pk}@demo.vocrehab.invalid"
+        client.consent_to_share_with_gp = rng.random() < 0.85
+        client.save(update_fields=["gp_practice", "gp_email", "consent_to_share_with_gp"])
+
+
 def _demo_episode(source: Episode, *, worker, support: bool, rng) -> Episode:
     """One open demo episode (a re-referral of ``source``) with the activity its age implies."""
     today = timezone.localdate()
@@ -106,6 +121,7 @@ def _demo_episode(source: Episode, *, worker, support: bool, rng) -> Episode:
         tier = "2" if support or rng.random() < 0.3 else "3"
         change_tier(episode, to_tier=tier, by=worker, reason="Triage", on=episode.referral_date)
         episode = set_case_manager(episode, worker=worker)
+        _demo_correspondents(episode, rng)
         if age < 3:
             return episode  # waiting for the first contact
         day = episode.referral_date + datetime.timedelta(days=rng.randint(1, 3))
