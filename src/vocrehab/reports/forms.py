@@ -81,8 +81,14 @@ class EvaluationForm(forms.Form):
             if is_aggregate_only(user):
                 # A commissioner granted a node starts from it (the top one they may see).
                 field.initial = areas[0].pk
+            services = self.fields["services"]
+            services.label = _("Or services")
+            services.help_text = _("Tick services instead of choosing an area.")
         else:
             del self.fields["area"]
+            # With no area to choose, services are the one way to say what to report on.
+            self.fields["services"].required = True
+            self.fields["services"].error_messages["required"] = _("Choose at least one service.")
 
     def clean(self):
         cleaned = super().clean()
