@@ -74,6 +74,8 @@ def test_the_dashboard_page_for_a_manager(signed_in, service):
     assert response.context["service"] == service
     assert response.context["figures"]["open_total"] == 1
     assert "Open caseload by case manager" in response.content.decode()
+    # The service select names the service shown, not an empty choice.
+    assert response.context["form"]["service"].value() == service.pk
 
 
 def test_a_manager_chooses_only_among_their_services(signed_in, service, other_service):

@@ -173,7 +173,10 @@ def _chosen_service(request, services, areas=()):
     if chosen is None:
         current = getattr(request, "service", None)
         chosen = current if current and services.filter(pk=current.pk).exists() else None
-    return form, None, chosen or services.first()
+    chosen = chosen or services.first()
+    if chosen is not None and not form.is_bound:
+        form.fields["service"].initial = chosen.pk  # the select names what is shown
+    return form, None, chosen
 
 
 @requires(Perm.VIEW_DASHBOARD)
