@@ -39,6 +39,9 @@ def sign_in(page, live_server, user, secret, console_errors):
     page.get_by_label(re.compile("email", re.I)).fill(user.email)
     page.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    # Wait for the answer to the password before looking for the code box: on a busy
+    # machine the two-factor page may not have arrived yet.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     code_box = page.get_by_label(re.compile("code", re.I))
     if code_box.count():
         assert_no_serious_violations(page, "two-factor page")
