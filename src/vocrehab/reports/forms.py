@@ -106,11 +106,9 @@ class EvaluationForm(forms.Form):
                     self.fields["services"].queryset.filter(services_beneath(area))
                 )
             elif not services:
+                # Only with an area to choose: otherwise the field itself requires services.
                 self.add_error(
-                    "services",
-                    _("Choose at least one service.")
-                    if "area" not in self.fields
-                    else _("Choose a commissioning area, or at least one service."),
+                    "services", _("Choose a commissioning area, or at least one service.")
                 )
         cleaned.setdefault("area", None)
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
