@@ -146,3 +146,24 @@ def test_welsh_is_a_language_people_can_choose():
     from django.conf import settings
 
     assert {code for code, _name in settings.LANGUAGES} == set(Language.values)
+
+
+def _templates() -> list[Path]:
+    return sorted(
+        path
+        for pattern in ("**/templates/**/*.html", "**/templates/**/*.txt")
+        for path in SRC.glob(pattern)
+    )
+
+
+def test_every_template_string_is_in_the_catalogue():
+    """Staff pages may show English until translated, but every string of every template
+    is in the catalogue, ready for a translator: ``make messages`` was run after the last
+    template change (and its .po and .mo committed)."""
+    in_po = {msgid for msgid, _msgstrs in _parse_po(PO)}
+    missing = {
+        str(path.relative_to(SRC)): absent
+        for path in _templates()
+        if (absent := sorted(set(_msgids(path)) - in_po))
+    }
+    assert missing == {}, f"run make messages; not in the catalogue: {missing}"
