@@ -32,7 +32,16 @@ def switch(request, code: str):
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    response = redirect(_safe_next(request))
+    return remember_language(redirect(_safe_next(request)), code)
+
+
+def chose_a_language(request) -> bool:
+    """Has this browser chosen a language with the switch?"""
+    return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+
+def remember_language(response, code: str):
+    """Keep ``code`` as this browser's language (the cookie ``LocaleMiddleware`` reads)."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -69,6 +69,22 @@ def test_answers_are_stored_with_scores_and_read_back(signed_in, make_episode, s
     assert not Reminder.objects.filter(episode=episode, safety_alert=True).exists()
 
 
+def test_reading_one_questionnaire_is_logged_against_the_client(signed_in, make_episode, service):
+    """The read names the client and service, so asking the access log about the client,
+    and their subject access request, find it."""
+    from vocrehab.audit.queries import filter_events
+
+    client, user = signed_in(Role.CASE_MANAGER)
+    episode = make_episode(service, case_manager=None)
+    made = _enter(client, episode, _entry(_phq9())).json()
+    before = AccessEvent.objects.count()
+    assert client.get(reverse("api:questionnaire", args=[made["id"]])).status_code == 200
+    (event,) = AccessEvent.objects.order_by("-id")[: AccessEvent.objects.count() - before]
+    assert event.object_type == "measures.administration" and event.object_id == str(made["id"])
+    assert (event.client_id, event.service_id) == (episode.client_id, service.pk)
+    assert event in filter_events(client_id=episode.client_id)
+
+
 def test_phq9_item_9_above_nought_raises_the_same_day_safety_alert(
     signed_in, make_staff, make_episode, service
 ):

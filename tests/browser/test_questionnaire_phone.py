@@ -158,3 +158,36 @@ def test_a_client_enters_a_letter_code_on_a_phone(phone, live_server, transactio
         "hours_per_week": 22.5,
         "more_support_needed": 0.0,
     }
+
+
+def test_a_welsh_client_opens_the_link_in_welsh_on_a_phone(
+    phone, live_server, transactional_db, service
+):
+    """The pages open in the client's language without the switch; the questionnaires
+    read in English are marked before starting, and the page passes axe with its
+    English part marked as English."""
+    episode = _episode(service)
+    episode.client.preferred_language = "cy"
+    episode.client.save()
+    for code in ("phq9", "work_ability"):
+        Administration.objects.create(
+            episode=episode, instrument=code, timepoint="entry", status="scheduled"
+        )
+    link = services.issue_invitation(episode, "entry", channel=Channel.EMAIL)
+
+    phone.goto(f"{live_server.url}/measures/q/{links.make_token(link)}/")
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    expect(phone.get_by_role("heading", name="Eich holiaduron")).to_be_visible()
+    expect(
+        phone.get_by_text("Holiadur Iechyd Cleifion (PHQ-9) (10 cwestiwn) – yn Saesneg")
+    ).to_be_visible()
+    expect(phone.get_by_text("Sgôr Gallu i Weithio (1 cwestiwn)")).to_be_visible()
+    assert _fits_the_screen(phone)
+    assert_no_serious_violations(phone, "Welsh invitation start page on a phone")
+    phone.get_by_role("button", name="Dechrau").tap()
+    expect(phone.locator('main [lang="en-GB"]')).to_contain_text("Little interest or pleasure")
+    assert _fits_the_screen(phone)
+    assert_no_serious_violations(phone, "Welsh page of an English questionnaire on a phone")
+    phone.get_by_label("Several days").check()
+    phone.get_by_role("button", name="Parhau").tap()
+    expect(phone.get_by_text("Cwestiwn 2 o 10")).to_be_visible()

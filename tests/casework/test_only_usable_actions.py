@@ -43,6 +43,9 @@ def test_a_support_worker_sees_no_actions_on_another_workers_episode(
     assert page.status_code == 200
     offered = links_in_main(page.text)
     assert not [url for url in offered if url.rstrip("/").endswith(("add", "edit", "tier"))]
+    # Nor does any link's wording promise what they may not do.
+    assert "enter or send a questionnaire" not in page.text
+    assert "Scores, changes and charts" in page.text
     for url in sorted(offered):
         assert web.get(url).status_code != 403, f"offered {url} but refused it"
     # The rule itself still holds when the URL is typed in.

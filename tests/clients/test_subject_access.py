@@ -103,3 +103,44 @@ def test_command_line(person, service, tmp_path):
             "--out",
             str(tmp_path / "x.zip"),
         )
+
+
+def test_letters_answers_every_read_and_earlier_values_are_included(signed_in, person, service):
+    """Letters, questionnaire answers, the access log (record pages, list pages that
+    showed the person, API reads) and the change history with earlier values."""
+    from vocrehab.casework.models import Letter
+    from vocrehab.clients.services import update_client
+    from vocrehab.measures import services as measures
+
+    # Recording the first contact wrote the letters to the referrer (and the GP, withheld).
+    letters = list(Letter.objects.filter(episode=person).values_list("body", flat=True))
+    assert letters
+    worker = person.case_manager or person.contacts.first().recorded_by
+    measures.record_staff_entry(
+        person,
+        instrument="phq9",
+        timepoint="entry",
+        date_completed=timezone.localdate(),
+        values={**{f"q{n}": 1 for n in range(1, 10)}, "difficulty": 2},
+        by=worker,
+    )
+    client = person.client
+    update_client(client, values={"phone": "0141 496 0999"}, version=client.version)
+    colleague, _user = signed_in(Role.CASE_MANAGER)
+    assert colleague.get(reverse("clients:search"), {"q": "Smith"}).status_code == 200
+    assert colleague.get(reverse("casework:episode", args=[person.pk])).status_code == 200
+    colleague.logout()
+
+    http, _manager = signed_in(Role.SERVICE_MANAGER)
+    files = _unzip(http.post(reverse("clients:subject_access", args=[client.pk])).content)
+    held = json.loads(files["subject-access.json"])["records"]
+    assert sorted(row["body"] for row in held["Letters"]) == sorted(letters)
+    answers = {row["item"]: row["value"] for row in held["Item values"]}
+    assert answers["q1"] == 1 and answers["difficulty"] == 2
+    details = [row["detail"] for row in held["Access log"]]
+    assert any(d.startswith("client search:") for d in details)
+    assert any(row["record"] == f"episodes.episode {person.pk}" for row in held["Access log"])
+    changes = [row["changes"] for row in held["Change history"]]
+    assert {"phone": ["0141 496 0000", "0141 496 0999"]} in changes
+    pdf = files["subject-access.pdf"]
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000

@@ -190,6 +190,11 @@ def test_item_9_in_a_multi_questionnaire_invitation_still_alerts_today(
         web.post(reverse("measures:check", args=[link.pk, 1]))
     (alert,) = Reminder.objects.filter(episode=episode)
     assert alert.safety_alert
+    # Pointed to help at once, on the next questionnaire's first page: the client may
+    # stop there and never reach the end. Shown once, not on every page after.
+    following = web.get(page_url(link, 2, 1)).content.decode()
+    assert 'id="support"' in following and "Samaritans free on 116 123" in following
+    assert 'id="support"' not in web.get(page_url(link, 2, 1)).content.decode()
     answer(web, link, 2, "gad7")
     web.post(reverse("measures:check", args=[link.pk, 2]))
     answer(web, link, 3, "who5")

@@ -48,6 +48,8 @@ def test_a_service_manager_sets_the_schedule(signed_in, service):
     saved = MeasureSchedule.objects.get(service=service)
     assert saved.entry_instruments == ["hads", "eq5d5l"]
     assert saved.followup_months == 12
+    # The reminders and the links' life are the service's own.
+    assert (saved.link_days, saved.reminder_after_days, saved.max_reminders) == (21, 7, 2)
 
 
 def test_the_schedule_refuses_an_instrument_at_the_wrong_timepoint(signed_in, service):

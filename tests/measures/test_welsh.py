@@ -125,3 +125,110 @@ def test_notify_uses_the_template_in_the_clients_language(
     assert sent["template_id"] == template
     welsh_name = "Holiadur Iechyd Cleifion (PHQ-9)"
     assert (welsh_name in sent["personalisation"]["questionnaires"]) is (language == "cy")
+
+
+# --- questionnaires read in English, said so up front; one line in the other language ---
+
+
+def _invited(client, episode, channel=Channel.EMAIL):
+    """The default entry set (PHQ-9, GAD-7, WHO-5 and the project's own questions) in
+    one invitation, opened in ``client``."""
+    services.schedule_entry_questionnaires(episode)
+    link = services.issue_invitation(episode, "entry", channel=channel)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    return link
+
+
+def test_the_welsh_invitation_page_marks_the_questionnaires_read_in_english(client, episode):
+    link = _invited(client, episode)
+    client.get("/language/cy/?next=/")
+    page = client.get(reverse("measures:invitation", args=[link.pk])).content.decode()
+    assert "Holiadur Iechyd Cleifion (PHQ-9) (10 cwestiwn) – yn Saesneg" in page
+    assert "Mynegai Llesiant WHO-5 (5 cwestiwn) – yn Saesneg" in page
+    # The project's own questions are translated with the pages: not marked.
+    assert "Hyder yn y gwaith (3 cwestiwn)</li>" in page
+    assert "u nodi “yn Saesneg” ar gael yn Gymraeg eto" in page
+    client.get("/language/en-gb/?next=/")
+    english = client.get(reverse("measures:invitation", args=[link.pk])).content.decode()
+    assert "in English" not in english and "(10 questions)</li>" in english
+
+
+def test_the_welsh_check_page_marks_the_english_wording(client, episode):
+    link = _invited(client, episode)
+    client.get("/language/cy/?next=/")
+    page_1 = reverse("measures:questionnaire", args=[link.pk, 1]) + "?page=1"
+    client.post(page_1, {"q1": "2"})
+    check = client.get(reverse("measures:check", args=[link.pk, 1])).content.decode()
+    assert "r holiadur hwn ar gael yn Gymraeg eto, felly mae ei gwestiynau yn Saesneg" in check
+    assert '<dt class="nhsuk-summary-list__key" lang="en-GB">Little interest' in check
+    assert '<dd class="nhsuk-summary-list__value" lang="en-GB">More than half the days' in check
+    # "Not answered" is ours, in Welsh, and not marked as English.
+    assert '<dd class="nhsuk-summary-list__value">Heb ei ateb</dd>' in check
+
+
+def test_a_welsh_reader_is_told_in_welsh_that_a_questionnaire_went(client, episode):
+    link = _invited(client, episode)
+    client.get("/language/cy/?next=/")
+    for page in range(1, 11):
+        url = reverse("measures:questionnaire", args=[link.pk, 1]) + f"?page={page}"
+        client.post(url, {})
+    client.post(reverse("measures:questionnaire", args=[link.pk, 1]) + "?page=1", {"q1": "0"})
+    sent = client.post(reverse("measures:check", args=[link.pk, 1]), follow=True)
+    text = sent.content.decode()
+    assert "Mae eich atebion i Holiadur Iechyd Cleifion (PHQ-9) wedi&#x27;u hanfon." in text
+    assert "Your answers to" not in text
+
+
+def _email_to(make_episode, service, language):
+    episode = make_episode(service, contact_by_phone=False)
+    episode.client.preferred_language = language
+    episode.client.save()
+    services.schedule_entry_questionnaires(episode, due=date(2026, 1, 12))
+    with time_machine.travel(datetime(2026, 1, 12, 9, tzinfo=ZoneInfo("Europe/London"))):
+        services.send_due_invitations()
+    (message,) = mail.outbox
+    mail.outbox.clear()
+    return message.body
+
+
+def test_a_welsh_email_marks_the_questionnaires_read_in_english(make_episode, service):
+    body = _email_to(make_episode, service, Language.WELSH)
+    assert "Holiadur Iechyd Cleifion (PHQ-9) (yn Saesneg)" in body
+    assert "Hyder yn y gwaith (yn Saesneg)" not in body
+    assert "Nid yw'r holiaduron sydd wedi'u nodi “yn Saesneg” ar gael yn Gymraeg eto" in body
+    english = _email_to(make_episode, service, Language.ENGLISH)
+    assert "in English" not in english
+
+
+def test_a_service_in_wales_writes_one_line_in_the_other_language(make_episode, service):
+    """NHS Wales convention: an English message offers Welsh and welcomes correspondence
+    in Welsh; a Welsh one offers English. Services elsewhere write one language."""
+    assert "Cymraeg" not in _email_to(make_episode, service, Language.ENGLISH)
+    service.nation = "wales"
+    service.save()
+    english = _email_to(make_episode, service, Language.ENGLISH)
+    assert "Mae'r tudalennau ar gael yn Gymraeg hefyd" in english
+    assert "Rydym yn croesawu gohebiaeth yn Gymraeg." in english
+    welsh = _email_to(make_episode, service, Language.WELSH)
+    assert "The pages are also in English: choose “English” at the top of the page." in welsh
+    assert "Rydym yn croesawu" not in welsh
+
+
+def test_the_letter_marks_english_questionnaires_and_carries_the_other_language(
+    signed_in, episode, service
+):
+    service.nation = "wales"
+    service.phone = "029 2000 0000"
+    service.save()
+    episode.client.preferred_language = Language.WELSH
+    episode.client.save()
+    staff, _ = signed_in(Role.CASE_MANAGER)
+    services.schedule_entry_questionnaires(episode)
+    staff.post(
+        reverse("measures:send_invitation", args=[episode.pk, "entry"]), {"channel": "letter"}
+    )
+    link = episode.questionnaire_links.get()
+    letter = staff.get(reverse("measures:letter", args=[link.pk])).content.decode()
+    assert "<li>Holiadur Iechyd Cleifion (PHQ-9) (yn Saesneg)</li>" in letter
+    assert "<li>Hyder yn y gwaith</li>" in letter
+    assert '<p lang="en-GB">The pages are also in English' in letter

@@ -89,6 +89,8 @@ def test_a_welsh_self_referral_from_start_to_acknowledgement(
     check = client.get("/referrals/refer/self/check/").content.decode()
     assert "Gwiriwch eich atebion cyn anfon" in check
     assert "Anfon atgyfeiriad" in check  # "Send referral"
+    # Questions left unanswered say so in Welsh.
+    assert "Heb ei roi" in check and "Not given" not in check
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post("/referrals/refer/self/check/", {"website": ""})
     done = client.get(sent["Location"]).content.decode()

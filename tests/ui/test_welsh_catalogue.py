@@ -146,3 +146,70 @@ def test_welsh_is_a_language_people_can_choose():
     from django.conf import settings
 
     assert {code for code, _name in settings.LANGUAGES} == set(Language.values)
+
+
+def _templates() -> list[Path]:
+    return sorted(
+        path
+        for pattern in ("**/templates/**/*.html", "**/templates/**/*.txt")
+        for path in SRC.glob(pattern)
+    )
+
+
+def test_every_template_string_is_in_the_catalogue():
+    """Staff pages may show English until translated, but every string of every template
+    is in the catalogue, ready for a translator: ``make messages`` was run after the last
+    template change (and its .po and .mo committed)."""
+    in_po = {msgid for msgid, _msgstrs in _parse_po(PO)}
+    missing = {
+        str(path.relative_to(SRC)): absent
+        for path in _templates()
+        if (absent := sorted(set(_msgids(path)) - in_po))
+    }
+    assert missing == {}, f"run make messages; not in the catalogue: {missing}"
+
+
+# Python code that writes what the public pages and client messages say: whole modules,
+# or the named functions and classes of a module (and the module's functions they call).
+PUBLIC_CODE = [
+    ("referrals/public_views.py", None),
+    ("referrals/display.py", None),
+    ("measures/delivery.py", None),
+    (
+        "measures/views.py",
+        {"open_link", "enter_code", "invitation", "questionnaire", "check", "done"},
+    ),
+    ("measures/forms.py", {"InstrumentItemsForm", "CodeForm"}),
+]
+_GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+
+
+def _strings_said(path: Path, roots: set[str] | None) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {
+        node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)
+    }
+    if roots is None:
+        nodes, seen = [tree], set()
+    else:
+        nodes, seen = [top[name] for name in roots], set(roots)
+    found = []
+    while nodes:
+        node = nodes.pop()
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in _GETTEXT:
+                first = inner.args[0] if inner.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append(first.value)
+            elif isinstance(inner, ast.Name) and inner.id in top and inner.id not in seen:
+                seen.add(inner.id)
+                nodes.append(top[inner.id])
+    return found
+
+
+@pytest.mark.parametrize(("path", "roots"), PUBLIC_CODE, ids=[p for p, _r in PUBLIC_CODE])
+def test_every_string_the_public_code_says_has_welsh(path, roots):
+    """Messages, answers shown back and labels written in Python for the public pages and
+    the client's messages (a template test cannot see these)."""
+    missing = sorted({m for m in _strings_said(SRC / path, roots) if not _welsh(m)})
+    assert missing == [], f"{path}: no Welsh for {missing}"

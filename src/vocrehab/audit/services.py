@@ -38,10 +38,10 @@ def record_event(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-        if client_id is None:
-            client_id = _client_id_of(obj)
-        if service_id is None:
-            service_id = getattr(obj, "service_id", None)
+        if client_id is None or service_id is None:
+            owner_client, owner_service = _owner_of(obj)
+            client_id = owner_client if client_id is None else client_id
+            service_id = owner_service if service_id is None else service_id
     return AccessEvent.objects.create(
         user=user,
         user_email=getattr(user, "email", "") or "",
@@ -76,10 +76,20 @@ def listed_text(client_ids: Iterable[int]) -> str:
     return f" {' '.join(map(str, ids))} " if ids else ""
 
 
-def _client_id_of(obj) -> int | None:
+def _owner_of(obj) -> tuple[int | None, int | None]:
+    """The client and service a record belongs to: its own columns, or, for a record
+    that hangs off an episode (a questionnaire, a letter), what it tells the change
+    history (``get_additional_data``), so that asking the log about a client, and a
+    subject access request, find every read of their records."""
     if obj._meta.label_lower == "clients.client":
-        return obj.pk
-    return getattr(obj, "client_id", None)
+        return obj.pk, getattr(obj, "service_id", None)
+    client_id = getattr(obj, "client_id", None)
+    service_id = getattr(obj, "service_id", None)
+    if (client_id is None or service_id is None) and hasattr(obj, "get_additional_data"):
+        owner = obj.get_additional_data() or {}
+        client_id = client_id if client_id is not None else owner.get("client_id")
+        service_id = service_id if service_id is not None else owner.get("service_id")
+    return client_id, service_id
 
 
 def record_read(request, obj, *, fields: Iterable[str] = ()) -> AccessEvent:

@@ -5,8 +5,10 @@ relations that point at it (episodes, and everything that hangs off an episode:
 contacts, notes, assessments, goals, plans, questionnaires and their answers,
 documents, letters, onward referrals, enrolments, ...), so a new kind of record is
 included without changing this module. Added to that: the access log of who looked at
-the person's records, and the files of their documents. Secrets (questionnaire link
-nonces and digests) are left out: they are not information about the person.
+the person's records, the change history (earlier values, such as a former address,
+are information held about them too), and the files of their documents. Secrets
+(questionnaire link nonces and digests) are left out: they are not information about
+the person.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
+from auditlog.models import LogEntry
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.template.loader import render_to_string
@@ -133,6 +136,25 @@ def collect(client: Client) -> dict:
         }
         for event in log.only(*[f.name for f in AccessEvent._meta.concrete_fields])
     ]
+    history = (
+        LogEntry.objects.filter(additional_data__client_id=client.pk)
+        .select_related("content_type", "actor")
+        .order_by("timestamp", "id")
+    )
+    sections["Change history"] = [
+        {
+            "when": entry.timestamp,
+            "who": entry.actor.email if entry.actor is not None else entry.actor_email or "",
+            "action": entry.get_action_display(),
+            "record": f"{_label(entry.content_type)} {entry.object_pk}",
+            "changes": {
+                field: values
+                for field, values in entry.changes_dict.items()
+                if not _is_secret(field)
+            },
+        }
+        for entry in history
+    ]
     return {"sections": sections, "files": files}
 
 
@@ -183,7 +205,20 @@ def _shown(value) -> str:
         return f"{value:%-d %b %Y}"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dict):
+        # A change: each field with its value before and after.
+        return "; ".join(f"{field}: {_change(values)}" for field, values in value.items())
     return str(value)
+
+
+def _label(content_type) -> str:
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+def _change(values) -> str:
+    if isinstance(values, list | tuple) and len(values) == 2:
+        return f"{values[0]} to {values[1]}"
+    return str(values)
 
 
 def _no_fetching(url: str, *args, **kwargs):

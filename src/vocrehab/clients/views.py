@@ -83,6 +83,9 @@ def detail(request, pk):
             "episodes": episodes,
             "can_edit": services.may_edit(request.user, client),
             "contact_only": contact_only,
+            # Each episode links to the page the reader may open: the episode record, or
+            # for contact details only, the referral's triage page.
+            "can_triage": has_perm(request.user, Perm.TRIAGE, client.service),
             "can_export": has_perm(request.user, Perm.SUBJECT_ACCESS, client.service),
         },
     )

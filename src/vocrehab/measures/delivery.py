@@ -20,14 +20,17 @@ retry. Nothing here touches answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from vocrehab.codes import Nation
 from vocrehab.conf import notify_api_key, text_setting
 
 
@@ -59,6 +62,38 @@ def can_send_sms() -> bool:
     return bool(notify_api_key() and sms_template_id())
 
 
+class OtherLanguage(NamedTuple):
+    """One line in the language the message is not written in, and that language."""
+
+    text: str = ""
+    lang: str = ""
+
+
+def other_language_line(service, language: str) -> OtherLanguage:
+    """For a service in Wales, the line in the other language that every letter and
+    message to a client carries (the NHS Wales bilingual convention): an English one
+    offers the pages in Welsh and welcomes correspondence in Welsh; a Welsh one offers
+    the pages in English. Nothing for services elsewhere."""
+    if service.nation != Nation.WALES:
+        return OtherLanguage()
+    if (language or "").split("-")[0] == "cy":
+        with translation.override("en-gb"):
+            return OtherLanguage(
+                str(_("The pages are also in English: choose “English” at the top of the page.")),
+                "en-GB",
+            )
+    with translation.override("cy"):
+        return OtherLanguage(
+            str(
+                _(
+                    "The pages are also in Welsh: choose “Cymraeg” at the top of the page. "
+                    "We welcome correspondence in Welsh."
+                )
+            ),
+            "cy",
+        )
+
+
 def public_url(path: str) -> str:
     base = text_setting("VOCREHAB_PUBLIC_URL", "http://localhost:8000").rstrip("/")
     return base + path
@@ -76,6 +111,10 @@ class Invitation:
     service_phone: str = ""
     opening_hours: str = ""
     reminder: bool = False
+    # Some questionnaires are read in English although the message is not (their names
+    # say "(in English)"); and the line in the other language (services in Wales).
+    any_in_english: bool = False
+    other_language: str = ""
 
     @property
     def questionnaires_text(self) -> str:
@@ -119,6 +158,7 @@ def _personalisation(invitation: Invitation) -> dict[str, str]:
         "call_us": invitation.call_us,
         "expires": invitation.expires,
         "reminder": "yes" if invitation.reminder else "no",
+        "other_language": invitation.other_language,
     }
 
 

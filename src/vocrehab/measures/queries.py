@@ -407,6 +407,29 @@ def wording_for(instrument: str, language: str = "en-gb") -> dict[str, ItemWordi
     return found | loaded
 
 
+def english_only(instruments: Iterable[str], language: str) -> set[str]:
+    """The instruments among ``instruments`` a client reads in English although the page
+    or message is in ``language``: they have published wording (shipped or loaded), none
+    of it in that language (PHQ-9, GAD-7 and WHO-5 in Welsh until a service loads the
+    published translation). Pages and messages mark them as English. One query; empty
+    for English. The project's own questions are translated with the interface."""
+    if (language or "en").split("-")[0] == "en":
+        return set()
+    codes = set(instruments)
+    loaded: dict[str, set[str]] = defaultdict(set)
+    rows = ItemWording.objects.filter(instrument__in=codes, language__in={language, "en-gb"})
+    for code, loaded_language in rows.values_list("instrument", "language").distinct():
+        loaded[code].add(loaded_language)
+    found = set()
+    for code in codes:
+        definition = INSTRUMENTS.get(code)
+        languages = set(definition.wording) if definition is not None else set()
+        languages |= loaded[code]
+        if languages and language not in languages:
+            found.add(code)
+    return found
+
+
 # ------------------------------------------------------------------- service work
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint, WorkStatus
 from vocrehab.dates import add_months
@@ -630,16 +631,38 @@ def _backoff(attempts: int) -> timedelta:
     return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
+def invitation_names(administrations: Iterable[Administration]) -> tuple[list[str], bool]:
+    """The questionnaires' names as a letter or message in the active language gives
+    them, each one whose questions the client will read in English (no published
+    translation) marked "(in English)"; and whether any is."""
+    administrations = list(administrations)
+    in_english = queries.english_only(
+        [a.instrument for a in administrations], translation.get_language() or "en-gb"
+    )
+    names = [
+        _("%(name)s (in English)") % {"name": a.instrument_name}
+        if a.instrument in in_english
+        else str(a.instrument_name)
+        for a in administrations
+    ]
+    return names, bool(in_english)
+
+
 def _invitation(link: QuestionnaireLink, *, reminder: bool) -> delivery.Invitation:
     service = link.episode.service
+    names, any_in_english = invitation_names(invitation_administrations(link))
     return delivery.Invitation(
         service_name=service.name,
         service_phone=service.phone,
         opening_hours=service.opening_hours,
-        questionnaires=tuple(a.instrument_name for a in invitation_administrations(link)),
+        questionnaires=tuple(names),
         url=delivery.token_url(links.make_token(link)),
         expires=date_format(timezone.localtime(link.expires_at).date(), "j F Y"),
         reminder=reminder,
+        any_in_english=any_in_english,
+        other_language=delivery.other_language_line(
+            service, translation.get_language() or "en-gb"
+        ).text,
     )
 
 
@@ -743,7 +766,7 @@ def _invite_due(now: datetime) -> int:
     for episode_id, timepoint, pk in due.values_list("episode_id", "timepoint", "pk")[:1000]:
         groups[(episode_id, timepoint)].append(pk)
     episodes = Episode.objects.select_related("client", "service").in_bulk(
-        [episode_id for episode_id, _ in groups]
+        [episode_id for episode_id, _timepoint in groups]
     )
     issued = 0
     for (episode_id, timepoint), ids in groups.items():

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from vocrehab.accounts.access import Perm, public, requires, services_for
 from vocrehab.audit.services import record_read
 from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.episodes.access import may_record
+from vocrehab.language import chose_a_language, remember_language
 
 from . import charts, links, queries, services
 from .forms import (
@@ -351,6 +352,10 @@ def letter(request, link_id: int):
     episode = link.episode
     record_read(request, episode.client, fields=["name", "address"])
     services.mark_printed(link)
+    language = episode.client.preferred_language
+    # The letter is in the client's language, the questionnaires' names with it.
+    with translation.override(language):
+        names, any_in_english = services.invitation_names(services.invitation_administrations(link))
     return render(
         request,
         "measures/letter.html",
@@ -360,6 +365,9 @@ def letter(request, link_id: int):
             "service": episode.service,
             "client": episode.client,
             "questionnaires": services.invitation_administrations(link),
+            "names": names,
+            "any_in_english": any_in_english,
+            "other_language": services.delivery.other_language_line(episode.service, language),
             "code": links.letter_code(link) if link.is_usable else None,
             "code_url": services.delivery.public_url(reverse("measures:enter_code")),
             "today": timezone.localdate(),
@@ -477,7 +485,17 @@ def open_link(request, token: str):
         return _problem(request, state.problem)
     services.mark_opened(state.link)
     _grant(request, state.link)
-    return redirect("measures:invitation", link_id=state.link.pk)
+    return _in_the_clients_language(
+        request, redirect("measures:invitation", link_id=state.link.pk), state.link
+    )
+
+
+def _in_the_clients_language(request, response, link):
+    """The pages open in the language the invitation was written in (the client's, from
+    their record), unless this browser chose one with the switch."""
+    if not chose_a_language(request):
+        remember_language(response, link.episode.client.preferred_language)
+    return response
 
 
 def _rate_limited(request) -> bool:
@@ -505,7 +523,9 @@ def enter_code(request):
             if state.ok:
                 services.mark_opened(state.link)
                 _grant(request, state.link)
-                return redirect("measures:invitation", link_id=state.link.pk)
+                return _in_the_clients_language(
+                    request, redirect("measures:invitation", link_id=state.link.pk), state.link
+                )
             if state.problem != links.LinkProblem.INVALID:
                 return _problem(request, state.problem)
             form.add_error("code", _("That code was not recognised. Check it against your letter."))
@@ -638,6 +658,11 @@ def invitation(request, link_id: int):
     if following is None:
         return _problem(request, links.LinkProblem.USED)
     questions = sum(q["questions"] for q in questionnaires if not q["finished"])
+    in_english = queries.english_only(
+        [q["instrument"].code for q in questionnaires], get_language() or "en-gb"
+    )
+    for q in questionnaires:
+        q["in_english"] = q["instrument"].code in in_english
     started = any(q["finished"] for q in questionnaires) or bool(
         link.first_opened_at and following["administration"].values.exists()
     )
@@ -652,6 +677,7 @@ def invitation(request, link_id: int):
             "minutes": max(1, -(-questions * SECONDS_PER_QUESTION // 60)),
             "start_url": _page_url(link, following["number"], 1),
             "started": started,
+            "any_in_english": any(q["in_english"] and not q["finished"] for q in questionnaires),
         },
     )
 
@@ -720,18 +746,17 @@ def questionnaire(request, link_id: int, number: int):
             "count": len(questionnaires),
             "previous": previous,
             "from_check": request.GET.get("from") == "check",
-            "english_only": _english_only(wording),
+            "english_only": _in_english(instrument.code),
+            "support_now": request.session.pop(SUPPORT_NOW_KEY, False),
         },
     )
 
 
-def _english_only(wording) -> bool:
-    """True when the page's language is not English but the wording is (no published
-    translation shipped or loaded): the page then says so, and marks the wording English."""
-    language = get_language() or "en-gb"
-    if language.startswith("en") or not wording:
-        return False
-    return all(entry.language != language for entry in wording.values())
+def _in_english(instrument: str) -> bool:
+    """True when the page's language is not English but the questionnaire's wording is
+    (no published translation shipped or loaded): the page then says so, and marks the
+    wording as English."""
+    return instrument in queries.english_only([instrument], get_language() or "en-gb")
 
 
 def _initial(value):
@@ -755,6 +780,7 @@ def _answer_text(item, value, wording) -> str:
 
 DONE_KEY = "vocrehab_questionnaire_done"
 SUPPORT_KEY = "vocrehab_questionnaire_support"
+SUPPORT_NOW_KEY = "vocrehab_questionnaire_support_now"
 
 
 @public
@@ -780,9 +806,11 @@ def check(request, link_id: int, number: int):
             return redirect(reverse("measures:check", args=[link.pk, number]))
         except ValueError:
             return _problem(request, links.LinkProblem.USED)
-        # Answers that alert the case manager also point the client to help now.
+        # Answers that alert the case manager also point the client to help now: on
+        # the next page at once (they may stop there), and again on the last.
         if instrument.safety_answers(saved):
             request.session[SUPPORT_KEY] = True
+            request.session[SUPPORT_NOW_KEY] = True
         following = _next_unfinished([q for q in questionnaires if q["number"] != number])
         if following is not None:
             messages.success(
@@ -796,14 +824,20 @@ def check(request, link_id: int, number: int):
         request.session[DONE_KEY] = [str(q["instrument"].name) for q in questionnaires]
         return redirect("measures:done")
     rows = []
+    english_only = _in_english(instrument.code)
     for page, item in enumerate(client_items(instrument), start=1):
         label = wording[item.code].text if item.code in wording else item.label
+        value = saved.get(item.code)
         rows.append(
             {
                 "key": label,
-                "value": _answer_text(item, saved.get(item.code), wording),
+                "value": _answer_text(item, value, wording),
                 "url": _page_url(link, number, page, **{"from": "check"}),
                 "action": _("Change"),
+                # Published English wording on a page in another language: marked, so a
+                # screen reader reads it as English ("Not answered" is ours, translated).
+                "lang": "en-GB" if english_only else "",
+                "value_lang": "en-GB" if english_only and value not in (None, "") else "",
             }
         )
     last = _next_unfinished([q for q in questionnaires if q["number"] != number]) is None
@@ -821,6 +855,7 @@ def check(request, link_id: int, number: int):
             "first_page": _page_url(link, number, 1),
             "nothing_answered": nothing_answered,
             "tried_to_send": request.method == "POST",
+            "english_only": english_only,
         },
         status=422 if request.method == "POST" else 200,
     )

@@ -258,6 +258,10 @@ def _row(row: Any) -> dict[str, Any]:
             "url": row.get("url") or row.get("change_url") or "",
             "action": row.get("action") or _("Change"),
             "hidden": row.get("hidden") or str(key).lower(),
+            # The language of the key and value when it is not the page's (published
+            # questionnaire wording shown in English on a Welsh page).
+            "lang": row.get("lang", ""),
+            "value_lang": row.get("value_lang", row.get("lang", "")),
         }
     key, value, *rest = row
     return {
@@ -266,6 +270,8 @@ def _row(row: Any) -> dict[str, Any]:
         "url": rest[0] if rest else "",
         "action": _("Change"),
         "hidden": str(key).lower(),
+        "lang": "",
+        "value_lang": "",
     }
 
 
@@ -274,8 +280,9 @@ def summary_list(rows: Iterable[Any], no_border: bool = False) -> dict[str, Any]
     """Render an NHS.UK summary list (a check-your-answers block).
 
     ``rows`` holds dictionaries with ``key``, ``value`` and optionally ``url`` (the
-    change link), ``action`` (link text, default "Change") and ``hidden`` (what the
-    link changes, for screen readers; default the key), or tuples
+    change link), ``action`` (link text, default "Change"), ``hidden`` (what the
+    link changes, for screen readers; default the key) and ``lang`` / ``value_lang``
+    (the language of the key and of the value, when not the page's), or tuples
     ``(key, value[, url])``.
     """
     prepared = [_row(r) for r in rows or ()]
