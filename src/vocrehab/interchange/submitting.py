@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from vocrehab.audit.services import record_export
 from vocrehab.episodes.models import Episode
+from vocrehab.fieldkeys import Unreadable
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.exporter import write_submission
 from vocrehab.interchange.models import Hub, Submission, SubmissionStatus
@@ -147,12 +148,24 @@ def _post(hub: Hub, path: Path, period: Period, checksum: str):
     """POST the file; (status code or None, JSON body or None, problem in words)."""
     fields = {"service": hub.service.code, "period": period.code, "checksum": checksum}
     try:
+        token = hub.token
+    except Unreadable:
+        return (
+            None,
+            None,
+            _(
+                "The hub's token cannot be read with this installation's keys "
+                "(VOCREHAB_FIELD_KEYS): restore the key it was kept with, or add the hub "
+                "again with its token."
+            ),
+        )
+    try:
         with path.open("rb") as fh:
             response = requests.post(
                 hub.endpoint,
                 data=fields,
                 files={"file": (path.name, fh, "application/zip")},
-                headers={"Authorization": f"Bearer {hub.token}", "Accept": "application/json"},
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
                 timeout=TIMEOUT,
                 allow_redirects=False,
             )
