@@ -177,6 +177,8 @@ class Submission(models.Model):
     message = models.TextField(_("what happened"), blank=True)
     errors = models.JSONField(_("the hub's reasons"), default=list)
     error_count = models.PositiveIntegerField(default=0)
+    # When the service's managers were emailed that it was given up or refused (once).
+    managers_told_at = models.DateTimeField(_("managers told"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
