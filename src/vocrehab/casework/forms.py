@@ -110,6 +110,20 @@ class EpisodeFactsForm(VersionedModelForm):
         ]
 
 
+class ReferrerForm(VersionedModelForm):
+    """Who referred, and how to reach them: corrected or completed after the referral."""
+
+    class Meta:
+        model = Episode
+        fields = [
+            "referrer_name",
+            "referrer_role",
+            "referrer_organisation",
+            "referrer_email",
+            "referrer_phone",
+        ]
+
+
 class TierForm(forms.Form):
     to_tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))

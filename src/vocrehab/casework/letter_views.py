@@ -16,7 +16,7 @@ from vocrehab.audit.services import record_event, record_listing
 
 from . import letters, queries
 from .forms import LetterTemplateForm
-from .models import LetterKind, LetterStatus, LetterTemplate
+from .models import LetterKind, LetterTemplate
 from .services import CaseworkError
 from .services import letters as letter_services
 
@@ -37,7 +37,7 @@ def letters_to_print(request):
 def letter_pdf(request, pk):
     """One letter as a PDF, exactly as written (a download, logged)."""
     letter = queries.get_letter(request.user, pk)
-    if letter.status == LetterStatus.WITHHELD:
+    if not letter.has_pdf:
         raise Http404
     record_event(
         action="read",

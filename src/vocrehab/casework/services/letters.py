@@ -11,6 +11,10 @@ reason, and never sent:
   sharing at referral;
 - to nobody while the client's processing is restricted.
 
+A withheld letter is written later, when the record comes to allow it (the client's
+details or the episode's referrer changed): :func:`write_withheld_again`, by the same
+path, once.
+
 A letter with an email address goes by the background worker (GOV.UK Notify when its
 letter template is set, else the site's email), the PDF attached, retried on failure; one
 without waits in the letters to print. Each letter that leaves is a disclosure of a
@@ -34,6 +38,7 @@ from vocrehab.audit.services import record_event
 from vocrehab.codes import ReferralSource
 from vocrehab.conf import notify_api_key, text_setting
 from vocrehab.episodes.models import Episode
+from vocrehab.versioning import save_versioned
 
 from .. import letters as wording
 from ..models import Letter, LetterChannel, LetterKind, LetterStatus, RecipientKind
@@ -106,15 +111,55 @@ def notify_client():
 # --------------------------------------------------------------------------- writing
 
 
+def _recipient(episode: Episode, recipient_kind: str) -> tuple[str, str, str, str]:
+    """(name, address, email, why withheld) for ``recipient_kind`` as the record stands."""
+    name, address, email, withheld = _RECIPIENTS[recipient_kind](episode)
+    if not withheld and episode.client.processing_restricted:
+        withheld = _("The client's processing is restricted: nothing is sent.")
+    return name, address, email, withheld
+
+
+def _write(episode: Episode, kind: str, recipient_kind: str, *, replaces=None) -> Letter:
+    """Write one letter (or keep it as withheld, with the reason) and queue its sending
+    for when the transaction commits. Raises IntegrityError when the first-contact letter
+    to this recipient was written meanwhile."""
+    name, address, email, withheld = _recipient(episode, recipient_kind)
+    letter = Letter(episode=episode, kind=kind, recipient_kind=recipient_kind, replaces=replaces)
+    if withheld:
+        letter.status = LetterStatus.WITHHELD
+        letter.reason = withheld[:255]
+    else:
+        text = wording.write(episode, kind, recipient_name=name)
+        letter.recipient_name = name[:200]
+        letter.recipient_address = address
+        letter.recipient_email = email
+        letter.subject = text.subject[:200]
+        letter.body = text.body
+        letter.channel = (
+            (LetterChannel.NOTIFY if uses_notify() else LetterChannel.EMAIL)
+            if email
+            else LetterChannel.PRINT
+        )
+    with transaction.atomic():
+        letter.save()
+    if letter.channel in (LetterChannel.EMAIL, LetterChannel.NOTIFY):
+        transaction.on_commit(lambda pk=letter.pk: _queue(pk, attempt=1))
+    return letter
+
+
+def _episode(episode: Episode) -> Episode:
+    return Episode.objects.select_related("client", "service", "case_manager").get(pk=episode.pk)
+
+
 def write_letters(episode: Episode, kind: str) -> list[Letter]:
     """Write ``kind`` to the referrer and to the GP, or record each as withheld.
 
     Called inside the transaction that recorded the event; sending starts when it
     commits. A first-contact letter already written to a recipient is not written again.
     """
-    episode = Episode.objects.select_related("client", "service", "case_manager").get(pk=episode.pk)
+    episode = _episode(episode)
     written = []
-    for recipient_kind, find in _RECIPIENTS.items():
+    for recipient_kind in _RECIPIENTS:
         if (
             kind == LetterKind.FIRST_CONTACT
             and Letter.objects.filter(
@@ -122,33 +167,100 @@ def write_letters(episode: Episode, kind: str) -> list[Letter]:
             ).exists()
         ):
             continue
-        name, address, email, withheld = find(episode)
-        if not withheld and episode.client.processing_restricted:
-            withheld = _("The client's processing is restricted: nothing is sent.")
-        letter = Letter(episode=episode, kind=kind, recipient_kind=recipient_kind)
-        if withheld:
-            letter.status = LetterStatus.WITHHELD
-            letter.reason = withheld[:255]
-        else:
-            text = wording.write(episode, kind, recipient_name=name)
-            letter.recipient_name = name[:200]
-            letter.recipient_address = address
-            letter.recipient_email = email
-            letter.subject = text.subject[:200]
-            letter.body = text.body
-            letter.channel = (
-                (LetterChannel.NOTIFY if uses_notify() else LetterChannel.EMAIL)
-                if email
-                else LetterChannel.PRINT
-            )
         try:
-            with transaction.atomic():
-                letter.save()
+            written.append(_write(episode, kind, recipient_kind))
         except IntegrityError:  # written meanwhile by a concurrent request
             continue
-        written.append(letter)
-        if letter.channel in (LetterChannel.EMAIL, LetterChannel.NOTIFY):
-            transaction.on_commit(lambda pk=letter.pk: _queue(pk, attempt=1))
+    return written
+
+
+def _still_due(episode: Episode, kind: str) -> bool:
+    """Would a letter of ``kind`` still be written today? The first-contact letter while
+    the episode is open (after discharge the summary says it all); the discharge summary
+    while the episode stays discharged."""
+    if kind == LetterKind.FIRST_CONTACT:
+        return episode.first_contact_date is not None and episode.discharge_date is None
+    return episode.discharge_date is not None
+
+
+@transaction.atomic
+def write_withheld_again(episode: Episode) -> list[Letter]:
+    """Write the letters of ``episode`` that were withheld and may go now.
+
+    For each kind and recipient, the latest letter counts: when it is withheld, still
+    due (:func:`_still_due`) and the record now allows it (the client agreed to letters
+    to their GP, a practice address or a referrer was added, processing is no longer
+    restricted), it becomes superseded and a new letter is written in its place, by the
+    same path as when the event was recorded, and sent. One withheld letter is written
+    again once only. A letter still withheld keeps the reason as it stands now.
+    """
+    episode = _episode(episode)
+    latest: dict[tuple[str, str], Letter] = {}
+    for letter in (
+        Letter.objects.select_for_update()
+        .filter(episode=episode)
+        .exclude(status=LetterStatus.SUPERSEDED)
+        .order_by("created_at", "pk")
+    ):
+        latest[(letter.kind, letter.recipient_kind)] = letter
+    written = []
+    for (kind, recipient_kind), letter in latest.items():
+        if letter.status != LetterStatus.WITHHELD or not _still_due(episode, kind):
+            continue
+        *_found, withheld = _recipient(episode, recipient_kind)
+        if withheld:
+            if withheld[:255] != letter.reason:
+                Letter.objects.filter(pk=letter.pk, status=LetterStatus.WITHHELD).update(
+                    reason=withheld[:255]
+                )
+            continue
+        try:
+            with transaction.atomic():
+                superseded = Letter.objects.filter(
+                    pk=letter.pk, status=LetterStatus.WITHHELD
+                ).update(status=LetterStatus.SUPERSEDED)
+                if not superseded:  # written again meanwhile
+                    continue
+                written.append(_write(episode, kind, recipient_kind, replaces=letter))
+        except IntegrityError:  # written again meanwhile by a concurrent request
+            continue
+    if written:
+        logger.info(
+            "episode %s: %s withheld letters written now that they may go",
+            episode.pk,
+            len(written),
+        )
+    return written
+
+
+REFERRER_FIELDS = (
+    "referrer_name",
+    "referrer_role",
+    "referrer_organisation",
+    "referrer_email",
+    "referrer_phone",
+)
+
+
+@transaction.atomic
+def update_referrer(episode: Episode, *, values: dict, version: int) -> Episode:
+    """Correct or complete who referred (else StaleEditError); a letter to the referrer
+    withheld for want of them is written now (:func:`write_withheld_again`)."""
+    for name in REFERRER_FIELDS:
+        setattr(episode, name, values.get(name, "") or "")
+    episode = save_versioned(episode, version, list(REFERRER_FIELDS))
+    write_withheld_again(episode)
+    return episode
+
+
+def write_withheld_again_for_client(client) -> list[Letter]:
+    """:func:`write_withheld_again` for each of ``client``'s episodes with a withheld letter."""
+    episodes = Episode.objects.filter(
+        client=client, letters__status=LetterStatus.WITHHELD
+    ).distinct()
+    written = []
+    for episode in episodes.order_by("pk"):
+        written += write_withheld_again(episode)
     return written
 
 
