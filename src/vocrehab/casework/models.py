@@ -638,6 +638,7 @@ class LetterChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     NOTIFY = "notify", _("Email through GOV.UK Notify")
     PRINT = "print", _("Printed and posted")
+    NOTIFY_POST = "notify_post", _("Posted by GOV.UK Notify")
 
 
 class LetterStatus(models.TextChoices):
@@ -698,7 +699,7 @@ class Letter(EpisodeLinked, models.Model):
     recipient_address = models.TextField(_("recipient's address"), blank=True)
     recipient_email = models.EmailField(_("recipient's email"), blank=True)
     channel = models.CharField(
-        _("sent by"), max_length=8, choices=LetterChannel.choices, blank=True
+        _("sent by"), max_length=12, choices=LetterChannel.choices, blank=True
     )
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFTED
@@ -713,6 +714,8 @@ class Letter(EpisodeLinked, models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)
+    # GOV.UK Notify's id of the notification (a posted letter), to trace it there.
+    notify_id = models.CharField(_("GOV.UK Notify id"), max_length=36, blank=True)
     replaces = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,
@@ -775,6 +778,8 @@ class Letter(EpisodeLinked, models.Model):
         notes = [who]
         if self.replaces_id:
             notes.append(str(_("Withheld at first; written once it could go.")))
+        if self.notify_id:
+            notes.append(str(_("GOV.UK Notify id %(id)s.") % {"id": self.notify_id}))
         if self.reason:
             notes.append(self.reason)
         return " ".join(n for n in notes if n)
@@ -797,6 +802,11 @@ class Letter(EpisodeLinked, models.Model):
             )
         if self.status == LetterStatus.DRAFTED and self.channel == LetterChannel.PRINT:
             return str(_("%(kind)s to %(who)s: waiting to be printed") % {"kind": kind, "who": who})
+        if self.status == LetterStatus.SENT and self.channel == LetterChannel.NOTIFY_POST:
+            return str(
+                _("%(kind)s to %(who)s: given to GOV.UK Notify to post")
+                % {"kind": kind, "who": who}
+            )
         return str(
             _("%(kind)s to %(who)s: %(status)s")
             % {"kind": kind, "who": who, "status": self.get_status_display().lower()}
