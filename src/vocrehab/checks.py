@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from vocrehab import fieldkeys
+
 # Backends that every web process and worker share. A per-process cache (locmem) would
 # let each process keep its own rate-limit counts and its own record of used one-time
 # codes: with four processes a limit of 60 lets through up to 240, and a code used on one
@@ -29,7 +31,8 @@ SHARED_CACHES = frozenset(
 
 @register(Tags.security, deploy=True)
 def production_settings(app_configs, **kwargs) -> list[Error]:
-    """A shared cache, the public address for links, and no demonstration mode."""
+    """A shared cache, the public address for links, no demonstration mode, and keys of
+    its own for the secrets kept in the database."""
     errors = []
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend not in SHARED_CACHES:
@@ -61,7 +64,34 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
                 id="vocrehab.E003",
             )
         )
+    if not fieldkeys.configured_keys():
+        errors.append(
+            Error(
+                "VOCREHAB_FIELD_KEYS is not set, so the secrets kept in the database (the "
+                "tokens for sending to hubs) are encrypted with a key derived from the "
+                "SECRET_KEY: anyone with the SECRET_KEY and a copy of the database could "
+                "read them.",
+                hint="Make a key with `vocrehab fieldkeys new`, set VOCREHAB_FIELD_KEYS to it "
+                "and run `vocrehab fieldkeys rotate` (docs/administration.md, 'Keys for "
+                "secrets kept in the database').",
+                id="vocrehab.E005",
+            )
+        )
     return errors
+
+
+@register(Tags.security)
+def field_keys_usable(app_configs=None, **kwargs) -> list[Error]:
+    """Each key in VOCREHAB_FIELD_KEYS is a key (checked always, not only for deployment:
+    without a usable key no hub token can be kept or read)."""
+    return [
+        Error(
+            problem,
+            hint="Make a key with `vocrehab fieldkeys new`; keep the old keys after the new one.",
+            id="vocrehab.E006",
+        )
+        for problem in fieldkeys.key_problems()
+    ]
 
 
 # Libraries that pages and commands import when they first need them, not at start-up,

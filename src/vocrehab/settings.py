@@ -375,6 +375,11 @@ VOCREHAB_PUBLIC_URL = os.environ.get("VOCREHAB_PUBLIC_URL", "")
 # shared with a research partner's pipeline without exposing session signing.
 PSEUDONYMISATION_KEY = os.environ.get("VOCREHAB_PSEUDONYMISATION_KEY", "")
 
+# Keys that encrypt the secrets kept in the database (a hub's token), newest first,
+# comma-separated: the first encrypts, each decrypts (vocrehab/fieldkeys.py). Without
+# them a key derived from SECRET_KEY is used, for development only (vocrehab.E005).
+FIELD_KEYS = env_list("VOCREHAB_FIELD_KEYS")
+
 # Small-number suppression in commissioners' views and publication exports: counts from
 # 1 to this minus one are hidden.
 VOCREHAB_SUPPRESSION_THRESHOLD = int(os.environ.get("VOCREHAB_SUPPRESSION_THRESHOLD", "5"))

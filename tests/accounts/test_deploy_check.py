@@ -21,6 +21,8 @@ PRODUCTION_ENV = {
     # E002). The check reads the configuration; it connects to neither.
     "VOCREHAB_REDIS_URL": "redis://127.0.0.1:6379/0",
     "VOCREHAB_PUBLIC_URL": "https://vocrehab.example.org",
+    # Keys of its own for the secrets kept in the database (vocrehab.E005).
+    "VOCREHAB_FIELD_KEYS": "mI3JPw2bSvkC0tQwyxkM8v3IqZo9Hh4Tn1L5Xq0e7Uw=",
 }
 
 
@@ -69,6 +71,8 @@ def test_the_demo_command_is_refused_in_a_production_environment():
         ({"VOCREHAB_PUBLIC_URL": ""}, "vocrehab.E002"),
         ({"VOCREHAB_PUBLIC_URL": "http://vocrehab.example.org"}, "vocrehab.E002"),
         ({"VOCREHAB_DEMO": "1", "VOCREHAB_ALLOW_DEMO_WITHOUT_DEBUG": "1"}, "vocrehab.E003"),
+        ({"VOCREHAB_FIELD_KEYS": ""}, "vocrehab.E005"),
+        ({"VOCREHAB_FIELD_KEYS": "too-short"}, "vocrehab.E006"),
     ],
 )
 def test_check_deploy_fails_on_each_unsafe_setting(change, error):
@@ -76,13 +80,15 @@ def test_check_deploy_fails_on_each_unsafe_setting(change, error):
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert error in output and "Traceback" not in output
-    others = {"vocrehab.E001", "vocrehab.E002", "vocrehab.E003"} - {error}
+    others = {f"vocrehab.E00{n}" for n in (1, 2, 3, 5, 6)} - {error}
     assert not any(other in output for other in others)
 
 
 def test_the_checks_run_only_for_deployment():
     """A development check stays quiet about the production-only rules."""
-    result = run(["check"], {"VOCREHAB_REDIS_URL": "", "VOCREHAB_PUBLIC_URL": ""})
+    result = run(
+        ["check"], {"VOCREHAB_REDIS_URL": "", "VOCREHAB_PUBLIC_URL": "", "VOCREHAB_FIELD_KEYS": ""}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "vocrehab.E00" not in result.stdout + result.stderr
 
@@ -103,5 +109,6 @@ def test_which_caches_count_as_shared(settings, backend, fires):
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "x"}}
     settings.VOCREHAB_PUBLIC_URL = "https://vocrehab.example.org"
     settings.DEMO_MODE = False
+    settings.FIELD_KEYS = ["mI3JPw2bSvkC0tQwyxkM8v3IqZo9Hh4Tn1L5Xq0e7Uw="]
     ids = [e.id for e in production_settings(None)]
     assert ids == (["vocrehab.E001"] if fires else [])

@@ -17,12 +17,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from .models import Membership, Role, Service
+from .models import Membership, Role, Service, User
 
 __all__ = [
     "Perm",
     "Role",
     "has_perm",
+    "people_with",
     "public",
     "requires",
     "services_beneath",
@@ -264,6 +265,26 @@ def areas_granted(user, perm: Perm) -> set[int]:
         for m in _memberships(user)
         if m.area_id is not None and perm in ROLE_PERMISSIONS.get(m.role, ())
     }
+
+
+def people_with(perm: Perm, service: Service):
+    """The active staff (people, not system accounts) who may do ``perm`` in ``service``:
+    a role in the service itself, an organisation-wide role in its organisation, or a role
+    granted a node of the commissioning hierarchy above it. A queryset of users."""
+    roles_that_may = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    above, node = [], service.area
+    while node is not None:  # the hierarchy nests at most three deep
+        above.append(node.pk)
+        node = node.parent
+    covering = (
+        Q(service=service)
+        | Q(service__isnull=True, area__isnull=True, organisation_id=service.organisation_id)
+        | Q(service__isnull=True, area_id__in=above)
+    )
+    holders = Membership.objects.filter(covering, role__in=roles_that_may, active=True)
+    return User.objects.filter(
+        pk__in=holders.values("user_id"), is_active=True, is_system_account=False
+    ).order_by("last_name", "first_name", "pk")
 
 
 def is_aggregate_only(user, service: Service | None = None) -> bool:

@@ -189,6 +189,19 @@ class Service(models.Model):
             "without waiting for the service manager."
         ),
     )
+    letters_by_post = models.CharField(
+        _("letters with no email address"),
+        max_length=8,
+        choices=[
+            ("print", _("Printed and posted by the service's staff (Letters to print)")),
+            ("notify", _("Posted by GOV.UK Notify")),
+        ],
+        default="print",
+        help_text=_(
+            "How a letter to a referrer or GP that has a postal address and no email goes. "
+            "GOV.UK Notify needs VOCREHAB_NOTIFY_API_KEY set on this installation."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

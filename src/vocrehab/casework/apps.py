@@ -40,6 +40,7 @@ class CaseworkConfig(AppConfig):
             auditlog.register(model)
 
         # A questionnaire answer that needs contact today becomes a same-day task.
+        from vocrehab.clients import signals as client_signals
         from vocrehab.episodes import signals
 
         from . import receivers
@@ -51,6 +52,10 @@ class CaseworkConfig(AppConfig):
         )
         signals.episode_discharged.connect(
             receivers.discharge_letters, dispatch_uid="casework-letters"
+        )
+        # A letter withheld for want of consent or an address, once they are recorded.
+        client_signals.client_details_changed.connect(
+            receivers.withheld_letters_again, dispatch_uid="casework-letters"
         )
 
         register(

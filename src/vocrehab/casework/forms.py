@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.accounts.models import Service
 from vocrehab.codes import (
     ContactMode,
     ContactWith,
@@ -107,6 +108,20 @@ class EpisodeFactsForm(VersionedModelForm):
             "main_reason",
             "condition_detail",
             "engagement",
+        ]
+
+
+class ReferrerForm(VersionedModelForm):
+    """Who referred, and how to reach them: corrected or completed after the referral."""
+
+    class Meta:
+        model = Episode
+        fields = [
+            "referrer_name",
+            "referrer_role",
+            "referrer_organisation",
+            "referrer_email",
+            "referrer_phone",
         ]
 
 
@@ -480,3 +495,33 @@ class LetterTemplateForm(forms.Form):
 
     def clean_body(self):
         return self._checked("body")
+
+
+class LettersByPostForm(forms.Form):
+    """How the service's letters with no email address go: printed here, or by Notify."""
+
+    letters_by_post = forms.ChoiceField(
+        label=_("Letters with a postal address and no email"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "GOV.UK Notify prints and posts the letter's PDF (second class unless your "
+            "administrator set otherwise). A letter Notify cannot take stays on Letters to "
+            "print, saying why."
+        ),
+    )
+
+    def __init__(self, *args, notify_ready: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notify_ready = notify_ready
+        self.fields["letters_by_post"].choices = Service._meta.get_field("letters_by_post").choices
+
+    def clean_letters_by_post(self):
+        value = self.cleaned_data["letters_by_post"]
+        if value == "notify" and not self.notify_ready:
+            raise forms.ValidationError(
+                _(
+                    "GOV.UK Notify is not set up on this installation: ask your administrator "
+                    "to set VOCREHAB_NOTIFY_API_KEY first."
+                )
+            )
+        return value

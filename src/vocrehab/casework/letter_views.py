@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, requires, services_for
 from vocrehab.audit.services import record_event, record_listing
+from vocrehab.conf import notify_api_key
 
 from . import letters, queries
-from .forms import LetterTemplateForm
-from .models import LetterKind, LetterStatus, LetterTemplate
+from .forms import LettersByPostForm, LetterTemplateForm
+from .models import LetterKind, LetterTemplate
 from .services import CaseworkError
 from .services import letters as letter_services
 
@@ -37,7 +38,7 @@ def letters_to_print(request):
 def letter_pdf(request, pk):
     """One letter as a PDF, exactly as written (a download, logged)."""
     letter = queries.get_letter(request.user, pk)
-    if letter.status == LetterStatus.WITHHELD:
+    if not letter.has_pdf:
         raise Http404
     record_event(
         action="read",
@@ -110,10 +111,29 @@ def _managed_service(request):
 
 @requires(Perm.MANAGE_SERVICE)
 def letter_templates(request):
+    """The service's wording of each letter, and how letters with no email go."""
     service = _managed_service(request)
+    notify_ready = bool(notify_api_key())
+    form = LettersByPostForm(
+        request.POST or None,
+        notify_ready=notify_ready,
+        initial={"letters_by_post": service.letters_by_post},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter_services.set_letters_by_post(service, form.cleaned_data["letters_by_post"])
+        except CaseworkError as error:
+            form.add_error("letters_by_post", str(error))
+        else:
+            messages.success(request, _("Saved. Letters written from now on go this way."))
+            return redirect("casework:letter_templates")
     own = {t.kind: t for t in LetterTemplate.objects.filter(service=service)}
     rows = [(kind, label, own.get(kind)) for kind, label in LetterKind.choices]
-    return render(request, "casework/letter_templates.html", {"service": service, "rows": rows})
+    return render(
+        request,
+        "casework/letter_templates.html",
+        {"service": service, "rows": rows, "form": form, "notify_ready": notify_ready},
+    )
 
 
 @requires(Perm.MANAGE_SERVICE)

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import (
@@ -18,6 +19,7 @@ from vocrehab.codes import (
     OnwardCategory,
     OnwardKind,
 )
+from vocrehab.dates import human_date
 from vocrehab.episodes.models import Episode, EpisodeChild, EpisodeLinked
 
 
@@ -636,6 +638,7 @@ class LetterChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     NOTIFY = "notify", _("Email through GOV.UK Notify")
     PRINT = "print", _("Printed and posted")
+    NOTIFY_POST = "notify_post", _("Posted by GOV.UK Notify")
 
 
 class LetterStatus(models.TextChoices):
@@ -644,6 +647,9 @@ class LetterStatus(models.TextChoices):
     FAILED = "failed", _("Not sent")
     PRINTED = "printed", _("Posted")
     WITHHELD = "withheld", _("Withheld")
+    # Withheld, then written once it could go (consent given, an address added): the
+    # letter that replaced it points at it (``Letter.replaces``).
+    SUPERSEDED = "superseded", _("Withheld, then written")
 
 
 class LetterTemplate(models.Model):
@@ -682,6 +688,8 @@ class Letter(EpisodeLinked, models.Model):
     Written when the event is recorded (first contact, discharge), with the wording and
     the recipient fixed then, so the PDF can be made again exactly as sent. A letter the
     client's consent does not allow is kept as withheld, with the reason, and never sent.
+    When it may go later (the client agreed, an address was added), it is written then
+    as a new letter that ``replaces`` the withheld one, which becomes superseded.
     """
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="letters")
@@ -691,7 +699,7 @@ class Letter(EpisodeLinked, models.Model):
     recipient_address = models.TextField(_("recipient's address"), blank=True)
     recipient_email = models.EmailField(_("recipient's email"), blank=True)
     channel = models.CharField(
-        _("sent by"), max_length=8, choices=LetterChannel.choices, blank=True
+        _("sent by"), max_length=12, choices=LetterChannel.choices, blank=True
     )
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFTED
@@ -706,16 +714,27 @@ class Letter(EpisodeLinked, models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)
+    # GOV.UK Notify's id of the notification (a posted letter), to trace it there.
+    notify_id = models.CharField(_("GOV.UK Notify id"), max_length=36, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="written_again_as",
+        verbose_name=_("written again for"),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("letter")
         constraints = [
             # One acknowledgement of first contact to each recipient, whichever path
-            # recorded the first contact and however often it is moved.
+            # recorded the first contact and however often it is moved (a withheld one
+            # written again later is superseded, and counts no more).
             models.UniqueConstraint(
                 fields=["episode", "recipient_kind"],
-                condition=models.Q(kind="first_contact"),
+                condition=models.Q(kind="first_contact") & ~models.Q(status="superseded"),
                 name="one_first_contact_letter_per_recipient",
             )
         ]
@@ -740,14 +759,54 @@ class Letter(EpisodeLinked, models.Model):
         return str(_("the GP") if self.recipient_kind == RecipientKind.GP else _("the referrer"))
 
     @property
+    def timeline_detail(self) -> str:
+        """What the timeline says under the title: why it was withheld, or to whom it went."""
+        if self.status == LetterStatus.SUPERSEDED:
+            again = getattr(self, "written_again_as", None)
+            when = human_date(timezone.localtime(again.created_at).date()) if again else ""
+            return " ".join(
+                part
+                for part in (
+                    self.reason,
+                    str(_("Written on %(day)s, once it could go.") % {"day": when}) if when else "",
+                )
+                if part
+            )
+        if self.status == LetterStatus.WITHHELD:
+            return self.reason
+        who = ", ".join(p for p in (self.recipient_name, self.recipient_email) if p)
+        notes = [who]
+        if self.replaces_id:
+            notes.append(str(_("Withheld at first; written once it could go.")))
+        if self.notify_id:
+            notes.append(str(_("GOV.UK Notify id %(id)s.") % {"id": self.notify_id}))
+        if self.reason:
+            notes.append(self.reason)
+        return " ".join(n for n in notes if n)
+
+    @property
+    def has_pdf(self) -> bool:
+        """Was the letter written (a withheld one has no words)?"""
+        return self.status not in (LetterStatus.WITHHELD, LetterStatus.SUPERSEDED)
+
+    @property
     def described(self) -> str:
         """The timeline's title: "Discharge summary to the GP: sent"."""
         kind = self.get_kind_display()
         who = self.recipient_words
         if self.status == LetterStatus.WITHHELD:
             return str(_("%(kind)s to %(who)s: withheld") % {"kind": kind, "who": who})
+        if self.status == LetterStatus.SUPERSEDED:
+            return str(
+                _("%(kind)s to %(who)s: withheld, then written") % {"kind": kind, "who": who}
+            )
         if self.status == LetterStatus.DRAFTED and self.channel == LetterChannel.PRINT:
             return str(_("%(kind)s to %(who)s: waiting to be printed") % {"kind": kind, "who": who})
+        if self.status == LetterStatus.SENT and self.channel == LetterChannel.NOTIFY_POST:
+            return str(
+                _("%(kind)s to %(who)s: given to GOV.UK Notify to post")
+                % {"kind": kind, "who": who}
+            )
         return str(
             _("%(kind)s to %(who)s: %(status)s")
             % {"kind": kind, "who": who, "status": self.get_status_display().lower()}

@@ -347,7 +347,7 @@ def episode_record(episode: Episode) -> dict:
     reminders = list(episode.reminders.filter(done_on__isnull=True).select_related("assigned_to"))
     documents = list(episode.documents.select_related("uploaded_by"))
     sign_offs = list(episode.sign_offs.select_related("requested_by", "supervisor", "decided_by"))
-    letters = list(episode.letters.select_related("posted_by"))
+    letters = list(episode.letters.select_related("posted_by", "written_again_as"))
     timeline = [
         TimelineEntry(
             episode.referral_date,
@@ -465,8 +465,7 @@ def episode_record(episode: Episode) -> dict:
                 timezone.localtime(letter.created_at).date(),
                 "letter",
                 letter.described,
-                letter.reason
-                or ", ".join(p for p in (letter.recipient_name, letter.recipient_email) if p),
+                letter.timeline_detail,
                 letter.posted_by,
                 letter,
                 12,

@@ -1,8 +1,11 @@
-"""Casework's answers to the episode core's signals (connected in ``apps.py``)."""
+"""Casework's answers to the episode core's and the clients app's signals (connected in
+``apps.py``)."""
 
 from __future__ import annotations
 
 from . import services
+from .models import LetterKind
+from .services.letters import write_letters, write_withheld_again_for_client
 
 
 def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kwargs):
@@ -14,15 +17,21 @@ def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kw
 
 def first_contact_letters(sender, *, episode, **kwargs):
     """The first contact was recorded: acknowledge it to the referrer and the GP."""
-    from .models import LetterKind
-    from .services.letters import write_letters
-
     write_letters(episode, LetterKind.FIRST_CONTACT)
 
 
 def discharge_letters(sender, *, episode, **kwargs):
     """The episode was discharged: a discharge summary to the referrer and the GP."""
-    from .models import LetterKind
-    from .services.letters import write_letters
-
     write_letters(episode, LetterKind.DISCHARGE)
+
+
+# What on a client's record decides whether a letter may go (services.letters).
+LETTER_FIELDS = frozenset(
+    {"consent_to_share_with_gp", "gp_practice", "gp_address", "gp_email", "processing_restricted"}
+)
+
+
+def withheld_letters_again(sender, *, client, fields=(), **kwargs):
+    """The client's details changed: write the letters withheld that may go now."""
+    if LETTER_FIELDS.intersection(fields):
+        write_withheld_again_for_client(client)

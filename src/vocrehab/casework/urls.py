@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-offs/<int:pk>/", views.sign_off, name="sign_off"),
     path("episodes/<int:pk>/", views.episode, name="episode"),
     path("episodes/<int:pk>/edit/", views.episode_edit, name="episode_edit"),
+    path("episodes/<int:pk>/referrer/", views.referrer_edit, name="referrer_edit"),
     path("episodes/<int:pk>/tier/", views.tier_change, name="tier_change"),
     path("episodes/<int:pk>/quick-contact/", views.quick_contact, name="quick_contact"),
     path("episodes/<int:pk>/contacts/add/", views.contact_add, name="contact_add"),

@@ -37,6 +37,7 @@ from .models import (
     SignOff,
 )
 from .services import REFUSALS, CaseworkError
+from .services import letters as letter_services
 
 
 def _episode_url(episode, anchor=""):
@@ -285,6 +286,44 @@ def episode_edit(request, pk):
             "submit": _("Save"),
             "conflict": conflict,
             "conflict_rows": _conflict_rows(conflict, forms.EpisodeFactsForm.Meta.fields),
+        },
+    )
+
+
+@requires(Perm.EDIT_PERSON)
+def referrer_edit(request, pk):
+    """Correct or complete who referred; a letter withheld for want of them goes now."""
+    ep = _editable_episode(request, pk)
+    form = forms.ReferrerForm(request.POST or None, instance=ep)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in forms.ReferrerForm.Meta.fields}
+        try:
+            written = letter_services.update_referrer(
+                form.instance, values=values, version=form.cleaned_data["version"]
+            )
+        except StaleEditError as stale:
+            conflict = stale.current
+            form = forms.ReferrerForm(instance=stale.current)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_episode_url(written))
+    else:
+        record_read(request, ep)
+    return render(
+        request,
+        "casework/form.html",
+        {
+            "episode": ep,
+            "form": form,
+            "title": _("Change the referrer's details"),
+            "intro": _(
+                "A letter to the referrer that was withheld because no referrer was recorded "
+                "is written and sent when you save."
+            ),
+            "submit": _("Save"),
+            "conflict": conflict,
+            "conflict_rows": _conflict_rows(conflict, forms.ReferrerForm.Meta.fields),
         },
     )
 

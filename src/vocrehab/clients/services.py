@@ -15,6 +15,7 @@ from vocrehab.versioning import save_versioned
 from .identifiers import identifier_type_for
 from .models import Client
 from .postcodes import deprivation_for
+from .signals import client_details_changed
 from .subject_access import subject_access as make_subject_access
 
 DEPRIVATION_FIELDS = ["area_code", "deprivation_index", "deprivation_rank", "deprivation_decile"]
@@ -75,7 +76,9 @@ def update_client(client: Client, *, values: dict, version: int) -> Client:
         client.deprivation_rank = found.rank if found else None
         client.deprivation_decile = found.decile if found else None
         fields += DEPRIVATION_FIELDS
-    return save_versioned(client, version, fields)
+    client = save_versioned(client, version, fields)
+    client_details_changed.send(sender=Client, client=client, fields=fields)
+    return client
 
 
 def subject_access(client: Client, *, by=None, request=None):
@@ -109,4 +112,6 @@ def set_rights_flags(client: Client, *, values: dict, version: int) -> Client:
         raise ValidationError(_("Say what the person says is wrong."))
     for name in RIGHTS_FIELDS:
         setattr(client, name, values[name])
-    return save_versioned(client, version, list(RIGHTS_FIELDS))
+    client = save_versioned(client, version, list(RIGHTS_FIELDS))
+    client_details_changed.send(sender=Client, client=client, fields=list(RIGHTS_FIELDS))
+    return client

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import ApiToken, Service
+from vocrehab.fieldkeys import SealedField, seal, unseal
 
 
 class ReceivedVersion(models.Model):
@@ -73,13 +74,20 @@ def _new_pseudonym_key() -> str:
     return secrets.token_hex(32)
 
 
+def public_start(token: str) -> str:
+    """The part of a token that may be shown ("vrt_0a1b2c3d4e"), or "" for no token."""
+    parts = token.split("_")
+    return f"{parts[0]}_{parts[1]}"[:20] if len(parts) >= 3 else ""
+
+
 class Hub(models.Model):
     """A hub a service sends its monthly submission to (on the service's own install).
 
     The token is the hub's ``submissions:write`` token: entered once, never shown again
-    (only its public prefix), never logged. ``pseudonym_key`` makes the service's
-    pseudonyms for this hub: stable from one submission to the next, different for
-    another hub, and never leaves this install.
+    (only its public prefix), never logged, and kept encrypted (``token_sealed``, see
+    :mod:`vocrehab.fieldkeys`); ``hub.token`` opens it where it is sent.
+    ``pseudonym_key`` makes the service's pseudonyms for this hub: stable from one
+    submission to the next, different for another hub, and never leaves this install.
     """
 
     service = models.ForeignKey(
@@ -93,7 +101,8 @@ class Hub(models.Model):
     url = models.URLField(
         _("address"), help_text=_("The hub's web address, e.g. https://hub.example.nhs.uk")
     )
-    token = models.CharField(_("token"), max_length=200, editable=False)
+    token_sealed = SealedField(_("token (encrypted)"), editable=False)
+    token_prefix = models.CharField(_("token's public start"), max_length=20, editable=False)
     pseudonym_key = models.CharField(max_length=64, editable=False, default=_new_pseudonym_key)
     monthly = models.BooleanField(
         _("send every month"),
@@ -115,10 +124,24 @@ class Hub(models.Model):
         return f"{self.name} ({self.url})"
 
     @property
+    def token(self) -> str:
+        """The token in plain text, for sending it (raises ``fieldkeys.Unreadable``)."""
+        plain = self.__dict__.get("_token")
+        if plain is None:
+            plain = unseal(self.token_sealed)
+            self.__dict__["_token"] = plain
+        return plain
+
+    @token.setter
+    def token(self, value: str) -> None:
+        self.__dict__["_token"] = value
+        self.token_sealed = seal(value)
+        self.token_prefix = public_start(value)
+
+    @property
     def token_hint(self) -> str:
         """What may be shown of the token: its public prefix."""
-        parts = self.token.split("_")
-        return f"{parts[0]}_{parts[1]}_…" if len(parts) >= 3 else "…"
+        return f"{self.token_prefix}_…" if self.token_prefix else "…"
 
     @property
     def endpoint(self) -> str:
@@ -154,6 +177,8 @@ class Submission(models.Model):
     message = models.TextField(_("what happened"), blank=True)
     errors = models.JSONField(_("the hub's reasons"), default=list)
     error_count = models.PositiveIntegerField(default=0)
+    # When the service's managers were emailed that it was given up or refused (once).
+    managers_told_at = models.DateTimeField(_("managers told"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

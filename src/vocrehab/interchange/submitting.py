@@ -20,7 +20,10 @@ What it promises:
   unchanged, refused (with the hub's reasons) or not delivered. Not delivered (the hub
   unreachable, busy or answering an error) is tried again on the following days
   (:data:`RETRY_DAYS`) and then marked as given up; nothing is dropped silently, and
-  each failure is logged and shown on the Submissions page.
+  each failure is logged and shown on the Submissions page. A submission given up, or
+  refused by the hub, is also emailed once to the people who manage the service's
+  submissions (:func:`tell_managers`): the hub, the period and the reason, no personal
+  data.
 """
 
 from __future__ import annotations
@@ -31,17 +34,24 @@ import tempfile
 from pathlib import Path
 
 import requests
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vocrehab.accounts.access import Perm, people_with
+from vocrehab.accounts.mail import queue_staff_email
 from vocrehab.audit.services import record_export
 from vocrehab.episodes.models import Episode
+from vocrehab.fieldkeys import Unreadable
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.exporter import write_submission
 from vocrehab.interchange.models import Hub, Submission, SubmissionStatus
 from vocrehab.interchange.periods import Period, parse_period, previous_month
 from vocrehab.interchange.receiving import sha256_of
+from vocrehab.measures.delivery import public_url
 
 logger = logging.getLogger(__name__)
 
@@ -147,12 +157,24 @@ def _post(hub: Hub, path: Path, period: Period, checksum: str):
     """POST the file; (status code or None, JSON body or None, problem in words)."""
     fields = {"service": hub.service.code, "period": period.code, "checksum": checksum}
     try:
+        token = hub.token
+    except Unreadable:
+        return (
+            None,
+            None,
+            _(
+                "The hub's token cannot be read with this installation's keys "
+                "(VOCREHAB_FIELD_KEYS): restore the key it was kept with, or add the hub "
+                "again with its token."
+            ),
+        )
+    try:
         with path.open("rb") as fh:
             response = requests.post(
                 hub.endpoint,
                 data=fields,
                 files={"file": (path.name, fh, "application/zip")},
-                headers={"Authorization": f"Bearer {hub.token}", "Accept": "application/json"},
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
                 timeout=TIMEOUT,
                 allow_redirects=False,
             )
@@ -221,14 +243,86 @@ def _record_outcome(submission: Submission, code, body, problem: str, today) -> 
         submission.attempts,
         submission.message[:300],
     )
+    if submission.status in (SubmissionStatus.FAILED, SubmissionStatus.REFUSED):
+        tell_managers(submission)
+
+
+def tell_managers(submission: Submission) -> int:
+    """Email the people who manage the service's submissions (``export data`` in the
+    service) that ``submission`` was given up or refused: once, however often this is
+    called. The email names the hub, the period and the reason, never a person. Returns
+    how many were emailed."""
+    told = Submission.objects.filter(pk=submission.pk, managers_told_at__isnull=True).update(
+        managers_told_at=timezone.now()
+    )
+    if not told:
+        return 0
+    hub = submission.hub
+    service = hub.service
+    people = [p for p in people_with(Perm.EXPORT_DATA, service) if p.email]
+    if not people:
+        logger.error(
+            "submission of %s %s to hub %s: %s, and nobody manages the service's submissions "
+            "to be told",
+            service.code,
+            submission.period,
+            hub.name,
+            submission.status,
+        )
+        return 0
+    words = {"hub": hub.name, "period": submission.period_label, "service": service.name}
+    if submission.status == SubmissionStatus.FAILED:
+        subject = _("Not delivered to hub %(hub)s: %(period)s") % words
+        first = (
+            _(
+                "%(service)s's submission for %(period)s to the hub %(hub)s was not delivered: "
+                "it was given up after several tries."
+            )
+            % words
+        )
+        then = _("Send it again from the Submissions to hubs page once the hub can be reached.")
+    else:
+        subject = _("Refused by hub %(hub)s: %(period)s") % words
+        first = (
+            _("%(service)s's submission for %(period)s to the hub %(hub)s was refused by the hub.")
+            % words
+        )
+        then = _(
+            "The hub's reasons are listed on the Submissions to hubs page: correct the "
+            "records, then send the period again."
+        )
+    body = "\n\n".join(
+        [
+            first,
+            _("Why: %(reason)s")
+            % {"reason": submission.message or submission.get_status_display()},
+            then,
+            _("Submissions to hubs (sign-in needed): %(link)s")
+            % {"link": public_url(reverse("interchange:submissions"))},
+            _(
+                "You get this email because you manage this service's submissions to hubs. "
+                "It names no client."
+            ),
+        ]
+    )
+    for person in people:
+        message = EmailMessage(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [person.email])
+        queue_staff_email(message, user_id=person.pk, purpose=f"hub submission {submission.status}")
+    logger.info(
+        "submission %s (%s %s to hub %s): %s managers told",
+        submission.pk,
+        service.code,
+        submission.period,
+        hub.name,
+        len(people),
+    )
+    return len(people)
 
 
 DELIVERED = (SubmissionStatus.ACCEPTED, SubmissionStatus.UNCHANGED)
 
 
 def refresh_months() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "VOCREHAB_HUB_REFRESH_MONTHS", 18))
 
 
