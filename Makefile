@@ -22,8 +22,13 @@ $(UV): requirements/uv.txt
 	touch $(UV)
 
 # --locked: refuse to install when uv.lock is out of step with pyproject.toml.
+# --compile-bytecode, and compileall for our own source: every process (each test
+# worker, each command a test starts, each web worker) then loads compiled modules
+# instead of compiling SciPy, Matplotlib, WeasyPrint and the rest again, which matters
+# where the environment sets PYTHONDONTWRITEBYTECODE.
 $(STAMP): pyproject.toml uv.lock $(UV)
-	$(UV) sync --locked --extra dev --quiet
+	$(UV) sync --locked --extra dev --quiet --compile-bytecode
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)

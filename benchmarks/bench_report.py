@@ -20,6 +20,10 @@ of its own. Without DATABASE_URL it uses ``var/bench-report-N.sqlite3``.
 references suffixed) up to N: a million episodes in minutes rather than the hour an
 import of that size takes on a busy machine. A database already holding B episodes
 is grown to N.
+
+``--services 50`` spreads the episodes over 50 services: with ``--episodes 1000000
+--base 100000`` that is the hub's report over 50 services of 20,000 episodes each
+(issue 20's target, 10 s).
 """
 
 import argparse
@@ -112,7 +116,7 @@ def _analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def _fill(episodes: int, base: int | None = None) -> float:
+def _fill(episodes: int, base: int | None = None, services: int = SERVICES) -> float:
     """Make the database hold ``episodes`` synthetic episodes; returns seconds spent.
 
     With ``base``, ``base`` episodes are generated and imported, then copied in SQL
@@ -125,7 +129,7 @@ def _fill(episodes: int, base: int | None = None) -> float:
     from vocrehab.interchange.synth import service_catalogue, write_synthetic_dataset
 
     call_command("migrate", interactive=False, verbosity=0)
-    codes = [spec.code for spec in service_catalogue(SERVICES)]
+    codes = [spec.code for spec in service_catalogue(services)]
     have = Episode.objects.filter(service__code__in=codes).count()
     if have == episodes:
         _analyze()
@@ -143,7 +147,7 @@ def _fill(episodes: int, base: int | None = None) -> float:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-report-") as scratch:
         folder = Path(scratch) / "dataset"
-        write_synthetic_dataset(folder, episodes=base or episodes, seed=1, services=SERVICES)
+        write_synthetic_dataset(folder, episodes=base or episodes, seed=1, services=services)
         summary = import_dataset(folder, create_services=True)
         if summary.errors:
             raise SystemExit(f"bench_report: import failed: {summary.errors[:3]}")
@@ -190,6 +194,9 @@ def main() -> int:
         type=int,
         help="generate and import this many episodes, then copy them in SQL up to --episodes",
     )
+    parser.add_argument(
+        "--services", type=int, default=SERVICES, help="spread the episodes over this many"
+    )
     args, _unknown = parser.parse_known_args()
     _setup(args.episodes)
 
@@ -202,8 +209,9 @@ def main() -> int:
 
     if args.base and args.episodes % args.base:
         raise SystemExit("bench_report: --episodes must be a multiple of --base")
-    fill_seconds = _fill(args.episodes, args.base)
-    services = list(Service.objects.filter(code__in=[s.code for s in service_catalogue(SERVICES)]))
+    fill_seconds = _fill(args.episodes, args.base, args.services)
+    codes = [s.code for s in service_catalogue(args.services)]
+    services = list(Service.objects.filter(code__in=codes))
     print(f"database:        {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"episodes:        {args.episodes:,} in {len(services)} services")
     print(f"contacts:        {Contact.objects.count():,}")

@@ -6,7 +6,9 @@ import math
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
 from django.db.models import IntegerField, Value
+from django.test.utils import isolate_apps
 
 from vocrehab.measures.instruments import (
     HADS,
@@ -35,6 +37,15 @@ def _split(items, size):
         yield items[start : start + size]
 
 
+def _states_model():
+    """A model over a temporary table with one level column per dimension, so that the
+    report's expression reads the states as it reads stored scores: one row each."""
+    with isolate_apps("vocrehab.measures"):
+        fields = {dim: models.PositiveSmallIntegerField() for dim in DIMENSIONS}
+        meta = type("Meta", (), {"app_label": "measures", "managed": False, "db_table": "t_states"})
+        return type("State", (models.Model,), {"__module__": __name__, "Meta": meta, **fields})
+
+
 @pytest.mark.parametrize(
     "value_set",
     [vs for vs in VALUE_SETS.values() if isinstance(vs, AdditiveValueSet)],
@@ -42,15 +53,19 @@ def _split(items, size):
 )
 def test_every_eq5d_state_has_the_same_index_in_sql(value_set):
     states = list(itertools.product(range(1, value_set.levels + 1), repeat=len(DIMENSIONS)))
-    for batch in _split(states, BATCH):
-        annotations = {}
-        for n, state in enumerate(batch):
-            for dim, level in zip(DIMENSIONS, state, strict=True):
-                annotations[f"s{n}_{dim}"] = Value(level)
-            annotations[f"index{n}"] = value_set.index_expression(lambda dim, n=n: f"s{n}_{dim}")
-        row = _one_row(**annotations)
-        for n, state in enumerate(batch):
-            assert round(row[f"index{n}"], 3) == value_set.index(state), state
+    state = _states_model()
+    columns = ", ".join(f"{dim} smallint NOT NULL" for dim in DIMENSIONS)
+    with connection.cursor() as cursor:  # dropped with the test's transaction
+        cursor.execute(f"CREATE TEMPORARY TABLE t_states (id integer PRIMARY KEY, {columns})")
+    state.objects.bulk_create(
+        state(pk=n, **dict(zip(DIMENSIONS, levels, strict=True)))
+        for n, levels in enumerate(states, start=1)
+    )
+    valued = state.objects.annotate(index=value_set.index_expression(lambda dim: dim))
+    rows = valued.values_list(*DIMENSIONS, "index")
+    assert len(rows) == len(states)
+    for *levels, index in rows:
+        assert round(index, 3) == value_set.index(tuple(levels)), levels
 
 
 def _hads_values(subscale, answered, item_sum, recorded_total):
