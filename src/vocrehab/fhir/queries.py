@@ -57,9 +57,15 @@ class Source:
     date: str | None = None
     prefix: str = ""
     one_each: bool = True  # exactly one resource per row: paging can slice in the database
-    # For a bulk export: fills a chunk of rows (fetched without prefetching) with what
-    # ``build`` needs in one query, cheaper than prefetching model instances.
-    fill_chunk: Callable[[list], None] | None = None
+    # For a bulk export, which loads no more than ``build`` reads:
+    # ``columns``: the only columns it loads, as ``.only()`` names them ("episode__client_id"
+    # for the episode's); the relations named are joined, no others.
+    columns: tuple[str, ...] = ()
+    # ``children(rows)``: the rows' children as value tuples, the parent's id first, in the
+    # parent's order, streamed beside the rows in one query instead of prefetched as model
+    # instances; ``adopt(row, tuples)`` hands a row its own (without the parent's id).
+    children: Callable[[QuerySet], QuerySet] | None = None
+    adopt: Callable[[Any, list[tuple]], None] | None = None
 
     @property
     def restricted(self) -> str:
@@ -70,6 +76,16 @@ class Source:
 
     def in_services(self, services) -> QuerySet:
         return self.rows().filter(**{f"{self.service}__in": services}).order_by("pk")
+
+    def for_export(self, rows: QuerySet) -> QuerySet:
+        """``rows`` loading only what ``build`` reads (``columns``), without prefetching
+        what ``children`` streams."""
+        if self.columns:
+            joined = {c.split("__")[0] for c in self.columns if "__" in c}
+            rows = rows.select_related(None).select_related(*joined).only(*self.columns, *joined)
+        if self.children is not None:
+            rows = rows.prefetch_related(None)
+        return rows
 
     def row_id(self, resource_id: str) -> int | None:
         """The primary key of the row behind ``resource_id``, if it is one of this source's."""
@@ -102,16 +118,30 @@ def _contacts():
     )
 
 
-def _fill_intervention_codes(contacts: list) -> None:
-    """Give each contact its ``bulk_intervention_codes`` in order, in one query."""
-    codes: dict[int, list[str]] = {contact.pk: [] for contact in contacts}
-    rows = ContactIntervention.objects.filter(contact_id__in=codes)
-    for contact_id, code in rows.order_by("contact_id", "position").values_list(
-        "contact_id", "code"
-    ):
-        codes[contact_id].append(code)
-    for contact in contacts:
-        contact.bulk_intervention_codes = codes[contact.pk]
+def _intervention_codes(contacts: QuerySet) -> QuerySet:
+    return (
+        ContactIntervention.objects.filter(contact__in=contacts.values("pk"))
+        .order_by("contact_id", "position")
+        .values_list("contact_id", "code")
+    )
+
+
+def _adopt_intervention_codes(contact, found: list[tuple]) -> None:
+    contact.bulk_intervention_codes = [code for (code,) in found]
+
+
+def _item_values(administrations: QuerySet) -> QuerySet:
+    return (
+        ItemValue.objects.filter(administration__in=administrations.values("pk"))
+        .order_by("administration_id", "pk")
+        .values_list("administration_id", "item", "value", "text_value")
+    )
+
+
+def _adopt_answers(administration, found: list[tuple]) -> None:
+    administration.bulk_answers = {
+        item: ItemValue.answer_of(value, text) for item, value, text in found
+    }
 
 
 def _administrations(*statuses):
@@ -127,9 +157,19 @@ _PATIENT = Source(
     build=_one(r.patient),
     client="pk",
     service="service",
+    columns=(
+        *("updated_at", "reference", "nhs_number", "identifier_type", "first_name", "last_name"),
+        *("phone", "email", "address", "postcode", "sex", "date_of_birth"),
+        *("service__code", "service__name"),
+    ),
 )
 _EPISODE_SOURCE = {"client": "client_id", "service": "service"}
 _CHILD = {"client": "episode__client_id", "service": "episode__service"}
+# What every builder of an episode's record reads of it.
+_EPISODE = ("updated_at", "client_id", "reference", "service__code", "service__name")
+# What every builder of a record of an episode reads of the record and its episode.
+_OF_EPISODE = ("updated_at", "episode_id", "episode__client_id")
+_ADMINISTRATION = (*_OF_EPISODE, "instrument", "status", "timepoint", "date")
 
 TYPES: dict[str, ResourceType] = {
     t.name: t
@@ -137,7 +177,20 @@ TYPES: dict[str, ResourceType] = {
         ResourceType("Patient", (_PATIENT,), frozenset({"_id", "identifier"})),
         ResourceType(
             "EpisodeOfCare",
-            (Source(_episodes, _one(r.episode_of_care), date="referral_date", **_EPISODE_SOURCE),),
+            (
+                Source(
+                    _episodes,
+                    _one(r.episode_of_care),
+                    date="referral_date",
+                    columns=(
+                        *(_EPISODE + ("referral_date", "discharge_date")),
+                        *("condition", "tier", "highest_tier"),
+                        *("case_manager__first_name", "case_manager__last_name"),
+                        "case_manager__email",
+                    ),
+                    **_EPISODE_SOURCE,
+                ),
+            ),
             frozenset({"patient", "date"}),
         ),
         ResourceType(
@@ -148,6 +201,11 @@ TYPES: dict[str, ResourceType] = {
                     _one(r.referral),
                     date="referral_date",
                     prefix="referral-",
+                    columns=(
+                        *(_EPISODE + ("referral_date", "discharge_date")),
+                        *("referrer_name", "referrer_role", "referrer_organisation"),
+                        *("referral_source", "main_reason"),
+                    ),
                     **_EPISODE_SOURCE,
                 ),
                 Source(
@@ -155,6 +213,7 @@ TYPES: dict[str, ResourceType] = {
                     _one(r.onward_referral),
                     date="date",
                     prefix="onward-",
+                    columns=(*_OF_EPISODE, "outcome", "kind", "category", "date", "service_name"),
                     **_CHILD,
                 ),
             ),
@@ -167,7 +226,9 @@ TYPES: dict[str, ResourceType] = {
                     _contacts,
                     _one(r.encounter),
                     date="contact_date",
-                    fill_chunk=_fill_intervention_codes,
+                    columns=(*_OF_EPISODE, "contact_date", "mode", "contact_with", "minutes"),
+                    children=_intervention_codes,
+                    adopt=_adopt_intervention_codes,
                     **_CHILD,
                 ),
             ),
@@ -182,6 +243,9 @@ TYPES: dict[str, ResourceType] = {
                     ),
                     _one(r.questionnaire_response),
                     date="date",
+                    columns=_ADMINISTRATION,
+                    children=_item_values,
+                    adopt=_adopt_answers,
                     **_CHILD,
                 ),
             ),
@@ -196,6 +260,9 @@ TYPES: dict[str, ResourceType] = {
                     date="date",
                     prefix="score-",
                     one_each=False,
+                    columns=(*_ADMINISTRATION, "episode__age_at_referral", "episode__sex"),
+                    children=_item_values,
+                    adopt=_adopt_answers,
                     **_CHILD,
                 ),
                 Source(
@@ -203,6 +270,11 @@ TYPES: dict[str, ResourceType] = {
                     r.work_status_observations,
                     prefix="work-",
                     one_each=False,
+                    columns=(
+                        *("updated_at", "client_id", "referral_date", "discharge_date"),
+                        *("followup_date", "work_status_at_referral", "work_status_at_discharge"),
+                        "work_status_at_followup",
+                    ),
                     **_EPISODE_SOURCE,
                 ),
             ),
@@ -210,7 +282,17 @@ TYPES: dict[str, ResourceType] = {
         ),
         ResourceType(
             "Goal",
-            (Source(lambda: Goal.objects.select_related("episode"), _one(r.goal), **_CHILD),),
+            (
+                Source(
+                    lambda: Goal.objects.select_related("episode"),
+                    _one(r.goal),
+                    columns=(
+                        *(_OF_EPISODE + ("status", "term", "description")),
+                        *("set_on", "target_date"),
+                    ),
+                    **_CHILD,
+                ),
+            ),
             frozenset({"patient"}),
         ),
         ResourceType(
@@ -221,6 +303,10 @@ TYPES: dict[str, ResourceType] = {
                         "phases", "progress"
                     ),
                     _one(r.care_plan),
+                    columns=(
+                        *(_OF_EPISODE + ("is_current", "start_date", "number", "adjustments")),
+                        "episode__discharge_date",
+                    ),
                     **_CHILD,
                 ),
             ),
