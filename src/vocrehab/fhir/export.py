@@ -18,6 +18,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import queries
@@ -50,18 +51,19 @@ def resources(type_name: str, services, since: dt.datetime | None = None) -> Ite
     if type_name == QUESTIONNAIRE:
         yield from queries.questionnaires()
         return
+    language = get_language()
     for source in TYPES[type_name].sources:
         rows = source.in_services(services).exclude(**{source.restricted: True})
         if since is not None:
             rows = rows.filter(updated_at__gte=since)
         rows = source.for_export(rows)
         with _streaming():
-            stream = rows.iterator(chunk_size=CHUNK)
+            stream = source.export_stream(rows, CHUNK)
             if source.children is not None:
                 children = source.children(rows).iterator(chunk_size=CHUNK)
                 stream = _adopting(stream, children, source.adopt)
             for row in stream:
-                yield from source.build(row)
+                yield from source.build(row, language)
 
 
 def _adopting(rows: Iterator, children: Iterator[tuple], adopt) -> Iterator:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.access import Perm, services_for
@@ -51,7 +52,7 @@ class Source:
     """
 
     rows: Callable[[], QuerySet]
-    build: Callable[[Any], list[Resource]]
+    build: Callable[[Any, str | None], list[Resource]]  # (row, language of the labels)
     client: str
     service: str
     date: str | None = None
@@ -61,6 +62,10 @@ class Source:
     # ``columns``: the only columns it loads, as ``.only()`` names them ("episode__client_id"
     # for the episode's); the relations named are joined, no others.
     columns: tuple[str, ...] = ()
+    # ``plain``: ``build`` reads nothing of a row but its ``pk`` and ``columns``, as
+    # attributes, so the export reads the rows as values (:class:`PlainRow`), much cheaper
+    # than model instances; not for a builder that calls a model's methods.
+    plain: bool = False
     # ``children(rows)``: the rows' children as value tuples, the parent's id first, in the
     # parent's order, streamed beside the rows in one query instead of prefetched as model
     # instances; ``adopt(row, tuples)`` hands a row its own (without the parent's id).
@@ -87,6 +92,14 @@ class Source:
             rows = rows.prefetch_related(None)
         return rows
 
+    def export_stream(self, rows: QuerySet, chunk_size: int) -> Iterator:
+        """The rows :meth:`for_export` gives, streamed: as plain rows if ``plain``."""
+        if not self.plain:
+            return rows.iterator(chunk_size=chunk_size)
+        names = ("pk", *self.columns)
+        make = PlainRow.maker(names)
+        return map(make, rows.values_list(*names).iterator(chunk_size=chunk_size))
+
     def row_id(self, resource_id: str) -> int | None:
         """The primary key of the row behind ``resource_id``, if it is one of this source's."""
         if not resource_id.startswith(self.prefix):
@@ -97,6 +110,33 @@ class Source:
         return int(head)
 
 
+class PlainRow:
+    """A row read as values, its columns as attributes and a related row's columns on a
+    PlainRow of their own: ``("pk", "episode__client_id")`` gives ``row.pk`` and
+    ``row.episode.client_id``, as a model instance would."""
+
+    @classmethod
+    def maker(cls, names: tuple[str, ...]) -> Callable[[tuple], PlainRow]:
+        """A function from a value tuple in the order of ``names`` to its PlainRow."""
+        own = [(i, name) for i, name in enumerate(names) if "__" not in name]
+        related: dict[str, list[tuple[int, str]]] = {}
+        for i, name in enumerate(names):
+            if "__" in name:
+                relation, column = name.split("__", 1)
+                related.setdefault(relation, []).append((i, column))
+
+        def make(values: tuple) -> PlainRow:
+            row = cls()
+            row.__dict__ = {name: values[i] for i, name in own}
+            for relation, columns in related.items():
+                other = cls()
+                other.__dict__ = {column: values[i] for i, column in columns}
+                row.__dict__[relation] = other
+            return row
+
+        return make
+
+
 @dataclass(frozen=True)
 class ResourceType:
     name: str
@@ -105,7 +145,7 @@ class ResourceType:
 
 
 def _one(builder):
-    return lambda row: [builder(row)]
+    return lambda row, language: [builder(row, language)]
 
 
 def _episodes():
@@ -157,6 +197,7 @@ _PATIENT = Source(
     build=_one(r.patient),
     client="pk",
     service="service",
+    plain=True,
     columns=(
         *("updated_at", "reference", "nhs_number", "identifier_type", "first_name", "last_name"),
         *("phone", "email", "address", "postcode", "sex", "date_of_birth"),
@@ -201,6 +242,7 @@ TYPES: dict[str, ResourceType] = {
                     _one(r.referral),
                     date="referral_date",
                     prefix="referral-",
+                    plain=True,
                     columns=(
                         *(_EPISODE + ("referral_date", "discharge_date")),
                         *("referrer_name", "referrer_role", "referrer_organisation"),
@@ -213,6 +255,7 @@ TYPES: dict[str, ResourceType] = {
                     _one(r.onward_referral),
                     date="date",
                     prefix="onward-",
+                    plain=True,
                     columns=(*_OF_EPISODE, "outcome", "kind", "category", "date", "service_name"),
                     **_CHILD,
                 ),
@@ -226,6 +269,7 @@ TYPES: dict[str, ResourceType] = {
                     _contacts,
                     _one(r.encounter),
                     date="contact_date",
+                    plain=True,
                     columns=(*_OF_EPISODE, "contact_date", "mode", "contact_with", "minutes"),
                     children=_intervention_codes,
                     adopt=_adopt_intervention_codes,
@@ -243,6 +287,7 @@ TYPES: dict[str, ResourceType] = {
                     ),
                     _one(r.questionnaire_response),
                     date="date",
+                    plain=True,
                     columns=_ADMINISTRATION,
                     children=_item_values,
                     adopt=_adopt_answers,
@@ -260,6 +305,7 @@ TYPES: dict[str, ResourceType] = {
                     date="date",
                     prefix="score-",
                     one_each=False,
+                    plain=True,
                     columns=(*_ADMINISTRATION, "episode__age_at_referral", "episode__sex"),
                     children=_item_values,
                     adopt=_adopt_answers,
@@ -270,6 +316,7 @@ TYPES: dict[str, ResourceType] = {
                     r.work_status_observations,
                     prefix="work-",
                     one_each=False,
+                    plain=True,
                     columns=(
                         *("updated_at", "client_id", "referral_date", "discharge_date"),
                         *("followup_date", "work_status_at_referral", "work_status_at_discharge"),
@@ -354,7 +401,9 @@ def read(user, type_name: str, resource_id: str) -> tuple[Any, Source, Resource]
         row = source.in_services(services).filter(pk=pk).first()
         if row is None:
             return None
-        found = next((res for res in source.build(row) if res["id"] == resource_id), None)
+        found = next(
+            (res for res in source.build(row, get_language()) if res["id"] == resource_id), None
+        )
         return (row, source, found) if found else None
     return None
 
@@ -525,6 +574,7 @@ def _date_matches(resource: Resource, dates: list[tuple[str, dt.date]]) -> bool:
 def run_search(user, search: Search) -> tuple[list[tuple[Any, Source, Resource]], bool]:
     """One page of results, as (row, source, resource), and whether another page follows."""
     services = viewable_services(user)
+    language = get_language()
     wanted = search.count + 1  # one more than the page, to know if there is a next page
     skip = search.offset
     found: list[tuple[Any, Source, Resource]] = []
@@ -537,11 +587,11 @@ def run_search(user, search: Search) -> tuple[list[tuple[Any, Source, Resource]]
                 skip -= total
                 continue
             for row in rows[skip : skip + wanted - len(found)]:
-                found.append((row, source, source.build(row)[0]))
+                found.append((row, source, source.build(row, language)[0]))
             skip = 0
         else:
             for row in rows.iterator(chunk_size=200):
-                for resource in source.build(row):
+                for resource in source.build(row, language):
                     if search.codes and not _has_code(resource, search.codes):
                         continue
                     if post_dates and not _date_matches(resource, post_dates):
@@ -568,11 +618,12 @@ def patient_for(user, resource_id: str):
 
 def everything(client) -> Iterator[Resource]:
     """Every resource about ``client`` (already checked to be visible), Patient first."""
-    yield r.patient(client)
+    language = get_language()
+    yield r.patient(client, language)
     for kind in TYPES.values():
         if kind.name == "Patient":
             continue
         for source in kind.sources:
             rows = source.rows().filter(**{source.client: client.pk}).order_by("pk")
             for row in rows:
-                yield from source.build(row)
+                yield from source.build(row, language)

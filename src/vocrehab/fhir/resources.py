@@ -1,8 +1,9 @@
 """Build FHIR R4 resources (as JSON-ready dicts) from the project's records.
 
 Pure mapping: no access checks, no queries beyond what the caller prefetched. Each
-builder takes one record (with the related rows named in ``queries``) and returns the
-resource; :mod:`vocrehab.fhir.queries` decides which records a user may see.
+builder takes one record (with the related rows named in ``queries``) and the language
+of its labels (the active one, which the caller reads once, not once per label), and
+returns the resource; :mod:`vocrehab.fhir.queries` decides which records a user may see.
 Scores come from the instrument definitions (``measures.queries.score_of`` and
 ``headline_scores``), so a questionnaire added to ``measures/instruments.py`` appears
 here without a change. ``docs/fhir.md`` is the mapping table.
@@ -14,7 +15,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils import translation
 
 from vocrehab.codes import (
     Condition,
@@ -81,18 +82,29 @@ def _meta(resource_type: str, updated: dt.datetime | None = None) -> dict:
     return meta
 
 
-# A bulk export names the same few hundred codes millions of times, so a coding or a
-# concept is made once per code and language and the same dict is given to every resource
-# that names it: resources are built to be read, never changed afterwards.
+def _once_per_language(make):
+    """``make`` called once per arguments, the last being the language of its labels (made
+    in that language, whichever is active), its answer given again after that.
+
+    A bulk export names the same few hundred codes millions of times, so a coding or a
+    concept is made once and the same dict is given to every resource that names it:
+    resources are built to be read, never changed afterwards."""
+
+    @functools.lru_cache(maxsize=4096)
+    def made(*args):
+        with translation.override(args[-1]):
+            return make(*args)
+
+    return functools.wraps(make)(made)
 
 
 def _coding(code_list, code: str, system_name: str, language: str | None) -> dict:
     """A coding from one of the project's code lists (``codes.py``), with its label in
-    ``language`` (the active one, which the caller reads once per resource)."""
+    ``language``."""
     return _cached_coding(code_list, str(code), system_name, language)
 
 
-@functools.lru_cache(maxsize=4096)
+@_once_per_language
 def _cached_coding(code_list, code: str, system_name: str, language: str | None) -> dict:
     return {
         "system": systems.code_system(system_name),
@@ -105,7 +117,7 @@ def _concept(code_list, code: str, system_name: str, language: str | None) -> di
     return _cached_concept(code_list, str(code), system_name, language)
 
 
-@functools.lru_cache(maxsize=4096)
+@_once_per_language
 def _cached_concept(code_list, code: str, system_name: str, language: str | None) -> dict:
     coding = _cached_coding(code_list, code, system_name, language)
     return {"coding": [coding], "text": coding["display"]}
@@ -137,7 +149,7 @@ def _compact(resource: Resource) -> Resource:
 # --- Patient ------------------------------------------------------------------------
 
 
-def patient(client) -> Resource:
+def patient(client, language: str | None) -> Resource:
     """``client`` with its ``service``."""
     identifiers = []
     if client.nhs_number:
@@ -190,9 +202,8 @@ def _person_name(user) -> str | None:
     return user.get_full_name() or user.email
 
 
-def episode_of_care(episode) -> Resource:
+def episode_of_care(episode, language: str | None) -> Resource:
     """``episode`` with its ``service`` and ``case_manager``."""
-    language = get_language()
     extensions = [
         {
             "url": systems.extension("condition"),
@@ -235,9 +246,8 @@ def episode_of_care(episode) -> Resource:
 # --- ServiceRequest -------------------------------------------------------------------
 
 
-def referral(episode) -> Resource:
+def referral(episode, language: str | None) -> Resource:
     """The referral that opened ``episode`` (with its ``service``)."""
-    language = get_language()
     referrer = ", ".join(
         part
         for part in (episode.referrer_name, episode.referrer_role, episode.referrer_organisation)
@@ -275,16 +285,15 @@ def referral(episode) -> Resource:
 _ONWARD_STATUS = {"accepted": "active", "attended": "completed", "not_taken_up": "revoked"}
 
 
-def onward_referral(onward) -> Resource:
+def onward_referral(onward, language: str | None) -> Resource:
     """An onward referral or signpost, with its ``episode``."""
     episode = onward.episode
-    language = get_language()
     return _compact(
         {
             "resourceType": "ServiceRequest",
             "id": f"onward-{onward.pk}",
             "meta": _meta("ServiceRequest", onward.updated_at),
-            "extension": [_episode_extension(episode.pk)],
+            "extension": [_episode_extension(onward.episode_id)],
             "status": _ONWARD_STATUS.get(onward.outcome, "active"),
             "intent": "order" if onward.kind == OnwardKind.REFERRAL else "proposal",
             "category": [_concept(OnwardCategory, onward.category, "onward-category", language)],
@@ -306,9 +315,8 @@ def intervention_codes(contact) -> list[str]:
     return contact.intervention_codes if codes is None else codes
 
 
-def encounter(contact) -> Resource:
+def encounter(contact, language: str | None) -> Resource:
     """A contact with its ``episode`` and prefetched ``interventions``."""
-    language = get_language()
     code, display = _ENCOUNTER_CLASS.get(contact.mode, _VIRTUAL)
     types = [_concept(ContactMode, contact.mode, "contact-mode", language)]
     types += [
@@ -415,7 +423,7 @@ def _answer(item, value) -> dict | None:
 _RESPONSE_STATUS = {"completed": "completed", "in_progress": "in-progress"}
 
 
-@functools.lru_cache(maxsize=64)
+@_once_per_language
 def _timepoint_extension(timepoint: str, language: str | None) -> dict:
     return {
         "url": systems.extension("timepoint"),
@@ -430,7 +438,7 @@ def answers(administration) -> dict[str, Any]:
     return values_of(administration) if found is None else found
 
 
-def questionnaire_response(administration) -> Resource:
+def questionnaire_response(administration, language: str | None) -> Resource:
     """An administration with its ``episode`` and prefetched ``values``."""
     instrument = INSTRUMENTS.get(administration.instrument)
     items = []
@@ -447,7 +455,7 @@ def questionnaire_response(administration) -> Resource:
             "meta": _meta("QuestionnaireResponse", administration.updated_at),
             "extension": [
                 _episode_extension(administration.episode_id),
-                _timepoint_extension(str(administration.timepoint), get_language()),
+                _timepoint_extension(str(administration.timepoint), language),
             ],
             "questionnaire": systems.questionnaire_url(administration.instrument),
             "status": _RESPONSE_STATUS.get(administration.status, "in-progress"),
@@ -479,7 +487,7 @@ def score_code(instrument_code: str, score_name: str) -> str:
     return f"{instrument_code}.{score_name}"
 
 
-@functools.lru_cache(maxsize=1024)
+@_once_per_language
 def _score_concept(instrument_code: str, name: str, language: str | None) -> dict:
     instrument = INSTRUMENTS[instrument_code]
     codings = []
@@ -521,7 +529,7 @@ def _score_value(instrument: Instrument, name: str, value) -> dict | None:
     }
 
 
-@functools.lru_cache(maxsize=1024)
+@_once_per_language
 def _interpretation(instrument_code: str, name: str, band: str, language: str | None) -> list:
     instrument = INSTRUMENTS[instrument_code]
     label = next((b.label for b in instrument.bands.get(name, ()) if b.code == band), band)
@@ -538,7 +546,7 @@ def _interpretation(instrument_code: str, name: str, band: str, language: str | 
     ]
 
 
-def score_observations(administration) -> list[Resource]:
+def score_observations(administration, language: str | None) -> list[Resource]:
     """The scores of one completed administration (``episode`` and ``values`` prefetched),
     as its instrument's scorer gives them; one Observation per score that has a value."""
     instrument = INSTRUMENTS.get(administration.instrument)
@@ -556,7 +564,6 @@ def score_observations(administration) -> list[Resource]:
     names = headline_scores(instrument.code) or [
         name for name, value in score.scores.items() if isinstance(value, int | float)
     ]
-    language = get_language()
     found = []
     for name in names:
         value = _score_value(instrument, name, score.get(name))
@@ -567,7 +574,7 @@ def score_observations(administration) -> list[Resource]:
             "id": fhir_id(f"score-{administration.pk}-{name}"),
             "meta": _meta("Observation", administration.updated_at),
             "extension": [
-                _episode_extension(episode.pk),
+                _episode_extension(administration.episode_id),
                 _timepoint_extension(str(administration.timepoint), language),
             ],
             "status": "final",
@@ -597,7 +604,7 @@ WORK_STATUS_CODE = {
 }
 
 
-@functools.lru_cache(maxsize=64)
+@_once_per_language
 def _work_status_point(point: str, language: str | None) -> dict:
     return {
         "url": systems.extension("timepoint"),
@@ -609,9 +616,8 @@ def _work_status_point(point: str, language: str | None) -> dict:
     }
 
 
-def work_status_observations(episode) -> list[Resource]:
+def work_status_observations(episode, language: str | None) -> list[Resource]:
     """The work status recorded at referral, discharge and follow-up, where recorded."""
-    language = get_language()
     found = []
     for point, status_field, date_field in WORK_STATUS_POINTS:
         status = getattr(episode, status_field)
@@ -642,7 +648,7 @@ def work_status_observations(episode) -> list[Resource]:
 # --- Goal and CarePlan ----------------------------------------------------------------------
 
 
-def goal(record) -> Resource:
+def goal(record, language: str | None) -> Resource:
     """A goal with its ``episode``."""
     lifecycle, achievement = _GOAL_STATUS.get(record.status, ("active", "in-progress"))
     return _compact(
@@ -681,7 +687,7 @@ def _plan_status(plan) -> str:
     return "completed" if plan.episode.discharge_date else "active"
 
 
-def care_plan(plan) -> Resource:
+def care_plan(plan, language: str | None) -> Resource:
     """A version of a phased return-to-work plan, with its ``episode`` and prefetched
     ``phases`` and ``progress``."""
     done_weeks = {p.week for p in plan.progress.all()}
