@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.fhir.helpers import validate
 from vocrehab.accounts.models import Role
 from vocrehab.audit.models import AccessEvent, Action
-from vocrehab.fhir import queries
+from vocrehab.fhir import export, queries
 from vocrehab.fhir.export import _adopting, write_ndjson
 from vocrehab.fhir.models import ExportJob, ExportStatus
 from vocrehab.fhir.queries import ALL_TYPES, PERSON_TYPES
@@ -240,6 +240,21 @@ def test_bulk_scores_come_from_the_answers_read_beside_them(record, service, tmp
     assert scores["hads.anxiety"]["valueQuantity"]["value"] == 7
     assert scores["hads.depression"]["valueQuantity"]["value"] == 14
     assert scores["hads.depression"]["interpretation"][0]["coding"][0]["code"] == "moderate"
+
+
+@pytest.mark.django_db
+def test_an_export_asked_to_stop_stops_after_a_chunk(record, service, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK", 1)
+    asked = []
+
+    def cancelled():
+        asked.append(True)
+        return len(asked) == 2
+
+    with pytest.raises(export.ExportCancelled):
+        write_ndjson(tmp_path, [service], types=["Encounter"], cancelled=cancelled)
+    assert len(asked) == 2
+    assert len((tmp_path / "Encounter.ndjson").read_text().splitlines()) == 2
 
 
 class _Row:

@@ -108,12 +108,18 @@ def write_ndjson(
     for type_name in types:
         written = 0
         with (out_dir / f"{type_name}.ndjson").open("w", encoding="utf-8") as out:
+            lines: list[str] = []  # a chunk of lines, written at once
             for resource in resources(type_name, services, since):
-                out.write(_encode(resource))
-                out.write("\n")
-                written += 1
-                if cancelled is not None and written % CHUNK == 0 and cancelled():
-                    raise ExportCancelled
+                lines.append(_encode(resource))
+                lines.append("\n")
+                if len(lines) == 2 * CHUNK:
+                    out.write("".join(lines))
+                    written += CHUNK
+                    lines.clear()
+                    if cancelled is not None and cancelled():
+                        raise ExportCancelled
+            out.write("".join(lines))
+            written += len(lines) // 2
         counts[type_name] = written
         if progress is not None:
             progress(type_name, written)

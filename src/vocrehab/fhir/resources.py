@@ -142,8 +142,13 @@ def _episode_extension(episode_id: int) -> dict:
 
 
 def _compact(resource: Resource) -> Resource:
-    """Drop empty elements: FHIR forbids empty strings, lists and objects."""
-    return {k: v for k, v in resource.items() if v not in (None, "", [], {})}
+    """Drop empty elements: FHIR forbids empty strings, lists and objects (0 and False
+    are kept; a true value is kept without comparing it with each empty one)."""
+    return {
+        k: v
+        for k, v in resource.items()
+        if v or (v is not None and v != "" and v != [] and v != {})
+    }
 
 
 # --- Patient ------------------------------------------------------------------------

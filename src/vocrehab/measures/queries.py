@@ -132,7 +132,8 @@ def score_of(
     instrument = get_instrument(administration.instrument)
     if answers is None:
         answers = values_of(administration)
-    values = {k: v for k, v in answers.items() if k in instrument.item_codes}
+    codes = instrument.item_codes
+    values = {k: v for k, v in answers.items() if k in codes}
     options: dict[str, Any] = {}
     if administration.instrument == "copm" and baseline is not None:
         options["baseline"] = baseline
