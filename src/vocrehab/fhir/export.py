@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -59,11 +59,19 @@ def resources(type_name: str, services, since: dt.datetime | None = None) -> Ite
         rows = source.for_export(rows)
         with _streaming():
             stream = source.export_stream(rows, CHUNK)
+            children = None
             if source.children is not None:
                 children = source.children(rows).iterator(chunk_size=CHUNK)
                 stream = _adopting(stream, children, source.adopt)
-            for row in stream:
-                yield from source.build(row, language)
+            try:
+                for row in stream:
+                    yield from source.build(row, language)
+            finally:
+                # An export stopped half-way closes its server-side cursors here, while
+                # their transaction is still open, not later when they are collected.
+                stream.close()
+                if children is not None:
+                    children.close()
 
 
 def _adopting(rows: Iterator, children: Iterator[tuple], adopt) -> Iterator:
@@ -107,9 +115,12 @@ def write_ndjson(
     counts: dict[str, int] = {}
     for type_name in types:
         written = 0
-        with (out_dir / f"{type_name}.ndjson").open("w", encoding="utf-8") as out:
+        with (
+            (out_dir / f"{type_name}.ndjson").open("w", encoding="utf-8") as out,
+            closing(resources(type_name, services, since)) as found,
+        ):
             lines: list[str] = []  # a chunk of lines, written at once
-            for resource in resources(type_name, services, since):
+            for resource in found:
                 lines.append(_encode(resource))
                 lines.append("\n")
                 if len(lines) == 2 * CHUNK:

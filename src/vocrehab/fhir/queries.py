@@ -10,7 +10,7 @@ into resources (:mod:`vocrehab.fhir.resources`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,13 +92,13 @@ class Source:
             rows = rows.prefetch_related(None)
         return rows
 
-    def export_stream(self, rows: QuerySet, chunk_size: int) -> Iterator:
+    def export_stream(self, rows: QuerySet, chunk_size: int) -> Generator:
         """The rows :meth:`for_export` gives, streamed: as plain rows if ``plain``."""
         if not self.plain:
             return rows.iterator(chunk_size=chunk_size)
         names = ("pk", *self.columns)
         make = PlainRow.maker(names)
-        return map(make, rows.values_list(*names).iterator(chunk_size=chunk_size))
+        return (make(values) for values in rows.values_list(*names).iterator(chunk_size))
 
     def row_id(self, resource_id: str) -> int | None:
         """The primary key of the row behind ``resource_id``, if it is one of this source's."""
