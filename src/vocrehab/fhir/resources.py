@@ -321,7 +321,7 @@ def intervention_codes(contact) -> list[str]:
 
 
 def encounter(contact, language: str | None) -> Resource:
-    """A contact with its ``episode`` and prefetched ``interventions``."""
+    """A contact with its ``episode`` and its interventions (see :func:`intervention_codes`)."""
     code, display = _ENCOUNTER_CLASS.get(contact.mode, _VIRTUAL)
     types = [_concept(ContactMode, contact.mode, "contact-mode", language)]
     types += [
@@ -444,7 +444,7 @@ def answers(administration) -> dict[str, Any]:
 
 
 def questionnaire_response(administration, language: str | None) -> Resource:
-    """An administration with its ``episode`` and prefetched ``values``."""
+    """An administration with its ``episode`` and its answers (see :func:`answers`)."""
     instrument = INSTRUMENTS.get(administration.instrument)
     items = []
     if instrument is not None:
@@ -552,7 +552,7 @@ def _interpretation(instrument_code: str, name: str, band: str, language: str | 
 
 
 def score_observations(administration, language: str | None) -> list[Resource]:
-    """The scores of one completed administration (``episode`` and ``values`` prefetched),
+    """The scores of one completed administration (with its ``episode`` and answers),
     as its instrument's scorer gives them; one Observation per score that has a value."""
     instrument = INSTRUMENTS.get(administration.instrument)
     if instrument is None or administration.status != "completed":
