@@ -10,11 +10,12 @@ into resources (:mod:`vocrehab.fhir.resources`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.access import Perm, services_for
@@ -51,15 +52,25 @@ class Source:
     """
 
     rows: Callable[[], QuerySet]
-    build: Callable[[Any], list[Resource]]
+    build: Callable[[Any, str | None], list[Resource]]  # (row, language of the labels)
     client: str
     service: str
     date: str | None = None
     prefix: str = ""
     one_each: bool = True  # exactly one resource per row: paging can slice in the database
-    # For a bulk export: fills a chunk of rows (fetched without prefetching) with what
-    # ``build`` needs in one query, cheaper than prefetching model instances.
-    fill_chunk: Callable[[list], None] | None = None
+    # For a bulk export, which loads no more than ``build`` reads:
+    # ``columns``: the only columns it loads, as ``.only()`` names them ("episode__client_id"
+    # for the episode's); the relations named are joined, no others.
+    columns: tuple[str, ...] = ()
+    # ``plain``: ``build`` reads nothing of a row but its ``pk`` and ``columns``, as
+    # attributes, so the export reads the rows as values (:class:`PlainRow`), much cheaper
+    # than model instances; not for a builder that calls a model's methods.
+    plain: bool = False
+    # ``children(rows)``: the rows' children as value tuples, the parent's id first, in the
+    # parent's order, streamed beside the rows in one query instead of prefetched as model
+    # instances; ``adopt(row, tuples)`` hands a row its own (without the parent's id).
+    children: Callable[[QuerySet], QuerySet] | None = None
+    adopt: Callable[[Any, list[tuple]], None] | None = None
 
     @property
     def restricted(self) -> str:
@@ -71,6 +82,24 @@ class Source:
     def in_services(self, services) -> QuerySet:
         return self.rows().filter(**{f"{self.service}__in": services}).order_by("pk")
 
+    def for_export(self, rows: QuerySet) -> QuerySet:
+        """``rows`` loading only what ``build`` reads (``columns``), without prefetching
+        what ``children`` streams."""
+        if self.columns:
+            joined = {c.split("__")[0] for c in self.columns if "__" in c}
+            rows = rows.select_related(None).select_related(*joined).only(*self.columns, *joined)
+        if self.children is not None:
+            rows = rows.prefetch_related(None)
+        return rows
+
+    def export_stream(self, rows: QuerySet, chunk_size: int) -> Generator:
+        """The rows :meth:`for_export` gives, streamed: as plain rows if ``plain``."""
+        if not self.plain:
+            return rows.iterator(chunk_size=chunk_size)
+        names = ("pk", *self.columns)
+        make = PlainRow.maker(names)
+        return (make(values) for values in rows.values_list(*names).iterator(chunk_size))
+
     def row_id(self, resource_id: str) -> int | None:
         """The primary key of the row behind ``resource_id``, if it is one of this source's."""
         if not resource_id.startswith(self.prefix):
@@ -81,6 +110,33 @@ class Source:
         return int(head)
 
 
+class PlainRow:
+    """A row read as values, its columns as attributes and a related row's columns on a
+    PlainRow of their own: ``("pk", "episode__client_id")`` gives ``row.pk`` and
+    ``row.episode.client_id``, as a model instance would."""
+
+    @classmethod
+    def maker(cls, names: tuple[str, ...]) -> Callable[[tuple], PlainRow]:
+        """A function from a value tuple in the order of ``names`` to its PlainRow."""
+        own = [(i, name) for i, name in enumerate(names) if "__" not in name]
+        related: dict[str, list[tuple[int, str]]] = {}
+        for i, name in enumerate(names):
+            if "__" in name:
+                relation, column = name.split("__", 1)
+                related.setdefault(relation, []).append((i, column))
+
+        def make(values: tuple) -> PlainRow:
+            row = cls()
+            row.__dict__ = {name: values[i] for i, name in own}
+            for relation, columns in related.items():
+                other = cls()
+                other.__dict__ = {column: values[i] for i, column in columns}
+                row.__dict__[relation] = other
+            return row
+
+        return make
+
+
 @dataclass(frozen=True)
 class ResourceType:
     name: str
@@ -89,7 +145,7 @@ class ResourceType:
 
 
 def _one(builder):
-    return lambda row: [builder(row)]
+    return lambda row, language: [builder(row, language)]
 
 
 def _episodes():
@@ -102,16 +158,30 @@ def _contacts():
     )
 
 
-def _fill_intervention_codes(contacts: list) -> None:
-    """Give each contact its ``bulk_intervention_codes`` in order, in one query."""
-    codes: dict[int, list[str]] = {contact.pk: [] for contact in contacts}
-    rows = ContactIntervention.objects.filter(contact_id__in=codes)
-    for contact_id, code in rows.order_by("contact_id", "position").values_list(
-        "contact_id", "code"
-    ):
-        codes[contact_id].append(code)
-    for contact in contacts:
-        contact.bulk_intervention_codes = codes[contact.pk]
+def _intervention_codes(contacts: QuerySet) -> QuerySet:
+    return (
+        ContactIntervention.objects.filter(contact__in=contacts.values("pk"))
+        .order_by("contact_id", "position")
+        .values_list("contact_id", "code")
+    )
+
+
+def _adopt_intervention_codes(contact, found: list[tuple]) -> None:
+    contact.bulk_intervention_codes = [code for (code,) in found]
+
+
+def _item_values(administrations: QuerySet) -> QuerySet:
+    return (
+        ItemValue.objects.filter(administration__in=administrations.values("pk"))
+        .order_by("administration_id", "pk")
+        .values_list("administration_id", "item", "value", "text_value")
+    )
+
+
+def _adopt_answers(administration, found: list[tuple]) -> None:
+    administration.bulk_answers = {
+        item: ItemValue.answer_of(value, text) for item, value, text in found
+    }
 
 
 def _administrations(*statuses):
@@ -127,9 +197,20 @@ _PATIENT = Source(
     build=_one(r.patient),
     client="pk",
     service="service",
+    plain=True,
+    columns=(
+        *("updated_at", "reference", "nhs_number", "identifier_type", "first_name", "last_name"),
+        *("phone", "email", "address", "postcode", "sex", "date_of_birth"),
+        *("service__code", "service__name"),
+    ),
 )
 _EPISODE_SOURCE = {"client": "client_id", "service": "service"}
 _CHILD = {"client": "episode__client_id", "service": "episode__service"}
+# What every builder of an episode's record reads of it.
+_EPISODE = ("updated_at", "client_id", "reference", "service__code", "service__name")
+# What every builder of a record of an episode reads of the record and its episode.
+_OF_EPISODE = ("updated_at", "episode_id", "episode__client_id")
+_ADMINISTRATION = (*_OF_EPISODE, "instrument", "status", "timepoint", "date")
 
 TYPES: dict[str, ResourceType] = {
     t.name: t
@@ -137,7 +218,20 @@ TYPES: dict[str, ResourceType] = {
         ResourceType("Patient", (_PATIENT,), frozenset({"_id", "identifier"})),
         ResourceType(
             "EpisodeOfCare",
-            (Source(_episodes, _one(r.episode_of_care), date="referral_date", **_EPISODE_SOURCE),),
+            (
+                Source(
+                    _episodes,
+                    _one(r.episode_of_care),
+                    date="referral_date",
+                    columns=(
+                        *(_EPISODE + ("referral_date", "discharge_date")),
+                        *("condition", "tier", "highest_tier"),
+                        *("case_manager__first_name", "case_manager__last_name"),
+                        "case_manager__email",
+                    ),
+                    **_EPISODE_SOURCE,
+                ),
+            ),
             frozenset({"patient", "date"}),
         ),
         ResourceType(
@@ -148,6 +242,12 @@ TYPES: dict[str, ResourceType] = {
                     _one(r.referral),
                     date="referral_date",
                     prefix="referral-",
+                    plain=True,
+                    columns=(
+                        *(_EPISODE + ("referral_date", "discharge_date")),
+                        *("referrer_name", "referrer_role", "referrer_organisation"),
+                        *("referral_source", "main_reason"),
+                    ),
                     **_EPISODE_SOURCE,
                 ),
                 Source(
@@ -155,6 +255,8 @@ TYPES: dict[str, ResourceType] = {
                     _one(r.onward_referral),
                     date="date",
                     prefix="onward-",
+                    plain=True,
+                    columns=(*_OF_EPISODE, "outcome", "kind", "category", "date", "service_name"),
                     **_CHILD,
                 ),
             ),
@@ -167,7 +269,10 @@ TYPES: dict[str, ResourceType] = {
                     _contacts,
                     _one(r.encounter),
                     date="contact_date",
-                    fill_chunk=_fill_intervention_codes,
+                    plain=True,
+                    columns=(*_OF_EPISODE, "contact_date", "mode", "contact_with", "minutes"),
+                    children=_intervention_codes,
+                    adopt=_adopt_intervention_codes,
                     **_CHILD,
                 ),
             ),
@@ -182,6 +287,10 @@ TYPES: dict[str, ResourceType] = {
                     ),
                     _one(r.questionnaire_response),
                     date="date",
+                    plain=True,
+                    columns=_ADMINISTRATION,
+                    children=_item_values,
+                    adopt=_adopt_answers,
                     **_CHILD,
                 ),
             ),
@@ -196,6 +305,10 @@ TYPES: dict[str, ResourceType] = {
                     date="date",
                     prefix="score-",
                     one_each=False,
+                    plain=True,
+                    columns=(*_ADMINISTRATION, "episode__age_at_referral", "episode__sex"),
+                    children=_item_values,
+                    adopt=_adopt_answers,
                     **_CHILD,
                 ),
                 Source(
@@ -203,6 +316,12 @@ TYPES: dict[str, ResourceType] = {
                     r.work_status_observations,
                     prefix="work-",
                     one_each=False,
+                    plain=True,
+                    columns=(
+                        *("updated_at", "client_id", "referral_date", "discharge_date"),
+                        *("followup_date", "work_status_at_referral", "work_status_at_discharge"),
+                        "work_status_at_followup",
+                    ),
                     **_EPISODE_SOURCE,
                 ),
             ),
@@ -210,7 +329,17 @@ TYPES: dict[str, ResourceType] = {
         ),
         ResourceType(
             "Goal",
-            (Source(lambda: Goal.objects.select_related("episode"), _one(r.goal), **_CHILD),),
+            (
+                Source(
+                    lambda: Goal.objects.select_related("episode"),
+                    _one(r.goal),
+                    columns=(
+                        *(_OF_EPISODE + ("status", "term", "description")),
+                        *("set_on", "target_date"),
+                    ),
+                    **_CHILD,
+                ),
+            ),
             frozenset({"patient"}),
         ),
         ResourceType(
@@ -221,6 +350,10 @@ TYPES: dict[str, ResourceType] = {
                         "phases", "progress"
                     ),
                     _one(r.care_plan),
+                    columns=(
+                        *(_OF_EPISODE + ("is_current", "start_date", "number", "adjustments")),
+                        "episode__discharge_date",
+                    ),
                     **_CHILD,
                 ),
             ),
@@ -268,7 +401,9 @@ def read(user, type_name: str, resource_id: str) -> tuple[Any, Source, Resource]
         row = source.in_services(services).filter(pk=pk).first()
         if row is None:
             return None
-        found = next((res for res in source.build(row) if res["id"] == resource_id), None)
+        found = next(
+            (res for res in source.build(row, get_language()) if res["id"] == resource_id), None
+        )
         return (row, source, found) if found else None
     return None
 
@@ -439,6 +574,7 @@ def _date_matches(resource: Resource, dates: list[tuple[str, dt.date]]) -> bool:
 def run_search(user, search: Search) -> tuple[list[tuple[Any, Source, Resource]], bool]:
     """One page of results, as (row, source, resource), and whether another page follows."""
     services = viewable_services(user)
+    language = get_language()
     wanted = search.count + 1  # one more than the page, to know if there is a next page
     skip = search.offset
     found: list[tuple[Any, Source, Resource]] = []
@@ -451,11 +587,11 @@ def run_search(user, search: Search) -> tuple[list[tuple[Any, Source, Resource]]
                 skip -= total
                 continue
             for row in rows[skip : skip + wanted - len(found)]:
-                found.append((row, source, source.build(row)[0]))
+                found.append((row, source, source.build(row, language)[0]))
             skip = 0
         else:
             for row in rows.iterator(chunk_size=200):
-                for resource in source.build(row):
+                for resource in source.build(row, language):
                     if search.codes and not _has_code(resource, search.codes):
                         continue
                     if post_dates and not _date_matches(resource, post_dates):
@@ -482,11 +618,12 @@ def patient_for(user, resource_id: str):
 
 def everything(client) -> Iterator[Resource]:
     """Every resource about ``client`` (already checked to be visible), Patient first."""
-    yield r.patient(client)
+    language = get_language()
+    yield r.patient(client, language)
     for kind in TYPES.values():
         if kind.name == "Patient":
             continue
         for source in kind.sources:
             rows = source.rows().filter(**{source.client: client.pk}).order_by("pk")
             for row in rows:
-                yield from source.build(row)
+                yield from source.build(row, language)

@@ -1,8 +1,9 @@
 """Build FHIR R4 resources (as JSON-ready dicts) from the project's records.
 
 Pure mapping: no access checks, no queries beyond what the caller prefetched. Each
-builder takes one record (with the related rows named in ``queries``) and returns the
-resource; :mod:`vocrehab.fhir.queries` decides which records a user may see.
+builder takes one record (with the related rows named in ``queries``) and the language
+of its labels (the active one, which the caller reads once, not once per label), and
+returns the resource; :mod:`vocrehab.fhir.queries` decides which records a user may see.
 Scores come from the instrument definitions (``measures.queries.score_of`` and
 ``headline_scores``), so a questionnaire added to ``measures/instruments.py`` appears
 here without a change. ``docs/fhir.md`` is the mapping table.
@@ -14,7 +15,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils import translation
 
 from vocrehab.codes import (
     Condition,
@@ -30,7 +31,7 @@ from vocrehab.codes import (
     WorkStatus,
 )
 from vocrehab.measures.instruments import INSTRUMENTS, Instrument, ItemKind
-from vocrehab.measures.queries import headline_scores, score_of
+from vocrehab.measures.queries import headline_scores, score_of, values_of
 
 from . import systems
 
@@ -81,23 +82,44 @@ def _meta(resource_type: str, updated: dt.datetime | None = None) -> dict:
     return meta
 
 
-@functools.lru_cache(maxsize=4096)
-def _label(code_list, code: str, language: str | None) -> str:
-    # A bulk export names the same few hundred codes millions of times: translate once.
-    return str(code_list(code).label)
+def _once_per_language(make):
+    """``make`` called once per arguments, the last being the language of its labels (made
+    in that language, whichever is active), its answer given again after that.
+
+    A bulk export names the same few hundred codes millions of times, so a coding or a
+    concept is made once and the same dict is given to every resource that names it:
+    resources are built to be read, never changed afterwards."""
+
+    @functools.lru_cache(maxsize=4096)
+    def made(*args):
+        with translation.override(args[-1]):
+            return make(*args)
+
+    return functools.wraps(make)(made)
 
 
-def _coding(code_list, code: str, system_name: str) -> dict:
-    """A coding from one of the project's code lists (``codes.py``), with its label."""
+def _coding(code_list, code: str, system_name: str, language: str | None) -> dict:
+    """A coding from one of the project's code lists (``codes.py``), with its label in
+    ``language``."""
+    return _cached_coding(code_list, str(code), system_name, language)
+
+
+@_once_per_language
+def _cached_coding(code_list, code: str, system_name: str, language: str | None) -> dict:
     return {
         "system": systems.code_system(system_name),
-        "code": str(code),
-        "display": _label(code_list, str(code), get_language()),
+        "code": code,
+        "display": str(code_list(code).label),
     }
 
 
-def _concept(code_list, code: str, system_name: str) -> dict:
-    coding = _coding(code_list, code, system_name)
+def _concept(code_list, code: str, system_name: str, language: str | None) -> dict:
+    return _cached_concept(code_list, str(code), system_name, language)
+
+
+@_once_per_language
+def _cached_concept(code_list, code: str, system_name: str, language: str | None) -> dict:
+    coding = _cached_coding(code_list, code, system_name, language)
     return {"coding": [coding], "text": coding["display"]}
 
 
@@ -120,14 +142,19 @@ def _episode_extension(episode_id: int) -> dict:
 
 
 def _compact(resource: Resource) -> Resource:
-    """Drop empty elements: FHIR forbids empty strings, lists and objects."""
-    return {k: v for k, v in resource.items() if v not in (None, "", [], {})}
+    """Drop empty elements: FHIR forbids empty strings, lists and objects (0 and False
+    are kept; a true value is kept without comparing it with each empty one)."""
+    return {
+        k: v
+        for k, v in resource.items()
+        if v or (v is not None and v != "" and v != [] and v != {})
+    }
 
 
 # --- Patient ------------------------------------------------------------------------
 
 
-def patient(client) -> Resource:
+def patient(client, language: str | None) -> Resource:
     """``client`` with its ``service``."""
     identifiers = []
     if client.nhs_number:
@@ -180,19 +207,19 @@ def _person_name(user) -> str | None:
     return user.get_full_name() or user.email
 
 
-def episode_of_care(episode) -> Resource:
+def episode_of_care(episode, language: str | None) -> Resource:
     """``episode`` with its ``service`` and ``case_manager``."""
     extensions = [
         {
             "url": systems.extension("condition"),
-            "valueCoding": _coding(Condition, episode.condition, "condition"),
+            "valueCoding": _coding(Condition, episode.condition, "condition", language),
         }
     ]
     if episode.highest_tier:
         extensions.append(
             {
                 "url": systems.extension("highest-tier"),
-                "valueCoding": _coding(Tier, episode.highest_tier, "tier"),
+                "valueCoding": _coding(Tier, episode.highest_tier, "tier", language),
             }
         )
     manager = _person_name(episode.case_manager)
@@ -209,7 +236,7 @@ def episode_of_care(episode) -> Resource:
                 }
             ],
             "status": _episode_status(episode),
-            "type": [_concept(Tier, episode.tier, "tier")] if episode.tier else [],
+            "type": [_concept(Tier, episode.tier, "tier", language)] if episode.tier else [],
             "patient": _ref("Patient", episode.client_id),
             "managingOrganization": _service(episode.service),
             "period": _compact(
@@ -224,7 +251,7 @@ def episode_of_care(episode) -> Resource:
 # --- ServiceRequest -------------------------------------------------------------------
 
 
-def referral(episode) -> Resource:
+def referral(episode, language: str | None) -> Resource:
     """The referral that opened ``episode`` (with its ``service``)."""
     referrer = ", ".join(
         part
@@ -245,13 +272,15 @@ def referral(episode) -> Resource:
             ],
             "status": "completed" if episode.discharge_date else "active",
             "intent": "order",
-            "category": [_concept(ReferralSource, episode.referral_source, "referral-source")],
+            "category": [
+                _concept(ReferralSource, episode.referral_source, "referral-source", language)
+            ],
             "code": {"text": "Referral to vocational rehabilitation"},
             "subject": _ref("Patient", episode.client_id),
             "authoredOn": _date(episode.referral_date),
             "requester": {"display": referrer} if referrer else None,
             "performer": [_service(episode.service)],
-            "reasonCode": [_concept(MainReason, episode.main_reason, "main-reason")]
+            "reasonCode": [_concept(MainReason, episode.main_reason, "main-reason", language)]
             if episode.main_reason
             else [],
         }
@@ -261,7 +290,7 @@ def referral(episode) -> Resource:
 _ONWARD_STATUS = {"accepted": "active", "attended": "completed", "not_taken_up": "revoked"}
 
 
-def onward_referral(onward) -> Resource:
+def onward_referral(onward, language: str | None) -> Resource:
     """An onward referral or signpost, with its ``episode``."""
     episode = onward.episode
     return _compact(
@@ -269,11 +298,11 @@ def onward_referral(onward) -> Resource:
             "resourceType": "ServiceRequest",
             "id": f"onward-{onward.pk}",
             "meta": _meta("ServiceRequest", onward.updated_at),
-            "extension": [_episode_extension(episode.pk)],
+            "extension": [_episode_extension(onward.episode_id)],
             "status": _ONWARD_STATUS.get(onward.outcome, "active"),
             "intent": "order" if onward.kind == OnwardKind.REFERRAL else "proposal",
-            "category": [_concept(OnwardCategory, onward.category, "onward-category")],
-            "code": _concept(OnwardKind, onward.kind, "onward-kind"),
+            "category": [_concept(OnwardCategory, onward.category, "onward-category", language)],
+            "code": _concept(OnwardKind, onward.kind, "onward-kind", language),
             "subject": _ref("Patient", episode.client_id),
             "authoredOn": _date(onward.date),
             "performer": [{"display": onward.service_name}] if onward.service_name else [],
@@ -291,11 +320,14 @@ def intervention_codes(contact) -> list[str]:
     return contact.intervention_codes if codes is None else codes
 
 
-def encounter(contact) -> Resource:
-    """A contact with its ``episode`` and prefetched ``interventions``."""
+def encounter(contact, language: str | None) -> Resource:
+    """A contact with its ``episode`` and its interventions (see :func:`intervention_codes`)."""
     code, display = _ENCOUNTER_CLASS.get(contact.mode, _VIRTUAL)
-    types = [_concept(ContactMode, contact.mode, "contact-mode")]
-    types += [_concept(Intervention, code, "intervention") for code in intervention_codes(contact)]
+    types = [_concept(ContactMode, contact.mode, "contact-mode", language)]
+    types += [
+        _concept(Intervention, code, "intervention", language)
+        for code in intervention_codes(contact)
+    ]
     return _compact(
         {
             "resourceType": "Encounter",
@@ -307,7 +339,7 @@ def encounter(contact) -> Resource:
             "subject": _ref("Patient", contact.episode.client_id),
             "episodeOfCare": [_ref("EpisodeOfCare", contact.episode_id)],
             "participant": [
-                {"type": [_concept(ContactWith, contact.contact_with, "contact-with")]}
+                {"type": [_concept(ContactWith, contact.contact_with, "contact-with", language)]}
             ],
             "period": {"start": _date(contact.contact_date), "end": _date(contact.contact_date)},
             "length": {
@@ -371,7 +403,12 @@ def questionnaire(instrument: Instrument, wording: dict | None = None) -> Resour
 
 
 def _answer_system(item) -> str:
-    return "work-status" if set(item.choices) == set(WorkStatus.values) else fhir_id(item.code)
+    return _answer_system_of(item.code, item.choices)
+
+
+@functools.lru_cache(maxsize=1024)
+def _answer_system_of(item_code: str, choices: tuple[str, ...]) -> str:
+    return "work-status" if set(choices) == set(WorkStatus.values) else fhir_id(item_code)
 
 
 def _answer(item, value) -> dict | None:
@@ -391,19 +428,27 @@ def _answer(item, value) -> dict | None:
 _RESPONSE_STATUS = {"completed": "completed", "in_progress": "in-progress"}
 
 
-def _timepoint_extension(administration) -> dict:
+@_once_per_language
+def _timepoint_extension(timepoint: str, language: str | None) -> dict:
     return {
         "url": systems.extension("timepoint"),
-        "valueCoding": _coding(Timepoint, administration.timepoint, "timepoint"),
+        "valueCoding": _coding(Timepoint, timepoint, "timepoint", language),
     }
 
 
-def questionnaire_response(administration) -> Resource:
-    """An administration with its ``episode`` and prefetched ``values``."""
+def answers(administration) -> dict[str, Any]:
+    """Item code -> stored answer: read in bulk by an export (``bulk_answers``), else
+    from its prefetched ``values``."""
+    found = getattr(administration, "bulk_answers", None)
+    return values_of(administration) if found is None else found
+
+
+def questionnaire_response(administration, language: str | None) -> Resource:
+    """An administration with its ``episode`` and its answers (see :func:`answers`)."""
     instrument = INSTRUMENTS.get(administration.instrument)
     items = []
     if instrument is not None:
-        given = {v.item: v.answer for v in administration.values.all()}
+        given = answers(administration)
         for item in instrument.items:
             answer = _answer(item, given.get(item.code))
             if answer is not None:
@@ -415,7 +460,7 @@ def questionnaire_response(administration) -> Resource:
             "meta": _meta("QuestionnaireResponse", administration.updated_at),
             "extension": [
                 _episode_extension(administration.episode_id),
-                _timepoint_extension(administration),
+                _timepoint_extension(str(administration.timepoint), language),
             ],
             "questionnaire": systems.questionnaire_url(administration.instrument),
             "status": _RESPONSE_STATUS.get(administration.status, "in-progress"),
@@ -447,7 +492,9 @@ def score_code(instrument_code: str, score_name: str) -> str:
     return f"{instrument_code}.{score_name}"
 
 
-def _score_concept(instrument: Instrument, name: str) -> dict:
+@_once_per_language
+def _score_concept(instrument_code: str, name: str, language: str | None) -> dict:
+    instrument = INSTRUMENTS[instrument_code]
     codings = []
     loinc = systems.LOINC_SCORES.get((instrument.code, name))
     if loinc:
@@ -463,13 +510,19 @@ def _score_concept(instrument: Instrument, name: str) -> dict:
     return {"coding": codings, "text": text}
 
 
+@functools.lru_cache(maxsize=1024)
+def _yes_no_score(instrument_code: str, name: str) -> bool:
+    """Whether the score ``name`` is one of the instrument's yes/no items, given as is."""
+    defined = next((i for i in INSTRUMENTS[instrument_code].items if i.code == name), None)
+    return defined is not None and defined.kind is ItemKind.YES_NO
+
+
 def _score_value(instrument: Instrument, name: str, value) -> dict | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
         return {"valueString": value}
-    defined = next((i for i in instrument.items if i.code == name), None)
-    if defined is not None and defined.kind is ItemKind.YES_NO:
+    if _yes_no_score(instrument.code, name):
         return {"valueBoolean": bool(value)}
     return {
         "valueQuantity": {
@@ -481,14 +534,36 @@ def _score_value(instrument: Instrument, name: str, value) -> dict | None:
     }
 
 
-def score_observations(administration) -> list[Resource]:
-    """The scores of one completed administration (``episode`` and ``values`` prefetched),
+@_once_per_language
+def _interpretation(instrument_code: str, name: str, band: str, language: str | None) -> list:
+    instrument = INSTRUMENTS[instrument_code]
+    label = next((b.label for b in instrument.bands.get(name, ()) if b.code == band), band)
+    return [
+        {
+            "coding": [
+                {
+                    "system": systems.code_system(f"{fhir_id(instrument.code)}-bands"),
+                    "code": band,
+                    "display": str(label),
+                }
+            ]
+        }
+    ]
+
+
+def score_observations(administration, language: str | None) -> list[Resource]:
+    """The scores of one completed administration (with its ``episode`` and answers),
     as its instrument's scorer gives them; one Observation per score that has a value."""
     instrument = INSTRUMENTS.get(administration.instrument)
     if instrument is None or administration.status != "completed":
         return []
     episode = administration.episode
-    score = score_of(administration, age=episode.age_at_referral, sex=episode.sex)
+    score = score_of(
+        administration,
+        age=episode.age_at_referral,
+        sex=episode.sex,
+        answers=answers(administration),
+    )
     if score is None:
         return []
     names = headline_scores(instrument.code) or [
@@ -503,10 +578,13 @@ def score_observations(administration) -> list[Resource]:
             "resourceType": "Observation",
             "id": fhir_id(f"score-{administration.pk}-{name}"),
             "meta": _meta("Observation", administration.updated_at),
-            "extension": [_episode_extension(episode.pk), _timepoint_extension(administration)],
+            "extension": [
+                _episode_extension(administration.episode_id),
+                _timepoint_extension(str(administration.timepoint), language),
+            ],
             "status": "final",
             "category": [_SURVEY],
-            "code": _score_concept(instrument, name),
+            "code": _score_concept(instrument.code, name, language),
             "subject": _ref("Patient", episode.client_id),
             "effectiveDateTime": _date(administration.date),
             **value,
@@ -514,18 +592,7 @@ def score_observations(administration) -> list[Resource]:
         }
         band = score.bands.get(name)
         if band:
-            label = next((b.label for b in instrument.bands.get(name, ()) if b.code == band), band)
-            observation["interpretation"] = [
-                {
-                    "coding": [
-                        {
-                            "system": systems.code_system(f"{fhir_id(instrument.code)}-bands"),
-                            "code": band,
-                            "display": str(label),
-                        }
-                    ]
-                }
-            ]
+            observation["interpretation"] = _interpretation(instrument.code, name, band, language)
         found.append(_compact(observation))
     return found
 
@@ -542,7 +609,19 @@ WORK_STATUS_CODE = {
 }
 
 
-def work_status_observations(episode) -> list[Resource]:
+@_once_per_language
+def _work_status_point(point: str, language: str | None) -> dict:
+    return {
+        "url": systems.extension("timepoint"),
+        "valueCoding": {
+            "system": systems.code_system("timepoint"),
+            "code": point,
+            "display": "Referral" if point == "referral" else str(Timepoint(point).label),
+        },
+    }
+
+
+def work_status_observations(episode, language: str | None) -> list[Resource]:
     """The work status recorded at referral, discharge and follow-up, where recorded."""
     found = []
     for point, status_field, date_field in WORK_STATUS_POINTS:
@@ -557,23 +636,14 @@ def work_status_observations(episode) -> list[Resource]:
                     "meta": _meta("Observation", episode.updated_at),
                     "extension": [
                         _episode_extension(episode.pk),
-                        {
-                            "url": systems.extension("timepoint"),
-                            "valueCoding": {
-                                "system": systems.code_system("timepoint"),
-                                "code": point,
-                                "display": "Referral"
-                                if point == "referral"
-                                else str(Timepoint(point).label),
-                            },
-                        },
+                        _work_status_point(point, language),
                     ],
                     "status": "final",
                     "category": [_SOCIAL_HISTORY],
                     "code": WORK_STATUS_CODE,
                     "subject": _ref("Patient", episode.client_id),
                     "effectiveDateTime": _date(getattr(episode, date_field)),
-                    "valueCodeableConcept": _concept(WorkStatus, status, "work-status"),
+                    "valueCodeableConcept": _concept(WorkStatus, status, "work-status", language),
                 }
             )
         )
@@ -583,7 +653,7 @@ def work_status_observations(episode) -> list[Resource]:
 # --- Goal and CarePlan ----------------------------------------------------------------------
 
 
-def goal(record) -> Resource:
+def goal(record, language: str | None) -> Resource:
     """A goal with its ``episode``."""
     lifecycle, achievement = _GOAL_STATUS.get(record.status, ("active", "in-progress"))
     return _compact(
@@ -622,7 +692,7 @@ def _plan_status(plan) -> str:
     return "completed" if plan.episode.discharge_date else "active"
 
 
-def care_plan(plan) -> Resource:
+def care_plan(plan, language: str | None) -> Resource:
     """A version of a phased return-to-work plan, with its ``episode`` and prefetched
     ``phases`` and ``progress``."""
     done_weeks = {p.week for p in plan.progress.all()}

@@ -163,7 +163,12 @@ class ItemValue(EpisodeLinked, models.Model):
     @property
     def answer(self):
         """The stored answer: the number, or the text for code and text items."""
-        return self.value if self.value is not None else (self.text_value or None)
+        return self.answer_of(self.value, self.text_value)
+
+    @staticmethod
+    def answer_of(value: float | None, text_value: str):
+        """:attr:`answer` from the two columns, for a row read as values."""
+        return value if value is not None else (text_value or None)
 
 
 LINK_LIFETIME_DAYS = 14

@@ -120,15 +120,20 @@ def score_of(
     value_set: str | None = None,
     age: int | None = None,
     sex: str | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Score | None:
     """Score an administration; None if it cannot be scored.
 
     EQ-5D uses ``value_set`` (with ``age`` and ``sex`` for the DSU mapping) or the
     instrument's default; COPM takes ``baseline`` for change. A value set that is not
-    loaded, or a state it cannot value, gives None rather than an error.
+    loaded, or a state it cannot value, gives None rather than an error. ``answers`` are
+    its :func:`values_of` where the caller has read them already (a bulk export).
     """
     instrument = get_instrument(administration.instrument)
-    values = {k: v for k, v in values_of(administration).items() if k in instrument.item_codes}
+    if answers is None:
+        answers = values_of(administration)
+    codes = instrument.item_codes
+    values = {k: v for k, v in answers.items() if k in codes}
     options: dict[str, Any] = {}
     if administration.instrument == "copm" and baseline is not None:
         options["baseline"] = baseline
@@ -138,7 +143,7 @@ def score_of(
         return instrument.score(values, **options)
     except ValueSetNotLoaded as exc:
         # Keep the VAS and the profile; only the index needs the missing table.
-        fallback = score_of(administration)
+        fallback = score_of(administration, answers=answers)
         if fallback is None:
             return None
         return replace(
