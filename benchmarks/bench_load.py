@@ -307,36 +307,48 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 120) -> N
 
 
 class Machine:
-    """CPU used during the measured window: the machine, gunicorn, the load driver,
-    PostgreSQL (all of its processes, whoever they serve), and the load average."""
+    """CPU used during the measured window, in cores: the whole machine, gunicorn, the
+    load driver, the PostgreSQL processes serving this database, and the rest (other
+    work on the machine); and the load average."""
 
     def __init__(self, server: subprocess.Popen, driver: subprocess.Popen):
         self.server = psutil.Process(server.pid)
         self.driver = psutil.Process(driver.pid)
         self.loads: list[float] = []
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @staticmethod
-    def _cpu(processes) -> float:
-        total = 0.0
+    def _cpu(processes) -> dict[int, float]:
+        seconds = {}
         for process in processes:
             try:
                 times = process.cpu_times()
-                total += times.user + times.system
             except psutil.Error:
-                pass
-        return total
+                continue
+            seconds[process.pid] = times.user + times.system
+        return seconds
+
+    @staticmethod
+    def _backends() -> list[psutil.Process]:
+        """The PostgreSQL processes connected to this database, this one's own apart."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [pid for (pid,) in cursor.fetchall()]
+        return [psutil.Process(pid) for pid in pids if psutil.pid_exists(pid)]
 
     def _snapshot(self) -> dict:
         machine = psutil.cpu_times()
-        postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
         return {
             "at": time.monotonic(),
-            "busy": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0),
+            "busy": {0: sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)},
             "gunicorn": self._cpu([self.server, *self.server.children(recursive=True)]),
             "driver": self._cpu([self.driver]),
-            "postgres": self._cpu(postgres),
+            "postgres": self._cpu(self._backends()),
         }
 
     def _sample(self) -> None:
@@ -346,28 +358,27 @@ class Machine:
     def start(self) -> None:
         self.loads = [os.getloadavg()[0]]
         self.first = self._snapshot()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._sample, daemon=True).start()
 
     def stop(self) -> dict:
         last = self._snapshot()
         self._stop.set()
         self.loads.append(os.getloadavg()[0])
         seconds = last["at"] - self.first["at"]
+        # Per process: one that started in the window counts from zero.
         share = {
-            k: (last[k] - self.first[k]) / seconds
-            for k in ("busy", "gunicorn", "driver", "postgres")
+            kind: sum(
+                max(0.0, cpu - self.first[kind].get(pid, 0.0)) for pid, cpu in last[kind].items()
+            )
+            / seconds
+            for kind in ("busy", "gunicorn", "driver", "postgres")
         }
-        share["other"] = max(0.0, share["busy"] - share["gunicorn"] - share["driver"])
-        share["other"] = max(0.0, share["other"] - share["postgres"])
+        ours = share["gunicorn"] + share["driver"] + share["postgres"]
+        share["other"] = max(0.0, share["busy"] - ours)
         return {
             "cores": psutil.cpu_count(),
             "cores_busy": share,
-            "load_average": {
-                "start": self.loads[0],
-                "max": max(self.loads),
-                "end": self.loads[-1],
-            },
+            "load_average": {"start": self.loads[0], "max": max(self.loads), "end": self.loads[-1]},
         }
 
 
@@ -446,7 +457,7 @@ def _report(results: dict, load: dict, server_errors: list[str]) -> bool:
         busy, requests = load["cores_busy"], max(1, total["requests"])
         print(
             f"machine:         {load['cores']} cores, busy {busy['busy']:.2f} cores on average: "
-            f"gunicorn {busy['gunicorn']:.2f}, PostgreSQL {busy['postgres']:.2f}, "
+            f"gunicorn {busy['gunicorn']:.2f}, PostgreSQL (this database) {busy['postgres']:.2f}, "
             f"load driver {busy['driver']:.2f}, other work {busy['other']:.2f}"
         )
         seconds = results["seconds"]

@@ -48,6 +48,7 @@ from locust.exception import StopUser
 from urllib3 import PoolManager
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ERROR_SUMMARY = re.compile(r'nhsuk-error-summary__list">(.*?)</ul>', re.S)
 CONTACT_DATE = re.compile(r'name="contact_date"[^>]*value="([0-9-]+)"')
 SIGN_IN = "sign in"
 FIRST_NAMES = ["Ann", "James", "Mary", "John", "Fiona", "David", "Aisha", "Tom", "Grace"]
@@ -63,6 +64,13 @@ def totp(secret: str, at: float | None = None) -> str:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+def _form_errors(page: str) -> str:
+    """The messages of a form's error summary, if the page has one."""
+    summary = ERROR_SUMMARY.search(page)
+    items = re.findall(r"<li>(.*?)</li>", summary.group(1), re.S) if summary else []
+    return "; ".join(re.sub(r"<[^>]+>|\s+", " ", item).strip() for item in items[:3])
 
 
 def public_address(n: int) -> str:
@@ -135,8 +143,7 @@ class Browser:
             self._through_the_proxy()
             where = response.headers.get("Location", "")
             if response.status_code != 302:
-                errors = re.findall(r'class="nhsuk-error-message"[^>]*>(.*?)</', response.text)
-                detail = "; ".join(re.sub(r"<[^>]+>|\s+", " ", e).strip() for e in errors[:3])
+                detail = _form_errors(response.text)
                 response.failure(f"{name}: HTTP {response.status_code} {detail}".strip())
                 return ""
             if expect and not where.startswith(expect):
@@ -183,6 +190,9 @@ class CaseManager(HttpUser):
             return False
         for _attempt in range(2):
             form = b.page("/accounts/2fa/authenticate/", f"{SIGN_IN}: code page")
+            if 30 - time.time() % 30 < 5:
+                # The authenticator app shows the code about to change: wait for the next.
+                gevent.sleep(30 - time.time() % 30 + 0.2)
             code = totp(account["totp_secret"])
             where = b.send("/accounts/2fa/authenticate/", form, {"code": code}, f"{SIGN_IN}: code")
             if where and not where.startswith("/accounts/"):
