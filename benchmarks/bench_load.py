@@ -69,6 +69,7 @@ TARGET_P95_MS = 150.0
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vocrehab.settings")
     os.environ.setdefault("VOCREHAB_DEBUG", "1")  # this process only builds the data
+    # Here, not at the top: nothing of Django is loaded before its settings are chosen.
     import django
 
     django.setup()
@@ -76,6 +77,7 @@ def _setup() -> None:
 
 def _name_clients() -> int:
     """Synthetic names and dates of birth for imported clients that have none."""
+    # Here, not at the top: Django must be set up first (_setup).
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -94,6 +96,7 @@ def _name_clients() -> int:
 def _fill(episodes: int, base: int) -> float:
     """The synthetic national dataset: imported (``base``), named, copied up to
     ``episodes``. Returns the seconds spent (0 when the database already held it)."""
+    # Here, not at the top: Django must be set up first (_setup).
     from django.core.management import call_command
     from django.db import connection
 
@@ -127,6 +130,7 @@ def _fill(episodes: int, base: int) -> float:
 
 def _intake(rng: random.Random) -> dict:
     """A referral's answers as the public form's pages hand them to the referral service."""
+    # Here, not at the top: Django must be set up first (_setup).
     from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
 
     return {
@@ -182,6 +186,7 @@ def prepare(
 ) -> dict:
     """Accounts, caseloads and triage queues for a run; returns the plan the Locust
     users read. Safe to repeat: it tops up what an earlier run left."""
+    # Here, not at the top: Django must be set up first (_setup).
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -331,6 +336,7 @@ class Machine:
     @staticmethod
     def _backends() -> list[psutil.Process]:
         """The PostgreSQL processes connected to this database, this one's own apart."""
+        # Here, not at the top: Django must be set up first (_setup).
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -501,6 +507,7 @@ def main(argv=None) -> int:
     if args.public is None:
         args.public = max(1, args.users // 8) if args.users > 1 else 0
     _setup()
+    # Here, not at the top: Django must be set up first (_setup).
     from django.db import connection
 
     from vocrehab.accounts.models import Service
