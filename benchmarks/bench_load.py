@@ -260,6 +260,9 @@ def _free_port() -> int:
 
 def _server_environment(args, port: int) -> dict:
     """The production settings (docs/administration.md), for 127.0.0.1."""
+    # Here, not at the top: Django must be set up first (_setup).
+    from vocrehab.fieldkeys import new_key
+
     env = {
         k: v
         for k, v in os.environ.items()
@@ -277,6 +280,7 @@ def _server_environment(args, port: int) -> dict:
         VOCREHAB_REDIS_URL=args.redis_url,
         VOCREHAB_PUBLIC_URL=origin,
         VOCREHAB_PSEUDONYMISATION_KEY=secrets.token_urlsafe(32),
+        VOCREHAB_FIELD_KEYS=new_key(),  # nothing sealed in this database needs an old one
         VOCREHAB_VAR_DIR=str(VAR),
         # No mail server here; nothing on these pages sends mail while the request
         # runs (acknowledgements are queued for the worker, which is not started).
