@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import services
+from .models import LetterKind
+from .services.letters import write_letters
 
 
 def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kwargs):
@@ -14,15 +16,9 @@ def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kw
 
 def first_contact_letters(sender, *, episode, **kwargs):
     """The first contact was recorded: acknowledge it to the referrer and the GP."""
-    from .models import LetterKind
-    from .services.letters import write_letters
-
     write_letters(episode, LetterKind.FIRST_CONTACT)
 
 
 def discharge_letters(sender, *, episode, **kwargs):
     """The episode was discharged: a discharge summary to the referrer and the GP."""
-    from .models import LetterKind
-    from .services.letters import write_letters
-
     write_letters(episode, LetterKind.DISCHARGE)

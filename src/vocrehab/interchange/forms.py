@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.interchange.models import Hub
+from vocrehab.interchange.periods import PeriodError, parse_period
 from vocrehab.interchange.pseudonyms import rare_threshold
 from vocrehab.interchange.submitting import check_hub
 
@@ -170,8 +171,6 @@ class SendForm(forms.Form):
     )
 
     def clean_period(self):
-        from vocrehab.interchange.periods import PeriodError, parse_period
-
         try:
             return parse_period(self.cleaned_data["period"])
         except PeriodError as exc:

@@ -3,12 +3,15 @@ the hubs it sends to and what it sent (:class:`Hub`, :class:`Submission`)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import ApiToken, Service
+from vocrehab.interchange.periods import PeriodError, parse_period
 
 
 class ReceivedVersion(models.Model):
@@ -59,8 +62,6 @@ class ReceivedVersion(models.Model):
     @property
     def period_label(self) -> str:
         """The period as people read it: "Nov 2026", "Jul to Sep 2026"."""
-        from vocrehab.interchange.periods import PeriodError, parse_period
-
         try:
             return parse_period(self.period).label
         except PeriodError:
@@ -68,8 +69,6 @@ class ReceivedVersion(models.Model):
 
 
 def _new_pseudonym_key() -> str:
-    import secrets
-
     return secrets.token_hex(32)
 
 
@@ -172,8 +171,6 @@ class Submission(models.Model):
     @property
     def period_label(self) -> str:
         """The period as people read it: "Nov 2026", "Jul to Sep 2026"."""
-        from vocrehab.interchange.periods import PeriodError, parse_period
-
         try:
             return parse_period(self.period).label
         except PeriodError:

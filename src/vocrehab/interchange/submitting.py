@@ -27,10 +27,15 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,8 +232,6 @@ DELIVERED = (SubmissionStatus.ACCEPTED, SubmissionStatus.UNCHANGED)
 
 
 def refresh_months() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "VOCREHAB_HUB_REFRESH_MONTHS", 18))
 
 
@@ -292,14 +295,7 @@ _TOKEN_SHAPE = r"^vrt_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$"  # noqa: S105 (a pattern,
 
 def check_hub(hub: Hub) -> None:
     """Raise ValidationError naming what is wrong with a hub's settings."""
-    import re
-
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
     errors: dict[str, list[str]] = {}
-    from urllib.parse import urlsplit
-
     try:
         URLValidator(schemes=["https", "http"])(hub.url)
         parts = urlsplit(hub.url)

@@ -36,7 +36,14 @@ from vocrehab.conf import notify_api_key, text_setting
 from vocrehab.episodes.models import Episode
 
 from .. import letters as wording
-from ..models import Letter, LetterChannel, LetterKind, LetterStatus, RecipientKind
+from ..models import (
+    Letter,
+    LetterChannel,
+    LetterKind,
+    LetterStatus,
+    LetterTemplate,
+    RecipientKind,
+)
 from .errors import CaseworkError
 
 logger = logging.getLogger(__name__)
@@ -98,6 +105,7 @@ def uses_notify() -> bool:
 
 def notify_client():
     """A Notify API client (a function so that tests can replace it)."""
+    # The Notify client is loaded only when a letter goes by Notify.
     from notifications_python_client.notifications import NotificationsAPIClient
 
     return NotificationsAPIClient(notify_api_key())
@@ -182,6 +190,7 @@ def _send_email(letter: Letter, pdf: bytes) -> None:
 
 
 def _send_notify(letter: Letter, pdf: bytes) -> None:
+    # The Notify client is loaded only when a letter goes by Notify.
     from notifications_python_client import prepare_upload
 
     notify_client().send_email_notification(
@@ -250,6 +259,7 @@ def send_letter(letter_id: int, *, attempt: int = 1) -> bool:
             _send_email(letter, pdf)
     except Exception as exc:  # noqa: BLE001 - any transport failure is retried or shown
         reason = _describe(exc)
+        # Here, not at the top: the tasks module imports this one.
         from ..tasks import send_letter_task
 
         can_wait = send_letter_task.get_backend().supports_defer
@@ -328,8 +338,6 @@ def try_again(letter: Letter, *, by) -> Letter:
 
 def save_letter_template(service, kind: str, *, subject: str, body: str, by):
     """Keep the service's wording of ``kind`` (checked: see ``letters.check_template``)."""
-    from ..models import LetterTemplate
-
     problems = wording.check_template(subject) + wording.check_template(body)
     if problems:
         raise CaseworkError(problems[0])
