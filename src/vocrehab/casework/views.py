@@ -172,7 +172,8 @@ def _row_response(request, episode_pk, *, message=""):
 
 @requires(Perm.EDIT_PERSON)
 def quick_contact(request, pk):
-    """Record a contact inline from the caseload (htmx): defaults today, phone, client."""
+    """Record a contact inline from the caseload (htmx): the date starts at today, and how
+    and with whom start unanswered."""
     episode = _editable_episode(request, pk)
     form = forms.QuickContactForm(request.POST or None, prefix=f"qc{episode.pk}")
     if request.method == "POST" and form.is_valid():
@@ -304,12 +305,18 @@ def _conflict_rows(current, fields):
 @requires(Perm.EDIT_PERSON)
 def tier_change(request, pk):
     ep = _editable_episode(request, pk)
-    form = forms.TierForm(request.POST or None, initial={"to_tier": ep.tier})
+    # The new tier starts unchosen: the page says where the episode is now.
+    form = forms.TierForm(request.POST or None)
     return _form_page(
         request,
         ep,
         form,
         title=_("Change tier"),
+        intro=(
+            _("Now in %(tier)s.") % {"tier": ep.get_tier_display()}
+            if ep.tier
+            else _("No tier yet.")
+        ),
         save=lambda f: services.change_tier_or_request(
             ep, to_tier=f.cleaned_data["to_tier"], by=request.user, reason=f.cleaned_data["reason"]
         ),
