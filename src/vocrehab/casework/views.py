@@ -363,6 +363,12 @@ def assessment_edit(request, pk):
     return _assessment_page(request, ep, form, save, _("Change the assessment"))
 
 
+# The episode's rules about an assessment's date, shown beside the form's date.
+_ASSESSMENT_DATE = dict.fromkeys(
+    ("contact_date", "assessment_date", "first_contact_date"), "assessed_on"
+)
+
+
 def _assessment_page(request, ep, form, save, title):
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -372,7 +378,7 @@ def _assessment_page(request, ep, form, save, title):
             conflict = stale.current
             form = forms.AssessmentEditForm(instance=stale.current)
         except REFUSALS as error:
-            _add_errors(form, error)
+            _add_errors(form, error, _ASSESSMENT_DATE)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect(_episode_url(ep, "assessment"))
