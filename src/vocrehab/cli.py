@@ -9,6 +9,10 @@ import os
 import secrets
 import sys
 
+import django
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import execute_from_command_line, get_commands, load_command_class
+
 # The order groups are listed in; each product command names its group (``group = …``).
 COMMAND_GROUPS = {
     "data": "Data: import, export and synthetic datasets",
@@ -27,8 +31,6 @@ def _is_help_request(args: list[str]) -> bool:
 
 def _product_commands() -> dict[str, list[tuple[str, str]]]:
     """Product commands by group: (name, first sentence of its help), sorted by name."""
-    from django.core.management import get_commands, load_command_class
-
     groups: dict[str, list[tuple[str, str]]] = {key: [] for key in COMMAND_GROUPS}
     for name, app in sorted(get_commands().items()):
         if not app.startswith("vocrehab"):
@@ -40,8 +42,6 @@ def _product_commands() -> dict[str, list[tuple[str, str]]]:
 
 
 def _other_commands() -> dict[str, list[str]]:
-    from django.core.management import get_commands
-
     by_app: dict[str, list[str]] = {}
     for name, app in sorted(get_commands().items()):
         if not app.startswith("vocrehab"):
@@ -52,9 +52,7 @@ def _other_commands() -> dict[str, list[str]]:
 
 def main_help() -> str:
     """The overview printed by ``vocrehab``, ``vocrehab --help`` and ``vocrehab help``."""
-    # Django is set up only for the overview; a command sets it up through manage.
-    import django
-
+    # Django is set up here only for the overview; a command sets it up through manage.
     django.setup()
     lines = [
         "Usage: vocrehab <command> [options]",
@@ -88,9 +86,6 @@ def main() -> None:
         if len(args) <= 1 and args[:1] in ([], ["help"], ["-h"], ["--help"]):
             sys.stdout.write(main_help())
             return
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import execute_from_command_line
-
     try:
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as problem:

@@ -150,3 +150,25 @@ def test_signed_out_is_sent_to_sign_in(client, make_episode, service):
     episode = make_episode(service)
     response = _post(client, "discharge", episode, _discharge_body())
     assert response.status_code == 302
+
+
+def test_a_managers_follow_up_outside_the_window_is_left_out_of_the_report(
+    signed_in, make_episode, service
+):
+    """Recorded on the discharge day with a reason, it is kept, and the report's follow-up
+    table leaves it out and counts it as out of the window."""
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    episode = make_episode(service, days_ago=30)
+    response = _post(client, "discharge", episode, _discharge_body(version=episode.version))
+    assert response.status_code == 200, response.content
+    body = {
+        "followup_collected_on": TODAY.isoformat(),
+        "work_status_at_followup": "at_work",
+        "reason": "The client moves abroad tomorrow",
+    }
+    response = _post(client, "followup", episode, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["followup_collected_on"] == TODAY.isoformat()
+    report = client.get(reverse("api:evaluation"), {"service": service.code}).json()
+    (cell,) = report["tables"]["followup"]["cells"]
+    assert (cell["respondents"], cell["out_of_window"]) == (0, 1)

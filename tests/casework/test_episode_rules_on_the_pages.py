@@ -123,3 +123,58 @@ def test_a_return_to_work_plan_cannot_start_before_the_referral(
         in r.text
     )
     assert not ReturnPlan.objects.exists()
+
+
+def test_an_assessment_after_the_discharge_is_refused(case_manager, make_episode, service):
+    web, user = case_manager
+    episode = make_episode(
+        service,
+        worker=user,
+        days_ago=30,
+        assessment_date=days_ago(20),
+        discharge_date=days_ago(2),
+        work_status_at_discharge="at_work",
+    )
+    r = web.post(
+        reverse("casework:assessment_add", args=[episode.pk]),
+        {"assessed_on": TODAY.isoformat(), "key_issues": "Fatigue"},
+    )
+    assert r.status_code == 200
+    assert (
+        f"The assessment ({human_date(TODAY)}) cannot be after the discharge "
+        f"({human_date(days_ago(2))})" in r.text
+    )
+    assert not Assessment.objects.exists()
+
+
+def _edit(web, assessment, day):
+    return web.post(
+        reverse("casework:assessment_edit", args=[assessment.pk]),
+        {"version": assessment.version, "assessed_on": day.isoformat(), "key_issues": "Fatigue"},
+    )
+
+
+def test_changing_an_assessments_date_keeps_the_same_rules(case_manager, make_episode, service):
+    web, user = case_manager
+    episode = make_episode(service, worker=user, days_ago=10, first_contact_date=days_ago(9))
+    r = web.post(
+        reverse("casework:assessment_add", args=[episode.pk]),
+        {"assessed_on": days_ago(5).isoformat(), "key_issues": "Fatigue"},
+    )
+    assert r.status_code == 302
+    assessment = Assessment.objects.get()
+    for day, said in (
+        (days_ago(11), f"cannot be before the referral ({human_date(days_ago(10))})"),
+        (TODAY + datetime.timedelta(days=1), "cannot be in the future"),
+        (days_ago(10), f"cannot be before the first contact ({human_date(days_ago(9))})"),
+    ):
+        r = _edit(web, assessment, day)
+        assert r.status_code == 200
+        assert f"({human_date(day)}) {said}" in r.text
+        assessment.refresh_from_db()
+        assert assessment.assessed_on == days_ago(5)
+    # An earlier date, in order, becomes the episode's assessment date.
+    r = _edit(web, assessment, days_ago(8))
+    assert r.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.assessment_date, episode.first_contact_date) == (days_ago(8), days_ago(9))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vocrehab.accounts.models import Role
+from vocrehab.accounts.models import Role, Service
 from vocrehab.casework import queries, services
 from vocrehab.casework.models import Contact
 from vocrehab.measures.models import Administration
@@ -94,3 +94,25 @@ def test_the_caseload_filters_and_the_dashboard_counts_both(
     figures = web.get(reverse("reports:dashboard")).context["figures"]
     assert figures["no_recent_contact"] == 1
     assert figures["outstanding"]["overdue"] == 1
+
+
+def test_a_new_service_flags_after_28_days_without_contact(case_manager, make_episode, service):
+    _web, user = case_manager
+    assert Service().no_contact_flag_days == 28
+    on_the_day = make_episode(service, worker=user, days_ago=90, first_contact_date=ago(85))
+    Contact.objects.create(episode=on_the_day, contact_date=ago(28), mode="phone")
+    one_more = make_episode(service, worker=user, days_ago=90, first_contact_date=ago(85))
+    Contact.objects.create(episode=one_more, contact_date=ago(29), mode="phone")
+    found = rows(user)
+    assert not found[on_the_day.reference].no_recent_contact
+    assert found[one_more.reference].no_recent_contact
+
+
+def test_the_days_are_set_on_the_services_administration_page(client, service, make_staff):
+    admin = make_staff(Role.ADMINISTRATOR, service)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin, backend="allauth.account.auth_backends.AuthenticationBackend")
+    page = client.get(reverse("admin:accounts_service_change", args=[service.pk]))
+    assert page.status_code == 200
+    assert 'name="no_contact_flag_days"' in page.text

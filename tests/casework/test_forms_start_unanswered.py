@@ -4,30 +4,17 @@ The walk over the form classes (tests/ui/test_no_preselected_answers.py) cannot 
 starting value a view passes in; this walk opens each page and reads what it shows.
 """
 
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.ui.dom import preselected_fields
 from vocrehab.casework import services
 from vocrehab.casework import urls as casework_urls
 from vocrehab.casework.models import Goal, ReasonableAdjustment
 
 # Pages that edit facts already recorded show them: that is the record, not a new answer.
 EDITS_OF_RECORDED_FACTS = {"episode_edit", "assessment_edit", "employer_edit"}
-# Fields whose starting value records nothing about the client (see the class-level walk).
-MAY_START_WITH_A_VALUE = {"timepoint"}
-
-_SELECTED = re.compile(r'<select[^>]*name="([^"]+)"(.*?)</select>', re.S)
-_CHOSEN_OPTION = re.compile(r'<option value="[^"]+"[^>]*selected')
-_CHECKED = re.compile(r'<input[^>]*type="radio"[^>]*name="([^"]+)"[^>]*checked', re.S)
-
-
-def preselected_fields(html: str) -> set[str]:
-    chosen = {name for name, body in _SELECTED.findall(html) if _CHOSEN_OPTION.search(body)}
-    chosen |= set(_CHECKED.findall(html))
-    return chosen - MAY_START_WITH_A_VALUE
 
 
 def episode_form_url_names():
@@ -37,7 +24,7 @@ def episode_form_url_names():
         if str(pattern.pattern).startswith("episodes/<int:pk>/")
         and str(pattern.pattern) != "episodes/<int:pk>/"
     }
-    return sorted(names - EDITS_OF_RECORDED_FACTS - {"quick_contact"})
+    return sorted(names - EDITS_OF_RECORDED_FACTS)
 
 
 @pytest.mark.django_db
@@ -71,3 +58,14 @@ def test_review_pages_start_unanswered_and_say_what_was_recorded(
     assert not preselected_fields(page)
     status = ReasonableAdjustment.objects.get(pk=adjustment.pk).get_status_display()
     assert "Recorded so far: " + status in page
+
+
+@pytest.mark.django_db
+def test_the_tier_page_says_where_the_episode_is_and_chooses_no_new_tier(
+    case_manager, make_episode, service
+):
+    web, user = case_manager
+    episode = make_episode(service, worker=user, tier="3")
+    page = web.get(reverse("casework:tier_change", args=[episode.pk])).text
+    assert "Now in Tier 3: intensive case management." in page
+    assert not preselected_fields(page)

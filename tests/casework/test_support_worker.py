@@ -9,6 +9,7 @@ from vocrehab.accounts.models import Role
 from vocrehab.casework import services
 from vocrehab.casework.models import SignOff
 from vocrehab.episodes.models import TierChange
+from vocrehab.measures.models import Administration
 
 
 @pytest.fixture
@@ -55,6 +56,10 @@ def test_support_worker_discharge_waits_for_sign_off(team, make_episode, service
     episode.refresh_from_db()
     assert episode.discharge_date == timezone.localdate()
     assert episode.followup_date is not None
+    # Signed off, it is a discharge like any other: its questionnaires are scheduled.
+    assert {"discharge", "followup"} <= set(
+        Administration.objects.filter(episode=episode).values_list("timepoint", flat=True)
+    )
     request.refresh_from_db()
     assert (request.status, request.decided_by) == ("approved", supervisor)
 

@@ -31,6 +31,13 @@ def test_the_window_is_the_vrmds_one():
     assert D(2027, 5, 4) not in window and D(2027, 9, 3) not in window
 
 
+def test_whether_a_window_is_still_open_on_a_day_is_the_same_window():
+    # For the filters over many episodes: the caseload, the repair, questionnaire completion.
+    since = facts.window_open_since(TODAY)
+    assert facts.followup_window(since).closes == TODAY
+    assert facts.followup_window(since - dt.timedelta(days=1)).closes < TODAY
+
+
 def test_a_date_before_an_earlier_step_names_both_with_their_dates():
     ep = episode(first_contact_date=D(2026, 3, 4))
     broken = facts.check_dates(ep, today=TODAY, assessment_date=D(2026, 3, 3))

@@ -9,6 +9,7 @@ import pytest
 
 from vocrehab.episodes.models import Episode
 from vocrehab.interchange.exporter import export_dataset
+from vocrehab.reports.evaluation import build_evaluation
 
 from .helpers import EXAMPLE, read_example, write_dataset
 from .importing import example_service, run_import
@@ -56,3 +57,20 @@ def test_a_follow_up_before_the_discharge_is_an_error_with_its_place(organisatio
     assert issue.startswith("episodes.csv:2:followup_date: ")
     assert f"is before discharge_date {row['discharge_date']}" in issue
     assert not Episode.objects.exists()
+
+
+def test_a_follow_up_outside_the_window_is_imported_and_the_report_leaves_it_out(
+    organisation, tmp_path
+):
+    """VRMDS v1.1 keeps such a follow-up (only one before the discharge is an error); the
+    report's follow-up table leaves it out and counts it as out of the window."""
+    service = example_service(organisation)
+    files = read_example()
+    row = next(r for r in files["episodes.csv"] if r["episode_id"] == "EX-1")
+    row["followup_date"] = row["discharge_date"]  # collected on the discharge day
+    assert run_import(write_dataset(tmp_path / "early", files)).ok
+    episode = Episode.objects.get(reference="EX-1")
+    assert episode.followup_collected_on == episode.discharge_date
+    report = build_evaluation([service], None, None, as_of=datetime.date(2025, 6, 1))
+    (cell,) = report["tables"]["followup"]["cells"]
+    assert (cell["respondents"], cell["out_of_window"]) == (0, 1)

@@ -154,3 +154,16 @@ def test_values_the_database_cannot_hold_are_named(organisation, tmp_path):
     issue = summary.errors[0]
     assert (issue.file, issue.row, issue.column) == ("onward.csv", 3, "service_name")
     assert table_counts()["episodes"] == 0
+
+
+def test_a_contact_after_the_discharge_is_refused_and_nothing_written(organisation, tmp_path):
+    """The episode's rule that its contacts fall within it holds for an import too."""
+    example_service(organisation)
+    files = read_example()
+    files["contacts.csv"][2]["contact_date"] = "2024-05-04"  # EX-1 was discharged 2024-05-03
+    summary = run_import(write_dataset(tmp_path / "late", files))
+    assert not summary.ok
+    (issue,) = summary.errors
+    assert (issue.file, issue.row, issue.column) == ("contacts.csv", 4, "contact_date")
+    assert "after the discharge_date of episode EX-1" in str(issue)
+    assert not Episode.objects.exists()

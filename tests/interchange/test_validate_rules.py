@@ -392,3 +392,22 @@ def test_mod_10_is_only_for_numbers_that_start_with_a_birth_date():
     assert not nhs_number_valid("0101012005")
     assert nhs_number_valid("9434765919")  # Modulus 11 (FACTS.md worked example)
     assert nhs_number_valid("0101011237")  # CHI, Modulus 11
+
+
+def test_a_contact_falls_within_its_episode(tmp_path):
+    """The episode core's rule (a contact from the referral to the discharge), as the web
+    and the API keep it: EX-1 was referred on 2024-01-08 and discharged on 2024-05-03."""
+    files = read_example()
+    files[C][0]["contact_date"] = "2024-01-07"
+    files[C][2]["contact_date"] = "2024-05-04"
+    result = validate_dataset(write_dataset(tmp_path / "outside", files), today=TODAY)
+    assert [str(e) for e in result.errors] == [
+        "contacts.csv:2:contact_date: 2024-01-07 is before the referral_date of episode EX-1 "
+        "(2024-01-08)",
+        "contacts.csv:4:contact_date: 2024-05-04 is after the discharge_date of episode EX-1 "
+        "(2024-05-03)",
+    ]
+    # The referral day and the discharge day themselves are within it.
+    files[C][0]["contact_date"] = "2024-01-08"
+    files[C][2]["contact_date"] = "2024-05-03"
+    assert validate_dataset(write_dataset(tmp_path / "inside", files), today=TODAY).is_valid

@@ -88,3 +88,29 @@ def test_email_holds_no_health_information(make_referral, django_capture_on_comm
     body = mail.outbox[0].body
     assert referral.reference in body
     assert "Smith" not in body and "C50" not in body and "cancer" not in body.lower()
+
+
+@pytest.mark.parametrize(
+    ("days", "said"), [(5, "within 5 working days"), (1, "within 1 working day ")]
+)
+def test_email_gives_the_services_own_first_contact_standard(
+    make_referral, service, django_capture_on_commit_callbacks, days, said
+):
+    service.first_contact_standard_days = days
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_referral(email="nurse@example.org")
+    assert said in mail.outbox[0].body
+
+
+def test_the_welsh_email_gives_the_services_own_standard(
+    make_referral, service, django_capture_on_commit_callbacks
+):
+    service.first_contact_standard_days = 3
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = make_referral(email="nurse@example.org")
+    Referral.objects.filter(pk=referral.pk).update(email_sent_at=None, language="cy")
+    mail.outbox.clear()
+    retry_acknowledgements()
+    assert "o fewn 3 diwrnod gwaith" in mail.outbox[0].body

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from vocrehab.codes import Engagement, WorkStatus
+from vocrehab.dates import add_months
+from vocrehab.measures.models import Administration
 from vocrehab.referrals.models import TriageStatus
 from vocrehab.referrals.services import close_not_engaged, close_self_help, set_level
 
@@ -81,6 +83,9 @@ def test_close_through_the_page(signed_in, make_referral):
     assert response.status_code == 302
     referral.episode.refresh_from_db()
     assert referral.episode.discharge_reason == "Withdrew: Declined the service"
+    # A discharge like any other: the follow-up falls due and the questionnaires go out.
+    assert referral.episode.followup_date == add_months(TODAY, 6)
+    assert {"discharge", "followup"} <= _timepoints(referral.episode)
 
 
 def test_self_help_through_the_page(signed_in, make_referral):
@@ -100,6 +105,12 @@ def test_self_help_through_the_page(signed_in, make_referral):
     assert response.status_code == 302
     referral.episode.refresh_from_db()
     assert referral.episode.work_status_at_discharge == "at_work"
+    assert referral.episode.followup_date == add_months(TODAY, 6)
+    assert {"discharge", "followup"} <= _timepoints(referral.episode)
+
+
+def _timepoints(episode):
+    return set(Administration.objects.filter(episode=episode).values_list("timepoint", flat=True))
 
 
 def test_self_help_counts_material_given_from_the_library(make_referral):

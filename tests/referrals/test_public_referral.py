@@ -139,6 +139,8 @@ def test_honeypot_discards_the_submission_quietly(client, glasgow):
     assert Referral.objects.count() == 0
     done = client.get("/referrals/refer/done/")
     assert done.status_code == 200 and b"Referral sent" in done.content
+    # The page looks like any other: the national standard, as no service is named.
+    assert "within 5 working days" in done.text
 
 
 def test_honeypot_on_the_check_page(client, glasgow):

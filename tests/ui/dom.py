@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -86,3 +87,26 @@ def parse(html: str) -> Node:
     builder.feed(str(html))
     builder.close()
     return builder.root
+
+
+# Fields whose starting value records nothing about the client (see
+# tests/ui/test_no_preselected_answers.py): which timepoint a questionnaire is for.
+MAY_START_WITH_A_VALUE = {"timepoint"}
+
+_SELECTED = re.compile(r'<select[^>]*name="([^"]+)"(.*?)</select>', re.S)
+_CHOSEN_OPTION = re.compile(r'<option value="[^"]+"[^>]*selected')
+_INPUT = re.compile(r"<input\b[^>]*>", re.S)
+_NAME = re.compile(r'\sname="([^"]+)"')
+_RADIO = re.compile(r'\stype="radio"')
+_IS_CHECKED = re.compile(r"\schecked(?=[\s/>=])")
+
+
+def preselected_fields(html: str) -> set[str]:
+    """The names of the selects and radio groups on a page that arrive with a choice made
+    (attributes in any order: Django's widgets and the NHS.UK templates differ)."""
+    chosen = {name for name, body in _SELECTED.findall(html) if _CHOSEN_OPTION.search(body)}
+    for tag in _INPUT.findall(html):
+        name = _NAME.search(tag)
+        if name and _RADIO.search(tag) and _IS_CHECKED.search(tag):
+            chosen.add(name.group(1))
+    return chosen - MAY_START_WITH_A_VALUE

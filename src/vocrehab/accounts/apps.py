@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisations, services and staff")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from .models import ApiToken

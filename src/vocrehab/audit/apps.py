@@ -7,4 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
+        # Connects the access log's receivers, which need the models: so only once the
+        # app registry is ready.
         from . import signals  # noqa: F401

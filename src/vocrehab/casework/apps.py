@@ -1,18 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.clients import signals as client_signals
+from vocrehab.episodes import signals
+
 
 class CaseworkConfig(AppConfig):
     name = "vocrehab.casework"
     verbose_name = _("Casework")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
 
-        from . import models
+        from . import models, receivers
 
         for model in (
             models.Contact,
@@ -40,11 +45,6 @@ class CaseworkConfig(AppConfig):
             auditlog.register(model)
 
         # A questionnaire answer that needs contact today becomes a same-day task.
-        from vocrehab.clients import signals as client_signals
-        from vocrehab.episodes import signals
-
-        from . import receivers
-
         signals.safety_answer_recorded.connect(receivers.safety_alert, dispatch_uid="casework")
         # Letters to the referrer and the GP, whichever path recorded the event.
         signals.first_contact_recorded.connect(

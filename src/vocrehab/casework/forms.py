@@ -22,6 +22,7 @@ from vocrehab.codes import (
 from vocrehab.episodes.models import Episode
 from vocrehab.forms_rendering import blank_first, radios_without_blank
 
+from .letters import check_template
 from .models import (
     AdjustmentStatus,
     Assessment,
@@ -482,8 +483,6 @@ class LetterTemplateForm(forms.Form):
     )
 
     def _checked(self, name):
-        from .letters import check_template
-
         value = self.cleaned_data.get(name, "")
         problems = check_template(value)
         if problems:

@@ -216,6 +216,7 @@ def letter_html(letter) -> str:
 
 def letter_pdf_bytes(letter) -> bytes:
     """The letter as a PDF (WeasyPrint, loaded only when a PDF is made)."""
+    # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
     return HTML(string=letter_html(letter)).write_pdf()

@@ -47,6 +47,9 @@ from .models import (
     Contact,
     ContactIntervention,
     Employer,
+    Letter,
+    LetterChannel,
+    LetterStatus,
     PlanPhase,
     PlanProgress,
     PlanReview,
@@ -597,8 +600,6 @@ def plan_completed() -> Exists:
 def letters_visible_to(user):
     """The letters ``user`` may open: every letter of the episodes they may read, and the
     printed ones of the services where they print letters (an admin assistant)."""
-    from .models import Letter, LetterChannel
-
     return Letter.objects.filter(
         Q(episode__service__in=services_for(user, Perm.VIEW_PERSON))
         | Q(
@@ -615,8 +616,6 @@ def get_letter(user, pk: int):
 
 def get_letter_to_send(user, pk: int):
     """A letter of a service where ``user`` prints and posts letters (404 for any other)."""
-    from .models import Letter
-
     return get_object_or_404(
         Letter.objects.filter(episode__service__in=services_for(user, Perm.SEND_LETTERS)), pk=pk
     )
@@ -625,8 +624,6 @@ def get_letter_to_send(user, pk: int):
 def letters_to_print(user, *, limit: int = 200) -> dict:
     """Letters waiting to be printed and posted, and those whose email failed, in the
     services where ``user`` prints letters, oldest first. Two queries."""
-    from .models import Letter, LetterChannel, LetterStatus
-
     base = Letter.objects.filter(
         episode__service__in=services_for(user, Perm.SEND_LETTERS)
     ).select_related("episode__client", "episode__service")

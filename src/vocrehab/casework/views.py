@@ -173,7 +173,8 @@ def _row_response(request, episode_pk, *, message=""):
 
 @requires(Perm.EDIT_PERSON)
 def quick_contact(request, pk):
-    """Record a contact inline from the caseload (htmx): defaults today, phone, client."""
+    """Record a contact inline from the caseload (htmx): the date starts at today, and how
+    and with whom start unanswered."""
     episode = _editable_episode(request, pk)
     form = forms.QuickContactForm(request.POST or None, prefix=f"qc{episode.pk}")
     if request.method == "POST" and form.is_valid():
@@ -343,12 +344,18 @@ def _conflict_rows(current, fields):
 @requires(Perm.EDIT_PERSON)
 def tier_change(request, pk):
     ep = _editable_episode(request, pk)
-    form = forms.TierForm(request.POST or None, initial={"to_tier": ep.tier})
+    # The new tier starts unchosen: the page says where the episode is now.
+    form = forms.TierForm(request.POST or None)
     return _form_page(
         request,
         ep,
         form,
         title=_("Change tier"),
+        intro=(
+            _("Now in %(tier)s.") % {"tier": ep.get_tier_display()}
+            if ep.tier
+            else _("No tier yet.")
+        ),
         save=lambda f: services.change_tier_or_request(
             ep, to_tier=f.cleaned_data["to_tier"], by=request.user, reason=f.cleaned_data["reason"]
         ),
@@ -395,6 +402,12 @@ def assessment_edit(request, pk):
     return _assessment_page(request, ep, form, save, _("Change the assessment"))
 
 
+# The episode's rules about an assessment's date, shown beside the form's date.
+_ASSESSMENT_DATE = dict.fromkeys(
+    ("contact_date", "assessment_date", "first_contact_date"), "assessed_on"
+)
+
+
 def _assessment_page(request, ep, form, save, title):
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -404,7 +417,7 @@ def _assessment_page(request, ep, form, save, title):
             conflict = stale.current
             form = forms.AssessmentEditForm(instance=stale.current)
         except REFUSALS as error:
-            _add_errors(form, error)
+            _add_errors(form, error, _ASSESSMENT_DATE)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect(_episode_url(ep, "assessment"))

@@ -7,6 +7,8 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from vocrehab.accounts.access import Perm

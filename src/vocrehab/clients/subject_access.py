@@ -183,6 +183,7 @@ def subject_access(client: Client, *, by_label: str = "") -> SubjectAccess:
             "documents": sorted(collected["files"]),
         },
     )
+    # WeasyPrint is heavy: loaded only when a PDF is made.
     from weasyprint import HTML
 
     pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf()

@@ -1,17 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.episodes import signals
+
 
 class DirectoryConfig(AppConfig):
     name = "vocrehab.directory"
     verbose_name = _("Services directory")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
-        from vocrehab.episodes import signals
 
         from . import models, receivers
 

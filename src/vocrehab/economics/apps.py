@@ -7,6 +7,8 @@ class EconomicsConfig(AppConfig):
     verbose_name = _("Cost-benefit analysis")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from vocrehab.accounts import navigation

@@ -1,15 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.clients.signals import client_reference_searched
+
 
 class EpisodesConfig(AppConfig):
     name = "vocrehab.episodes"
     verbose_name = _("Episodes")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
-
-        from vocrehab.clients.signals import client_reference_searched
 
         from . import models, receivers
 

@@ -265,6 +265,13 @@ def followup_window(discharge_date: datetime.date) -> FollowupWindow:
     )
 
 
+def window_open_since(day: datetime.date) -> datetime.date:
+    """The earliest discharge date whose follow-up window is still open on ``day``: an
+    episode discharged before it has had its window close (``followup_window(d).closes``
+    is before ``day``). For filters over many episodes."""
+    return day - datetime.timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS)
+
+
 def check_followup(
     episode,
     *,

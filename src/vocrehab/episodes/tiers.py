@@ -25,10 +25,16 @@ def higher_tier(first: str, second: str) -> str:
     return second if tier_rank(second) > tier_rank(first) else first
 
 
+def reported_tier(highest_tier: str, tier: str) -> str:
+    """The tier an episode is reported at: the highest reached, or, for records where
+    only the current tier was kept, that one (:func:`highest_tier_reached` in SQL)."""
+    return highest_tier or tier
+
+
 def highest_tier_reached(prefix: str = ""):
     """SQL for the tier an episode is reported at: the highest reached, or, for records
-    where only the current tier was kept, that one. ``prefix`` reaches the episode from
-    another model ("episode__")."""
+    where only the current tier was kept, that one (:func:`reported_tier` in Python).
+    ``prefix`` reaches the episode from another model ("episode__")."""
     return Case(
         When(**{f"{prefix}highest_tier": ""}, then=F(f"{prefix}tier")),
         default=F(f"{prefix}highest_tier"),

@@ -30,6 +30,7 @@ from vocrehab.codes import (
     Timepoint,
     WorkStatus,
 )
+from vocrehab.episodes.tiers import reported_tier
 from vocrehab.measures.instruments import INSTRUMENTS, Instrument, ItemKind
 from vocrehab.measures.queries import headline_scores, score_of, values_of
 
@@ -215,11 +216,12 @@ def episode_of_care(episode, language: str | None) -> Resource:
             "valueCoding": _coding(Condition, episode.condition, "condition", language),
         }
     ]
-    if episode.highest_tier:
+    tier = reported_tier(episode.highest_tier, episode.tier)
+    if tier:
         extensions.append(
             {
                 "url": systems.extension("highest-tier"),
-                "valueCoding": _coding(Tier, episode.highest_tier, "tier", language),
+                "valueCoding": _coding(Tier, tier, "tier", language),
             }
         )
     manager = _person_name(episode.case_manager)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from vocrehab import scheduling
 
 
 class InterchangeConfig(AppConfig):
@@ -8,9 +11,8 @@ class InterchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.conf import settings
-
-        from vocrehab import scheduling
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from vocrehab.accounts import navigation
         from vocrehab.accounts.access import Perm
 

@@ -47,6 +47,7 @@ from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
 from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.tiers import highest_tier_reached
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.cells import neutralise
 from vocrehab.interchange.pseudonyms import DATE_MODES, DateShifter, Profile, age_band, profile
@@ -70,7 +71,7 @@ _EPISODE_SOURCE = {
     "client_id": "client__reference",
     "service_code": "service__code",
     "nhs_number": "client__nhs_number",
-    "tier": "highest_tier",
+    "tier": "reported_tier",  # annotated: episodes.tiers.highest_tier_reached
     "previous_episode_id": "previous_episode__reference",
     # VRMDS followup_date is the date the follow-up status was collected (not when the
     # follow-up fell due, which is the episode's followup_date).
@@ -377,7 +378,7 @@ class _Builder:
     # -- episodes.csv ----------------------------------------------------------------
 
     def episodes(self):
-        queryset = self._episodes()
+        queryset = self._episodes().annotate(reported_tier=highest_tier_reached())
         extra = self._extensions(queryset)
         columns = list(schema.HEADERS[schema.EPISODES])
         if self.pseudonymise:

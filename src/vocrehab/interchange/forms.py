@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.disclosure import threshold
 from vocrehab.interchange.models import Hub
-from vocrehab.interchange.pseudonyms import rare_threshold
+from vocrehab.interchange.periods import PeriodError, parse_period
 from vocrehab.interchange.submitting import check_hub
 
 UPLOAD_SUFFIXES = (".zip", ".xlsx")
@@ -105,8 +106,7 @@ class ExportForm(forms.Form):
 
 def default_min_k() -> int:
     """The k a pseudonymised export from the web needs unless told: the suppression threshold."""
-
-    return rare_threshold()
+    return threshold()
 
 
 class HubForm(forms.Form):
@@ -170,8 +170,6 @@ class SendForm(forms.Form):
     )
 
     def clean_period(self):
-        from vocrehab.interchange.periods import PeriodError, parse_period
-
         try:
             return parse_period(self.cleaned_data["period"])
         except PeriodError as exc:

@@ -3,6 +3,8 @@ the hubs it sends to and what it sent (:class:`Hub`, :class:`Submission`)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import ApiToken, Service
 from vocrehab.fieldkeys import SealedField, seal, unseal
+from vocrehab.interchange.periods import PeriodError, parse_period
 
 
 class ReceivedVersion(models.Model):
@@ -60,8 +63,6 @@ class ReceivedVersion(models.Model):
     @property
     def period_label(self) -> str:
         """The period as people read it: "Nov 2026", "Jul to Sep 2026"."""
-        from vocrehab.interchange.periods import PeriodError, parse_period
-
         try:
             return parse_period(self.period).label
         except PeriodError:
@@ -69,8 +70,6 @@ class ReceivedVersion(models.Model):
 
 
 def _new_pseudonym_key() -> str:
-    import secrets
-
     return secrets.token_hex(32)
 
 
@@ -197,8 +196,6 @@ class Submission(models.Model):
     @property
     def period_label(self) -> str:
         """The period as people read it: "Nov 2026", "Jul to Sep 2026"."""
-        from vocrehab.interchange.periods import PeriodError, parse_period
-
         try:
             return parse_period(self.period).label
         except PeriodError:

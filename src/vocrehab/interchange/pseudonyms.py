@@ -28,11 +28,11 @@ import hmac
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from vocrehab import codes
+from vocrehab.disclosure import is_small
 
 DATE_MODES = ("shift", "month")
 GROUPED = ("area_code", "condition", "ethnicity", "occupation")
@@ -48,10 +48,6 @@ def age_band(age: int | None) -> str:
         if age < below:
             return label
     return "65+"
-
-
-def rare_threshold() -> int:
-    return int(getattr(settings, "VOCREHAB_SUPPRESSION_THRESHOLD", 5))
 
 
 @dataclass
@@ -81,11 +77,10 @@ class Profile:
 
 def profile(episodes) -> Profile:
     """Rare values and k for a queryset of episodes, in a few grouped queries."""
-    threshold = rare_threshold()
     result = Profile()
     for column in GROUPED:
         counts = episodes.values(column).annotate(n=Count("pk")).values_list(column, "n")
-        result.rare[column] = {v for v, n in counts if v not in (None, "") and n < threshold}
+        result.rare[column] = {v for v, n in counts if v not in (None, "") and is_small(n)}
     groups: Counter = Counter()
     rows = (
         episodes.values("age_at_referral", "sex", "area_code", "condition")

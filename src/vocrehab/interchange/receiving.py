@@ -33,13 +33,20 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from vocrehab.accounts.access import Perm, services_for
-from vocrehab.accounts.models import Service
+from vocrehab.accounts.models import ApiToken, Scope, Service
 from vocrehab.clients.models import Client
 from vocrehab.episodes.models import Episode
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.importer import import_dataset
 from vocrehab.interchange.models import ReceivedVersion
-from vocrehab.interchange.periods import Period, PeriodError, parse_period
+from vocrehab.interchange.periods import (
+    Period,
+    PeriodError,
+    due_by,
+    month_of,
+    parse_period,
+    previous_month,
+)
 from vocrehab.interchange.vrmds import schema
 from vocrehab.interchange.vrmds.reader import DatasetError, Limits, open_dataset
 from vocrehab.interchange.vrmds.validate import Issue
@@ -286,9 +293,6 @@ def submissions_overview(services, today) -> list[ServiceSubmissions]:
     month is late when nothing covering it arrived by ``VOCREHAB_HUB_LATE_DAY`` of the
     month after. Three queries, however many services and versions.
     """
-    from vocrehab.accounts.models import ApiToken, Scope
-    from vocrehab.interchange.periods import due_by, month_of, previous_month
-
     services = list(services)
     by_pk = {s.pk: ServiceSubmissions(s) for s in services}
     first: dict[int, object] = {}

@@ -30,12 +30,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import URLValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -386,14 +390,7 @@ _TOKEN_SHAPE = r"^vrt_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$"  # noqa: S105 (a pattern,
 
 def check_hub(hub: Hub) -> None:
     """Raise ValidationError naming what is wrong with a hub's settings."""
-    import re
-
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
     errors: dict[str, list[str]] = {}
-    from urllib.parse import urlsplit
-
     try:
         URLValidator(schemes=["https", "http"])(hub.url)
         parts = urlsplit(hub.url)

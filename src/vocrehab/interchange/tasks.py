@@ -7,6 +7,8 @@ import datetime
 from django_tasks import task
 
 from . import submitting
+from .models import Submission
+from .periods import parse_period
 
 
 @task()
@@ -24,9 +26,6 @@ def enqueue_daily_submissions(sender=None, *, today: datetime.date, **kwargs) ->
 @task()
 def send_submission_task(submission_id: int) -> str:
     """Send one submission a manager asked for on the Submissions page."""
-    from .models import Submission
-    from .periods import parse_period
-
     submission = Submission.objects.select_related("hub__service", "requested_by").get(
         pk=submission_id
     )

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,8 +30,10 @@ from django.views.decorators.http import require_POST
 from vocrehab.accounts.access import Perm, requires, services_for
 from vocrehab.interchange import receiving
 from vocrehab.interchange.exporter import ExportError, export_dataset
-from vocrehab.interchange.forms import ExportForm, ImportForm
+from vocrehab.interchange.forms import ExportForm, HubForm, ImportForm, SendForm
 from vocrehab.interchange.importer import import_dataset
+from vocrehab.interchange.models import Hub, Submission
+from vocrehab.interchange.tasks import send_submission_task
 from vocrehab.interchange.vrmds.reader import Limits
 
 SESSION_KEY = "interchange_uploads"
@@ -309,13 +313,6 @@ def hub_submissions(request):
 @requires(Perm.EXPORT_DATA)
 def submissions(request):
     """A service's hubs and what was sent to each: period, when, status, counts, reasons."""
-    from django.db import transaction
-    from django.db.models import Prefetch
-
-    from vocrehab.interchange.forms import HubForm, SendForm
-    from vocrehab.interchange.models import Hub, Submission
-    from vocrehab.interchange.tasks import send_submission_task
-
     services = services_for(request.user, Perm.EXPORT_DATA).order_by("code")
     hub_form = HubForm(services=services, prefix="hub")
     send_form = SendForm(prefix="send")

@@ -1,17 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.episodes import signals
+
 
 class MeasuresConfig(AppConfig):
     name = "vocrehab.measures"
     verbose_name = _("Outcome measures")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
 
+        from . import receivers
         from .models import (
             Administration,
             ItemValue,
@@ -28,10 +33,6 @@ class MeasuresConfig(AppConfig):
         auditlog.register(MeasureSchedule)
 
         # Questionnaires go with the steps of an episode that the core announces.
-        from vocrehab.episodes import signals
-
-        from . import receivers
-
         signals.first_assessment_recorded.connect(receivers.schedule_entry, dispatch_uid="measures")
         signals.episode_discharged.connect(receivers.schedule_discharge, dispatch_uid="measures")
         signals.followup_interval_requested.connect(

@@ -23,9 +23,12 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db.models import Case, F, FloatField, Q, When
 from django.db.models.functions import Floor
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import IN_WORK, Timepoint, WorkStatus
@@ -111,12 +114,7 @@ def gettext_noop(message: str) -> str:
 def _tr(message: str) -> str:
     # Messages feed both the web UI and the file validator, which may run with no
     # Django set-up at all (scripts, workers before apps load): translate when we can.
-    from django.apps import apps
-    from django.conf import settings
-
     if settings.configured and apps.ready:
-        from django.utils.translation import gettext
-
         return gettext(message)
     return message
 

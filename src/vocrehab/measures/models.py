@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
-from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint
+from vocrehab.codes import Timepoint
+from vocrehab.episodes.facts import window_open_since
 from vocrehab.episodes.models import Episode, EpisodeLinked
 
 from .instruments import INSTRUMENTS
@@ -61,7 +62,7 @@ class AdministrationQuerySet(models.QuerySet):
         return self.filter(
             Q(
                 timepoint=Timepoint.FOLLOWUP,
-                episode__discharge_date__gte=today - timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS),
+                episode__discharge_date__gte=window_open_since(today),
             )
             | Q(
                 ~Q(timepoint=Timepoint.FOLLOWUP),

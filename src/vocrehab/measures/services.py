@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, Timepoint, WorkStatus
+from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.dates import add_months
+from vocrehab.episodes.facts import window_open_since
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.signals import safety_answer_recorded
 
@@ -209,7 +210,7 @@ def schedule_missing_questionnaires(
             Episode.objects.filter(
                 alive,
                 ~had["followup"],
-                discharge_date__gte=today - timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS),
+                discharge_date__gte=window_open_since(today),
                 work_status_at_followup="",
             ),
             schedule_followup,

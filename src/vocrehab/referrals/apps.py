@@ -1,17 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab.clients.signals import client_reference_searched
+
 
 class ReferralsConfig(AppConfig):
     name = "vocrehab.referrals"
     verbose_name = _("Referrals and triage")
 
     def ready(self):
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from auditlog.registry import auditlog
 
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
-        from vocrehab.clients.signals import client_reference_searched
 
         from . import models, receivers
 

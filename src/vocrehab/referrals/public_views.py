@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from vocrehab.accounts.access import public
 from vocrehab.codes import ReferralSource
+from vocrehab.episodes.standards import FIRST_CONTACT
 
 from . import forms as f
 from .display import summary_rows
@@ -223,7 +224,7 @@ def check(request, kind):
             "service_phone": service.phone,
             "emailed": bool(email),
             "self_referral": journey.kind == "self",
-            "first_contact_days": service.first_contact_standard_days,
+            "first_contact_days": FIRST_CONTACT.limit_for(service),
         }
         return redirect("referrals:public_done")
     sections = []
@@ -253,4 +254,6 @@ def done(request):
     outcome = request.session.pop(_DONE, None)
     if outcome is None:
         return redirect("referrals:public_start")
+    # With no service to name (a discarded submission), the national standard.
+    outcome.setdefault("first_contact_days", FIRST_CONTACT.national_days)
     return render(request, "referrals/public/done.html", {"outcome": outcome})

@@ -29,6 +29,7 @@ from vocrehab.episodes.services import (
     set_case_manager,
 )
 from vocrehab.episodes.signals import library_material_requested
+from vocrehab.episodes.standards import FIRST_CONTACT
 
 from .duplicates import find_matches
 from .models import Allocation, ClockPause, Referral, ServiceLevel, TriageStatus
@@ -242,7 +243,11 @@ def send_acknowledgement(referral: Referral) -> bool:
     if referral.email_sent_at is not None or not referral.acknowledgement_email:
         return True
     service = referral.service
-    context = {"referral": referral, "service": service}
+    context = {
+        "referral": referral,
+        "service": service,
+        "first_contact_days": FIRST_CONTACT.limit_for(service),
+    }
     with translation.override(referral.language):
         subject = _("Your referral to %(service)s: %(reference)s") % {
             "service": service.name,

@@ -28,10 +28,11 @@ def _pyplot():
     Matplotlib (and, on a new machine, building its font cache) would slow every
     command and web worker start (issue 21). The Agg backend draws without a display.
     """
+    # Matplotlib is heavy: loaded here, on first use (see above).
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # after use("Agg"), so pyplot never looks for a display
 
     return plt
 

@@ -28,7 +28,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, VRMDS_TIMEPOINTS
+from vocrehab.codes import VRMDS_TIMEPOINTS
+from vocrehab.episodes.facts import window_open_since
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.instruments import INSTRUMENTS
 from vocrehab.measures.models import Administration, AdministrationStatus
@@ -57,7 +58,7 @@ SENT_STATUSES = (
 
 def window_closed_before(as_of: dt.date) -> dt.date:
     """Discharges before this date have had their follow-up window close by ``as_of``."""
-    return as_of - dt.timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS)
+    return window_open_since(as_of)
 
 
 def eligible(timepoint: str, as_of: dt.date, prefix: str = "") -> Q:

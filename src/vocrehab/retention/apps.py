@@ -1,13 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vocrehab import scheduling
+
 
 class RetentionConfig(AppConfig):
     name = "vocrehab.retention"
     verbose_name = _("Retention and disposal")
 
     def ready(self):
-        from vocrehab import scheduling
+        # Imported here: models, and the modules that import them, load only once the
+        # app registry is ready.
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
 

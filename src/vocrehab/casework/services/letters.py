@@ -47,7 +47,14 @@ from vocrehab.episodes.models import Episode
 from vocrehab.versioning import save_versioned
 
 from .. import letters as wording
-from ..models import Letter, LetterChannel, LetterKind, LetterStatus, RecipientKind
+from ..models import (
+    Letter,
+    LetterChannel,
+    LetterKind,
+    LetterStatus,
+    LetterTemplate,
+    RecipientKind,
+)
 from .errors import CaseworkError
 
 logger = logging.getLogger(__name__)
@@ -341,6 +348,7 @@ def _send_email(letter: Letter, pdf: bytes) -> None:
 
 
 def _send_notify(letter: Letter, pdf: bytes) -> None:
+    # The Notify client is loaded only when a letter goes by Notify.
     from notifications_python_client import prepare_upload
 
     notify_client().send_email_notification(
@@ -587,8 +595,6 @@ def set_letters_by_post(service, choice: str) -> None:
 
 def save_letter_template(service, kind: str, *, subject: str, body: str, by):
     """Keep the service's wording of ``kind`` (checked: see ``letters.check_template``)."""
-    from ..models import LetterTemplate
-
     problems = wording.check_template(subject) + wording.check_template(body)
     if problems:
         raise CaseworkError(problems[0])

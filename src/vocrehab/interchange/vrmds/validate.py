@@ -181,7 +181,8 @@ _SVC_BITS = 16
 _CLIENT_BITS = 32
 _SVC_SHIFT = _ORD_BITS
 _CLIENT_SHIFT = _ORD_BITS + _SVC_BITS
-_ROW_SHIFT = _CLIENT_SHIFT + _CLIENT_BITS
+_DISCHARGE_SHIFT = _CLIENT_SHIFT + _CLIENT_BITS
+_ROW_SHIFT = _DISCHARGE_SHIFT + _ORD_BITS
 _ORD_MASK = (1 << _ORD_BITS) - 1
 _SVC_MASK = (1 << _SVC_BITS) - 1
 _CLIENT_MASK = (1 << _CLIENT_BITS) - 1
@@ -207,15 +208,21 @@ class _EpisodeIndex:
         return index
 
     @staticmethod
-    def pack(ordinal: int, service: int, client: str, row: int) -> int:
-        # 0 stands for "no client_id": comparisons skip it.
+    def pack(ordinal: int, service: int, client: str, row: int, discharge: int = 0) -> int:
+        # 0 stands for "no client_id" (and "not discharged"): comparisons skip it.
         client_hash = zlib.crc32(client.encode()) & _CLIENT_MASK if client else 0
         return (
             (max(ordinal, 0) & _ORD_MASK)
             | (service << _SVC_SHIFT)
             | (client_hash << _CLIENT_SHIFT)
+            | ((max(discharge, 0) & _ORD_MASK) << _DISCHARGE_SHIFT)
             | (row << _ROW_SHIFT)
         )
+
+    @staticmethod
+    def discharge(packed: int) -> int:
+        """The discharge date's ordinal, or 0 for an open episode."""
+        return (packed >> _DISCHARGE_SHIFT) & _ORD_MASK
 
     @staticmethod
     def unpack(packed: int) -> tuple[int, int, int, int]:
@@ -226,6 +233,12 @@ class _EpisodeIndex:
             (packed >> _CLIENT_SHIFT) & _CLIENT_MASK,
             packed >> _ROW_SHIFT,
         )
+
+    def only(self, episode_id: str) -> int | None:
+        """The episode of that id, when one service alone uses it."""
+        if episode_id in self.ambiguous:
+            return None
+        return self._by_id.get(episode_id)
 
     def get(self, service: int, episode_id: str) -> int | None:
         packed = self._by_id.get(episode_id)
@@ -326,7 +339,7 @@ class _Validator:
                 columns = self._header(name, label, table.columns)
                 row_check = {
                     schema.EPISODES: self._episode,
-                    schema.CONTACTS: self._child,
+                    schema.CONTACTS: self._contact,
                     schema.ONWARD: self._child,
                     schema.MEASURES: self._measure,
                 }[name]
@@ -587,6 +600,7 @@ class _Validator:
             service_index,
             values.get("client_id") or "",
             row_number,
+            values.get("discharge_date") or 0,
         )
         duplicate = self.episodes.add(service_index, episode_id, packed)
         if duplicate is not None:
@@ -722,6 +736,37 @@ class _Validator:
                     "which; give episodes ids that are unique across the dataset"
                 ),
                 id=episode_id,
+            )
+
+    def _contact(self, label: str, row_number: int, row: dict, values: dict) -> None:
+        """A contact falls within its episode, from the referral to the discharge (the
+        episode core's rule, ``episodes.facts.check_contact_date``)."""
+        self._child(label, row_number, row, values)
+        day = values.get("contact_date")
+        episode_id = values.get("episode_id")
+        packed = self.episodes.only(episode_id) if episode_id and self.episodes_read else None
+        if day is None or packed is None:
+            return
+        referral, discharge = packed & _ORD_MASK, _EpisodeIndex.discharge(packed)
+        if referral and day < referral:
+            self.result.add(
+                label,
+                row_number,
+                "contact_date",
+                N_("%(value)s is before the referral_date of episode %(id)s (%(other)s)"),
+                value=_iso(day),
+                id=_short(episode_id),
+                other=_iso(referral),
+            )
+        elif discharge and day > discharge:
+            self.result.add(
+                label,
+                row_number,
+                "contact_date",
+                N_("%(value)s is after the discharge_date of episode %(id)s (%(other)s)"),
+                value=_iso(day),
+                id=_short(episode_id),
+                other=_iso(discharge),
             )
 
     def _measure(self, label: str, row_number: int, row: dict, values: dict) -> None:

@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
+from django_tasks.backends.database.models import DBTaskResult
+from django_tasks.task import ResultStatus
 
 from vocrehab import scheduling
 
@@ -59,9 +61,6 @@ def release_unstarted_tasks(worker_id: str) -> int:
     worker would ever pick it up. A task that did begin is always finished or marked
     failed before the worker returns, so what is still running here never ran.
     """
-    from django_tasks.backends.database.models import DBTaskResult
-    from django_tasks.task import ResultStatus
-
     claimed = [
         result.pk
         for result in DBTaskResult.objects.filter(status=ResultStatus.RUNNING).only("worker_ids")
