@@ -68,9 +68,9 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(
             Error(
                 "VOCREHAB_FIELD_KEYS is not set, so the secrets kept in the database (the "
-                "tokens for sending to hubs) are encrypted with a key derived from the "
-                "SECRET_KEY: anyone with the SECRET_KEY and a copy of the database could "
-                "read them.",
+                "tokens for sending to hubs and the hubs' pseudonym keys) are encrypted "
+                "with a key derived from the SECRET_KEY: anyone with the SECRET_KEY and a "
+                "copy of the database could read them.",
                 hint="Make a key with `vocrehab fieldkeys new`, set VOCREHAB_FIELD_KEYS to it "
                 "and run `vocrehab fieldkeys rotate` (docs/administration.md, 'Keys for "
                 "secrets kept in the database').",
@@ -83,7 +83,7 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
 @register(Tags.security)
 def field_keys_usable(app_configs=None, **kwargs) -> list[Error]:
     """Each key in VOCREHAB_FIELD_KEYS is a key (checked always, not only for deployment:
-    without a usable key no hub token can be kept or read)."""
+    without a usable key no hub token or pseudonym key can be kept or read)."""
     return [
         Error(
             problem,

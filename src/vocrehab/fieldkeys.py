@@ -1,4 +1,5 @@
-"""Secrets kept in the database, encrypted at rest (a hub's token): the keys and the sealing.
+"""Secrets kept in the database, encrypted at rest (a hub's token and pseudonym key): the
+keys and the sealing.
 
 A value is sealed with Fernet (AES-128-CBC with an HMAC-SHA256, from the ``cryptography``
 package) under the keys in ``VOCREHAB_FIELD_KEYS``: a comma-separated list, newest first.
@@ -13,8 +14,9 @@ Moving from the derived key to keys of one's own: set the keys and run
 ``vocrehab fieldkeys rotate``, which alone also tries the derived key.
 
 A model field that holds a sealed value is a :class:`SealedField`, so that the rotate
-command finds every one. The value is opened only where it is used (:func:`unseal`),
-never shown and never logged.
+command finds every one, and the model reads and writes its plain text through
+:func:`opened`. The value is opened only where it is used (:func:`unseal`), never shown
+and never logged.
 """
 
 from __future__ import annotations
@@ -107,3 +109,28 @@ class SealedField(models.TextField):
     """A text column holding a value sealed by :func:`seal` (never the plain text)."""
 
     description = "Text encrypted at rest"
+
+
+def opened(column: str, doc: str = "") -> property:
+    """A model property for the plain text of the :class:`SealedField` ``column``.
+
+    Reading it opens the sealed value (raising :class:`Unreadable` when no key opens it)
+    and keeps the plain text on the instance for as long as the column holds the same
+    sealed value; setting it seals the new text into the column.
+    """
+    held = f"_opened_{column}"
+
+    def get(instance) -> str:
+        sealed = getattr(instance, column)
+        kept = instance.__dict__.get(held)
+        if kept is None or kept[0] != sealed:
+            kept = (sealed, unseal(sealed))
+            instance.__dict__[held] = kept
+        return kept[1]
+
+    def put(instance, value: str) -> None:
+        sealed = seal(value)
+        setattr(instance, column, sealed)
+        instance.__dict__[held] = (sealed, value)
+
+    return property(get, put, doc=doc or f"The plain text of ``{column}``.")

@@ -375,7 +375,7 @@ VOCREHAB_PUBLIC_URL = os.environ.get("VOCREHAB_PUBLIC_URL", "")
 # shared with a research partner's pipeline without exposing session signing.
 PSEUDONYMISATION_KEY = os.environ.get("VOCREHAB_PSEUDONYMISATION_KEY", "")
 
-# Keys that encrypt the secrets kept in the database (a hub's token), newest first,
+# Keys that encrypt the secrets kept in the database (a hub's token and pseudonym key),
 # comma-separated: the first encrypts, each decrypts (vocrehab/fieldkeys.py). Without
 # them a key derived from SECRET_KEY is used, for development only (vocrehab.E005).
 FIELD_KEYS = env_list("VOCREHAB_FIELD_KEYS")

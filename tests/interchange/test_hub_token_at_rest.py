@@ -96,13 +96,13 @@ def test_keys_rotate_without_losing_a_token(service, settings, capsys):
     settings.FIELD_KEYS = [NEW_KEY, OLD_KEY]
     assert Hub.objects.get(pk=hub.pk).token == TOKEN
     call_command("fieldkeys", "rotate")
-    assert "1 stored secrets sealed again under the newest key" in capsys.readouterr().out
+    assert "2 stored secrets sealed again under the newest key" in capsys.readouterr().out
     assert stored(hub) != before
     # The old key can now go.
     settings.FIELD_KEYS = [NEW_KEY]
     assert Hub.objects.get(pk=hub.pk).token == TOKEN
     call_command("fieldkeys", "check")
-    assert "1 stored secrets open" in capsys.readouterr().out
+    assert "2 stored secrets open" in capsys.readouterr().out
 
 
 def test_a_token_no_key_opens_is_named_and_not_sent(service, stub, settings):

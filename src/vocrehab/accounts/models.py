@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +131,10 @@ class Organisation(models.Model):
         return self.name
 
 
+# The most days a service may let a withheld letter wait to be written late.
+WITHHELD_LETTER_DAYS_MAX = 3650
+
+
 class Service(models.Model):
     """A VR service (site). Its ``code`` is the VRMDS ``service_code``."""
 
@@ -200,6 +205,17 @@ class Service(models.Model):
         help_text=_(
             "How a letter to a referrer or GP that has a postal address and no email goes. "
             "GOV.UK Notify needs VOCREHAB_NOTIFY_API_KEY set on this installation."
+        ),
+    )
+    # How long a withheld letter may still be written late (casework.services.letters).
+    withheld_letter_days = models.PositiveSmallIntegerField(
+        _("write a withheld letter later if withheld within (days)"),
+        default=90,
+        validators=[MaxValueValidator(WITHHELD_LETTER_DAYS_MAX)],
+        help_text=_(
+            "A letter withheld for want of consent or an address is written when the record "
+            "comes to allow it, if it was withheld within this many days; an older one stays "
+            "withheld, saying why."
         ),
     )
     active = models.BooleanField(_("active"), default=True)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vocrehab.accounts.models import Service
+from vocrehab.accounts.models import WITHHELD_LETTER_DAYS_MAX, Service
 from vocrehab.codes import (
     ContactMode,
     ContactWith,
@@ -524,3 +524,30 @@ class LettersByPostForm(forms.Form):
                 )
             )
         return value
+
+
+class WithheldLetterDaysForm(forms.Form):
+    """How long after it was withheld a letter is still written once the record allows it."""
+
+    withheld_letter_days = forms.IntegerField(
+        label=_("Write a withheld letter later if it was withheld within (days)"),
+        help_text=_(
+            "For example 90. A letter withheld longer ago than this stays withheld when "
+            "consent or an address is added, and its timeline entry says why (0: only on "
+            "the day it was withheld)."
+        ),
+        error_messages={
+            "required": _("Enter a number of days, for example 90."),
+            "invalid": _("Enter a whole number of days, for example 90."),
+        },
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
+    )
+
+    def clean_withheld_letter_days(self):
+        days = self.cleaned_data["withheld_letter_days"]
+        if not 0 <= days <= WITHHELD_LETTER_DAYS_MAX:
+            raise forms.ValidationError(
+                _("Give a number of days from 0 to %(most)s."),
+                params={"most": WITHHELD_LETTER_DAYS_MAX},
+            )
+        return days

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vocrehab.accounts.access import Perm, requires, services_for
@@ -16,7 +17,7 @@ from vocrehab.audit.services import record_event, record_listing
 from vocrehab.conf import notify_api_key
 
 from . import letters, queries
-from .forms import LettersByPostForm, LetterTemplateForm
+from .forms import LettersByPostForm, LetterTemplateForm, WithheldLetterDaysForm
 from .models import LetterKind, LetterTemplate
 from .services import CaseworkError
 from .services import letters as letter_services
@@ -111,15 +112,43 @@ def _managed_service(request):
 
 @requires(Perm.MANAGE_SERVICE)
 def letter_templates(request):
-    """The service's wording of each letter, and how letters with no email go."""
+    """The service's wording of each letter, how letters with no email go, and how long a
+    withheld letter may still be written once the record allows it."""
     service = _managed_service(request)
     notify_ready = bool(notify_api_key())
+    posted = request.POST if request.method == "POST" else None
+    days_posted = posted is not None and "withheld_letter_days" in posted
     form = LettersByPostForm(
-        request.POST or None,
+        None if days_posted else posted,
         notify_ready=notify_ready,
         initial={"letters_by_post": service.letters_by_post},
     )
-    if request.method == "POST" and form.is_valid():
+    days_form = WithheldLetterDaysForm(
+        posted if days_posted else None,
+        initial={"withheld_letter_days": service.withheld_letter_days},
+    )
+    if days_posted and days_form.is_valid():
+        try:
+            letter_services.set_withheld_letter_days(
+                service, days_form.cleaned_data["withheld_letter_days"]
+            )
+        except CaseworkError as error:
+            days_form.add_error("withheld_letter_days", str(error))
+        else:
+            days = service.withheld_letter_days
+            messages.success(
+                request,
+                ngettext(
+                    "Saved. A withheld letter is written later only if it was withheld within "
+                    "%(days)s day.",
+                    "Saved. A withheld letter is written later only if it was withheld within "
+                    "%(days)s days.",
+                    days,
+                )
+                % {"days": days},
+            )
+            return redirect("casework:letter_templates")
+    elif posted is not None and not days_posted and form.is_valid():
         try:
             letter_services.set_letters_by_post(service, form.cleaned_data["letters_by_post"])
         except CaseworkError as error:
@@ -132,7 +161,13 @@ def letter_templates(request):
     return render(
         request,
         "casework/letter_templates.html",
-        {"service": service, "rows": rows, "form": form, "notify_ready": notify_ready},
+        {
+            "service": service,
+            "rows": rows,
+            "form": form,
+            "days_form": days_form,
+            "notify_ready": notify_ready,
+        },
     )
 
 

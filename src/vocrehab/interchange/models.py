@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import ApiToken, Service
-from vocrehab.fieldkeys import SealedField, seal, unseal
+from vocrehab.fieldkeys import SealedField, opened, seal
 from vocrehab.interchange.periods import PeriodError, parse_period
 
 
@@ -73,6 +73,11 @@ def _new_pseudonym_key() -> str:
     return secrets.token_hex(32)
 
 
+def _new_sealed_pseudonym_key() -> str:
+    """A new hub's pseudonym key, sealed (:mod:`vocrehab.fieldkeys`)."""
+    return seal(_new_pseudonym_key())
+
+
 def public_start(token: str) -> str:
     """The part of a token that may be shown ("vrt_0a1b2c3d4e"), or "" for no token."""
     parts = token.split("_")
@@ -87,6 +92,8 @@ class Hub(models.Model):
     :mod:`vocrehab.fieldkeys`); ``hub.token`` opens it where it is sent.
     ``pseudonym_key`` makes the service's pseudonyms for this hub: stable from one
     submission to the next, different for another hub, and never leaves this install.
+    It is made when the hub is added, never shown, and kept encrypted the same way
+    (``pseudonym_key_sealed``); ``hub.pseudonym_key`` opens it where the extract is made.
     """
 
     service = models.ForeignKey(
@@ -102,7 +109,9 @@ class Hub(models.Model):
     )
     token_sealed = SealedField(_("token (encrypted)"), editable=False)
     token_prefix = models.CharField(_("token's public start"), max_length=20, editable=False)
-    pseudonym_key = models.CharField(max_length=64, editable=False, default=_new_pseudonym_key)
+    pseudonym_key_sealed = SealedField(
+        _("pseudonym key (encrypted)"), editable=False, default=_new_sealed_pseudonym_key
+    )
     monthly = models.BooleanField(
         _("send every month"),
         default=True,
@@ -122,19 +131,21 @@ class Hub(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.url})"
 
+    _token = opened("token_sealed")
+    pseudonym_key = opened(
+        "pseudonym_key_sealed",
+        "The pseudonym key in plain text, for making the extract (raises "
+        "``fieldkeys.Unreadable``).",
+    )
+
     @property
     def token(self) -> str:
         """The token in plain text, for sending it (raises ``fieldkeys.Unreadable``)."""
-        plain = self.__dict__.get("_token")
-        if plain is None:
-            plain = unseal(self.token_sealed)
-            self.__dict__["_token"] = plain
-        return plain
+        return self._token
 
     @token.setter
     def token(self, value: str) -> None:
-        self.__dict__["_token"] = value
-        self.token_sealed = seal(value)
+        self._token = value
         self.token_prefix = public_start(value)
 
     @property

@@ -125,18 +125,7 @@ def submit(
     submission.next_attempt_on = None
     submission.save()
     try:
-        with tempfile.TemporaryDirectory(prefix="vocrehab-submit-") as folder:
-            path, submission.rows, submission.checksum = _extract(hub, period, Path(folder))
-            record_export(
-                user=user if getattr(user, "is_authenticated", False) else None,
-                detail=(
-                    f"VRMDS submission to hub {hub.name} ({hub.url}): {hub.service.code} "
-                    f"{period.code}, attempt {submission.attempts}; "
-                    + " ".join(f"{k.removesuffix('.csv')}={v}" for k, v in submission.rows.items())
-                )[:1000],
-                service_id=hub.service_id,
-            )
-            code, body, problem = _post(hub, path, period, submission.checksum)
+        code, body, problem = _make_and_post(hub, period, submission, user)
     except Exception as exc:  # noqa: BLE001 - recorded, logged and tried again, never lost
         logger.exception("submission of %s %s to hub %s could not be made", hub.service.code,
                          period.code, hub.name)  # fmt: skip
@@ -148,6 +137,26 @@ def submit(
     return submission
 
 
+def _make_and_post(hub: Hub, period: Period, submission: Submission, user):
+    """Make the extract (its rows and checksum kept on ``submission``), log it as an
+    export and POST it: (status code or None, JSON body or None, problem in words)."""
+    problem = _unreadable(hub)
+    if problem:
+        return None, None, problem
+    with tempfile.TemporaryDirectory(prefix="vocrehab-submit-") as folder:
+        path, submission.rows, submission.checksum = _extract(hub, period, Path(folder))
+        record_export(
+            user=user if getattr(user, "is_authenticated", False) else None,
+            detail=(
+                f"VRMDS submission to hub {hub.name} ({hub.url}): {hub.service.code} "
+                f"{period.code}, attempt {submission.attempts}; "
+                + " ".join(f"{k.removesuffix('.csv')}={v}" for k, v in submission.rows.items())
+            )[:1000],
+            service_id=hub.service_id,
+        )
+        return _post(hub, path, period, submission.checksum)
+
+
 def _extract(hub: Hub, period: Period, folder: Path) -> tuple[Path, dict, str]:
     """Write the submission file in ``folder``: (its path, rows per file, its SHA-256)."""
     path = folder / f"{hub.service.code}-{period.code}.zip"
@@ -157,21 +166,33 @@ def _extract(hub: Hub, period: Period, folder: Path) -> tuple[Path, dict, str]:
     return path, rows, sha256_of(path)
 
 
+def _unreadable(hub: Hub) -> str:
+    """Why ``hub``'s token or pseudonym key cannot be opened with this installation's
+    keys, in words, or "" when both open. Nothing is made or sent without them: a
+    pseudonym key made anew would give the hub every client as someone new."""
+    try:
+        _token = hub.token
+    except Unreadable:
+        return _(
+            "The hub's token cannot be read with this installation's keys "
+            "(VOCREHAB_FIELD_KEYS): restore the key it was kept with, or add the hub "
+            "again with its token."
+        )
+    try:
+        _key = hub.pseudonym_key
+    except Unreadable:
+        return _(
+            "The hub's pseudonym key cannot be read with this installation's keys "
+            "(VOCREHAB_FIELD_KEYS): restore the key it was kept with. Nothing was sent, "
+            "because pseudonyms made with another key would not match those the hub holds."
+        )
+    return ""
+
+
 def _post(hub: Hub, path: Path, period: Period, checksum: str):
     """POST the file; (status code or None, JSON body or None, problem in words)."""
     fields = {"service": hub.service.code, "period": period.code, "checksum": checksum}
-    try:
-        token = hub.token
-    except Unreadable:
-        return (
-            None,
-            None,
-            _(
-                "The hub's token cannot be read with this installation's keys "
-                "(VOCREHAB_FIELD_KEYS): restore the key it was kept with, or add the hub "
-                "again with its token."
-            ),
-        )
+    token = hub.token
     try:
         with path.open("rb") as fh:
             response = requests.post(

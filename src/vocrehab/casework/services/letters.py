@@ -13,7 +13,8 @@ reason, and never sent:
 
 A withheld letter is written later, when the record comes to allow it (the client's
 details or the episode's referrer changed): :func:`write_withheld_again`, by the same
-path, once.
+path, once, if it was withheld within the service's ``withheld_letter_days`` (90 unless
+the service manager chose otherwise); an older one stays withheld, saying why.
 
 A letter with an email address goes by the background worker (GOV.UK Notify when its
 letter template is set, else the site's email), the PDF attached, retried on failure; one
@@ -37,12 +38,15 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from vocrehab.accounts.models import WITHHELD_LETTER_DAYS_MAX
 from vocrehab.audit.models import Action
 from vocrehab.audit.services import record_event
 from vocrehab.clients.postcodes import is_valid_postcode
 from vocrehab.codes import ReferralSource
 from vocrehab.conf import notify_api_key, text_setting
+from vocrehab.dates import human_date
 from vocrehab.episodes.models import Episode
 from vocrehab.versioning import save_versioned
 
@@ -233,18 +237,37 @@ def _still_due(episode: Episode, kind: str) -> bool:
     return episode.discharge_date is not None
 
 
+def _too_late(letter: Letter, service, today: datetime.date) -> str:
+    """Why ``letter``, withheld, is not written now that the record allows it: it was
+    withheld more than the service's ``withheld_letter_days`` ago ("" when it was not)."""
+    withheld_on = timezone.localtime(letter.created_at).date()
+    days = service.withheld_letter_days
+    if (today - withheld_on).days <= days:
+        return ""
+    return ngettext(
+        "Not written now that the record allows it: it was withheld on %(day)s, more "
+        "than %(days)s day ago (this service's limit for writing a withheld letter later).",
+        "Not written now that the record allows it: it was withheld on %(day)s, more "
+        "than %(days)s days ago (this service's limit for writing a withheld letter later).",
+        days,
+    ) % {"day": human_date(withheld_on), "days": days}
+
+
 @transaction.atomic
 def write_withheld_again(episode: Episode) -> list[Letter]:
     """Write the letters of ``episode`` that were withheld and may go now.
 
     For each kind and recipient, the latest letter counts: when it is withheld, still
-    due (:func:`_still_due`) and the record now allows it (the client agreed to letters
+    due (:func:`_still_due`), the record now allows it (the client agreed to letters
     to their GP, a practice address or a referrer was added, processing is no longer
-    restricted), it becomes superseded and a new letter is written in its place, by the
-    same path as when the event was recorded, and sent. One withheld letter is written
-    again once only. A letter still withheld keeps the reason as it stands now.
+    restricted) and it was withheld within the service's ``withheld_letter_days``, it
+    becomes superseded and a new letter is written in its place, by the same path as
+    when the event was recorded, and sent. One withheld letter is written again once
+    only. A letter still withheld keeps the reason as it stands now: the record's, or
+    that it was withheld too long ago to be written late (:func:`_too_late`).
     """
     episode = _episode(episode)
+    today = timezone.localdate()
     latest: dict[tuple[str, str], Letter] = {}
     for letter in (
         Letter.objects.select_for_update()
@@ -258,6 +281,7 @@ def write_withheld_again(episode: Episode) -> list[Letter]:
         if letter.status != LetterStatus.WITHHELD or not _still_due(episode, kind):
             continue
         *_found, withheld = _recipient(episode, recipient_kind)
+        withheld = withheld or _too_late(letter, episode.service, today)
         if withheld:
             if withheld[:255] != letter.reason:
                 Letter.objects.filter(pk=letter.pk, status=LetterStatus.WITHHELD).update(
@@ -580,6 +604,18 @@ def try_again(letter: Letter, *, by) -> Letter:
     letter.save(update_fields=["status", "reason"])
     transaction.on_commit(lambda: _queue(letter.pk, attempt=1))
     return letter
+
+
+def set_withheld_letter_days(service, days: int) -> None:
+    """How many days after it was withheld a letter is still written once the record
+    allows it (0 to ``WITHHELD_LETTER_DAYS_MAX``); letters withheld earlier stay withheld,
+    saying why."""
+    if not 0 <= days <= WITHHELD_LETTER_DAYS_MAX:
+        raise CaseworkError(
+            _("Give a number of days from 0 to %(most)s.") % {"most": WITHHELD_LETTER_DAYS_MAX}
+        )
+    service.withheld_letter_days = days
+    service.save(update_fields=["withheld_letter_days"])
 
 
 def set_letters_by_post(service, choice: str) -> None:

@@ -57,8 +57,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(unreadable)} stored secrets cannot be opened with these keys: "
                 + ", ".join(unreadable)
-                + ". Add back the key they were kept with, or enter each again "
-                "(for a hub: add it again with its token)."
+                + ". Add back the key they were kept with. A hub's token can instead be "
+                "entered again (add the hub again with its token); its pseudonym key cannot: "
+                "without the key, add the hub under a new name, and the hub sees the "
+                "service's clients afresh."
             )
 
     def _check(self):
@@ -70,7 +72,7 @@ class Command(BaseCommand):
                 try:
                     fieldkeys.unseal(value)
                 except fieldkeys.Unreadable:
-                    unreadable.append(f"{model._meta.label_lower} {pk}")
+                    unreadable.append(f"{model._meta.label_lower} {pk} {name}")
                 else:
                     opened += 1
         return opened, unreadable
@@ -90,7 +92,7 @@ class Command(BaseCommand):
                         else fieldkeys.seal(value)
                     )
                 except fieldkeys.Unreadable:
-                    unreadable.append(f"{model._meta.label_lower} {pk}")
+                    unreadable.append(f"{model._meta.label_lower} {pk} {name}")
                     continue
                 model.objects.filter(pk=pk).update(**{name: again})
                 opened += 1
