@@ -188,6 +188,9 @@ class PersonForm(HoneypotMixin):
 
     def __init__(self, *args, choose_service=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page's language first (Cymraeg first on a Welsh page), as the switch and
+        # NHS Wales bilingual pages do.
+        self.fields["preferred_language"].choices = Language.page_language_first(get_language())
         if not choose_service:
             del self.fields["service"]
 
