@@ -193,6 +193,9 @@ class PersonForm(HoneypotMixin):
         self.fields["preferred_language"].choices = Language.page_language_first(get_language())
         if not choose_service:
             del self.fields["service"]
+        else:
+            # Each service by its name in the page's language (its Welsh name on a Welsh page).
+            self.fields["service"].label_from_instance = lambda service: service.local_name
 
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()
