@@ -185,7 +185,12 @@ def test_a_welsh_client_opens_the_link_in_welsh_on_a_phone(
     assert _fits_the_screen(phone)
     assert_no_serious_violations(phone, "Welsh invitation start page on a phone")
     phone.get_by_role("button", name="Dechrau").tap()
-    expect(phone.locator('main [lang="en-GB"]')).to_contain_text("Little interest or pleasure")
+    # The question is marked English; "(dewisol)" beside it is ours, read in Welsh.
+    question = phone.locator("main legend")
+    expect(question.locator('[lang="en-GB"]')).to_have_text(
+        "Little interest or pleasure in doing things"
+    )
+    expect(question).to_have_text("Little interest or pleasure in doing things (dewisol)")
     assert _fits_the_screen(phone)
     assert_no_serious_violations(phone, "Welsh page of an English questionnaire on a phone")
     phone.get_by_label("Several days").check()

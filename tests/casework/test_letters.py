@@ -474,6 +474,38 @@ def test_the_manager_changes_the_wording_and_new_letters_use_it(signed_in, refer
     assert not LetterTemplate.objects.filter(service=service).exists()
 
 
+def test_welsh_wording_may_use_the_services_welsh_name_and_hours(signed_in, referred, service):
+    service.name_cy = "Gwasanaeth Adsefydlu Galwedigaethol Glasgow"
+    service.phone = "0141 496 0000"
+    service.opening_hours = "Monday to Friday, 9am to 5pm"
+    service.opening_hours_cy = "Dydd Llun i ddydd Gwener, 9am i 5pm"
+    service.save()
+    web, _manager = signed_in(Role.SERVICE_MANAGER)
+    form = web.get(reverse("casework:letter_template", args=["first_contact"])).content.decode()
+    assert "{{ service_name_cy }}" in form and "{{ opening_hours_cy }}" in form
+    r = web.post(
+        reverse("casework:letter_template", args=["first_contact"]),
+        {
+            "subject": "{{ service_name_cy }}: {{ client_name }}",
+            "body": "Ffoniwch ni ar {{ service_phone }} ({{ opening_hours_cy }}).",
+        },
+    )
+    assert r.status_code == 302, r.content
+    episode = referred()
+    record_first_contact_date(episode, on=TODAY)
+    letter = _letters(episode)["referrer"]
+    assert letter.subject == f"Gwasanaeth Adsefydlu Galwedigaethol Glasgow: {episode.client}"
+    assert letter.body == "Ffoniwch ni ar 0141 496 0000 (Dydd Llun i ddydd Gwener, 9am i 5pm)."
+    # A service with no Welsh set: the English, rather than a gap in the letter.
+    service.name_cy = service.opening_hours_cy = ""
+    service.save()
+    other = referred()
+    record_first_contact_date(other, on=TODAY)
+    letter = _letters(other)["referrer"]
+    assert letter.subject == f"Glasgow VR Service: {other.client}"
+    assert letter.body == "Ffoniwch ni ar 0141 496 0000 (Monday to Friday, 9am to 5pm)."
+
+
 @pytest.mark.parametrize(
     "body,message",
     [

@@ -102,3 +102,22 @@ def test_library_filters_by_audience_condition_and_topic(leaflet, organisation):
     assert filter_library(qs, condition="cancer") == [general, leaflet]
     assert filter_library(qs, topic="Disclosure") == [leaflet]
     assert filter_library(qs, audience="employer") == []
+
+
+@pytest.mark.django_db
+def test_the_email_is_in_the_clients_language_with_the_services_welsh_name(
+    leaflet, make_episode, service
+):
+    service.name_cy = "Gwasanaeth Adsefydlu Galwedigaethol Glasgow"
+    service.save()
+    episode = make_episode(service, email="synthetic@example.org", contact_by_email=True)
+    episode.client.preferred_language = "cy"
+    episode.client.save()
+    give_material(episode=episode, material=leaflet, channel="email")
+    (welsh,) = mail.outbox
+    assert welsh.subject == "Gwybodaeth gan Gwasanaeth Adsefydlu Galwedigaethol Glasgow"
+    assert welsh.body.startswith("Roedd eich gwasanaeth adsefydlu galwedigaethol")
+    mail.outbox.clear()
+    english = make_episode(service, email="other@example.org", contact_by_email=True)
+    give_material(episode=english, material=leaflet, channel="email")
+    assert mail.outbox[0].subject == "Information from Glasgow VR Service"

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.ui.dom import parse
 from vocrehab.accounts.models import Role
 from vocrehab.clients.models import Language
 from vocrehab.measures import links, services
@@ -38,15 +39,42 @@ def test_phq9_in_welsh_shows_the_english_wording_with_a_welsh_note(client, episo
         "Nid yw'r holiadur hwn ar gael yn Gymraeg eto" in page
     )
     # The published English wording, never a translation of it, marked as English.
-    assert '<div lang="en-GB">' in page
-    assert "Little interest or pleasure in doing things" in page
+    assert '<span lang="en-GB">Little interest or pleasure in doing things</span>' in page
 
 
 def test_phq9_in_english_has_no_note(client, episode):
     link = _opened(client, episode, "phq9")
     page = client.get(reverse("measures:questionnaire", args=[link.pk, 1])).content.decode()
     assert "not available in this language" not in page
-    assert '<div lang="en-GB">' not in page
+    assert all("lang" not in node.attrs for node in parse(page).find("form").iter())
+
+
+def test_on_a_welsh_page_only_the_english_wording_is_marked_english(client, episode):
+    """The question, its hint and its answers are read in English; "(dewisol)" (optional)
+    and the error messages are ours, in Welsh, so a screen reader reads them in Welsh."""
+    link = _opened(client, episode, "phq9")
+    client.get("/language/cy/?next=/")
+    url = reverse("measures:questionnaire", args=[link.pk, 1]) + "?page=1"
+    for response in (client.get(url), client.post(url, {"q1": "9"})):
+        form = parse(response.content.decode()).find("form")
+        legend = form.find("legend")
+        assert legend.text() == "Little interest or pleasure in doing things (dewisol)"
+        (question,) = legend.find_all(lang="en-GB")
+        assert question.text() == "Little interest or pleasure in doing things"
+        english = form.find_all(lang="en-GB")
+        assert all("dewisol" not in node.text() for node in english)
+        assert form.find(cls="nhsuk-hint").attrs["lang"] == "en-GB"
+        answers = [node.text() for node in form.find_all("label", lang="en-GB")]
+        assert answers == [
+            "Not at all",
+            "Several days",
+            "More than half the days",
+            "Nearly every day",
+        ]
+    # The error message is Welsh and sits outside every English part.
+    error = form.find(cls="nhsuk-error-message")
+    assert "Gwall:" in error.text()
+    assert [a.attrs.get("lang") for a in error.ancestors() if a.attrs.get("lang")] == ["cy"]
 
 
 def test_loaded_welsh_wording_is_shown_without_the_note(client, episode):
@@ -58,6 +86,8 @@ def test_loaded_welsh_wording_is_shown_without_the_note(client, episode):
     page = client.get(reverse("measures:questionnaire", args=[link.pk, 1])).content.decode()
     assert "Cwestiwn prawf" in page
     assert "ar gael yn Gymraeg eto" not in page
+    # Welsh wording on a Welsh page: nothing marked as another language.
+    assert '<span lang="en-GB">Cwestiwn prawf</span>' not in page
 
 
 def test_the_letter_is_in_the_clients_language(signed_in, episode):

@@ -180,6 +180,7 @@ PUBLIC_CODE = [
         {"open_link", "enter_code", "invitation", "questionnaire", "check", "done"},
     ),
     ("measures/forms.py", {"InstrumentItemsForm", "CodeForm"}),
+    ("directory/services.py", {"_material_message"}),
 ]
 _GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
 

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS, Nation
@@ -143,6 +144,16 @@ class Service(models.Model):
     )
     code = models.CharField(_("service code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_cy = models.CharField(
+        _("name in Welsh"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            "As Welsh readers see it on the public pages, letters and messages. Leave it "
+            "empty to use the name above in Welsh too."
+        ),
+    )
     nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
     area = models.ForeignKey(
         Area,
@@ -167,6 +178,16 @@ class Service(models.Model):
         help_text=_(
             "When the phone is answered, as clients read it on letters and messages, "
             "e.g. Monday to Friday, 9am to 5pm."
+        ),
+    )
+    opening_hours_cy = models.CharField(
+        _("phone opening hours in Welsh"),
+        max_length=120,
+        blank=True,
+        default="",
+        help_text=_(
+            "The same in Welsh, for Welsh letters, pages and messages, e.g. Dydd Llun i "
+            "ddydd Gwener, 9am i 5pm. Leave it empty to use the hours above in Welsh too."
         ),
     )
     covered_areas = models.JSONField(
@@ -226,6 +247,34 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name as readers of ``language`` (by default the active language) see it:
+        the Welsh name for Welsh when there is one, else the name."""
+        return self._in(self.name, self.name_cy, language)
+
+    def opening_hours_in(self, language: str | None = None) -> str:
+        """The phone opening hours in ``language`` (by default the active language): the
+        Welsh hours for Welsh when given, else the hours as entered."""
+        return self._in(self.opening_hours, self.opening_hours_cy, language)
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (for templates: a letter renders inside
+        ``{% language %}``, a message inside ``translation.override``)."""
+        return self.name_in()
+
+    @property
+    def local_opening_hours(self) -> str:
+        """The phone opening hours in the active language (see ``local_name``)."""
+        return self.opening_hours_in()
+
+    @staticmethod
+    def _in(english: str, welsh: str, language: str | None) -> str:
+        language = language if language is not None else translation.get_language()
+        if welsh and (language or "").lower().split("-")[0] == "cy":
+            return welsh
+        return english
 
 
 class Team(models.Model):

@@ -45,6 +45,8 @@ PLACEHOLDERS: dict[str, str] = {
     "service_phone": _("The service's phone number"),
     "service_email": _("The service's email address"),
     "opening_hours": _("When the service's phone is answered"),
+    "service_name_cy": _("The service's name in Welsh (its name when none is set)"),
+    "opening_hours_cy": _("When the phone is answered, in Welsh (as above when none is set)"),
     "today": _("The date the letter is written"),
 }
 
@@ -174,6 +176,9 @@ def values_for(episode, *, recipient_name: str) -> dict[str, str]:
         "service_phone": service.phone,
         "service_email": service.email,
         "opening_hours": service.opening_hours,
+        # For a service that writes its own letters in Welsh.
+        "service_name_cy": service.name_in("cy"),
+        "opening_hours_cy": service.opening_hours_in("cy"),
         "today": human_date(timezone.localdate()),
     }
 

@@ -1,12 +1,13 @@
 """Editing a client's record."""
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.forms_rendering import NHSUKDateInput
 
 from .identifiers import normalise_nhs_number, validate_nhs_number
-from .models import Client
+from .models import Client, Language
 from .postcodes import format_postcode, is_valid_postcode
 
 GP_CONSENT_CHOICES = [
@@ -69,6 +70,8 @@ class ClientForm(forms.ModelForm):
         self.fields["postcode"].max_length = 10
         self.fields["postcode"].widget.attrs["maxlength"] = 10
         self.fields["gp_address"].widget.attrs["rows"] = 3
+        # The page's language first, as on the referral forms.
+        self.fields["preferred_language"].choices = Language.page_language_first(get_language())
         if not self.is_bound:
             self.initial["version"] = self.instance.version
             consent = self.instance.consent_to_share_with_gp

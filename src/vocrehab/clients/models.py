@@ -28,6 +28,13 @@ class Language(models.TextChoices):
         code = (code or "").lower()
         return cls.WELSH if code.split("-")[0] == "cy" else cls.ENGLISH
 
+    @classmethod
+    def page_language_first(cls, code: str | None) -> list[tuple[str, str]]:
+        """The choices with the page's language first: Cymraeg first on a Welsh page,
+        English first on an English one (the NHS Wales bilingual convention)."""
+        first = cls.of(code)
+        return sorted(cls.choices, key=lambda choice: choice[0] != first)
+
 
 class Client(models.Model):
     """A person known to one service.

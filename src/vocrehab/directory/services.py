@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vocrehab import uploads
@@ -213,17 +213,10 @@ def _send_material(episode: Episode, material: SelfHelpMaterial) -> None:
         raise NotSent(_("The client has no email address on record."))
     if not client.contact_by_email:
         raise NotSent(_("The client has not agreed to be contacted by email."))
-    lines = [_("Your vocational rehabilitation service thought this would help you:"), ""]
-    lines.append(material.title)
-    if material.summary:
-        lines.append(material.summary)
-    if material.link:
-        lines.append(material.link)
-    if material.file:
-        lines.append(_("The document is attached."))
+    subject, body = _material_message(episode, material)
     message = EmailMessage(
-        subject=_("Information from %(service)s") % {"service": episode.service.name},
-        body="\n".join(lines),
+        subject=subject,
+        body=body,
         to=[client.email],
         reply_to=[episode.service.email] if episode.service.email else None,
     )
@@ -236,6 +229,22 @@ def _send_material(episode: Episode, material: SelfHelpMaterial) -> None:
             )
     # Sent inside the transaction: if the mail server refuses, nothing is recorded.
     message.send(fail_silently=False)
+
+
+def _material_message(episode: Episode, material: SelfHelpMaterial) -> tuple[str, str]:
+    """The subject and body of the email that gives ``material`` to the client: our
+    words and the service's name in the client's language for letters and messages."""
+    with translation.override(episode.client.preferred_language):
+        lines = [_("Your vocational rehabilitation service thought this would help you:"), ""]
+        lines.append(material.title)
+        if material.summary:
+            lines.append(material.summary)
+        if material.link:
+            lines.append(material.link)
+        if material.file:
+            lines.append(_("The document is attached."))
+        subject = _("Information from %(service)s") % {"service": episode.service.local_name}
+    return subject, "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import Timepoint, WorkStatus
@@ -41,10 +42,39 @@ _NEUTRAL_HINTS = {
 }
 
 
+def _wording_lang(wording) -> str:
+    """The HTML ``lang`` of ``wording`` when it is not in the page's language (the
+    published English of a questionnaire not yet translated, on a Welsh page), so that
+    a screen reader reads it in its own language; empty when it is the page's."""
+    if wording is None:
+        return ""
+    language = (wording.language or "en-gb").lower()
+    if language.split("-")[0] == (get_language() or "en-gb").lower().split("-")[0]:
+        return ""
+    base, _dash, region = language.partition("-")
+    return f"{base}-{region.upper()}" if region else base
+
+
 def field_for(
     item: Item, wording=None, *, inline: bool = False, instrument: str = ""
 ) -> forms.Field:
-    """A form field for ``item``; ``wording`` (an ItemWording) replaces the neutral label."""
+    """A form field for ``item``; ``wording`` (an ItemWording) replaces the neutral label.
+
+    The parts taken from ``wording`` in another language than the page's are marked
+    with their language (``label_lang``, ``hint_lang``, ``choice_langs`` by value), for
+    the form templates to put on those parts only: what the project says around them
+    ("(optional)", error messages, neutral hints) stays in the page's language.
+    """
+    field = _field_for(item, wording, inline=inline, instrument=instrument)
+    lang = _wording_lang(wording)
+    if lang:
+        field.label_lang = lang
+        field.hint_lang = lang if wording.hint else ""
+        field.choice_langs = {str(value): lang for value in wording.options}
+    return field
+
+
+def _field_for(item: Item, wording, *, inline: bool, instrument: str) -> forms.Field:
     label = wording.text if wording is not None else item.label
     options = dict(wording.options) if wording is not None else {}
     hint = wording.hint if wording is not None and wording.hint else ""

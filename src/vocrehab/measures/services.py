@@ -653,9 +653,10 @@ def _invitation(link: QuestionnaireLink, *, reminder: bool) -> delivery.Invitati
     service = link.episode.service
     names, any_in_english = invitation_names(invitation_administrations(link))
     return delivery.Invitation(
-        service_name=service.name,
+        # In the client's language (the caller's translation.override).
+        service_name=service.local_name,
         service_phone=service.phone,
-        opening_hours=service.opening_hours,
+        opening_hours=service.local_opening_hours,
         questionnaires=tuple(names),
         url=delivery.token_url(links.make_token(link)),
         expires=date_format(timezone.localtime(link.expires_at).date(), "j F Y"),

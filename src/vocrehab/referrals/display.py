@@ -16,7 +16,9 @@ def display_value(field: forms.Field, value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if hasattr(value, "pk"):
-        return str(value)
+        # A chosen record as the form labels it (a service by its name in the page's language).
+        label = getattr(field, "label_from_instance", str)
+        return str(label(value))
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
     choices = dict(getattr(field, "choices", ()) or ())

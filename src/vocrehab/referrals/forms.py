@@ -188,8 +188,14 @@ class PersonForm(HoneypotMixin):
 
     def __init__(self, *args, choose_service=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page's language first (Cymraeg first on a Welsh page), as the switch and
+        # NHS Wales bilingual pages do.
+        self.fields["preferred_language"].choices = Language.page_language_first(get_language())
         if not choose_service:
             del self.fields["service"]
+        else:
+            # Each service by its name in the page's language (its Welsh name on a Welsh page).
+            self.fields["service"].label_from_instance = lambda service: service.local_name
 
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()

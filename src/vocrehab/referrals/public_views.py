@@ -220,7 +220,7 @@ def check(request, kind):
         request.session.pop(_DRAFT.format(kind), None)
         request.session[_DONE] = {
             "reference": intake.referral.reference,
-            "service": service.name,
+            "service": service.local_name,
             "service_phone": service.phone,
             "emailed": bool(email),
             "self_referral": journey.kind == "self",

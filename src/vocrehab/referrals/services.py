@@ -250,7 +250,7 @@ def send_acknowledgement(referral: Referral) -> bool:
     }
     with translation.override(referral.language):
         subject = _("Your referral to %(service)s: %(reference)s") % {
-            "service": service.name,
+            "service": service.local_name,
             "reference": referral.reference,
         }
         body = render_to_string("referrals/email/acknowledgement.txt", context)

@@ -122,10 +122,13 @@ def nhsuk_choice_kind(field: BoundField) -> str:
 def nhsuk_choices(field: BoundField) -> list[dict[str, Any]]:
     """Return one dictionary per radio or checkbox option of ``field``.
 
-    Each has ``id``, ``name``, ``value``, ``label``, ``checked`` and ``disabled``.
+    Each has ``id``, ``name``, ``value``, ``label``, ``checked``, ``disabled`` and
+    ``lang`` (the label's language when the field says it differs from the page's, in
+    ``choice_langs`` by value; else empty).
     """
     widget = _widget(field)
     disabled_choices = set(getattr(widget, "disabled_choices", ()) or ())
+    langs = getattr(field.field, "choice_langs", None) or {}
     options = []
     for sub in field.subwidgets:
         data = sub.data
@@ -140,6 +143,7 @@ def nhsuk_choices(field: BoundField) -> list[dict[str, Any]]:
                 "disabled": field.field.disabled
                 or bool(data["attrs"].get("disabled"))
                 or value in disabled_choices,
+                "lang": langs.get(value, ""),
             }
         )
     return options
