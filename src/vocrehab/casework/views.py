@@ -893,6 +893,12 @@ def reopen(request, pk):
         title=_("Re-open the episode"),
         save=lambda f: services.reopen(ep, by=request.user, **f.cleaned_data),
         submit=_("Re-open"),
+        intro=_(
+            "Re-opening clears the discharge and the six-month follow-up (a case note keeps "
+            "them), cancels the discharge and follow-up questionnaires not yet completed, "
+            "and stops a discharge summary that has not gone yet. Discharging again "
+            "schedules new questionnaires and writes a new summary."
+        ),
     )
 
 
