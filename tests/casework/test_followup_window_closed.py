@@ -77,6 +77,15 @@ def test_the_caseload_says_the_window_closed_and_when(waiting):
     assert closed.reference in filtered and last_day.reference not in filtered
 
 
+def test_the_record_says_it_too(waiting):
+    web, _manager, episodes = waiting
+    closed = web.get(reverse("casework:episode", args=[episodes["closed"].pk])).text
+    assert f"Not recorded: the follow-up window closed on {human_date(YESTERDAY)}" in closed
+    last_day = web.get(reverse("casework:episode", args=[episodes["last_day"].pk])).text
+    assert f"Due {human_date(episodes['last_day'].followup_date)}" in last_day
+    assert "follow-up window closed" not in last_day
+
+
 def test_a_closed_window_is_no_task(waiting):
     web, _manager, episodes = waiting
     page = web.get(reverse("casework:tasks")).text

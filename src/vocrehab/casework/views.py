@@ -249,9 +249,15 @@ def episode(request, pk):
     ep = queries.get_episode(request.user, pk)
     record_read(request, ep)
     context = queries.episode_record(ep)
+    today = timezone.localdate()
+    closes = followup_window(ep.discharge_date).closes if ep.discharge_date else None
     context.update(
         episode=ep,
-        today=timezone.localdate(),
+        today=today,
+        # Not recorded, and too late to count: said instead of "Due …".
+        followup_window_closed_on=(
+            closes if closes and closes < today and not ep.work_status_at_followup else None
+        ),
         may_edit=has_perm(request.user, Perm.EDIT_PERSON) and may_record(request.user, ep),
         supervised=is_supervised(request.user, ep.service),
         progress=queries.plan_progress(context["current_plan"]) if context["current_plan"] else [],
