@@ -11,6 +11,7 @@ from vocrehab.accounts.models import Role
 from vocrehab.casework.models import SignOff
 from vocrehab.dates import add_months, human_date
 from vocrehab.episodes.models import Episode
+from vocrehab.episodes.services import reopen_episode
 from vocrehab.measures.models import Administration
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,29 @@ def test_a_discharge_schedules_what_follows(signed_in, make_episode, service):
         Administration.objects.filter(episode=episode).values_list("timepoint", flat=True)
     )
     assert {"discharge", "followup"} <= timepoints
+
+
+def test_a_discharge_after_a_re_opening_schedules_afresh(signed_in, make_episode, service):
+    client, user = signed_in(Role.CASE_MANAGER)
+    episode = make_episode(service, days_ago=30)
+    episode = Episode.objects.get(pk=episode.pk)
+    _post(client, "discharge", episode, _discharge_body(version=episode.version))
+    first = set(Administration.objects.filter(episode=episode).values_list("pk", flat=True))
+    episode.refresh_from_db()
+    reopen_episode(episode, by=user, reason="Discharged in error")
+    assert set(Administration.objects.filter(pk__in=first).values_list("status", flat=True)) == {
+        "cancelled"
+    }
+    response = client.get(reverse("api:episode", args=[episode.pk]))
+    assert response.json()["discharge_date"] is None
+    assert response.json()["followup_date"] is None
+
+    episode.refresh_from_db()
+    response = _post(client, "discharge", episode, _discharge_body(version=episode.version))
+    assert response.status_code == 200, response.content
+    fresh = Administration.objects.filter(episode=episode).exclude(pk__in=first)
+    assert fresh.count() == len(first)
+    assert set(fresh.values_list("status", flat=True)) == {"scheduled"}
 
 
 def test_a_discharge_breaking_a_rule_names_the_field_and_writes_nothing(

@@ -82,6 +82,20 @@ def test_a_second_import_replaces_values(episode):
     assert list(hads.values.values_list("item", "value")) == [("a1", 1.0)]
 
 
+def test_a_cancelled_one_stays_and_the_one_in_place_is_filled(episode):
+    cancelled = Administration.objects.create(
+        episode=episode, instrument="hads", timepoint="entry", status="cancelled"
+    )
+    from_vrmds_rows(_rows(), {"E1": episode})
+    imported = Administration.objects.get(episode=episode, instrument="hads", status="completed")
+    assert imported.pk != cancelled.pk
+    Administration.objects.filter(pk=imported.pk).update(status="scheduled")
+    from_vrmds_rows(_rows(), {"E1": episode})
+    assert Administration.objects.get(pk=imported.pk).status == "completed"
+    assert Administration.objects.get(pk=cancelled.pk).status == "cancelled"
+    assert Administration.objects.filter(episode=episode, instrument="hads").count() == 2
+
+
 def test_every_bad_row_is_reported_and_nothing_stored(episode):
     rows = _rows() + [
         {

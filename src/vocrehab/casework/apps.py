@@ -53,6 +53,8 @@ class CaseworkConfig(AppConfig):
         signals.episode_discharged.connect(
             receivers.discharge_letters, dispatch_uid="casework-letters"
         )
+        # Re-opened: the former discharge in a case note, its unsent summary withheld.
+        signals.episode_reopened.connect(receivers.reopened, dispatch_uid="casework")
         # A letter withheld for want of consent or an address, once they are recorded.
         client_signals.client_details_changed.connect(
             receivers.withheld_letters_again, dispatch_uid="casework-letters"

@@ -399,7 +399,11 @@ class FollowupForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Why re-open this episode"), max_length=255)
+    reason = forms.CharField(
+        label=_("Why re-open this episode"),
+        max_length=255,
+        error_messages={"required": _("Say why the episode is re-opened.")},
+    )
 
 
 class ReReferForm(forms.Form):

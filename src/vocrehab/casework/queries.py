@@ -33,6 +33,11 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Tier
+from vocrehab.episodes.facts import (
+    followup_window,
+    followup_window_closed,
+    followup_window_still_open,
+)
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.record import CaseloadFlag, TimelineEntry
 from vocrehab.episodes.signals import (
@@ -102,6 +107,7 @@ FLAGS = {
     "safety_alert": _("Safety alert: contact today"),
     "standard_at_risk": _("Standard at risk"),
     "followup_due": _("Follow-up due"),
+    "followup_window_closed": _("Follow-up window closed"),
     "no_recent_contact": _("No recent contact"),
     "plan_review_due": _("Plan review due"),
     "sign_off_pending": _("Waiting for sign-off"),
@@ -155,9 +161,11 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
     """Add the caseload columns to an episode queryset, all computed in the database.
 
     ``last_contact``, ``next_action_due`` (the earliest open reminder, current plan review
-    or follow-up; ``NO_DATE`` when none), and the flags ``standard_at_risk``,
-    ``followup_due``, ``no_recent_contact``, ``questionnaire_overdue``, ``plan_review_due``
-    ``sign_off_pending`` and ``safety_alert`` (an open same-day safety task).
+    or follow-up still in its window; ``NO_DATE`` when none), and the flags
+    ``standard_at_risk``, ``followup_due`` (its date has come and its window is open),
+    ``followup_window_closed`` (not recorded, and the window closed), ``no_recent_contact``,
+    ``questionnaire_overdue``, ``plan_review_due``, ``sign_off_pending`` and
+    ``safety_alert`` (an open same-day safety task).
     """
     today = today or timezone.localdate()
     next_reminder = (
@@ -174,6 +182,9 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
         followup_date__isnull=False,
         work_status_at_followup="",
     )
+    # After the VRMDS window closes a follow-up is no longer due (only a service manager
+    # records one, with the reason): the one rule of the window, as for questionnaires.
+    window_open = followup_window_still_open(today)
     at_risk = standard_at_risk(services, today)
     no_date = Value(NO_DATE, output_field=DateField())
     return with_last_contact(queryset).annotate(
@@ -182,7 +193,7 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
         next_action_due=Least(
             Coalesce(F("next_reminder"), no_date),
             Coalesce(F("next_review"), no_date),
-            Case(When(awaiting_followup, then=F("followup_date")), default=no_date),
+            Case(When(awaiting_followup & window_open, then=F("followup_date")), default=no_date),
         ),
         standard_at_risk=Case(
             When(at_risk if at_risk is not None else Q(pk__in=[]), then=Value(True)),
@@ -190,7 +201,11 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
             output_field=BooleanField(),
         ),
         followup_due=ExpressionWrapper(
-            awaiting_followup & Q(followup_date__lte=today), output_field=BooleanField()
+            awaiting_followup & window_open & Q(followup_date__lte=today),
+            output_field=BooleanField(),
+        ),
+        followup_window_closed=ExpressionWrapper(
+            awaiting_followup & followup_window_closed(today), output_field=BooleanField()
         ),
         no_recent_contact=Case(
             When(no_recent_contact(services, today), then=Value(True)),
@@ -274,6 +289,10 @@ def caseload(user, filters: CaseloadFilter, *, today: datetime.date | None = Non
     return queryset.order_by(*order)
 
 
+# Flags a row shows on its own rather than among the orange ones.
+OWN_TAGS = ("safety_alert", "followup_window_closed")
+
+
 def finish_rows(rows, today: datetime.date | None = None):
     """Turn annotated episodes into display rows (days open; NO_DATE back to None)."""
     today = today or timezone.localdate()
@@ -287,8 +306,14 @@ def finish_rows(rows, today: datetime.date | None = None):
         episode.flag_labels = [
             label
             for name, label in labels.items()
-            if name != "safety_alert" and getattr(episode, name, False)
+            if name not in OWN_TAGS and getattr(episode, name, False)
         ]
+        # Not something to do: said in words, with the day it closed, in grey.
+        episode.followup_window_closed_on = (
+            followup_window(episode.discharge_date).closes
+            if getattr(episode, "followup_window_closed", False)
+            else None
+        )
     return rows
 
 

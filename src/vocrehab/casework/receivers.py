@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from . import services
 from .models import LetterKind
-from .services.letters import write_letters, write_withheld_again_for_client
+from .services.discharge import note_reopening
+from .services.letters import (
+    withhold_on_reopening,
+    write_letters,
+    write_withheld_again_for_client,
+)
 
 
 def safety_alert(sender, *, episode, instrument, item, value, completed_by, **kwargs):
@@ -23,6 +28,13 @@ def first_contact_letters(sender, *, episode, **kwargs):
 def discharge_letters(sender, *, episode, **kwargs):
     """The episode was discharged: a discharge summary to the referrer and the GP."""
     write_letters(episode, LetterKind.DISCHARGE)
+
+
+def reopened(sender, *, episode, reopening, **kwargs):
+    """The episode was re-opened: the discharge it cleared is kept in a case note, and a
+    discharge summary not yet sent is withheld (the episode is open again)."""
+    note_reopening(episode, reopening)
+    withhold_on_reopening(episode, on=reopening.on)
 
 
 # What on a client's record decides whether a letter may go (services.letters).

@@ -249,9 +249,15 @@ def episode(request, pk):
     ep = queries.get_episode(request.user, pk)
     record_read(request, ep)
     context = queries.episode_record(ep)
+    today = timezone.localdate()
+    closes = followup_window(ep.discharge_date).closes if ep.discharge_date else None
     context.update(
         episode=ep,
-        today=timezone.localdate(),
+        today=today,
+        # Not recorded, and too late to count: said instead of "Due …".
+        followup_window_closed_on=(
+            closes if closes and closes < today and not ep.work_status_at_followup else None
+        ),
         may_edit=has_perm(request.user, Perm.EDIT_PERSON) and may_record(request.user, ep),
         supervised=is_supervised(request.user, ep.service),
         progress=queries.plan_progress(context["current_plan"]) if context["current_plan"] else [],
@@ -893,6 +899,12 @@ def reopen(request, pk):
         title=_("Re-open the episode"),
         save=lambda f: services.reopen(ep, by=request.user, **f.cleaned_data),
         submit=_("Re-open"),
+        intro=_(
+            "Re-opening clears the discharge and the six-month follow-up (a case note keeps "
+            "them), cancels the discharge and follow-up questionnaires not yet completed, "
+            "and stops a discharge summary that has not gone yet. Discharging again "
+            "schedules new questionnaires and writes a new summary."
+        ),
     )
 
 

@@ -3,13 +3,16 @@
 One rule set for the web forms, the API, the VRMDS validator and the services: the order
 of an episode's dates (referral ≤ first contact ≤ assessment ≤ discharge ≤ follow-up), no
 date in the future, contacts within the episode, return-to-work dates not before the
-referral, the outcome a discharge must record, and the six-month follow-up window of
-VRMDS v1.1 (150 to 270 days after discharge, ``codes.FOLLOWUP_WINDOW_*``).
+referral, the outcome a discharge must record, what re-opening a discharge needs, and
+the six-month follow-up window of VRMDS v1.1 (150 to 270 days after discharge,
+``codes.FOLLOWUP_WINDOW_*``).
 
 Each check returns the rules broken as :class:`Broken` (the episode field and a message
 that names the field and the dates), so a caller can show them beside its own fields;
 :func:`require` turns them into an :class:`EpisodeFactsError`. The report counts
-follow-ups through :func:`followup_in_window`, the same window in SQL.
+follow-ups through :func:`followup_in_window`, the same window in SQL; the caseload,
+questionnaires overdue and questionnaire completion ask whether a window is still open
+on a day through :func:`followup_window_still_open` and :func:`followup_window_closed`.
 """
 
 from __future__ import annotations
@@ -244,6 +247,15 @@ def check_discharge(
     return broken
 
 
+def check_reopen(episode, *, reason: str) -> list[Broken]:
+    """Re-opening an episode: it is discharged, and the reason is given (it is kept)."""
+    if episode.discharge_date is None:
+        return [Broken("discharge_date", _("This episode is open."))]
+    if not reason.strip():
+        return [Broken("reason", _("Say why the episode is re-opened."))]
+    return []
+
+
 # ------------------------------------------------------------------------ follow-up
 
 
@@ -270,6 +282,19 @@ def window_open_since(day: datetime.date) -> datetime.date:
     episode discharged before it has had its window close (``followup_window(d).closes``
     is before ``day``). For filters over many episodes."""
     return day - datetime.timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS)
+
+
+def followup_window_still_open(day: datetime.date, prefix: str = "") -> Q:
+    """Discharged episodes (``prefix`` leads to one, as ``"episode__"``) whose follow-up
+    window has not closed by ``day``, in SQL: a follow-up can still be collected and
+    counted. Its negation among discharged episodes is "the window closed"."""
+    return Q(**{f"{prefix}discharge_date__gte": window_open_since(day)})
+
+
+def followup_window_closed(day: datetime.date, prefix: str = "") -> Q:
+    """Discharged episodes whose follow-up window closed before ``day``, in SQL: a
+    follow-up is no longer due, and only a service manager records one (with a reason)."""
+    return Q(**{f"{prefix}discharge_date__lt": window_open_since(day)})
 
 
 def check_followup(

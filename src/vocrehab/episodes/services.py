@@ -1,5 +1,5 @@
 """Writes every app makes to an episode itself: its tier, who holds it, when it was first
-contacted and assessed, its discharge and its six-month follow-up.
+contacted and assessed, its discharge, its re-opening and its six-month follow-up.
 
 Each date and outcome is checked against the episode's rules (:mod:`.facts`) here, so the
 triage page, casework, the API and commands record nothing the rules refuse; each step
@@ -9,6 +9,7 @@ that others act on is announced (:mod:`.signals`) from here, whichever path reco
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from . import facts
 from .models import Episode, TierChange
 from .signals import (
     episode_discharged,
+    episode_reopened,
     first_assessment_recorded,
     first_contact_recorded,
     followup_interval_requested,
@@ -204,6 +206,72 @@ def record_discharge(
         ],
     )
     episode_discharged.send(sender=Episode, episode=current)
+    return current
+
+
+# What re-opening clears from the episode, and the empty value it leaves. The engagement
+# stays as recorded (the discharge form offers to leave it or change it).
+_CLEARED_BY_REOPENING = {
+    "discharge_date": None,
+    "work_status_at_discharge": "",
+    "discharge_reason": "",
+    "followup_date": None,
+    "work_status_at_followup": "",
+    "followup_collected_on": None,
+    "followup_outside_window_reason": "",
+}
+
+
+@dataclass(frozen=True)
+class Reopening:
+    """One re-opening of a discharged episode: who, on what day and why, and the
+    discharge and follow-up it cleared (kept here for those who keep a record of it)."""
+
+    on: datetime.date
+    by: object
+    reason: str
+    discharge_date: datetime.date
+    work_status_at_discharge: str
+    discharge_reason: str
+    followup_date: datetime.date | None
+    work_status_at_followup: str
+    followup_collected_on: datetime.date | None
+    followup_outside_window_reason: str
+
+
+@transaction.atomic
+def reopen_episode(
+    episode: Episode, *, by, reason: str, expected_version: int | None = None
+) -> Episode:
+    """Re-open a discharged episode (discharged in error, or more work needed), by
+    whichever path.
+
+    The discharge (date, work status, reason) and the follow-up (its date and any status
+    recorded) are cleared from the episode, so that it counts as open everywhere and a
+    later discharge starts afresh; the re-opening is announced
+    (:data:`~vocrehab.episodes.signals.episode_reopened`, with a :class:`Reopening`
+    holding what was cleared) inside the same transaction, so that casework keeps the
+    former discharge in a case note and withholds a discharge summary not yet sent, and
+    measures cancels the discharge and follow-up questionnaires not yet completed.
+    Raises EpisodeFactsError (not discharged, no reason) or StaleEditError; ValueError
+    without ``by`` (a re-opening is a person's decision, kept in their name).
+    """
+    if by is None:
+        raise ValueError("an episode is re-opened by a member of staff")
+    current = _locked(episode, expected_version)
+    facts.require(facts.check_reopen(current, reason=reason))
+    reopening = Reopening(
+        on=timezone.localdate(),
+        by=by,
+        reason=reason.strip(),
+        **{name: getattr(current, name) for name in _CLEARED_BY_REOPENING},
+    )
+    for name, value in _CLEARED_BY_REOPENING.items():
+        setattr(current, name, value)
+    names = list(_CLEARED_BY_REOPENING)
+    save_versioned(current, current.version, names)
+    _copy_back(episode, current, names)
+    episode_reopened.send(sender=Episode, episode=current, reopening=reopening)
     return current
 
 

@@ -19,6 +19,12 @@ first_contact_recorded = Signal()
 # Arguments: episode.
 episode_discharged = Signal()
 
+# A discharged episode was re-opened (discharged in error, or more work needed), by
+# whichever path: its discharge and follow-up are cleared from the episode. Arguments:
+# episode (as it is now, open), reopening (``services.Reopening``: who, when, why, and
+# the discharge and follow-up that were cleared).
+episode_reopened = Signal()
+
 # How many months after discharge the service follows its clients up. A receiver returns
 # a number of months, or None to leave the default. Arguments: service.
 followup_interval_requested = Signal()

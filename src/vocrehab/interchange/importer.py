@@ -40,6 +40,7 @@ from vocrehab.audit.services import record_event
 from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
+from vocrehab.dates import human_date
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.tiers import tier_rank
 from vocrehab.interchange.bulk import Inserter, chunks, import_connection, raw_delete
@@ -833,7 +834,7 @@ class _Run:
             ):
                 existing[(service_id, row["reference"])] = row
         new_rows, changed, old_ids = [], [], []
-        for _row, service, v in parsed:
+        for row_number, service, v in parsed:
             fields = {name: v[name] or "" for name in _EPISODE_TEXT}
             fields.update({name: v[name] for name in _EPISODE_VALUES})
             fields[_FOLLOWUP_COLLECTED] = v["followup_date"]
@@ -851,6 +852,8 @@ class _Run:
                     }
                 )
                 continue
+            if current["discharge_date"] is not None and fields["discharge_date"] is None:
+                self._refuse_reopening(row_number, current["discharge_date"])
             old_ids.append(current["pk"])
             update = {k: val for k, val in fields.items() if current[k] != val}
             tier = current["tier"]
@@ -886,6 +889,26 @@ class _Run:
             counts.updated += len(changed)
         if old_ids:
             self._clear_children(old_ids)
+
+    def _refuse_reopening(self, row_number: int, discharged_on: dt.date) -> None:
+        """A file cannot re-open an episode discharged here: re-opening is a decision
+        with a reason, kept on the record, and it cancels the questionnaires and letters
+        of the discharge (``episodes.services.reopen_episode``, on the episode's page)."""
+        raise ImportFailed(
+            [
+                Issue(
+                    self.dataset.label(schema.EPISODES),
+                    row_number,
+                    "discharge_date",
+                    _(
+                        "this episode is discharged here (on %(date)s) and the file has no "
+                        "discharge date: re-open it on its page first, giving the reason, "
+                        "or give its discharge date"
+                    )
+                    % {"date": human_date(discharged_on)},
+                )
+            ]
+        )
 
     def _clear_children(self, episode_ids: list[int]) -> None:
         """Delete what the file will write anew for episodes that were already here.
@@ -1085,11 +1108,15 @@ class _Run:
     def _write_administrations(self, label, groups, episode_of, numbers, counts: Counts):
         """Store one batch of questionnaires (``groups``), merging with earlier batches."""
         episode_ids = {episode_of[g.episode_id] for g in groups}
+        # The one in place for each timepoint: a cancelled one stays as it is (the
+        # record that it was cancelled, and why), and the file's goes beside it.
         existing = {
             (a["episode_id"], a["instrument"], a["timepoint"]): a
             for a in Administration.objects.filter(
                 episode_id__in=episode_ids, timepoint__in=codes.VRMDS_TIMEPOINTS
-            ).values("pk", "episode_id", "instrument", "timepoint", "date", "status", "updated_at")
+            )
+            .exclude(status=AdministrationStatus.CANCELLED)
+            .values("pk", "episode_id", "instrument", "timepoint", "date", "status", "updated_at")
         }
         new_admins, new_groups, values, scores = [], [], [], []
         refreshed = []

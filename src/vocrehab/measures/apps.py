@@ -35,6 +35,7 @@ class MeasuresConfig(AppConfig):
         # Questionnaires go with the steps of an episode that the core announces.
         signals.first_assessment_recorded.connect(receivers.schedule_entry, dispatch_uid="measures")
         signals.episode_discharged.connect(receivers.schedule_discharge, dispatch_uid="measures")
+        signals.episode_reopened.connect(receivers.cancel_on_reopening, dispatch_uid="measures")
         signals.followup_interval_requested.connect(
             receivers.followup_months, dispatch_uid="measures"
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
 from vocrehab.codes import Timepoint
-from vocrehab.episodes.facts import window_open_since
+from vocrehab.episodes.facts import followup_window_still_open
 from vocrehab.episodes.models import Episode, EpisodeLinked
 
 from .instruments import INSTRUMENTS
@@ -26,8 +26,10 @@ class AdministrationStatus(models.TextChoices):
 
     Scheduled until the invitation has reached the client (an email or text message
     handed over, a letter printed); "invitation sent" from then; "started" once the
-    client opens it or answers; then completed, or expired, or cancelled. A completed
-    one entered by staff reads "Entered by staff" (:attr:`Administration.status_label`).
+    client opens it or answers; then completed, or expired, or cancelled (by staff, for
+    a client who died, or because the episode was re-opened: ``cancelled_reason`` says
+    which when it is known). A completed one entered by staff reads "Entered by staff"
+    (:attr:`Administration.status_label`).
     """
 
     SCHEDULED = "scheduled", _("Scheduled")
@@ -61,8 +63,8 @@ class AdministrationQuerySet(models.QuerySet):
         """Past due, not yet answered, and still worth collecting (see above)."""
         return self.filter(
             Q(
+                followup_window_still_open(today, "episode__"),
                 timepoint=Timepoint.FOLLOWUP,
-                episode__discharge_date__gte=window_open_since(today),
             )
             | Q(
                 ~Q(timepoint=Timepoint.FOLLOWUP),
@@ -71,6 +73,18 @@ class AdministrationQuerySet(models.QuerySet):
             ),
             status__in=OUTSTANDING_STATUSES,
             due_date__lte=today,
+        )
+
+    def in_place_first(self):
+        """Not cancelled first (there is at most one per episode, instrument and
+        timepoint), then the cancelled ones, latest first: ``.first()`` is the one that
+        stands for its timepoint, or the last one cancelled."""
+        return self.order_by(
+            models.Case(
+                models.When(status=AdministrationStatus.CANCELLED, then=models.Value(1)),
+                default=models.Value(0),
+            ),
+            "-pk",
         )
 
 
@@ -92,6 +106,7 @@ class Administration(EpisodeLinked, models.Model):
         _("completed by"), max_length=8, choices=CompletedBy.choices, default=CompletedBy.STAFF
     )
     comment = models.TextField(_("comments"), blank=True)
+    cancelled_reason = models.CharField(_("why cancelled"), max_length=255, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -108,10 +123,11 @@ class Administration(EpisodeLinked, models.Model):
         verbose_name = _("questionnaire")
         constraints = [
             # One entry, discharge and follow-up administration of each instrument per
-            # episode; ad hoc ones may repeat.
+            # episode in place; ad hoc ones may repeat, and cancelled ones stay beside
+            # the one that replaced them (an episode re-opened and discharged again).
             models.UniqueConstraint(
                 fields=["episode", "instrument", "timepoint"],
-                condition=~models.Q(timepoint="ad_hoc"),
+                condition=~models.Q(timepoint="ad_hoc") & ~models.Q(status="cancelled"),
                 name="one_administration_per_timepoint",
             )
         ]
@@ -133,6 +149,16 @@ class Administration(EpisodeLinked, models.Model):
         if self.status == AdministrationStatus.COMPLETED and self.completed_by == CompletedBy.STAFF:
             return str(CompletedBy.STAFF.label)
         return str(AdministrationStatus(self.status).label)
+
+    @property
+    def status_detail(self) -> str:
+        """The status with why it was cancelled, when that is known ("Cancelled: …")."""
+        if self.status == AdministrationStatus.CANCELLED and self.cancelled_reason:
+            return _("%(status)s: %(reason)s") % {
+                "status": self.status_label,
+                "reason": self.cancelled_reason,
+            }
+        return self.status_label
 
 
 class ItemValue(EpisodeLinked, models.Model):
@@ -218,6 +244,7 @@ class QuestionnaireLink(EpisodeLinked, models.Model):
     first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
     used_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -23,6 +23,11 @@ def schedule_discharge(sender, *, episode, **kwargs):
         services.schedule_followup(episode)
 
 
+def cancel_on_reopening(sender, *, episode, reopening, **kwargs):
+    """A re-opened episode is sent, reminded and counted nothing more for its discharge."""
+    services.cancel_on_reopening(episode, on=reopening.on)
+
+
 def followup_months(sender, *, service, **kwargs) -> int:
     """The service's follow-up interval, kept with its questionnaire schedule."""
     return services.schedule_for(service).followup_months
@@ -38,7 +43,7 @@ def episode_questionnaires(sender, *, episode, **kwargs) -> RecordPart:
             adm.date or adm.due_date or episode.referral_date,
             "measure",
             str(adm),
-            adm.status_label,
+            adm.status_detail,
             None,
             adm,
             4,

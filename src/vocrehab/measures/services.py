@@ -25,8 +25,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from vocrehab.codes import Timepoint, WorkStatus
-from vocrehab.dates import add_months
-from vocrehab.episodes.facts import window_open_since
+from vocrehab.dates import add_months, human_date
+from vocrehab.episodes.facts import followup_window_still_open
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.signals import safety_answer_recorded
 
@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "MAX_SEND_ATTEMPTS",
     "announce_safety_answers",
+    "cancel_on_reopening",
     "choose_channel",
     "issue_invitation",
     "issue_link",
@@ -99,9 +100,11 @@ def _schedule(episode: Episode, timepoint: str, due: date, instruments: Iterable
             continue
         if timepoint not in instrument.timepoints:
             continue
-        if Administration.objects.filter(
-            episode=episode, instrument=code, timepoint=timepoint
-        ).exists():
+        if (
+            Administration.objects.filter(episode=episode, instrument=code, timepoint=timepoint)
+            .exclude(status=AdministrationStatus.CANCELLED)
+            .exists()
+        ):
             continue
         try:
             with transaction.atomic():
@@ -208,9 +211,9 @@ def schedule_missing_questionnaires(
         ),
         Timepoint.FOLLOWUP: (
             Episode.objects.filter(
+                followup_window_still_open(today),
                 alive,
                 ~had["followup"],
-                discharge_date__gte=window_open_since(today),
                 work_status_at_followup="",
             ),
             schedule_followup,
@@ -543,9 +546,11 @@ def record_staff_entry(
     cleaned = definition.clean(full)
     with transaction.atomic():
         if administration is None and timepoint != Timepoint.AD_HOC:
+            # The one in place for the timepoint, else the last one cancelled.
             administration = (
                 Administration.objects.select_for_update()
                 .filter(episode=episode, instrument=instrument, timepoint=timepoint)
+                .in_place_first()
                 .first()
             )
         elif administration is not None:
@@ -561,6 +566,7 @@ def record_staff_entry(
         administration.instrument_version = definition.version
         administration.date = date_completed
         administration.status = AdministrationStatus.COMPLETED
+        administration.cancelled_reason = ""
         administration.completed_by = CompletedBy.STAFF
         administration.entered_by = by
         administration.comment = comment
@@ -578,6 +584,46 @@ def cancel_administration(administration: Administration) -> None:
             status=AdministrationStatus.COMPLETED
         ).update(status=AdministrationStatus.CANCELLED, version=F("version") + 1)
         _withdraw_finished_invitations(administration)
+
+
+# Re-opening an episode undoes its discharge: what was asked because of it goes.
+REOPENING_CANCELS = (Timepoint.DISCHARGE, Timepoint.FOLLOWUP)
+
+
+def cancel_on_reopening(episode: Episode, *, on: date) -> int:
+    """The episode was re-opened on ``on``: its discharge and follow-up questionnaires
+    not yet completed are cancelled, saying why, and every invitation left with nothing
+    to answer is withdrawn, saying why, so nothing more is sent, reminded or counted
+    overdue for a discharge that was undone. Completed ones stay as they were, the
+    record of what the client answered. A later discharge schedules fresh ones in place
+    of those cancelled. Returns the number cancelled.
+    """
+    reason = _("The episode was re-opened on %(day)s.") % {"day": human_date(on)}
+    with transaction.atomic():
+        cancelled = list(
+            Administration.objects.select_for_update()
+            .filter(episode=episode, timepoint__in=REOPENING_CANCELS)
+            .exclude(status__in=FINISHED_STATUSES)
+            .values_list("pk", flat=True)
+        )
+        Administration.objects.filter(pk__in=cancelled).update(
+            status=AdministrationStatus.CANCELLED,
+            cancelled_reason=reason[:255],
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        unfinished = Administration.objects.filter(links=OuterRef("pk")).exclude(
+            status__in=FINISHED_STATUSES
+        )
+        QuestionnaireLink.objects.filter(
+            episode=episode,
+            timepoint__in=REOPENING_CANCELS,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+        ).exclude(Exists(unfinished)).update(
+            revoked_at=timezone.now(), withdrawn_reason=reason[:255]
+        )
+    return len(cancelled)
 
 
 # ------------------------------------------------------------------------- wording

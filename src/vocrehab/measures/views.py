@@ -232,9 +232,11 @@ def enter(request, episode_id: int, instrument: str, timepoint: str):
     record_read(request, episode, fields=["measures"])
     existing = None
     if timepoint != Timepoint.AD_HOC:
-        existing = episode.administrations.filter(
-            instrument=instrument, timepoint=timepoint
-        ).first()
+        existing = (
+            episode.administrations.filter(instrument=instrument, timepoint=timepoint)
+            .in_place_first()
+            .first()
+        )
     wording = queries.wording_for(instrument, get_language() or "en-gb")
     if request.method == "POST":
         form = StaffEntryForm(request.POST, instrument=definition, wording=wording)

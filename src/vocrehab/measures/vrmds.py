@@ -187,17 +187,22 @@ def from_vrmds_rows(
         for group in parsed:
             episode = episodes[group.episode_id]
             instrument = get_instrument(group.instrument)
-            administration, _ = Administration.objects.update_or_create(
-                episode=episode,
-                instrument=group.instrument,
-                timepoint=group.timepoint,
-                defaults={
-                    "instrument_version": instrument.version,
-                    "date": group.date,
-                    "status": AdministrationStatus.COMPLETED,
-                    "completed_by": CompletedBy.IMPORT,
-                },
+            # The one in place for the timepoint, else a new one (a cancelled one stays
+            # as it is: the record that it was cancelled, and why).
+            administration = (
+                Administration.objects.filter(
+                    episode=episode, instrument=group.instrument, timepoint=group.timepoint
+                )
+                .exclude(status=AdministrationStatus.CANCELLED)
+                .first()
+            ) or Administration(
+                episode=episode, instrument=group.instrument, timepoint=group.timepoint
             )
+            administration.instrument_version = instrument.version
+            administration.date = group.date
+            administration.status = AdministrationStatus.COMPLETED
+            administration.completed_by = CompletedBy.IMPORT
+            administration.save()
             administration.values.all().delete()
             ItemValue.objects.bulk_create(
                 ItemValue(

@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import VRMDS_TIMEPOINTS
-from vocrehab.episodes.facts import window_open_since
+from vocrehab.episodes.facts import followup_window_closed, window_open_since
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.instruments import INSTRUMENTS
 from vocrehab.measures.models import Administration, AdministrationStatus
@@ -68,7 +68,7 @@ def eligible(timepoint: str, as_of: dt.date, prefix: str = "") -> Q:
         return Q(**{f"{prefix}assessment_date__isnull": False})
     if timepoint == DISCHARGE:
         return Q(**{f"{prefix}discharge_date__isnull": False})
-    return Q(**{f"{prefix}discharge_date__lt": window_closed_before(as_of)})
+    return followup_window_closed(as_of, prefix)
 
 
 @dataclass

@@ -9,14 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vocrehab.codes import WorkStatus
+from vocrehab.dates import human_date
 from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.services import (
     FOLLOWUP_MONTHS,
+    Reopening,
     followup_months,
     may_record_followup_outside_window,
     record_discharge,
     record_followup,
+    reopen_episode,
 )
 from vocrehab.versioning import StaleEditError
 
@@ -36,6 +39,7 @@ __all__ = [
     "discharge",
     "followup_months",
     "may_record_followup_outside_window",
+    "note_reopening",
     "re_refer",
     "record_followup",
     "reopen",
@@ -120,40 +124,45 @@ def discharge(
     )
 
 
-@transaction.atomic
-def reopen(episode: Episode, *, by, reason: str) -> Episode:
+def reopen(episode: Episode, *, by, reason: str, expected_version: int | None = None) -> Episode:
     """Re-open a discharged episode (for example, discharged in error).
 
-    The discharge details are cleared from the episode and kept in a case note, so
-    nothing recorded is lost.
+    The episode core's (``episodes.services.reopen_episode``), which clears the discharge
+    and follow-up and announces it: casework keeps the former discharge in a case note
+    and withholds a discharge summary not yet sent (``receivers.reopened``); measures
+    cancels the discharge and follow-up questionnaires not yet completed.
     """
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    if episode.discharge_date is None:
-        raise CaseworkError(_("This episode is open."))
-    CaseNote.objects.create(
-        episode=episode,
-        author=by,
-        text=_(
-            "Re-opened: %(reason)s. It had been discharged on %(date)s with work status "
-            "%(status)s (%(why)s)."
-        )
-        % {
-            "reason": reason,
-            "date": episode.discharge_date,
-            "status": episode.get_work_status_at_discharge_display(),
-            "why": episode.discharge_reason or "-",
-        },
-    )
-    episode.discharge_date = None
-    episode.work_status_at_discharge = ""
-    episode.discharge_reason = ""
-    episode.followup_date = None
-    episode.work_status_at_followup = ""
-    episode.followup_collected_on = None
-    episode.followup_outside_window_reason = ""
-    episode.version += 1
-    episode.save()
-    return episode
+    return reopen_episode(episode, by=by, reason=reason, expected_version=expected_version)
+
+
+def _work_status(code: str) -> str:
+    return str(dict(WorkStatus.choices).get(code, code))
+
+
+def note_reopening(episode: Episode, reopening: Reopening) -> CaseNote:
+    """Keep the discharge (and the follow-up) that re-opening cleared in a case note, in
+    the name of who re-opened it, so nothing recorded is lost."""
+    text = _(
+        "Re-opened: %(reason)s. It had been discharged on %(date)s with work status "
+        "%(status)s (%(why)s)."
+    ) % {
+        "reason": reopening.reason,
+        "date": human_date(reopening.discharge_date),
+        "status": _work_status(reopening.work_status_at_discharge) or "-",
+        "why": reopening.discharge_reason or "-",
+    }
+    if reopening.work_status_at_followup and reopening.followup_collected_on:
+        text += " " + _(
+            "The six-month follow-up had been recorded: %(status)s, collected on %(date)s."
+        ) % {
+            "status": _work_status(reopening.work_status_at_followup),
+            "date": human_date(reopening.followup_collected_on),
+        }
+    elif reopening.work_status_at_followup:
+        text += " " + _("The six-month follow-up had been recorded: %(status)s.") % {
+            "status": _work_status(reopening.work_status_at_followup)
+        }
+    return CaseNote.objects.create(episode=episode, author=reopening.by, text=text)
 
 
 _COPIED_ON_RE_REFERRAL = (

@@ -14,7 +14,10 @@ reason, and never sent:
 A withheld letter is written later, when the record comes to allow it (the client's
 details or the episode's referrer changed): :func:`write_withheld_again`, by the same
 path, once, if it was withheld within the service's ``withheld_letter_days`` (90 unless
-the service manager chose otherwise); an older one stays withheld, saying why.
+the service manager chose otherwise); an older one stays withheld, saying why. A
+discharge summary not yet sent when the episode is re-opened is withheld, saying so
+(:func:`withhold_on_reopening`); it is never written again, as the discharge it told of
+was undone.
 
 A letter with an email address goes by the background worker (GOV.UK Notify when its
 letter template is set, else the site's email), the PDF attached, retried on failure; one
@@ -305,6 +308,25 @@ def write_withheld_again(episode: Episode) -> list[Letter]:
             len(written),
         )
     return written
+
+
+# A letter not yet gone: waiting to be sent or printed, or whose email failed.
+UNSENT_STATUSES = (LetterStatus.DRAFTED, LetterStatus.FAILED)
+
+
+def withhold_on_reopening(episode: Episode, *, on: datetime.date) -> int:
+    """The episode was re-opened on ``on``: its discharge summaries not yet gone (waiting
+    to be sent or printed, or failed) are withheld, saying why, so that none reaches a
+    referrer or GP about an episode that is open again; the worker and the print list
+    leave a withheld letter alone. A later discharge writes new ones. Sent and posted
+    letters stay as they were. Returns the number withheld."""
+    reason = _(
+        "Not sent: the episode was re-opened on %(day)s, before this letter went. A new "
+        "discharge summary is written when it is discharged again."
+    ) % {"day": human_date(on)}
+    return Letter.objects.filter(
+        episode=episode, kind=LetterKind.DISCHARGE, status__in=UNSENT_STATUSES
+    ).update(status=LetterStatus.WITHHELD, reason=reason[:255])
 
 
 REFERRER_FIELDS = (
