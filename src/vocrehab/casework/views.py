@@ -265,73 +265,73 @@ def episode(request, pk):
     return render(request, "casework/episode.html", context)
 
 
-@requires(Perm.EDIT_PERSON)
-def episode_edit(request, pk):
-    """Change the episode's key facts; a stale form is refused and the current values shown."""
-    ep = _editable_episode(request, pk)
-    form = forms.EpisodeFactsForm(request.POST or None, instance=ep)
+def _versioned_edit(request, ep, form_class, save, **context):
+    """An edit page of the episode's own fields: ``save(form)`` stores a valid form and
+    returns the episode; a stale form is refused and the current values shown."""
+    form = form_class(request.POST or None, instance=ep)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        fields = list(forms.EpisodeFactsForm.Meta.fields)
         try:
-            save_versioned(form.instance, form.cleaned_data["version"], fields)
+            saved = save(form)
         except StaleEditError as stale:
             conflict = stale.current
-            form = forms.EpisodeFactsForm(instance=stale.current)
+            form = form_class(instance=stale.current)
         else:
             messages.success(request, _("Saved."))
-            return redirect(_episode_url(ep))
+            return redirect(_episode_url(saved))
     else:
         record_read(request, ep)
+    fields = form_class.Meta.fields
     return render(
         request,
         "casework/form.html",
         {
             "episode": ep,
             "form": form,
-            "title": _("Change the key facts"),
             "submit": _("Save"),
             "conflict": conflict,
-            "conflict_rows": _conflict_rows(conflict, forms.EpisodeFactsForm.Meta.fields),
+            "conflict_rows": _conflict_rows(conflict, fields),
+            **context,
         },
+    )
+
+
+@requires(Perm.EDIT_PERSON)
+def episode_edit(request, pk):
+    """Change the episode's key facts."""
+
+    def save(form):
+        fields = list(forms.EpisodeFactsForm.Meta.fields)
+        save_versioned(form.instance, form.cleaned_data["version"], fields)
+        return form.instance
+
+    ep = _editable_episode(request, pk)
+    return _versioned_edit(
+        request, ep, forms.EpisodeFactsForm, save, title=_("Change the key facts")
     )
 
 
 @requires(Perm.EDIT_PERSON)
 def referrer_edit(request, pk):
     """Correct or complete who referred; a letter withheld for want of them goes now."""
-    ep = _editable_episode(request, pk)
-    form = forms.ReferrerForm(request.POST or None, instance=ep)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         values = {name: form.cleaned_data[name] for name in forms.ReferrerForm.Meta.fields}
-        try:
-            written = letter_services.update_referrer(
-                form.instance, values=values, version=form.cleaned_data["version"]
-            )
-        except StaleEditError as stale:
-            conflict = stale.current
-            form = forms.ReferrerForm(instance=stale.current)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_episode_url(written))
-    else:
-        record_read(request, ep)
-    return render(
+        return letter_services.update_referrer(
+            form.instance, values=values, version=form.cleaned_data["version"]
+        )
+
+    ep = _editable_episode(request, pk)
+    return _versioned_edit(
         request,
-        "casework/form.html",
-        {
-            "episode": ep,
-            "form": form,
-            "title": _("Change the referrer's details"),
-            "intro": _(
-                "A letter to the referrer that was withheld because no referrer was recorded "
-                "is written and sent when you save."
-            ),
-            "submit": _("Save"),
-            "conflict": conflict,
-            "conflict_rows": _conflict_rows(conflict, forms.ReferrerForm.Meta.fields),
-        },
+        ep,
+        forms.ReferrerForm,
+        save,
+        title=_("Change the referrer's details"),
+        intro=_(
+            "A letter to the referrer that was withheld because no referrer was recorded "
+            "is written and sent when you save."
+        ),
     )
 
 
