@@ -188,3 +188,16 @@ def test_require_raises_with_every_field_named():
         facts.require([facts.Broken("a", "one"), facts.Broken("a", "two"), facts.Broken("b", "x")])
     assert raised.value.message_dict == {"a": ["one", "two"], "b": ["x"]}
     facts.require([])
+
+
+def test_the_day_one_episodes_follow_up_window_closed():
+    """The episode page's "window closed on" agrees with the caseload's SQL rule: day 270
+    is still open, day 271 has closed, and a recorded follow-up closes nothing."""
+    discharged = dt.date(2026, 1, 5)
+    closes = discharged + dt.timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS)
+    episode = SimpleNamespace(discharge_date=discharged, work_status_at_followup="")
+    assert facts.followup_window_closed_on(episode, closes) is None
+    assert facts.followup_window_closed_on(episode, closes + dt.timedelta(days=1)) == closes
+    episode.work_status_at_followup = "01"
+    assert facts.followup_window_closed_on(episode, closes + dt.timedelta(days=1)) is None
+    assert facts.followup_window_closed_on(SimpleNamespace(discharge_date=None), closes) is None

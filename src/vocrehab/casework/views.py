@@ -18,7 +18,7 @@ from vocrehab.audit.services import record_export, record_listing, record_read
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
 from vocrehab.dates import human_date
 from vocrehab.episodes.access import check_may_record, may_record
-from vocrehab.episodes.facts import followup_window
+from vocrehab.episodes.facts import followup_window, followup_window_closed_on
 from vocrehab.forms_rendering import show_refusal
 from vocrehab.versioning import StaleEditError, save_versioned
 
@@ -250,14 +250,11 @@ def episode(request, pk):
     record_read(request, ep)
     context = queries.episode_record(ep)
     today = timezone.localdate()
-    closes = followup_window(ep.discharge_date).closes if ep.discharge_date else None
     context.update(
         episode=ep,
         today=today,
         # Not recorded, and too late to count: said instead of "Due …".
-        followup_window_closed_on=(
-            closes if closes and closes < today and not ep.work_status_at_followup else None
-        ),
+        followup_window_closed_on=followup_window_closed_on(ep, today),
         may_edit=has_perm(request.user, Perm.EDIT_PERSON) and may_record(request.user, ep),
         supervised=is_supervised(request.user, ep.service),
         progress=queries.plan_progress(context["current_plan"]) if context["current_plan"] else [],

@@ -297,6 +297,15 @@ def followup_window_closed(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}discharge_date__lt": window_open_since(day)})
 
 
+def followup_window_closed_on(episode, day: datetime.date) -> datetime.date | None:
+    """For one episode: the day its follow-up window closed, if that was before ``day``
+    with no follow-up recorded (:func:`followup_window_closed` for many, in SQL)."""
+    if not episode.discharge_date or episode.work_status_at_followup:
+        return None
+    closes = followup_window(episode.discharge_date).closes
+    return closes if closes < day else None
+
+
 def check_followup(
     episode,
     *,
