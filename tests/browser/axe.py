@@ -19,6 +19,9 @@ def run_axe(page) -> list[dict]:
 
     Rules: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
     """
+    # A click that follows a link does not wait for the next page: let it load first,
+    # or axe is offered to a document that has no head yet.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         url = page.evaluate("location.origin") + AXE_PATH
         page.route(

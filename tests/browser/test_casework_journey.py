@@ -89,6 +89,7 @@ def test_casework_journey_in_a_browser(
 
     # The episode record: tier 3.
     page.get_by_role("link", name="Morven Blair", exact=True).click()
+    expect(page.get_by_role("link", name="Change tier")).to_be_visible()
     _check(page, console_errors, "episode record")
     page.get_by_role("link", name="Change tier").click()
     page.get_by_label("Tier 3: intensive case management").check()
@@ -98,6 +99,7 @@ def test_casework_journey_in_a_browser(
 
     # Assessment with key issues.
     page.get_by_role("link", name="Record an assessment").click()
+    expect(page.get_by_role("button", name="Save assessment")).to_be_visible()
     _check(page, console_errors, "assessment form")
     page.get_by_label(re.compile(r"^Fatigue")).fill("Tired by mid-afternoon")
     page.get_by_label("Key issues, most important first").fill(
@@ -127,6 +129,7 @@ def test_casework_journey_in_a_browser(
 
     # The phased return plan, and its PDF.
     page.get_by_role("link", name="Write a plan").click()
+    expect(page.get_by_role("button", name="Save plan")).to_be_visible()
     _check(page, console_errors, "plan form")
     page.get_by_label("Start date").fill((today + datetime.timedelta(days=7)).isoformat())
     for week, hours, duties in ((1, "12", "Stock checks only"), (2, "20", "Stock checks, rota")):
