@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.clients import signals as client_signals
@@ -17,7 +18,7 @@ class CaseworkConfig(AppConfig):
         from vocrehab.accounts.access import Perm
         from vocrehab.accounts.navigation import register
 
-        from . import models, receivers
+        from . import contact_counts, models, receivers
 
         for model in (
             models.Contact,
@@ -43,6 +44,14 @@ class CaseworkConfig(AppConfig):
             models.LetterTemplate,
         ):
             auditlog.register(model)
+
+        # The report's per-episode contact counts follow every saved or deleted contact.
+        for model, receiver in (
+            (models.Contact, contact_counts.refresh_on_contact_change),
+            (models.ContactIntervention, contact_counts.refresh_on_intervention_change),
+        ):
+            post_save.connect(receiver, sender=model, dispatch_uid="contact-counts")
+            post_delete.connect(receiver, sender=model, dispatch_uid="contact-counts")
 
         # A questionnaire answer that needs contact today becomes a same-day task.
         signals.safety_answer_recorded.connect(receivers.safety_alert, dispatch_uid="casework")

@@ -81,6 +81,42 @@ class ContactIntervention(EpisodeLinked, models.Model):
         return self.get_code_display()
 
 
+class EpisodeContactCounts(models.Model):
+    """How many contacts an episode has, by mode and by intervention, kept as contacts
+    change, so the evaluation report reads one row per episode instead of joining the
+    national contact tables at every report.
+
+    Columns: ``contacts`` (all), ``mode_<code>`` for each contact mode,
+    ``with_interventions`` (contacts with at least one intervention) and
+    ``intervention_<code>`` (contacts with that intervention) for each intervention.
+    An episode without contacts has no row. Kept by
+    :func:`vocrehab.casework.contact_counts.refresh_contact_counts`; ``vocrehab report
+    summaries --verify`` compares every row with a fresh count.
+    """
+
+    episode = models.OneToOneField(
+        Episode, on_delete=models.CASCADE, primary_key=True, related_name="contact_counts"
+    )
+    contacts = models.PositiveIntegerField(default=0)
+    with_interventions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contact counts")
+        verbose_name_plural = _("contact counts")
+
+    def __str__(self):
+        return f"contact counts of episode {self.episode_id}"
+
+
+for _code in ContactMode.values:
+    EpisodeContactCounts.add_to_class(f"mode_{_code}", models.PositiveIntegerField(default=0))
+for _code in Intervention.values:
+    EpisodeContactCounts.add_to_class(
+        f"intervention_{_code}", models.PositiveIntegerField(default=0)
+    )
+del _code
+
+
 class OnwardOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     ATTENDED = "attended", _("Attended")

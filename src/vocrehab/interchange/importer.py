@@ -37,6 +37,7 @@ from vocrehab import codes
 from vocrehab.accounts.models import Organisation, Service
 from vocrehab.audit.models import Action
 from vocrehab.audit.services import record_event
+from vocrehab.casework.contact_counts import refresh_contact_counts_of_services
 from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
 from vocrehab.clients.identifiers import looks_like_chi
 from vocrehab.clients.models import Client, IdentifierType
@@ -64,7 +65,11 @@ from vocrehab.measures.models import (
     ItemValue,
     QuestionnaireScores,
 )
-from vocrehab.measures.scores import refresh_scores, scores_from_values
+from vocrehab.measures.scores import (
+    refresh_pairs_of_services,
+    refresh_scores,
+    scores_from_values,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -690,10 +695,18 @@ class _Run:
             )
             if name in self.present
         ]
+        steps.append(self._report_summaries)
         for step in steps:
             started = time.perf_counter()
             step()
             logger.info("import %s: %.1f s", step.__name__, time.perf_counter() - started)
+
+    def _report_summaries(self) -> None:
+        """The report's per-episode contact counts and questionnaire pairs of the
+        services written: one statement each, once every row is in (the rows bypass the
+        signals that keep them for single saves)."""
+        refresh_contact_counts_of_services(self.target_ids)
+        refresh_pairs_of_services(self.target_ids)
 
     # -- episodes ---------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.episodes import signals
@@ -45,6 +46,13 @@ class MeasuresConfig(AppConfig):
             receivers.episode_questionnaires, dispatch_uid="measures"
         )
         signals.caseload_flags_requested.connect(receivers.caseload_flags, dispatch_uid="measures")
+        # The report's entry/discharge pairs follow the questionnaires, whoever saves them.
+        post_save.connect(
+            receivers.refresh_pairs_on_save, sender=Administration, dispatch_uid="pairs"
+        )
+        post_delete.connect(
+            receivers.refresh_pairs_on_delete, sender=Administration, dispatch_uid="pairs"
+        )
 
         register(
             _("Questionnaires"),

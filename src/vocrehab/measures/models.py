@@ -438,3 +438,52 @@ class QuestionnaireScores(models.Model):
 
     def __str__(self):
         return f"scores of administration {self.administration_id}"
+
+
+# The two timepoints the evaluation report pairs.
+PAIRED_TIMEPOINTS = (Timepoint.ENTRY, Timepoint.DISCHARGE)
+
+
+class QuestionnairePair(models.Model):
+    """One episode's completed entry and discharge scores of one instrument, side by side.
+
+    The evaluation report's paired tables are aggregates over these rows: one row per
+    (episode, instrument) rather than a pivot of every questionnaire's scores per
+    episode at each report. Kept by :func:`vocrehab.measures.scores.refresh_pairs`
+    whenever scores or an administration change; ``vocrehab report rebuild-scores
+    --verify`` compares every row with a fresh computation.
+
+    The columns are generated from :class:`QuestionnaireScores`: ``entry_<column>`` and
+    ``discharge_<column>`` for each of its score columns (NULL where the episode has no
+    completed questionnaire of the instrument at that timepoint).
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    instrument = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "instrument"], name="questionnaire_pair_unique"
+            )
+        ]
+        verbose_name = _("questionnaire pair")
+        verbose_name_plural = _("questionnaire pairs")
+
+    def __str__(self):
+        return f"{self.instrument} pair of episode {self.episode_id}"
+
+
+SCORE_COLUMNS = tuple(
+    f.name for f in QuestionnaireScores._meta.concrete_fields if not f.primary_key
+)
+
+
+def _pair_columns():
+    for column in SCORE_COLUMNS:
+        kind = type(QuestionnaireScores._meta.get_field(column))
+        for timepoint in PAIRED_TIMEPOINTS:
+            QuestionnairePair.add_to_class(f"{timepoint.value}_{column}", kind(null=True))
+
+
+_pair_columns()

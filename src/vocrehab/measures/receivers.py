@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.episodes.record import CaseloadFlag, RecordPart, TimelineEntry
 
 from . import services
-from .models import Administration
+from .models import Administration, AdministrationStatus
+from .scores import refresh_pairs
 
 
 def schedule_entry(sender, *, episode, **kwargs):
@@ -62,3 +63,14 @@ def caseload_flags(sender, **kwargs) -> list[CaseloadFlag]:
     return [
         CaseloadFlag("questionnaire_overdue", _("Questionnaire overdue"), _questionnaire_overdue)
     ]
+
+
+def refresh_pairs_on_save(sender, instance, **kwargs):
+    """A completed questionnaire saved (its date or timepoint corrected, say): the
+    report's pair of its episode and instrument follows."""
+    if instance.status == AdministrationStatus.COMPLETED:
+        refresh_pairs([instance.episode_id])
+
+
+def refresh_pairs_on_delete(sender, instance, **kwargs):
+    refresh_pairs([instance.episode_id])

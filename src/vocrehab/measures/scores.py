@@ -14,8 +14,18 @@ from collections.abc import Iterable, Mapping
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from vocrehab.episodes.models import Episode
+
 from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument, prorated_total_scored
-from .models import AdministrationStatus, ItemValue, QuestionnaireScores
+from .models import (
+    PAIRED_TIMEPOINTS,
+    SCORE_COLUMNS,
+    Administration,
+    AdministrationStatus,
+    ItemValue,
+    QuestionnairePair,
+    QuestionnaireScores,
+)
 from .valuesets import DIMENSIONS
 
 
@@ -152,6 +162,9 @@ def refresh_scores(administration_ids: Iterable[int]) -> None:
             where = f"{quote('administration_id')} IN ({', '.join(['%s'] * len(chunk))})"
             cursor.execute(f"DELETE FROM {table} WHERE {where}", chunk)  # noqa: S608
             _insert(cursor, where, chunk)
+    refresh_pairs(
+        Administration.objects.filter(pk__in=ids).values_list("episode_id", flat=True).distinct()
+    )
 
 
 def rebuild_all_scores() -> int:
@@ -160,6 +173,111 @@ def rebuild_all_scores() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         return _insert(cursor, "1 = 1", [])
+
+
+# --- the report's pairs: entry and discharge side by side --------------------------
+
+
+def _pairs_select(where: str) -> str:
+    """SELECT the pair rows of the completed entry and discharge questionnaires whose
+    administration ``where`` selects (alias ``a``), one per (episode, instrument)."""
+    quote = connection.ops.quote_name
+    parts = [
+        f"MAX(CASE WHEN a.{quote('timepoint')} = '{tp.value}' THEN s.{quote(c)} END)"
+        for c in SCORE_COLUMNS
+        for tp in PAIRED_TIMEPOINTS
+    ]
+    timepoints = ", ".join(f"'{tp.value}'" for tp in PAIRED_TIMEPOINTS)
+    # Only constants and quoted names are interpolated; values are parameters.
+    return (
+        f"SELECT a.{quote('episode_id')}, a.{quote('instrument')}, {', '.join(parts)} "  # noqa: S608
+        f"FROM {quote(QuestionnaireScores._meta.db_table)} s "
+        f"INNER JOIN {quote(Administration._meta.db_table)} a "
+        f"ON (a.{quote('id')} = s.{quote('administration_id')}) "
+        f"WHERE a.{quote('status')} = '{AdministrationStatus.COMPLETED.value}' "
+        f"AND a.{quote('timepoint')} IN ({timepoints}) AND {where} "
+        f"GROUP BY a.{quote('episode_id')}, a.{quote('instrument')}"
+    )
+
+
+def _pair_column_names() -> list[str]:
+    return [
+        "episode_id",
+        "instrument",
+        *(f"{tp.value}_{c}" for c in SCORE_COLUMNS for tp in PAIRED_TIMEPOINTS),
+    ]
+
+
+def _replace_pairs(where: str, params: list) -> None:
+    """Replace the pairs of the episodes ``where`` selects (over ``episode_id``)."""
+    quote = connection.ops.quote_name
+    table = quote(QuestionnairePair._meta.db_table)
+    columns = ", ".join(quote(c) for c in _pair_column_names())
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) " + _pairs_select(f"a.{where}"),  # noqa: S608
+            params,
+        )
+
+
+def refresh_pairs(episode_ids: Iterable[int]) -> None:
+    """Recompute the report's entry/discharge pairs of these episodes from their stored
+    scores. Called by :func:`refresh_scores` and when an administration is saved or
+    deleted (``receivers``)."""
+    ids = sorted(set(episode_ids))
+    episode_id = connection.ops.quote_name("episode_id")
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        _replace_pairs(f"{episode_id} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+
+def refresh_pairs_of_services(service_ids: Iterable[int]) -> None:
+    """Recompute the pairs of every episode of these services: one statement, for a
+    bulk writer (the dataset import) whose rows bypass the signals."""
+    ids = sorted(set(service_ids))
+    if not ids:
+        return
+    quote = connection.ops.quote_name
+    episodes = (
+        f"SELECT {quote('id')} FROM {quote(Episode._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('service_id')} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    _replace_pairs(f"{quote('episode_id')} IN ({episodes})", ids)
+
+
+def rebuild_all_pairs() -> int:
+    """Recompute every pair from the stored scores; returns the rows written."""
+    quote = connection.ops.quote_name
+    table = quote(QuestionnairePair._meta.db_table)
+    columns = ", ".join(quote(c) for c in _pair_column_names())
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {table} ({columns}) " + _pairs_select("1 = 1"))  # noqa: S608
+        return cursor.rowcount
+
+
+def pairs_differing(limit: int = 20) -> tuple[int, list[str]]:
+    """Compare every stored pair with a fresh computation from the stored scores.
+
+    Returns the number of (episode, instrument) rows that differ, are missing or are
+    extra, and up to ``limit`` of them described."""
+    quote = connection.ops.quote_name
+    names = _pair_column_names()
+    columns = ", ".join(quote(c) for c in names)
+    stored = f"SELECT {columns} FROM {quote(QuestionnairePair._meta.db_table)}"  # noqa: S608
+    fresh = _pairs_select("1 = 1")
+    with connection.cursor() as cursor:
+        key = f"{quote('episode_id')}, {quote('instrument')}"
+        # Written with subqueries: SQLite does not take a parenthesised EXCEPT.
+        cursor.execute(
+            f"SELECT {key} FROM (SELECT * FROM ({stored}) x "  # noqa: S608
+            f"EXCEPT SELECT * FROM ({fresh}) y) d1 UNION ALL "
+            f"SELECT {key} FROM (SELECT * FROM ({fresh}) y EXCEPT SELECT * FROM ({stored}) x) d2"
+        )
+        rows = cursor.fetchall()
+    keys = sorted(set(rows))
+    return len(keys), [f"episode {e}, {i}" for e, i in keys[:limit]]
 
 
 # --- scorable: the questionnaire gives at least one score ---------------------------

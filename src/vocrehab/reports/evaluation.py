@@ -37,7 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import In
 
-from vocrehab.casework.models import Contact, ContactIntervention, OnwardReferral
+from vocrehab.casework.models import OnwardReferral
 from vocrehab.clients.postcodes import most_deprived_cutoff
 from vocrehab.codes import (
     DEPRIVATION_AREAS,
@@ -72,7 +72,7 @@ from vocrehab.measures.instruments import (
     hads_subscale_expression,
     prorated_total_expression,
 )
-from vocrehab.measures.models import AdministrationStatus, QuestionnaireScores
+from vocrehab.measures.models import AdministrationStatus, QuestionnairePair, QuestionnaireScores
 from vocrehab.measures.scores import SATISFACTION_QUESTIONS
 from vocrehab.measures.valuesets import (
     DEFAULT_VALUE_SETS,
@@ -196,7 +196,7 @@ def _paired(prefix: str, name: str) -> Q:
 
 def _episodes_where(condition: Q) -> Count:
     """How many per-episode rows meet ``condition``."""
-    return Count("administration__episode_id", filter=condition)
+    return Count("pk", filter=condition)
 
 
 def _where(function, condition: Q, column: str):
@@ -585,32 +585,34 @@ class _Evaluation:
         )
 
     def _contacts(self, discharged) -> dict:
-        """contacts_by_tier and contact_modes from one pass over the contacts."""
-        # Contacts by mode and by the row their episode falls in (open episodes apart);
-        # clients per row come from the episodes alone, without the contacts join.
-        counts = _grouped(
-            Contact.objects.filter(**self.episode_filter).order_by(),
-            "mode",
-            "row",
-            row=Case(
-                When(episode__discharge_date__isnull=True, then=Value("open")),
-                default=self._contact_row("episode__"),
-                output_field=CharField(),
-            ),
-        )
-        clients = {
-            r["row"]: r["clients"]
-            for r in self.discharged.annotate(row=self._contact_row())
+        """contacts_by_tier and contact_modes from one GROUP BY of the episodes by the
+        row they fall in (open episodes apart), over their stored contact counts
+        (:class:`~vocrehab.casework.models.EpisodeContactCounts`), not the contacts."""
+        modes = {f"mode:{code}": Sum(f"contact_counts__mode_{code}") for code in ContactMode.values}
+        rows = (
+            self.episodes.annotate(
+                row=Case(
+                    When(discharge_date__isnull=True, then=Value("open")),
+                    default=self._contact_row(),
+                    output_field=CharField(),
+                )
+            )
             .values("row")
-            .annotate(clients=Count("client", distinct=True))
+            .annotate(
+                contacts=Sum("contact_counts__contacts"),
+                clients=Count("client", distinct=True),
+                **modes,
+            )
             .order_by()
-        }
+        )
         by_mode: dict[str, int] = defaultdict(int)
-        by_row: dict[str, int] = defaultdict(int)
-        for (mode, row), n in counts.items():
-            by_mode[mode] += n
-            # _grouped reports the empty row code ("other discharged") as not_recorded.
-            by_row["" if row == NOT_RECORDED else row] += n
+        by_row: dict[str, int] = {}
+        clients: dict[str, int] = {}
+        for r in rows:
+            by_row[r["row"]] = r["contacts"] or 0
+            clients[r["row"]] = r["clients"]
+            for code in ContactMode.values:
+                by_mode[code] += r[f"mode:{code}"] or 0
         all_contacts = sum(n for row, n in by_row.items() if row != "open")
         cells = []
         for code in ("2", "3", "third_party"):
@@ -633,34 +635,35 @@ class _Evaluation:
         }
 
     def _interventions(self) -> dict:
-        """Contacts and people per tier row and intervention code (VRMDS v1.1): one
-        GROUP BY over the codes of discharged episodes' contacts, and their total."""
-        codes = ContactIntervention.objects.filter(
-            contact__episode__discharge_date__isnull=False,
-            **{f"contact__{k}": v for k, v in self.episode_filter.items()},
-        ).order_by()
-        rows = (
-            codes.annotate(row=self._contact_row("contact__episode__"))
-            .values("row", "code")
-            .annotate(
-                count=Count("contact", distinct=True),
-                clients=Count("contact__episode__client", distinct=True),
+        """Contacts and people per tier row and intervention code (VRMDS v1.1), from the
+        discharged episodes' stored contact counts: one GROUP BY of the episodes."""
+        columns = {}
+        for code in Intervention.values:
+            column = f"contact_counts__intervention_{code}"
+            columns[f"count:{code}"] = Sum(column)
+            columns[f"clients:{code}"] = Count(
+                "client", distinct=True, filter=Q(**{f"{column}__gt": 0})
             )
+        rows = (
+            self.discharged.annotate(row=self._contact_row())
+            .values("row")
+            .annotate(coded=Sum("contact_counts__with_interventions"), **columns)
+            .order_by()
         )
-        found = {(r["row"], r["code"]): r for r in rows}
-        contacts = codes.aggregate(n=Count("contact", distinct=True))["n"]
+        found = {r["row"]: r for r in rows}
         cells = []
         for tier in ("2", "3", "third_party"):
+            r = found.get(tier, {})
             for code in Intervention.values:
-                r = found.get((tier, code), {"count": 0, "clients": 0})
                 cells.append(
                     {
                         "tier": tier,
                         "intervention": code,
-                        "count": r["count"],
-                        "clients": r["clients"],
+                        "count": r.get(f"count:{code}") or 0,
+                        "clients": r.get(f"clients:{code}") or 0,
                     }
                 )
+        contacts = sum(r["coded"] or 0 for r in found.values())
         return _table("interventions", contacts, cells)
 
     def _onward(self) -> dict:
@@ -805,31 +808,29 @@ class _Evaluation:
 
     # -- measures ----------------------------------------------------------------------
 
-    def _scores(self):
-        """Scores of the completed entry/discharge questionnaires of the report's episodes."""
-        return QuestionnaireScores.objects.filter(
-            administration__instrument__in=MEASURE_INSTRUMENTS,
-            administration__status=AdministrationStatus.COMPLETED,
-            administration__timepoint__in=TIMEPOINTS,
-            **self.administration_filter,
+    def _pairs(self):
+        """The entry and discharge scores, side by side, of the report's episodes: one
+        row per (episode, instrument), kept as questionnaires change."""
+        return QuestionnairePair.objects.filter(
+            instrument__in=MEASURE_INSTRUMENTS, **self.episode_filter
         ).order_by()
 
     @staticmethod
     def _at(timepoint, column, instruments):
-        """The ``column`` of ``instruments``' administration at ``timepoint``, per episode."""
-        condition = Q(
-            administration__timepoint=timepoint, administration__instrument__in=instruments
+        """The ``column`` of ``instruments``' questionnaire at ``timepoint``, per row."""
+        return Case(
+            When(Q(instrument__in=instruments), then=F(f"{timepoint}_{column}")),
+            output_field=FloatField(),
         )
-        return Max(Case(When(condition, then=F(column)), output_field=FloatField()))
 
     def _measures(self) -> dict:
         """Every paired questionnaire table from ONE query.
 
-        :class:`QuestionnaireScores` holds one row of scores per administration; here
-        they are pivoted to one row per (episode, instrument) with the entry and
-        discharge scores side by side, and each instrument's tables are aggregates over
-        those rows. Reading the item values instead, a query per instrument, would read
-        the national item-value table once for each.
+        :class:`QuestionnairePair` holds one row per (episode, instrument) with the
+        entry and discharge scores side by side (kept as questionnaires change), and
+        each instrument's tables are aggregates over those rows. Pivoting every
+        questionnaire's scores at each report, or reading the item values, would read
+        the national tables again for each report.
         """
         parts = [self._eq5d(), self._hads(), self._copm()]
         parts += [self._total_bands("phq9"), self._total_bands("gad7"), self._who5()]
@@ -840,12 +841,7 @@ class _Evaluation:
             columns.update(part.columns)
             derived.update(part.derived)
             aggregates.update(part.aggregates)
-        rows = (
-            self._scores()
-            .values("administration__episode_id", "administration__instrument")
-            .annotate(**columns)
-            .annotate(**derived)
-        )
+        rows = self._pairs().annotate(**columns).annotate(**derived)
         agg = rows.aggregate(**aggregates)
         tables = {}
         for part in parts:
@@ -859,12 +855,10 @@ class _Evaluation:
             for item in (*DIMENSIONS, "vas"):
                 columns[f"eq_{tp}_{item}"] = self._at(tp, item, eq5d)
         # 1 for a 5L row, 0 for a 3L row, NULL for other instruments' rows.
-        columns["eq_is_5l"] = Max(
-            Case(
-                When(administration__instrument="eq5d5l", then=Value(1)),
-                When(administration__instrument="eq5d3l", then=Value(0)),
-                output_field=IntegerField(),
-            )
+        columns["eq_is_5l"] = Case(
+            When(instrument="eq5d5l", then=Value(1)),
+            When(instrument="eq5d3l", then=Value(0)),
+            output_field=IntegerField(),
         )
 
         aggregates = {"eq_rows_5l": _episodes_where(Q(eq_is_5l=1))}

@@ -13,6 +13,7 @@ from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.services import record_first_contact_date
 
+from ..contact_counts import refresh_contact_counts
 from ..models import (
     Contact,
     ContactIntervention,
@@ -68,6 +69,8 @@ def record_contact(
     ContactIntervention.objects.bulk_create(
         ContactIntervention(contact=contact, code=code, position=i) for i, code in enumerate(codes)
     )
+    if codes:  # bulk_create sends no signals: count the interventions in
+        refresh_contact_counts([episode.pk])
     # An earlier first contact: unless it would come after the assessment (an assessment
     # is a contact too, so the first contact was on or before it).
     if (

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
-from vocrehab.measures.scores import rebuild_all_scores
+from vocrehab.casework.contact_counts import contact_counts_differing, rebuild_all_contact_counts
+from vocrehab.measures.scores import pairs_differing, rebuild_all_pairs, rebuild_all_scores
 from vocrehab.reports import exports, presentation
 from vocrehab.reports.evaluation import ReportError, build_evaluation
 from vocrehab.reports.suppression import suppress
@@ -70,8 +71,22 @@ class Command(BaseCommand):
             "rebuild-scores",
             help="recompute the stored questionnaire scores from the item values",
             description="Recompute every stored questionnaire score the reports read from "
-            "the item values (after values were changed outside vocrehab, for instance).",
+            "the item values (after values were changed outside vocrehab, for instance), "
+            "and the entry/discharge pairs made from them.",
         )
+        summaries = sub.add_parser(
+            "summaries",
+            help="check or rebuild the per-episode summaries the reports read",
+            description="The evaluation report reads per-episode summaries kept as "
+            "records change: each episode's contact counts by mode and intervention, and "
+            "its questionnaires' entry and discharge scores side by side. --verify "
+            "compares every stored row with a fresh computation and exits with status 1 "
+            "if any differs; --rebuild recomputes them all (after records were changed "
+            "outside vocrehab, for instance).",
+        )
+        action = summaries.add_mutually_exclusive_group(required=True)
+        action.add_argument("--verify", action="store_true", help="compare, change nothing")
+        action.add_argument("--rebuild", action="store_true", help="recompute every summary")
 
         scheduled = sub.add_parser(
             "run-scheduled",
@@ -93,7 +108,11 @@ class Command(BaseCommand):
         if opts["report"] == "rebuild-scores":
             with transaction.atomic():
                 rows = rebuild_all_scores()
+                rebuild_all_pairs()
             self.stdout.write(f"Stored scores recomputed for {rows:,} questionnaires.")
+            return
+        if opts["report"] == "summaries":
+            self._summaries(rebuild=opts["rebuild"])
             return
         services = self._services(opts["service"])
         if opts["date_from"] and opts["date_to"] and opts["date_from"] > opts["date_to"]:
@@ -151,6 +170,36 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown service code(s): {', '.join(unknown)}.")
         return [found[c] for c in dict.fromkeys(codes)]
+
+    def _summaries(self, *, rebuild: bool) -> None:
+        if rebuild:
+            with transaction.atomic():
+                counts = rebuild_all_contact_counts()
+                pairs = rebuild_all_pairs()
+            self.stdout.write(
+                f"Contact counts recomputed for {counts:,} episodes; questionnaire pairs "
+                f"for {pairs:,} episodes and instruments."
+            )
+            return
+        # One snapshot for both comparisons, and nothing written.
+        with transaction.atomic():
+            checks = (
+                ("contact counts", contact_counts_differing()),
+                ("questionnaire pairs", pairs_differing()),
+            )
+        wrong = 0
+        for name, (count, examples) in checks:
+            wrong += count
+            if count:
+                self.stdout.write(f"{name}: {count:,} differ from a fresh computation, e.g.")
+                for example in examples:
+                    self.stdout.write(f"  {example}")
+            else:
+                self.stdout.write(f"{name}: every row agrees with a fresh computation.")
+        if wrong:
+            raise CommandError(
+                "Some summaries are out of date: run `vocrehab report summaries --rebuild`."
+            )
 
     def _run_scheduled(self, today):
         # Here, not at the top: only this subcommand needs the schedule.
