@@ -65,6 +65,7 @@ def test_a_contact_recorded_on_the_page_is_counted_by_mode_and_intervention(sign
         "contacts": 2,
         "mode_face_to_face": 1,
         "mode_phone": 1,
+        "with_client": 2,
         "with_interventions": 1,
         "intervention_phased_return": 1,
         "intervention_condition_management": 1,
@@ -73,7 +74,7 @@ def test_a_contact_recorded_on_the_page_is_counted_by_mode_and_intervention(sign
 
     # Deleted (say by an administrator correcting a mistake): the counts follow.
     Contact.objects.get(episode=episode, mode="face_to_face").delete()
-    assert _counts(episode) == {"contacts": 1, "mode_phone": 1}
+    assert _counts(episode) == {"contacts": 1, "mode_phone": 1, "with_client": 1}
     Contact.objects.get(episode=episode).delete()
     assert not EpisodeContactCounts.objects.filter(episode=episode).exists()
     _in_step()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from vocrehab.codes import ContactMode, Intervention
+from vocrehab.codes import ContactMode, ContactWith, Intervention
 from vocrehab.episodes.models import Episode
 
 from .models import Contact, ContactIntervention, EpisodeContactCounts
@@ -21,8 +21,16 @@ from .models import Contact, ContactIntervention, EpisodeContactCounts
 BATCH = 2000
 
 MODE_COLUMNS = {f"mode_{code}": code for code in ContactMode.values}
+WITH_COLUMNS = {f"with_{code}": code for code in ContactWith.values}
 INTERVENTION_COLUMNS = {f"intervention_{code}": code for code in Intervention.values}
-COLUMNS = ("episode_id", "contacts", *MODE_COLUMNS, "with_interventions", *INTERVENTION_COLUMNS)
+COLUMNS = (
+    "episode_id",
+    "contacts",
+    *MODE_COLUMNS,
+    *WITH_COLUMNS,
+    "with_interventions",
+    *INTERVENTION_COLUMNS,
+)
 
 
 def _select(where: str) -> str:
@@ -37,8 +45,15 @@ def _select(where: str) -> str:
         f"MAX(CASE WHEN ci.{code} = '{value}' THEN 1 ELSE 0 END) AS {quote(column)}"
         for column, value in INTERVENTION_COLUMNS.items()
     )
+    contact_with = quote("contact_with")
     modes = ", ".join(
-        f"SUM(CASE WHEN c.{mode} = '{value}' THEN 1 ELSE 0 END)" for value in MODE_COLUMNS.values()
+        [
+            *(f"SUM(CASE WHEN c.{mode} = '{v}' THEN 1 ELSE 0 END)" for v in MODE_COLUMNS.values()),
+            *(
+                f"SUM(CASE WHEN c.{contact_with} = '{v}' THEN 1 ELSE 0 END)"
+                for v in WITH_COLUMNS.values()
+            ),
+        ]
     )
     coded = ", ".join(f"COALESCE(SUM(i.{quote(column)}), 0)" for column in INTERVENTION_COLUMNS)
     contact_id, episode_id, pk = quote("contact_id"), quote("episode_id"), quote("id")

@@ -86,9 +86,10 @@ class EpisodeContactCounts(models.Model):
     change, so the evaluation report reads one row per episode instead of joining the
     national contact tables at every report.
 
-    Columns: ``contacts`` (all), ``mode_<code>`` for each contact mode,
-    ``with_interventions`` (contacts with at least one intervention) and
-    ``intervention_<code>`` (contacts with that intervention) for each intervention.
+    Columns: ``contacts`` (all), ``mode_<code>`` for each contact mode, ``with_<code>``
+    for each party the contact was with, ``with_interventions`` (contacts with at least
+    one intervention) and ``intervention_<code>`` (contacts with that intervention) for
+    each intervention.
     An episode without contacts has no row. Kept by
     :func:`vocrehab.casework.contact_counts.refresh_contact_counts`; ``vocrehab report
     summaries --verify`` compares every row with a fresh count.
@@ -110,6 +111,8 @@ class EpisodeContactCounts(models.Model):
 
 for _code in ContactMode.values:
     EpisodeContactCounts.add_to_class(f"mode_{_code}", models.PositiveIntegerField(default=0))
+for _code in ContactWith.values:
+    EpisodeContactCounts.add_to_class(f"with_{_code}", models.PositiveIntegerField(default=0))
 for _code in Intervention.values:
     EpisodeContactCounts.add_to_class(
         f"intervention_{_code}", models.PositiveIntegerField(default=0)

@@ -13,9 +13,9 @@ the app that owns the record (``casework.queries.plan_completed``,
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from vocrehab.casework.models import (
-    Contact,
     EmployerMeeting,
     Goal,
     GoalStatus,
@@ -23,7 +23,6 @@ from vocrehab.casework.models import (
     ReturnPlan,
 )
 from vocrehab.casework.queries import plan_completed
-from vocrehab.codes import ContactWith
 from vocrehab.directory.models import (
     AwarenessSession,
     Enrolment,
@@ -64,7 +63,7 @@ def build(evaluation, specs) -> dict:
     return {
         "goals": table(*_goals(on_episode)),
         "return_plans": table(*_return_plans(on_episode)),
-        "employer_liaison": table(*_employer_liaison(on_episode)),
+        "employer_liaison": table(*_employer_liaison(evaluation, on_episode)),
         "courses": table(*_courses(on_episode)),
         "in_work_reviews": table(*_in_work_reviews(on_episode, evaluation.as_of)),
         "awareness_sessions": table(*_awareness_sessions(evaluation)),
@@ -111,9 +110,12 @@ def _return_plans(on_episode):
     return "return_plans", counts["written"], cells
 
 
-def _employer_liaison(on_episode):
-    contacts = Contact.objects.filter(contact_with=ContactWith.EMPLOYER, **on_episode).aggregate(
-        count=Count("pk"), clients=Count("episode__client", distinct=True)
+def _employer_liaison(evaluation, on_episode):
+    # From the episodes' stored contact counts, not the national contacts table.
+    employer = "contact_counts__with_employer"
+    contacts = evaluation.episodes.aggregate(
+        count=Coalesce(Sum(employer), 0),
+        clients=Count("client", distinct=True, filter=Q(**{f"{employer}__gt": 0})),
     )
     meetings = EmployerMeeting.objects.filter(
         **{f"employer__{k}": v for k, v in on_episode.items()}
