@@ -23,6 +23,7 @@ tables) are not computed: :func:`compare` lists them as not covered.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import math
@@ -243,31 +244,40 @@ _CHILD_COLUMNS = {
 
 
 def _select(columns: dict[str, str]) -> str:
-    """Each column typed, an empty cell read as NULL (every column is read as text)."""
+    """The columns used, an empty text cell read as NULL as an empty date or number is."""
     return ", ".join(
-        f'CAST(NULLIF(TRIM("{name}"), \'\') AS {kind}) AS "{name}"'
+        f'NULLIF("{name}", \'\') AS "{name}"' if kind == "VARCHAR" else f'"{name}"'
         for name, kind in columns.items()
     )
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, wanted: dict[str, str]) -> str:
+    """``read_csv`` of a VRMDS file with every column typed up front (no sniffing): the
+    columns used as ``wanted``, any other (``x_`` extensions, free text) as text."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    columns = ", ".join(
+        "'" + name.replace("'", "''") + "': '" + wanted.get(name, "VARCHAR") + "'"
+        for name in header
+    )
     return (
-        f"read_csv('{path.as_posix()}', header = true, all_varchar = true, "
-        "quote = '\"', escape = '\"', delim = ',')"
+        f"read_csv('{path.as_posix()}', header = true, auto_detect = false, "
+        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"')"
     )
 
 
 def load(con, folder: Path, services: list[str] | None = None) -> None:
     """Tables ``ep`` (the episodes of ``services``, all when None), ``ct`` (their
-    contacts, numbered), ``cc`` (one row per contact and intervention code), ``onw``
+    contacts), ``cc`` (one row per contact and intervention code), ``onw``
     and ``ms`` (their onward rows and item values) in ``con``."""
     where = ""
     if services is not None:
         quoted = ", ".join("'" + code.replace("'", "''") + "'" for code in services)
         where = f"WHERE service_code IN ({quoted})"
+    episodes = _read(folder / "episodes.csv", _EPISODE_COLUMNS)
     con.execute(
         f"CREATE TABLE ep AS SELECT * FROM "  # noqa: S608 - paths and codes only
-        f"(SELECT {_select(_EPISODE_COLUMNS)} FROM {_read(folder / 'episodes.csv')}) {where}"
+        f"(SELECT {_select(_EPISODE_COLUMNS)} FROM {episodes}) {where}"
     )
     duplicated = con.execute("SELECT count(*) - count(DISTINCT episode_id) FROM ep").fetchone()[0]
     if duplicated:
@@ -279,21 +289,22 @@ def load(con, folder: Path, services: list[str] | None = None) -> None:
         table = {"contacts.csv": "ct", "onward.csv": "onw", "measures.csv": "ms"}[name]
         path = folder / name
         if path.exists():
-            source = f"SELECT {_select(columns)} FROM {_read(path)}"
+            source = f"SELECT {_select(columns)} FROM {_read(path, columns)}"
         else:
             source = (
                 "SELECT "
                 + ", ".join(f'CAST(NULL AS {kind}) AS "{c}"' for c, kind in columns.items())
                 + " WHERE false"
             )
-        con.execute(
-            f"CREATE TABLE {table} AS SELECT row_number() OVER () AS row_no, x.* "  # noqa: S608
-            f"FROM ({source}) x WHERE x.episode_id IN (SELECT episode_id FROM ep)"
-        )
+        # Only a chosen few services' episodes leave rows of other services to drop.
+        keep = "SEMI JOIN ep USING (episode_id)" if services is not None else ""
+        con.execute(f"CREATE TABLE {table} AS SELECT x.* FROM ({source}) x {keep}")  # noqa: S608
+    # One row per contact and intervention code (a code repeated in one contact twice:
+    # the tables count distinct contacts). A contact is known by its row.
     con.execute(
-        "CREATE TABLE cc AS SELECT DISTINCT row_no, episode_id, TRIM(code) AS code FROM ("
-        "  SELECT row_no, episode_id, UNNEST(string_split(interventions, ';')) AS code FROM ct"
-        ") WHERE TRIM(code) <> ''"
+        "CREATE TABLE cc AS SELECT row_no, episode_id, TRIM(code) AS code FROM ("
+        "  SELECT rowid AS row_no, episode_id, UNNEST(string_split(interventions, ';')) AS code "
+        "  FROM ct WHERE interventions IS NOT NULL) WHERE TRIM(code) <> ''"
     )
 
 
@@ -562,8 +573,8 @@ def _contacts(con, tables: dict) -> None:
         row: (clients, contacts)
         for row, clients, contacts in con.execute(
             f"SELECT {_ROW} AS row_code, count(DISTINCT client_id), "  # noqa: S608
-            "  sum((SELECT count(*) FROM ct WHERE ct.episode_id = ep.episode_id)) "
-            "FROM ep WHERE discharge_date IS NOT NULL GROUP BY 1"
+            "  sum(n) FROM ep LEFT JOIN (SELECT episode_id, count(*) AS n FROM ct GROUP BY 1) "
+            "  USING (episode_id) WHERE discharge_date IS NOT NULL GROUP BY 1"
         ).fetchall()
     }
     all_contacts = sum(int(c or 0) for _p, c in per_row.values())
@@ -765,28 +776,33 @@ def _outcomes(con, tables: dict) -> None:
 # --- questionnaires ---------------------------------------------------------------------
 
 
-def _item(item: str, alias: str | None = None) -> str:
-    return f"max(value) FILTER (WHERE item = '{item}') AS \"{alias or item}\""
-
-
 def _score_table(con) -> None:
-    """``sc``: one row per episode, instrument and timepoint with its scores."""
+    """``sc``: one row per episode, instrument and timepoint with its items (``i_`` and
+    the item's name) and its scores."""
     items = {*EQ5D_DIMENSIONS, "vas", *WORK_CONFIDENCE_ITEMS, *HEALTH_USE_ITEMS}
     items |= {"performance", "satisfaction", "anxiety", "depression"}
     items |= {question for question, _answers in SATISFACTION}
-    pivot = ", ".join(_item(i, f"i_{i}") for i in sorted(items))
-    hads_a = ", ".join(f"'a{n}'" for n in range(1, 8))
-    hads_d = ", ".join(f"'d{n}'" for n in range(1, 8))
-    questions = ", ".join(f"'q{n}'" for n in range(1, 10))
+    hads = {p: [f"i_{p}{n}" for n in range(1, 8)] for p in ("a", "d")}
+    questions = [f"i_q{n}" for n in range(1, 10)]
+    columns = sorted({f"i_{i}" for i in items} | {*hads["a"], *hads["d"], *questions})
+    listed = ", ".join(f"'{c}'" for c in columns)
     con.execute(
-        f"CREATE TABLE raw AS SELECT episode_id, instrument, timepoint, {pivot}, "  # noqa: S608
-        f"sum(value) FILTER (WHERE item IN ({hads_a})) AS a_sum, "
-        f"count(value) FILTER (WHERE item IN ({hads_a})) AS a_n, "
-        f"sum(value) FILTER (WHERE item IN ({hads_d})) AS d_sum, "
-        f"count(value) FILTER (WHERE item IN ({hads_d})) AS d_n, "
-        f"sum(value) FILTER (WHERE item IN ({questions})) AS q_sum, "
-        f"count(value) FILTER (WHERE item IN ({questions})) AS q_n "
-        "FROM ms GROUP BY 1, 2, 3"
+        "CREATE TABLE raw AS PIVOT (SELECT episode_id, instrument, timepoint, "  # noqa: S608
+        f"'i_' || item AS item, value FROM ms) ON item IN ({listed}) USING max(value) "
+        "GROUP BY episode_id, instrument, timepoint"
+    )
+
+    def total(names):
+        return " + ".join(f"COALESCE({n}, 0)" for n in names)
+
+    def answered(names):
+        return " + ".join(f"CAST({n} IS NOT NULL AS INTEGER)" for n in names)
+
+    con.execute(
+        "CREATE TABLE sums AS SELECT *, "  # noqa: S608
+        f"{total(hads['a'])} AS a_sum, {answered(hads['a'])} AS a_n, "
+        f"{total(hads['d'])} AS d_sum, {answered(hads['d'])} AS d_n, "
+        f"{total(questions)} AS q_sum, {answered(questions)} AS q_n FROM raw"
     )
 
     def hads(prefix):
@@ -809,7 +825,7 @@ def _score_table(con) -> None:
         f"CASE {prorated} END AS total, "
         "floor(i_performance * 10 + 0.5) / 10 AS copm_performance, "
         "floor(i_satisfaction * 10 + 0.5) / 10 AS copm_satisfaction "
-        "FROM raw"
+        "FROM sums"
     )
 
 
@@ -835,15 +851,18 @@ def _both(column: str) -> str:
 
 
 def _band_counts(con, column: str, bands) -> dict:
-    out = {}
+    """{(timepoint, band): paired rows whose ``column`` at the timepoint is in the band}."""
+    keys, counts = [], []
     for tp in TIMEPOINTS:
         for i, (band, low) in enumerate(bands):
             high = bands[i + 1][1] if i + 1 < len(bands) else None
             condition = f"{_both(column)} AND {tp[0]}_{column} >= {low}"
             if high is not None:
                 condition += f" AND {tp[0]}_{column} < {high}"
-            out[(tp, band)] = _one(con, f"SELECT count(*) FROM pr WHERE {condition}")[0]  # noqa: S608
-    return out
+            keys.append((tp, band))
+            counts.append(f"count(*) FILTER (WHERE {condition})")
+    values = _one(con, f"SELECT {', '.join(counts)} FROM pr")  # noqa: S608
+    return dict(zip(keys, values, strict=True))
 
 
 def _value_sets():
