@@ -782,9 +782,9 @@ def _score_table(con) -> None:
     items = {*EQ5D_DIMENSIONS, "vas", *WORK_CONFIDENCE_ITEMS, *HEALTH_USE_ITEMS}
     items |= {"performance", "satisfaction", "anxiety", "depression"}
     items |= {question for question, _answers in SATISFACTION}
-    hads = {p: [f"i_{p}{n}" for n in range(1, 8)] for p in ("a", "d")}
+    hads_items = {p: [f"i_{p}{n}" for n in range(1, 8)] for p in ("a", "d")}
     questions = [f"i_q{n}" for n in range(1, 10)]
-    columns = sorted({f"i_{i}" for i in items} | {*hads["a"], *hads["d"], *questions})
+    columns = sorted({f"i_{i}" for i in items} | {*hads_items["a"], *hads_items["d"], *questions})
     listed = ", ".join(f"'{c}'" for c in columns)
     con.execute(
         "CREATE TABLE raw AS PIVOT (SELECT episode_id, instrument, timepoint, "  # noqa: S608
@@ -798,10 +798,9 @@ def _score_table(con) -> None:
     def answered(names):
         return " + ".join(f"CAST({n} IS NOT NULL AS INTEGER)" for n in names)
 
-    con.execute(
-        "CREATE TABLE sums AS SELECT *, "  # noqa: S608
-        f"{total(hads['a'])} AS a_sum, {answered(hads['a'])} AS a_n, "
-        f"{total(hads['d'])} AS d_sum, {answered(hads['d'])} AS d_n, "
+    sums = (
+        f"SELECT *, {total(hads_items['a'])} AS a_sum, {answered(hads_items['a'])} AS a_n, "
+        f"{total(hads_items['d'])} AS d_sum, {answered(hads_items['d'])} AS d_n, "
         f"{total(questions)} AS q_sum, {answered(questions)} AS q_n FROM raw"
     )
 
@@ -825,7 +824,7 @@ def _score_table(con) -> None:
         f"CASE {prorated} END AS total, "
         "floor(i_performance * 10 + 0.5) / 10 AS copm_performance, "
         "floor(i_satisfaction * 10 + 0.5) / 10 AS copm_satisfaction "
-        "FROM sums"
+        f"FROM ({sums})"
     )
 
 
