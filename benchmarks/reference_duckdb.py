@@ -6,8 +6,9 @@ as ``dataset/VRMDS.md`` defines them, in the report's JSON shape (the same table
 and the same cell dictionaries, unsuppressed), so that :func:`compare` can hold the
 report (``vocrehab.reports.evaluation``) to it cell for cell. It is written from the
 standard, not from the report's queries: the two share no query code, only the facts
-the standard names (its code lists, here copied from the standard) and the published
-EQ-5D value sets (``vocrehab.measures.valuesets``, data only).
+the standard names (its code lists, here copied from the standard), the published
+EQ-5D value sets (``vocrehab.measures.valuesets``, data only) and the bank holidays of
+the ``holidays`` package, from which it builds its own working-day calendar.
 
 Two things a VRMDS export does not hold come from the caller: each service's nation
 (whose bank holidays the working days leave out) and its own standard limits, for
@@ -1352,6 +1353,8 @@ def reference_report(
 # --- comparing ------------------------------------------------------------------------------
 
 IGNORED_FIELDS = {"suppressed", "title", "cells"}
+# How compare() names a report table the reference does not compute.
+NOT_COVERED = "not covered by the reference"
 
 
 def _cell_key(cell: dict) -> tuple:
@@ -1376,7 +1379,7 @@ def compare(report: dict, reference: dict, *, rel: float = 1e-9) -> list[str]:
     ours = reference["tables"]
     for table_id, table in report["tables"].items():
         if table_id not in ours:
-            out.append(f"{table_id}: not covered by the reference")
+            out.append(f"{table_id}: {NOT_COVERED}")
             continue
         theirs = ours[table_id]
         for field in sorted((set(table) | set(theirs)) - IGNORED_FIELDS):
