@@ -12,10 +12,9 @@ import csv
 import datetime as dt
 import json
 import random
-import sys
-from pathlib import Path
 
 import pytest
+from benchmarks import reference_duckdb
 
 from vocrehab.accounts.models import Service
 from vocrehab.codes import Nation
@@ -24,9 +23,6 @@ from vocrehab.interchange.importer import import_dataset
 from vocrehab.interchange.synth import service_catalogue, write_synthetic_dataset
 from vocrehab.reports.evaluation import build_evaluation
 from vocrehab.reports.exports import to_json
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import reference_duckdb  # noqa: E402 - a development script beside the benchmarks
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2025, 3, 3)
