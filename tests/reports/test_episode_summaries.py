@@ -23,8 +23,8 @@ from vocrehab.codes import ContactMode, Intervention
 from vocrehab.episodes.models import Episode
 from vocrehab.interchange.importer import import_dataset
 from vocrehab.interchange.synth import write_synthetic_dataset
-from vocrehab.measures.models import QuestionnairePair
-from vocrehab.measures.scores import pairs_differing
+from vocrehab.measures.models import QuestionnairePair, QuestionnaireScores
+from vocrehab.measures.scores import pairs_differing, scorable_differing
 
 from .helpers import give_measure, make_episode
 
@@ -40,6 +40,7 @@ def _counts(episode) -> dict:
 
 def _in_step():
     assert contact_counts_differing() == (0, [])
+    assert scorable_differing() == (0, [])
     assert pairs_differing() == (0, [])
 
 
@@ -89,9 +90,14 @@ def test_questionnaires_are_paired_as_they_are_completed_and_deleted(service):
     give_measure(episode, "hads", "discharge", {**HADS, "a1": 3})
     pair = QuestionnairePair.objects.get(episode=episode, instrument="hads")
     assert (pair.entry_hads_anxiety_sum, pair.discharge_hads_anxiety_sum) == (7, 9)
+    assert (pair.entry_scorable, pair.discharge_scorable) == (True, True)
     # Only completed questionnaires pair; one not yet answered adds nothing.
     give_measure(episode, "phq9", "entry", {}, status="invited")
     assert not QuestionnairePair.objects.filter(episode=episode, instrument="phq9").exists()
+    # Completed with too few answers to give a score: paired, but not scorable.
+    give_measure(episode, "phq9", "discharge", {"q1": 1})
+    pair = QuestionnairePair.objects.get(episode=episode, instrument="phq9")
+    assert (pair.discharge_summed_answered, pair.discharge_scorable) == (1, False)
     _in_step()
 
     entry.delete()
@@ -126,13 +132,14 @@ def test_the_dataset_import_writes_summaries_equal_to_a_fresh_computation(tmp_pa
 def test_verify_finds_a_row_out_of_step_and_rebuild_mends_it(service):
     episode = make_episode(service)
     Contact.objects.create(episode=episode, contact_date=episode.referral_date, mode="phone")
-    give_measure(episode, "hads", "entry", HADS)
+    entry = give_measure(episode, "hads", "entry", HADS)
     out = io.StringIO()
     call_command("report", "summaries", "--verify", stdout=out)
     assert "contact counts: every row agrees" in out.getvalue()
 
     EpisodeContactCounts.objects.filter(episode=episode).update(mode_phone=5)
     QuestionnairePair.objects.filter(episode=episode).update(entry_hads_anxiety_sum=1)
+    QuestionnaireScores.objects.filter(administration=entry).update(scorable=False)
     out = io.StringIO()
     with pytest.raises(CommandError, match="summaries --rebuild"):
         call_command("report", "summaries", "--verify", stdout=out)
@@ -141,6 +148,10 @@ def test_verify_finds_a_row_out_of_step_and_rebuild_mends_it(service):
     )
     assert "questionnaire pairs: 1 differ" in out.getvalue()
     assert f"episode {episode.pk}, hads" in out.getvalue()
+    assert (
+        "questionnaire scoring verdicts: 1 differ from a fresh computation, e.g.\n"
+        f"  administration {entry.pk}" in out.getvalue()
+    )
 
     out = io.StringIO()
     call_command("report", "summaries", "--rebuild", stdout=out)

@@ -35,7 +35,9 @@ def _assert_in_step():
 
 def test_every_column_is_a_field_of_the_table():
     fields = {f.column for f in QuestionnaireScores._meta.concrete_fields}
-    assert set(COLUMNS) | {"administration_id"} == fields
+    # And the scoring rule's verdict, kept beside the scores (tests/reports/
+    # test_episode_summaries.py holds it to the rule).
+    assert set(COLUMNS) | {"administration_id", "scorable"} == fields
 
 
 def test_staff_entry_stores_the_scores(service, make_staff):

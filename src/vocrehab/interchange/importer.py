@@ -66,6 +66,7 @@ from vocrehab.measures.models import (
     QuestionnaireScores,
 )
 from vocrehab.measures.scores import (
+    mark_scorable_of_services,
     refresh_pairs_of_services,
     refresh_scores,
     scores_from_values,
@@ -702,10 +703,13 @@ class _Run:
             logger.info("import %s: %.1f s", step.__name__, time.perf_counter() - started)
 
     def _report_summaries(self) -> None:
-        """The report's per-episode contact counts and questionnaire pairs of the
-        services written: one statement each, once every row is in (the rows bypass the
-        signals that keep them for single saves)."""
+        """The report's per-episode contact counts, the scoring rule's verdict on each
+        questionnaire and the questionnaire pairs of the services written: one statement
+        each, once every row is in (the rows bypass the signals that keep them for
+        single saves)."""
         refresh_contact_counts_of_services(self.target_ids)
+        if schema.MEASURES in self.present:
+            mark_scorable_of_services(self.target_ids)
         refresh_pairs_of_services(self.target_ids)
 
     # -- episodes ---------------------------------------------------------------------

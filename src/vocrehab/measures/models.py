@@ -430,6 +430,10 @@ class QuestionnaireScores(models.Model):
     satisfaction_positive_impact = models.FloatField(null=True)
     satisfaction_recommend = models.FloatField(null=True)
     satisfaction_use_again = models.FloatField(null=True)
+    # Whether the values give at least one score by the instrument's scoring rule
+    # (``scores.scorable``, less the status), kept with the scores so that the reports
+    # count completed questionnaires without applying the rule to every row again.
+    scorable = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         db_table = "reports_questionnairescores"  # kept from when the reports owned it
@@ -460,6 +464,9 @@ class QuestionnairePair(models.Model):
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
     instrument = models.CharField(max_length=32)
+    # Scorable (``QuestionnaireScores.scorable``) at entry, and at discharge.
+    entry_scorable = models.BooleanField(default=False, db_default=False)
+    discharge_scorable = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -475,7 +482,9 @@ class QuestionnairePair(models.Model):
 
 
 SCORE_COLUMNS = tuple(
-    f.name for f in QuestionnaireScores._meta.concrete_fields if not f.primary_key
+    f.name
+    for f in QuestionnaireScores._meta.concrete_fields
+    if not f.primary_key and f.name != "scorable"
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from vocrehab.episodes.models import Episode
 
@@ -162,6 +162,7 @@ def refresh_scores(administration_ids: Iterable[int]) -> None:
             where = f"{quote('administration_id')} IN ({', '.join(['%s'] * len(chunk))})"
             cursor.execute(f"DELETE FROM {table} WHERE {where}", chunk)  # noqa: S608
             _insert(cursor, where, chunk)
+    mark_scorable(Administration.objects.filter(pk__in=ids))
     refresh_pairs(
         Administration.objects.filter(pk__in=ids).values_list("episode_id", flat=True).distinct()
     )
@@ -172,7 +173,9 @@ def rebuild_all_scores() -> int:
     table = connection.ops.quote_name(QuestionnaireScores._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        return _insert(cursor, "1 = 1", [])
+        rows = _insert(cursor, "1 = 1", [])
+    mark_scorable(Administration.objects.all())
+    return rows
 
 
 # --- the report's pairs: entry and discharge side by side --------------------------
@@ -185,6 +188,12 @@ def _pairs_select(where: str) -> str:
     parts = [
         f"MAX(CASE WHEN a.{quote('timepoint')} = '{tp.value}' THEN s.{quote(c)} END)"
         for c in SCORE_COLUMNS
+        for tp in PAIRED_TIMEPOINTS
+    ]
+    # Scorable at each timepoint: a comparison, which both databases store as a flag.
+    true = connection.ops.quote_name("scorable")
+    parts += [
+        f"MAX(CASE WHEN a.{quote('timepoint')} = '{tp.value}' AND s.{true} THEN 1 ELSE 0 END) = 1"
         for tp in PAIRED_TIMEPOINTS
     ]
     timepoints = ", ".join(f"'{tp.value}'" for tp in PAIRED_TIMEPOINTS)
@@ -205,6 +214,7 @@ def _pair_column_names() -> list[str]:
         "episode_id",
         "instrument",
         *(f"{tp.value}_{c}" for c in SCORE_COLUMNS for tp in PAIRED_TIMEPOINTS),
+        *(f"{tp.value}_scorable" for tp in PAIRED_TIMEPOINTS),
     ]
 
 
@@ -324,6 +334,18 @@ _SCORABLE: dict[str, Q] = {
 }
 
 
+def _scored_by_rule() -> Q:
+    """Administrations whose values give at least one score by their instrument's rule
+    (whatever their status)."""
+    others = ItemValue.objects.filter(administration=OuterRef("pk")).filter(
+        Q(value__isnull=False) | ~Q(text_value="")
+    )
+    condition = Q(~Q(instrument__in=list(_SCORABLE)), Exists(others))
+    for code, rule in _SCORABLE.items():
+        condition |= Q(rule, instrument=code)
+    return condition
+
+
 def scorable() -> Q:
     """A filter on administrations: completed, with at least one score by its
     instrument's scoring rule. (From another model, filter on
@@ -333,11 +355,49 @@ def scorable() -> Q:
     (:data:`COLUMNS`); the others (Work Ability Score, the follow-up survey, the HNA)
     score every answer they hold, so any recorded answer makes them scorable.
     ``tests/measures/test_scorable.py`` holds this to each instrument's scorer.
+    Reports over many episodes read the same rule stored with the scores
+    (:func:`stored_scorable`).
     """
-    others = ItemValue.objects.filter(administration=OuterRef("pk")).filter(
-        Q(value__isnull=False) | ~Q(text_value="")
+    return _scored_by_rule() & Q(status=AdministrationStatus.COMPLETED)
+
+
+def stored_scorable(prefix: str = "") -> Q:
+    """:func:`scorable` as stored with the scores (``QuestionnaireScores.scorable``): a
+    join instead of the rule's subqueries, for reports over many administrations.
+    ``prefix`` leads from the queried model to an administration."""
+    return Q(
+        **{
+            f"{prefix}status": AdministrationStatus.COMPLETED,
+            f"{prefix}scores__scorable": True,
+        }
     )
-    condition = Q(~Q(instrument__in=list(_SCORABLE)), Exists(others))
-    for code, rule in _SCORABLE.items():
-        condition |= Q(rule, instrument=code)
-    return condition & Q(status=AdministrationStatus.COMPLETED)
+
+
+def mark_scorable(administrations) -> None:
+    """Store the scoring rule's verdict with the scores of ``administrations`` (an
+    Administration queryset). Called whenever their scores are written."""
+    QuestionnaireScores.objects.filter(administration__in=administrations.values("pk")).update(
+        scorable=Exists(
+            Administration.objects.filter(_scored_by_rule(), pk=OuterRef("administration_id"))
+        )
+    )
+
+
+def mark_scorable_of_services(service_ids: Iterable[int]) -> None:
+    """:func:`mark_scorable` for every administration of these services (a bulk writer)."""
+    mark_scorable(Administration.objects.filter(episode__service_id__in=list(service_ids)))
+
+
+def scorable_differing(limit: int = 20) -> tuple[int, list[str]]:
+    """Scores whose stored verdict differs from the rule applied now: how many, and up to
+    ``limit`` of their administrations described."""
+    rule = Exists(
+        Administration.objects.filter(_scored_by_rule(), pk=OuterRef("administration_id"))
+    )
+    wrong = (
+        QuestionnaireScores.objects.annotate(by_rule=rule)
+        .filter(~Q(scorable=F("by_rule")))
+        .order_by("administration_id")
+        .values_list("administration_id", flat=True)
+    )
+    return wrong.count(), [f"administration {pk}" for pk in wrong[:limit]]

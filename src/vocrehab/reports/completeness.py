@@ -32,8 +32,8 @@ from vocrehab.codes import VRMDS_TIMEPOINTS
 from vocrehab.episodes.facts import followup_window_closed, window_open_since
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.instruments import INSTRUMENTS
-from vocrehab.measures.models import Administration, AdministrationStatus
-from vocrehab.measures.scores import scorable
+from vocrehab.measures.models import Administration, AdministrationStatus, QuestionnairePair
+from vocrehab.measures.scores import scorable, stored_scorable
 from vocrehab.measures.services import schedule_for
 
 from .labels import label
@@ -125,13 +125,8 @@ def completion(episodes, services, as_of: dt.date) -> list[Completion]:
         .order_by()
     }
     # One row per (service, instrument, timepoint): the unique constraint makes every
-    # count of administrations a count of episodes.
-    entry_scorable = Administration.objects.filter(
-        scorable(),
-        episode_id=OuterRef("episode_id"),
-        instrument=OuterRef("instrument"),
-        timepoint=ENTRY,
-    )
+    # count of administrations a count of episodes. The scoring rule's verdict is read
+    # as stored with the scores, and pairs from the stored entry/discharge pairs.
     owed = Q()
     for tp in TIMEPOINTS:
         owed |= Q(timepoint=tp) & eligible(tp, as_of, "episode__")
@@ -140,14 +135,22 @@ def completion(episodes, services, as_of: dt.date) -> list[Completion]:
         .values("episode__service_id", "instrument", "timepoint")
         .annotate(
             sent=Count("pk", filter=owed & Q(status__in=SENT_STATUSES)),
-            completed=Count("pk", filter=owed & scorable()),
-            paired=Count(
-                "pk",
-                filter=owed & scorable() & Q(timepoint=DISCHARGE) & Q(Exists(entry_scorable)),
-            ),
+            completed=Count("pk", filter=owed & stored_scorable()),
         )
         .order_by()
     )
+    paired = {
+        (r["episode__service_id"], r["instrument"]): r["n"]
+        for r in QuestionnairePair.objects.filter(
+            eligible(DISCHARGE, as_of, "episode__"),
+            episode__in=episodes.values("pk"),
+            entry_scorable=True,
+            discharge_scorable=True,
+        )
+        .values("episode__service_id", "instrument")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     rows: dict[tuple[str, str], Completion] = {}
     used: dict[int, dict[str, set[str]]] = {
         s.pk: {tp: set(schedule_for(s).instruments_for(tp)) for tp in TIMEPOINTS} for s in services
@@ -161,7 +164,7 @@ def completion(episodes, services, as_of: dt.date) -> list[Completion]:
         cell.sent += row["sent"]
         cell.completed += row["completed"]
         if row["timepoint"] == DISCHARGE:
-            cell.paired = (cell.paired or 0) + row["paired"]
+            cell.paired = (cell.paired or 0) + paired.get((service_id, row["instrument"]), 0)
     for service_id, by_timepoint in used.items():
         counts = population.get(service_id, {})
         for tp, instruments in by_timepoint.items():

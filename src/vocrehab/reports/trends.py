@@ -13,7 +13,7 @@ working-day calendar), so the number of queries does not grow with the data:
   date as the evaluation report judges it (:func:`~vocrehab.episodes.standards.count_standards`);
 * the percent in work at discharge, outcome cohort, by month of discharge;
 * questionnaire completion: of the episodes assessed in a month, the percent with a
-  scorable entry questionnaire (:func:`~vocrehab.measures.scores.scorable`).
+  scorable entry questionnaire (:func:`~vocrehab.measures.scores.scorable`, as stored).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from vocrehab.dates import DaysBetween, add_months
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
 from vocrehab.measures.models import Administration
-from vocrehab.measures.scores import scorable
+from vocrehab.measures.scores import stored_scorable
 
 IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
 
@@ -156,7 +156,7 @@ def in_work_at_discharge(episodes, months) -> dict:
 
 def questionnaire_completion(episodes, months) -> dict:
     completed = Administration.objects.filter(
-        scorable(), episode=OuterRef("pk"), timepoint=Timepoint.ENTRY
+        stored_scorable(), episode=OuterRef("pk"), timepoint=Timepoint.ENTRY
     )
     rows = (
         episodes.filter(assessment_date__gte=months[0])

@@ -15,7 +15,14 @@ from django.db import transaction
 from vocrehab.accounts.models import Service
 from vocrehab.audit.services import record_export
 from vocrehab.casework.contact_counts import contact_counts_differing, rebuild_all_contact_counts
-from vocrehab.measures.scores import pairs_differing, rebuild_all_pairs, rebuild_all_scores
+from vocrehab.measures.models import Administration
+from vocrehab.measures.scores import (
+    mark_scorable,
+    pairs_differing,
+    rebuild_all_pairs,
+    rebuild_all_scores,
+    scorable_differing,
+)
 from vocrehab.reports import exports, presentation
 from vocrehab.reports.evaluation import ReportError, build_evaluation
 from vocrehab.reports.suppression import suppress
@@ -78,8 +85,9 @@ class Command(BaseCommand):
             "summaries",
             help="check or rebuild the per-episode summaries the reports read",
             description="The evaluation report reads per-episode summaries kept as "
-            "records change: each episode's contact counts by mode and intervention, and "
-            "its questionnaires' entry and discharge scores side by side. --verify "
+            "records change: each episode's contact counts by mode and intervention, "
+            "whether each questionnaire gives a score, and its entry and discharge scores "
+            "side by side. --verify "
             "compares every stored row with a fresh computation and exits with status 1 "
             "if any differs; --rebuild recomputes them all (after records were changed "
             "outside vocrehab, for instance).",
@@ -175,6 +183,7 @@ class Command(BaseCommand):
         if rebuild:
             with transaction.atomic():
                 counts = rebuild_all_contact_counts()
+                mark_scorable(Administration.objects.all())
                 pairs = rebuild_all_pairs()
             self.stdout.write(
                 f"Contact counts recomputed for {counts:,} episodes; questionnaire pairs "
@@ -185,6 +194,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             checks = (
                 ("contact counts", contact_counts_differing()),
+                ("questionnaire scoring verdicts", scorable_differing()),
                 ("questionnaire pairs", pairs_differing()),
             )
         wrong = 0
