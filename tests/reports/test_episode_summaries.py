@@ -21,6 +21,7 @@ from vocrehab.casework.contact_counts import contact_counts_differing
 from vocrehab.casework.models import Contact, EpisodeContactCounts
 from vocrehab.codes import ContactMode, Intervention
 from vocrehab.episodes.models import Episode
+from vocrehab.interchange.bulk import raw_delete
 from vocrehab.interchange.importer import import_dataset
 from vocrehab.interchange.synth import write_synthetic_dataset
 from vocrehab.measures.models import QuestionnairePair, QuestionnaireScores
@@ -164,3 +165,17 @@ def test_every_mode_and_intervention_has_a_column():
     fields = {f.name for f in EpisodeContactCounts._meta.concrete_fields}
     assert {f"mode_{c}" for c in ContactMode.values} <= fields
     assert {f"intervention_{c}" for c in Intervention.values} <= fields
+
+
+def test_a_bulk_delete_of_episodes_takes_their_summaries_with_them(service):
+    """The hub and the import delete episodes without loading them (raw_delete follows
+    the model's relations): the summaries must be among them, or the delete fails."""
+    episode = make_episode(service)
+    Contact.objects.create(episode=episode, contact_date=episode.referral_date, mode="phone")
+    give_measure(episode, "hads", "entry", HADS)
+    assert EpisodeContactCounts.objects.filter(episode=episode).exists()
+    assert QuestionnairePair.objects.filter(episode=episode).exists()
+    raw_delete(Episode.objects.filter(pk=episode.pk))
+    assert not Episode.objects.filter(pk=episode.pk).exists()
+    assert not EpisodeContactCounts.objects.exists()
+    assert not QuestionnairePair.objects.exists()

@@ -462,7 +462,11 @@ class QuestionnairePair(models.Model):
     completed questionnaire of the instrument at that timepoint).
     """
 
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    # A named relation, so that bulk deletes that follow an episode's dependants
+    # (``interchange.bulk.raw_delete``) find the pairs too.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="questionnaire_pairs"
+    )
     instrument = models.CharField(max_length=32)
     # Scorable (``QuestionnaireScores.scorable``) at entry, and at discharge.
     entry_scorable = models.BooleanField(default=False, db_default=False)

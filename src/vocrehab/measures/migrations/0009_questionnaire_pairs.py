@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('discharge_satisfaction_recommend', models.FloatField(null=True)),
                 ('entry_satisfaction_use_again', models.FloatField(null=True)),
                 ('discharge_satisfaction_use_again', models.FloatField(null=True)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='episodes.episode')),
+                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questionnaire_pairs', to='episodes.episode')),
             ],
             options={
                 'verbose_name': 'questionnaire pair',
