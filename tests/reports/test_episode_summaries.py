@@ -10,14 +10,20 @@ mends it.
 import datetime
 import io
 import shutil
+import threading
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from vocrehab.accounts.models import Role
-from vocrehab.casework.contact_counts import contact_counts_differing
+from vocrehab.casework.contact_counts import (
+    contact_counts_differing,
+    refresh_contact_counts_of_services,
+)
 from vocrehab.casework.models import Contact, EpisodeContactCounts
 from vocrehab.codes import ContactMode, Intervention
 from vocrehab.episodes.models import Episode
@@ -179,3 +185,36 @@ def test_a_bulk_delete_of_episodes_takes_their_summaries_with_them(service):
     assert not Episode.objects.filter(pk=episode.pk).exists()
     assert not EpisodeContactCounts.objects.exists()
     assert not QuestionnairePair.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_of_one_episode_at_once_both_succeed_and_the_later_wins(service):
+    """A contact saved while the import refreshes its service: on PostgreSQL the second
+    refresh waits for the first, then must replace its row, not fail on the key."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time")
+    episode = make_episode(service)
+    Contact.objects.create(episode=episode, contact_date=episode.referral_date, mode="phone")
+    errors, started = [], threading.Event()
+
+    def refresh_meanwhile():
+        try:
+            started.set()
+            with transaction.atomic():
+                refresh_contact_counts_of_services([service.pk])
+        except Exception as error:  # noqa: BLE001 - the test reports whatever it was
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Contact.objects.create(episode=episode, contact_date=episode.referral_date, mode="email")
+        other = threading.Thread(target=refresh_meanwhile)
+        other.start()
+        started.wait()
+        time.sleep(0.5)  # the other refresh is now waiting for this transaction's rows
+    other.join(timeout=30)
+    assert not other.is_alive()
+    assert errors == []
+    assert _counts(episode) == {"contacts": 2, "mode_phone": 1, "mode_email": 1, "with_client": 2}
+    _in_step()

@@ -15,6 +15,7 @@ from django.db import connection
 
 from vocrehab.codes import ContactMode, ContactWith, Intervention
 from vocrehab.episodes.models import Episode
+from vocrehab.summaries import rows_differing, upsert
 
 from .models import Contact, ContactIntervention, EpisodeContactCounts
 
@@ -31,6 +32,10 @@ COLUMNS = (
     "with_interventions",
     *INTERVENTION_COLUMNS,
 )
+
+
+def _upsert() -> str:
+    return upsert(("episode_id",), list(COLUMNS))
 
 
 def _select(where: str) -> str:
@@ -75,7 +80,7 @@ def _replace(where: str, params: list, delete_where: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {delete_where}", params)  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) " + _select(where),  # noqa: S608
+            f"INSERT INTO {table} ({columns}) " + _select(where) + _upsert(),  # noqa: S608
             [*params, *params],
         )
 
@@ -114,6 +119,8 @@ def rebuild_all_contact_counts() -> int:
     columns = ", ".join(quote(c) for c in COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        # Everything was deleted above, in this transaction: a plain insert (which the
+        # migration that makes the table can run before its constraints exist).
         cursor.execute(f"INSERT INTO {table} ({columns}) " + _select("1 = 1"))  # noqa: S608
         return cursor.rowcount
 
@@ -124,16 +131,7 @@ def contact_counts_differing(limit: int = 20) -> tuple[int, list[str]]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in COLUMNS)
     stored = f"SELECT {columns} FROM {quote(EpisodeContactCounts._meta.db_table)}"  # noqa: S608
-    fresh = _select("1 = 1")
-    key = quote("episode_id")
-    with connection.cursor() as cursor:
-        # Subqueries: SQLite does not take a parenthesised EXCEPT.
-        cursor.execute(
-            f"SELECT {key} FROM (SELECT * FROM ({stored}) x "  # noqa: S608
-            f"EXCEPT SELECT * FROM ({fresh}) y) d1 UNION "
-            f"SELECT {key} FROM (SELECT * FROM ({fresh}) y EXCEPT SELECT * FROM ({stored}) x) d2"
-        )
-        keys = sorted(row[0] for row in cursor.fetchall())
+    keys = [pk for (pk,) in rows_differing(stored, _select("1 = 1"), ("episode_id",))]
     return len(keys), [f"episode {pk}" for pk in keys[:limit]]
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
 from vocrehab.episodes.models import Episode
+from vocrehab.summaries import rows_differing, upsert
 
 from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument, prorated_total_scored
 from .models import (
@@ -209,6 +210,9 @@ def _pairs_select(where: str) -> str:
     )
 
 
+PAIR_KEY = ("episode_id", "instrument")
+
+
 def _pair_column_names() -> list[str]:
     return [
         "episode_id",
@@ -226,7 +230,9 @@ def _replace_pairs(where: str, params: list) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) " + _pairs_select(f"a.{where}"),  # noqa: S608
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608
+            + _pairs_select(f"a.{where}")
+            + upsert(PAIR_KEY, _pair_column_names()),
             params,
         )
 
@@ -263,6 +269,8 @@ def rebuild_all_pairs() -> int:
     columns = ", ".join(quote(c) for c in _pair_column_names())
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        # Everything was deleted above, in this transaction: a plain insert (which the
+        # migration that makes the table runs before its unique constraint exists).
         cursor.execute(f"INSERT INTO {table} ({columns}) " + _pairs_select("1 = 1"))  # noqa: S608
         return cursor.rowcount
 
@@ -276,17 +284,7 @@ def pairs_differing(limit: int = 20) -> tuple[int, list[str]]:
     names = _pair_column_names()
     columns = ", ".join(quote(c) for c in names)
     stored = f"SELECT {columns} FROM {quote(QuestionnairePair._meta.db_table)}"  # noqa: S608
-    fresh = _pairs_select("1 = 1")
-    with connection.cursor() as cursor:
-        key = f"{quote('episode_id')}, {quote('instrument')}"
-        # Written with subqueries: SQLite does not take a parenthesised EXCEPT.
-        cursor.execute(
-            f"SELECT {key} FROM (SELECT * FROM ({stored}) x "  # noqa: S608
-            f"EXCEPT SELECT * FROM ({fresh}) y) d1 UNION ALL "
-            f"SELECT {key} FROM (SELECT * FROM ({fresh}) y EXCEPT SELECT * FROM ({stored}) x) d2"
-        )
-        rows = cursor.fetchall()
-    keys = sorted(set(rows))
+    keys = rows_differing(stored, _pairs_select("1 = 1"), PAIR_KEY)
     return len(keys), [f"episode {e}, {i}" for e, i in keys[:limit]]
 
 
