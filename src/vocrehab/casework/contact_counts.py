@@ -38,33 +38,35 @@ def _upsert() -> str:
     return upsert(("episode_id",), list(COLUMNS))
 
 
-def _select(where: str) -> str:
-    """SELECT the rows of the episodes whose contacts ``where`` selects (written over
-    a contact alias ``c``; it appears twice, so its parameters are given twice)."""
+def _select(where: str, columns=COLUMNS) -> str:
+    """SELECT the ``columns`` of the episodes whose contacts ``where`` selects (written
+    over a contact alias ``c``; it appears twice, so its parameters are given twice)."""
     quote = connection.ops.quote_name
     contacts = quote(Contact._meta.db_table)
     interventions = quote(ContactIntervention._meta.db_table)
-    code, mode = quote("code"), quote("mode")
+    code, mode, contact_with = quote("code"), quote("mode"), quote("contact_with")
+    contact_id, episode_id, pk = quote("contact_id"), quote("episode_id"), quote("id")
     # Constants (the code lists) and quoted names only; values are parameters.
     per_contact = ", ".join(
         f"MAX(CASE WHEN ci.{code} = '{value}' THEN 1 ELSE 0 END) AS {quote(column)}"
         for column, value in INTERVENTION_COLUMNS.items()
     )
-    contact_with = quote("contact_with")
-    modes = ", ".join(
-        [
-            *(f"SUM(CASE WHEN c.{mode} = '{v}' THEN 1 ELSE 0 END)" for v in MODE_COLUMNS.values()),
-            *(
-                f"SUM(CASE WHEN c.{contact_with} = '{v}' THEN 1 ELSE 0 END)"
-                for v in WITH_COLUMNS.values()
-            ),
-        ]
-    )
-    coded = ", ".join(f"COALESCE(SUM(i.{quote(column)}), 0)" for column in INTERVENTION_COLUMNS)
-    contact_id, episode_id, pk = quote("contact_id"), quote("episode_id"), quote("id")
+    expressions = {
+        "episode_id": f"c.{episode_id}",
+        "contacts": "COUNT(*)",
+        **{
+            column: f"SUM(CASE WHEN c.{mode} = '{value}' THEN 1 ELSE 0 END)"
+            for column, value in MODE_COLUMNS.items()
+        },
+        **{
+            column: f"SUM(CASE WHEN c.{contact_with} = '{value}' THEN 1 ELSE 0 END)"
+            for column, value in WITH_COLUMNS.items()
+        },
+        "with_interventions": f"SUM(CASE WHEN i.{contact_id} IS NULL THEN 0 ELSE 1 END)",
+        **{column: f"COALESCE(SUM(i.{quote(column)}), 0)" for column in INTERVENTION_COLUMNS},
+    }
     return (
-        f"SELECT c.{episode_id}, COUNT(*), {modes}, "  # noqa: S608
-        f"SUM(CASE WHEN i.{contact_id} IS NULL THEN 0 ELSE 1 END), {coded} "
+        f"SELECT {', '.join(expressions[c] for c in columns)} "  # noqa: S608
         f"FROM {contacts} c LEFT JOIN ("
         f"SELECT ci.{contact_id}, {per_contact} FROM {interventions} ci "
         f"INNER JOIN {contacts} c ON (c.{pk} = ci.{contact_id}) WHERE {where} "
@@ -112,16 +114,20 @@ def refresh_contact_counts_of_services(service_ids: Iterable[int]) -> None:
     )
 
 
-def rebuild_all_contact_counts() -> int:
-    """Recount every episode's contacts; returns the rows written."""
+def rebuild_all_contact_counts(columns=COLUMNS) -> int:
+    """Recount every episode's contacts; returns the rows written. ``columns``: the
+    table's columns as a migration finds them (a later migration may add more)."""
     quote = connection.ops.quote_name
     table = quote(EpisodeContactCounts._meta.db_table)
-    columns = ", ".join(quote(c) for c in COLUMNS)
+    names = [c for c in COLUMNS if c in set(columns)]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         # Everything was deleted above, in this transaction: a plain insert (which the
         # migration that makes the table can run before its constraints exist).
-        cursor.execute(f"INSERT INTO {table} ({columns}) " + _select("1 = 1"))  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in names)}) "  # noqa: S608
+            + _select("1 = 1", names)
+        )
         return cursor.rowcount
 
 

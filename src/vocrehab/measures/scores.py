@@ -182,25 +182,44 @@ def rebuild_all_scores() -> int:
 # --- the report's pairs: entry and discharge side by side --------------------------
 
 
-def _pairs_select(where: str) -> str:
-    """SELECT the pair rows of the completed entry and discharge questionnaires whose
-    administration ``where`` selects (alias ``a``), one per (episode, instrument)."""
+PAIR_KEY = ("episode_id", "instrument")
+
+
+def _pair_expressions() -> dict[str, str]:
+    """Each pair column and the expression over a questionnaire's scores (alias ``s``)
+    and administration (``a``) that gives it, grouped by episode and instrument."""
     quote = connection.ops.quote_name
-    parts = [
-        f"MAX(CASE WHEN a.{quote('timepoint')} = '{tp.value}' THEN s.{quote(c)} END)"
-        for c in SCORE_COLUMNS
-        for tp in PAIRED_TIMEPOINTS
-    ]
+    timepoint = f"a.{quote('timepoint')}"
+    found = {"episode_id": f"a.{quote('episode_id')}", "instrument": f"a.{quote('instrument')}"}
+    for column in SCORE_COLUMNS:
+        for tp in PAIRED_TIMEPOINTS:
+            found[f"{tp.value}_{column}"] = (
+                f"MAX(CASE WHEN {timepoint} = '{tp.value}' THEN s.{quote(column)} END)"
+            )
     # Scorable at each timepoint: a comparison, which both databases store as a flag.
-    true = connection.ops.quote_name("scorable")
-    parts += [
-        f"MAX(CASE WHEN a.{quote('timepoint')} = '{tp.value}' AND s.{true} THEN 1 ELSE 0 END) = 1"
-        for tp in PAIRED_TIMEPOINTS
-    ]
+    for tp in PAIRED_TIMEPOINTS:
+        found[f"{tp.value}_scorable"] = (
+            f"MAX(CASE WHEN {timepoint} = '{tp.value}' AND s.{quote('scorable')} "
+            "THEN 1 ELSE 0 END) = 1"
+        )
+    return found
+
+
+def _pair_column_names() -> list[str]:
+    return list(_pair_expressions())
+
+
+def _pairs_select(where: str, columns=None) -> str:
+    """SELECT the pair rows (``columns``, default all) of the completed entry and
+    discharge questionnaires whose administration ``where`` selects (alias ``a``), one
+    per (episode, instrument)."""
+    quote = connection.ops.quote_name
+    expressions = _pair_expressions()
+    chosen = [expressions[c] for c in (columns or expressions)]
     timepoints = ", ".join(f"'{tp.value}'" for tp in PAIRED_TIMEPOINTS)
     # Only constants and quoted names are interpolated; values are parameters.
     return (
-        f"SELECT a.{quote('episode_id')}, a.{quote('instrument')}, {', '.join(parts)} "  # noqa: S608
+        f"SELECT {', '.join(chosen)} "  # noqa: S608
         f"FROM {quote(QuestionnaireScores._meta.db_table)} s "
         f"INNER JOIN {quote(Administration._meta.db_table)} a "
         f"ON (a.{quote('id')} = s.{quote('administration_id')}) "
@@ -208,18 +227,6 @@ def _pairs_select(where: str) -> str:
         f"AND a.{quote('timepoint')} IN ({timepoints}) AND {where} "
         f"GROUP BY a.{quote('episode_id')}, a.{quote('instrument')}"
     )
-
-
-PAIR_KEY = ("episode_id", "instrument")
-
-
-def _pair_column_names() -> list[str]:
-    return [
-        "episode_id",
-        "instrument",
-        *(f"{tp.value}_{c}" for c in SCORE_COLUMNS for tp in PAIRED_TIMEPOINTS),
-        *(f"{tp.value}_scorable" for tp in PAIRED_TIMEPOINTS),
-    ]
 
 
 def _replace_pairs(where: str, params: list) -> None:
@@ -262,16 +269,20 @@ def refresh_pairs_of_services(service_ids: Iterable[int]) -> None:
     _replace_pairs(f"{quote('episode_id')} IN ({episodes})", ids)
 
 
-def rebuild_all_pairs() -> int:
-    """Recompute every pair from the stored scores; returns the rows written."""
+def rebuild_all_pairs(columns=None) -> int:
+    """Recompute every pair from the stored scores; returns the rows written.
+    ``columns``: the table's columns as a migration finds them (default all)."""
     quote = connection.ops.quote_name
     table = quote(QuestionnairePair._meta.db_table)
-    columns = ", ".join(quote(c) for c in _pair_column_names())
+    names = [c for c in _pair_column_names() if columns is None or c in set(columns)]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         # Everything was deleted above, in this transaction: a plain insert (which the
         # migration that makes the table runs before its unique constraint exists).
-        cursor.execute(f"INSERT INTO {table} ({columns}) " + _pairs_select("1 = 1"))  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in names)}) "  # noqa: S608
+            + _pairs_select("1 = 1", names)
+        )
         return cursor.rowcount
 
 

@@ -6,10 +6,12 @@ from django.db import migrations, models
 
 def fill_counts(apps, schema_editor):
     # The counts are kept by one function; it writes the first ones too (one INSERT ...
-    # SELECT), so there is one definition of a count.
+    # SELECT), so there is one definition of a count. It is given the columns the table
+    # has at this point, so that a later migration may add more.
     from vocrehab.casework.contact_counts import rebuild_all_contact_counts
 
-    rebuild_all_contact_counts()
+    table = apps.get_model("casework", "EpisodeContactCounts")
+    rebuild_all_contact_counts([f.column for f in table._meta.concrete_fields])
 
 
 class Migration(migrations.Migration):

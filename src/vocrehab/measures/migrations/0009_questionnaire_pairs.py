@@ -6,13 +6,14 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     # The verdicts and pairs are copies of the stored scores; the functions that keep
-    # them write them here too, so there is one definition of each.
+    # them write them here too, so there is one definition of each. The pairs are given
+    # the columns the table has at this point, so that a later migration may add more.
     from vocrehab.measures.models import Administration
     from vocrehab.measures.scores import mark_scorable, rebuild_all_pairs
 
     mark_scorable(Administration.objects.all())
-    rebuild_all_pairs()
-
+    table = apps.get_model("measures", "QuestionnairePair")
+    rebuild_all_pairs([f.column for f in table._meta.concrete_fields])
 
 
 class Migration(migrations.Migration):
