@@ -45,3 +45,12 @@ def test_every_cell_has_the_standard_shape(organisation, report, suppressed):
             assert isinstance(cell["suppressed"], bool)
             if cell["suppressed"]:
                 assert all(cell[m] is None for m in spec.measures)
+
+
+def test_a_report_over_no_services_is_empty_not_an_error():
+    from vocrehab.reports.evaluation import build_evaluation
+
+    r = build_evaluation([])
+    assert list(r["tables"]) == list(TABLES)
+    assert r["tables"]["summary"]["n"] == 0
+    assert all(cell["eligible"] == 0 for cell in r["tables"]["service_standards"]["cells"])

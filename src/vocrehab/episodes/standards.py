@@ -419,6 +419,9 @@ def count_standards(
     foreign key to join through, and per-row subqueries would cost a million index
     look-ups each on a national dataset; a join lets the database hash it once.
     """
+    services = list(services)
+    if not services:
+        return []  # nothing to count (and an empty IN list cannot be written as SQL)
     ensure_calendar({s.nation for s in services}, *span)
     quote = connection.ops.quote_name
     columns = {f"e_{s.code}": F(s.done_field) for s in STANDARDS}
