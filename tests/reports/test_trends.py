@@ -117,9 +117,15 @@ def test_questionnaire_completion_by_month_of_assessment(service):
     blank = make_episode(service, assessment_date=dt.date(2024, 5, 10))
     give_measure(blank, "hads", "entry", {}, status="invited")  # not scorable
     make_episode(service, assessment_date=dt.date(2024, 5, 15))
+    # Completed with too few answers to score, and scorable only at discharge: neither
+    # counts as an entry questionnaire completed.
+    too_few = make_episode(service, assessment_date=dt.date(2024, 5, 16))
+    give_measure(too_few, "phq9", "entry", {"q1": 1})
+    later = make_episode(service, assessment_date=dt.date(2024, 5, 17))
+    give_measure(later, "hads", "discharge", HADS_FULL)
     found = _month(trends.monthly_series([service], today=TODAY)["questionnaire_completion"], MAY)
-    assert found["n"] == 3
-    assert found["value"] == pytest.approx(100 / 3)
+    assert found["n"] == 5
+    assert found["value"] == pytest.approx(100 / 5)
 
 
 def _two_years_of_contacts(service, today):

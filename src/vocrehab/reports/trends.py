@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 
-from vocrehab.codes import IN_WORK, MainReason, Timepoint
+from vocrehab.codes import IN_WORK, MainReason
 from vocrehab.dates import DaysBetween, add_months
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.standards import STANDARDS, count_standards
-from vocrehab.measures.models import Administration
-from vocrehab.measures.scores import stored_scorable
+from vocrehab.measures.models import QuestionnairePair
 
 IN_WORK_CODES = sorted(str(s) for s in IN_WORK)
 
@@ -155,9 +154,9 @@ def in_work_at_discharge(episodes, months) -> dict:
 
 
 def questionnaire_completion(episodes, months) -> dict:
-    completed = Administration.objects.filter(
-        stored_scorable(), episode=OuterRef("pk"), timepoint=Timepoint.ENTRY
-    )
+    # A scorable entry questionnaire of any instrument, read from the stored pairs
+    # (one row per episode and instrument) rather than every questionnaire's scores.
+    completed = QuestionnairePair.objects.filter(episode=OuterRef("pk"), entry_scorable=True)
     rows = (
         episodes.filter(assessment_date__gte=months[0])
         .annotate(month=TruncMonth("assessment_date"))
