@@ -8,6 +8,7 @@ from django.utils import timezone
 from vocrehab.accounts.models import Role
 from vocrehab.casework import services
 from vocrehab.casework.models import SignOff
+from vocrehab.dates import human_date
 from vocrehab.episodes.models import TierChange
 from vocrehab.measures.models import Administration
 
@@ -49,6 +50,10 @@ def test_support_worker_discharge_waits_for_sign_off(team, make_episode, service
     client.force_login(supervisor, backend="allauth.account.auth_backends.AuthenticationBackend")
     r = client.get(reverse("casework:tasks"))
     assert "Waiting for your sign-off" in r.text and str(episode.client.last_name) in r.text
+    # The request reads as a person would write it: the date in words, not ISO.
+    today = timezone.localdate()
+    assert request.summary.startswith(f"Discharge on {human_date(today)}, At work")
+    assert today.isoformat() not in request.summary
     r = client.post(
         reverse("casework:sign_off", args=[request.pk]), {"decision": "approve", "comment": "OK"}
     )
@@ -98,6 +103,8 @@ def test_support_worker_employer_contact_is_countersigned(team, make_episode, se
         False,
         supervisor,
     )
+    today = timezone.localdate()
+    assert request.summary == f"Contact with the employer on {human_date(today)} (Phone)"
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vocrehab.codes import ContactWith
+from vocrehab.dates import human_date
 from vocrehab.episodes import facts
 from vocrehab.episodes.models import Episode
 from vocrehab.episodes.services import record_first_contact_date
@@ -87,7 +88,7 @@ def record_contact(
             action=SignOffAction.EMPLOYER_CONTACT,
             by=by,
             summary=_("Contact with the employer on %(date)s (%(mode)s)")
-            % {"date": contact_date, "mode": contact.get_mode_display()},
+            % {"date": human_date(contact_date), "mode": contact.get_mode_display()},
             payload={"contact_id": contact.pk},
             held=False,
         )

@@ -111,7 +111,7 @@ def discharge(
             action=SignOffAction.DISCHARGE,
             by=by,
             summary=_("Discharge on %(date)s, %(status)s: %(reason)s")
-            % {"date": on, "status": WorkStatus(work_status).label, "reason": reason},
+            % {"date": human_date(on), "status": WorkStatus(work_status).label, "reason": reason},
             payload={
                 "on": on.isoformat(),
                 "work_status": work_status,
