@@ -154,3 +154,49 @@ def test_nested_and_conditional_imports_are_found_but_module_level_ones_are_not(
         "            return csv, y\n"
     )
     assert check(source, tmp_path) == ["12", "17"]
+
+
+# Loading a module by a name in a string is for what a setting or a list of libraries
+# names, never for one app to reach another (that is a signal; docs/development.md).
+LOADED_BY_NAME = {
+    "vocrehab/checks.py": "the deployment check loads each library loaded on first use",
+    "vocrehab/uploads.py": "the virus scanner is the one VOCREHAB_UPLOAD_SCANNER names",
+}
+_LOADERS = {"import_module", "import_string", "__import__"}
+
+
+def loads_by_name(path: Path) -> list[int]:
+    """Lines that load a module by a name in a string (importlib, Django's import_string)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name in _LOADERS:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_no_app_finds_another_by_a_name_in_a_string():
+    found = [
+        f"{path.relative_to(SOURCE.parent)}:{line}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if str(path.relative_to(SOURCE.parent)) not in LOADED_BY_NAME
+        for line in loads_by_name(path)
+    ]
+    assert not found, (
+        "Import the module at the top if it is in a layer below, or send a signal the "
+        "other app connects in AppConfig.ready():\n  " + "\n  ".join(found)
+    )
+
+
+def test_a_module_loaded_by_name_is_found(tmp_path):
+    path = tmp_path / "example.py"
+    path.write_text(
+        "import importlib\n"
+        "from django.utils.module_loading import import_string\n\n"
+        "def f():\n"
+        "    importlib.import_module('vocrehab.measures.services')\n"
+        "    return import_string('vocrehab.measures.services.schedule')\n",
+        encoding="utf-8",
+    )
+    assert loads_by_name(path) == [5, 6]

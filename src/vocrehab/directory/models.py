@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Organisation, Service
+from vocrehab.audit.history import ServiceLinked
 from vocrehab.casework.models import Contact
 from vocrehab.codes import Condition, OnwardCategory
 from vocrehab.episodes.models import Episode, EpisodeLinked
@@ -30,8 +31,10 @@ class ProviderType(models.TextChoices):
     PRIVATE = "private", _("Private")
 
 
-class DirectoryService(models.Model):
+class DirectoryService(ServiceLinked, models.Model):
     """An external service a client can be referred or signposted to."""
+
+    service_path = None  # the organisation's directory: its history names no service
 
     organisation = models.ForeignKey(
         Organisation,
@@ -78,9 +81,6 @@ class DirectoryService(models.Model):
     def __str__(self):
         return self.name
 
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": None}
-
     @property
     def category_codes(self) -> list[str]:
         return [c.category for c in self.categories.all()]
@@ -94,8 +94,10 @@ class DirectoryService(models.Model):
         return [c.area for c in self.coverage.all()]
 
 
-class DirectoryCategory(models.Model):
+class DirectoryCategory(ServiceLinked, models.Model):
     """One VRMDS onward category a directory service meets (rows, so mapping is a join)."""
+
+    service_path = None  # the organisation's directory: its history names no service
 
     service = models.ForeignKey(
         DirectoryService, on_delete=models.CASCADE, related_name="categories"
@@ -109,15 +111,14 @@ class DirectoryCategory(models.Model):
         ]
         indexes = [models.Index(fields=["category"])]
 
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": None}
-
     def __str__(self):
         return self.get_category_display()
 
 
-class DirectoryCondition(models.Model):
+class DirectoryCondition(ServiceLinked, models.Model):
     """A condition a service is limited to. A service with none serves every condition."""
+
+    service_path = None  # the organisation's directory: its history names no service
 
     service = models.ForeignKey(
         DirectoryService, on_delete=models.CASCADE, related_name="conditions"
@@ -130,15 +131,14 @@ class DirectoryCondition(models.Model):
             models.UniqueConstraint(fields=["service", "condition"], name="unique_dir_condition")
         ]
 
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": None}
-
     def __str__(self):
         return self.get_condition_display()
 
 
-class DirectoryCoverage(models.Model):
+class DirectoryCoverage(ServiceLinked, models.Model):
     """An area a service covers: a GSS code or a postcode district or area, upper case."""
+
+    service_path = None  # the organisation's directory: its history names no service
 
     service = models.ForeignKey(DirectoryService, on_delete=models.CASCADE, related_name="coverage")
     area = models.CharField(_("area"), max_length=9)
@@ -149,9 +149,6 @@ class DirectoryCoverage(models.Model):
             models.UniqueConstraint(fields=["service", "area"], name="unique_dir_coverage")
         ]
         indexes = [models.Index(fields=["area"])]
-
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": None}
 
     def __str__(self):
         return self.area
@@ -173,7 +170,9 @@ def material_upload_to(instance, filename):
     return f"selfhelp/{instance.file_key}{instance.file_extension}"
 
 
-class SelfHelpMaterial(models.Model):
+class SelfHelpMaterial(ServiceLinked, models.Model):
+    service_path = None  # the organisation's library: its history names no service
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="self_help_material"
     )
@@ -200,9 +199,6 @@ class SelfHelpMaterial(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": None}
 
 
 class GivenChannel(models.TextChoices):
@@ -253,7 +249,7 @@ class Delivery(models.TextChoices):
     ONE_TO_ONE = "one_to_one", _("One to one")
 
 
-class Programme(models.Model):
+class Programme(ServiceLinked, models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="programmes")
     title = models.CharField(_("title"), max_length=200)
     topic = models.CharField(_("topic"), max_length=20, choices=ProgrammeTopic.choices)
@@ -290,11 +286,10 @@ class Programme(models.Model):
     def __str__(self):
         return self.title
 
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": self.service_id}
 
+class Cohort(ServiceLinked, models.Model):
+    service_path = "programme__service"
 
-class Cohort(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
     name = models.CharField(_("name"), max_length=100, blank=True)
     start_date = models.DateField(_("first session"))
@@ -310,9 +305,6 @@ class Cohort(models.Model):
 
     def __str__(self):
         return self.name or f"{self.programme} – {self.start_date:%d %b %Y}"
-
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": self.programme.service_id}
 
 
 class CohortSession(models.Model):
@@ -407,7 +399,7 @@ DEFAULT_REVIEW_WEEKS = [2, 6, 12]
 DEFAULT_THREE_WAY_WEEKS = [6]
 
 
-class InWorkSchedule(models.Model):
+class InWorkSchedule(ServiceLinked, models.Model):
     """A service's schedule of in-work reviews after a return to work."""
 
     service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="in_work")
@@ -423,9 +415,6 @@ class InWorkSchedule(models.Model):
 
     def __str__(self):
         return f"{self.service}: weeks {self.weeks}"
-
-    def get_additional_data(self):
-        return {"client_id": None, "service_id": self.service_id}
 
 
 class InWorkSupport(EpisodeLinked, models.Model):
@@ -491,7 +480,7 @@ class ProfessionalGroup(models.TextChoices):
     OTHER = "other", _("Other professionals")
 
 
-class AwarenessSession(models.Model):
+class AwarenessSession(ServiceLinked, models.Model):
     """A session a service gave health professionals about work and vocational
     rehabilitation: the capacity building the evaluations counted. It names no client."""
 

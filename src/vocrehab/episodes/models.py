@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
+from vocrehab.audit.history import follow
 from vocrehab.clients.models import Client
 from vocrehab.codes import (
     Condition,
@@ -230,10 +231,8 @@ class EpisodeLinked:
     episode_path = "episode"
 
     def get_additional_data(self):
-        record = self
-        for name in self.episode_path.split("__"):
-            record = getattr(record, name)
-        return {"client_id": record.client_id, "service_id": record.service_id}
+        episode = follow(self, self.episode_path)
+        return {"client_id": episode.client_id, "service_id": episode.service_id}
 
 
 class EpisodeChild(EpisodeLinked, AuditedRecord):
