@@ -74,6 +74,7 @@ def test_inside_the_window_it_is_recorded_with_its_date_and_shown(case_manager, 
     assert episode.followup_outside_window_reason == ""
     page = web.get(reverse("casework:episode", args=[episode.pk]))
     assert f"Employed, off sick, collected on {human_date(TODAY)}" in page.text
+    assert "left out of the evaluation" not in page.text
 
 
 def test_a_manager_records_one_outside_the_window_with_the_reason(signed_in, discharged):
@@ -100,6 +101,29 @@ def test_a_manager_records_one_outside_the_window_with_the_reason(signed_in, dis
     change = LogEntry.objects.get_for_object(episode).latest("timestamp")
     assert change.actor == manager
     assert change.changes_dict["followup_outside_window_reason"] == ["", reason]
+
+
+def test_one_recorded_elsewhere_outside_the_window_says_it_is_left_out(
+    case_manager, make_episode, service
+):
+    """A follow-up imported with the discharge day as its date (no reason, no manager)
+    reads as it is: collected then, and not counted."""
+    web, user = case_manager
+    episode = make_episode(
+        service,
+        worker=user,
+        days_ago=60,
+        discharge_date=TODAY - datetime.timedelta(days=20),
+        work_status_at_discharge="at_work",
+        followup_date=TODAY + datetime.timedelta(days=160),
+        work_status_at_followup="at_work",
+        followup_collected_on=TODAY - datetime.timedelta(days=20),
+    )
+    page = web.get(reverse("casework:episode", args=[episode.pk])).text
+    collected = human_date(episode.discharge_date)
+    assert f"At work (including phased return), collected on {collected}" in page
+    assert "Not collected inside the six-month window, so left out of the evaluation." in page
+    assert f"Due {human_date(episode.followup_date)}" not in page
 
 
 def test_never_before_the_discharge_nor_in_the_future(signed_in, discharged):

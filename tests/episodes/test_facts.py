@@ -201,3 +201,27 @@ def test_the_day_one_episodes_follow_up_window_closed():
     episode.work_status_at_followup = "01"
     assert facts.followup_window_closed_on(episode, closes + dt.timedelta(days=1)) is None
     assert facts.followup_window_closed_on(SimpleNamespace(discharge_date=None), closes) is None
+
+
+def test_which_recorded_follow_up_the_report_leaves_out():
+    """The episode page's "left out of the evaluation" is the report's window: day 150 to
+    day 270 count; a day outside it or not known is left out; nothing recorded, nothing
+    left out."""
+    discharged = D(2026, 1, 5)
+
+    def left_out(collected_on, status="at_work"):
+        return facts.followup_left_out(
+            SimpleNamespace(
+                discharge_date=discharged,
+                work_status_at_followup=status,
+                followup_collected_on=collected_on,
+            )
+        )
+
+    assert not left_out(discharged + dt.timedelta(days=FOLLOWUP_WINDOW_OPENS_DAYS))
+    assert not left_out(discharged + dt.timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS))
+    assert left_out(discharged)
+    assert left_out(discharged + dt.timedelta(days=FOLLOWUP_WINDOW_OPENS_DAYS - 1))
+    assert left_out(discharged + dt.timedelta(days=FOLLOWUP_WINDOW_CLOSES_DAYS + 1))
+    assert left_out(None)
+    assert not left_out(discharged, status="")

@@ -95,6 +95,7 @@ def test_a_manager_sees_the_counts_with_links(signed_in, service, data):
     assert "Discharged without a work status at discharge" in page
     assert _list_url(service, check="no_discharge_outcome").replace("&", "&amp;") in page
     assert "Referral source not recorded" in page
+    assert "Six-month follow-up due and not recorded" in page
     assert "Follow-up questionnaire overdue" in page
     assert "Patient Health Questionnaire (PHQ-9)</td>" in page  # names, not codes
     assert ">phq9<" not in page
@@ -134,6 +135,41 @@ def test_the_lists_are_the_episodes_counted(signed_in, service, data):
     assert "Bruce Missing" in page and "Ailsa Scored" not in page
     discharged = data["no_outcome"].discharge_date
     assert f"{discharged.day} {discharged:%b %Y}" in page  # "6 Dec 2026"
+
+
+def test_follow_ups_due_and_not_recorded_are_counted_while_they_can_be_collected(
+    signed_in, service
+):
+    """The six-month follow-up itself (the work status the report's follow-up table
+    counts), not only its questionnaires: due and not recorded, with the window open."""
+    today = timezone.localdate()
+
+    def discharged(days_ago, **fields):
+        return make_episode(
+            service,
+            referral_date=today - dt.timedelta(days=days_ago + 60),
+            discharge_date=today - dt.timedelta(days=days_ago),
+            work_status_at_discharge="at_work",
+            followup_date=today - dt.timedelta(days=days_ago - 182),
+            **fields,
+        )
+
+    due = discharged(200)
+    discharged(200, work_status_at_followup="at_work", followup_collected_on=today)  # recorded
+    discharged(100)  # not yet due
+    discharged(300)  # its window closed: no longer collectable
+    client, _user = signed_in(Role.SERVICE_MANAGER)
+    page = client.get(URL).content.decode()
+    row = _row_of_summary(page, "Six-month follow-up due and not recorded")
+    assert _list_url(service, check="followup_status_overdue").replace("&", "&amp;") in row
+    assert ">1<" in row
+    listed = client.get(_list_url(service, check="followup_status_overdue")).context["page"]
+    assert set(listed.object_list) == {due}
+
+
+def _row_of_summary(page, label):
+    start = page.index(label)
+    return page[start : page.index("</div>", start)]
 
 
 def test_a_list_is_recorded_in_the_access_log(signed_in, service, data):

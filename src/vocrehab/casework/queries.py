@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.codes import Tier
 from vocrehab.episodes.facts import (
+    followup_due,
     followup_window,
     followup_window_closed,
     followup_window_still_open,
@@ -200,10 +201,7 @@ def annotate_caseload(queryset, *, services, today: datetime.date | None = None)
             default=Value(False),
             output_field=BooleanField(),
         ),
-        followup_due=ExpressionWrapper(
-            awaiting_followup & window_open & Q(followup_date__lte=today),
-            output_field=BooleanField(),
-        ),
+        followup_due=ExpressionWrapper(followup_due(today), output_field=BooleanField()),
         followup_window_closed=ExpressionWrapper(
             awaiting_followup & followup_window_closed(today), output_field=BooleanField()
         ),

@@ -18,7 +18,11 @@ from vocrehab.audit.services import record_export, record_listing, record_read
 from vocrehab.codes import FOLLOWUP_WINDOW_CLOSES_DAYS, FOLLOWUP_WINDOW_OPENS_DAYS
 from vocrehab.dates import human_date
 from vocrehab.episodes.access import check_may_record, may_record
-from vocrehab.episodes.facts import followup_window, followup_window_closed_on
+from vocrehab.episodes.facts import (
+    followup_left_out,
+    followup_window,
+    followup_window_closed_on,
+)
 from vocrehab.forms_rendering import show_refusal
 from vocrehab.versioning import StaleEditError, save_versioned
 
@@ -255,6 +259,8 @@ def episode(request, pk):
         today=today,
         # Not recorded, and too late to count: said instead of "Due …".
         followup_window_closed_on=followup_window_closed_on(ep, today),
+        # Recorded, but not collected inside the window: the report leaves it out.
+        followup_left_out=followup_left_out(ep),
         may_edit=has_perm(request.user, Perm.EDIT_PERSON) and may_record(request.user, ep),
         supervised=is_supervised(request.user, ep.service),
         progress=queries.plan_progress(context["current_plan"]) if context["current_plan"] else [],

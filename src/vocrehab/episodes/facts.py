@@ -12,7 +12,8 @@ that names the field and the dates), so a caller can show them beside its own fi
 :func:`require` turns them into an :class:`EpisodeFactsError`. The report counts
 follow-ups through :func:`followup_in_window`, the same window in SQL; the caseload,
 questionnaires overdue and questionnaire completion ask whether a window is still open
-on a day through :func:`followup_window_still_open` and :func:`followup_window_closed`.
+on a day through :func:`followup_window_still_open` and :func:`followup_window_closed`,
+and whether a follow-up is due and not recorded through :func:`followup_due`.
 """
 
 from __future__ import annotations
@@ -297,6 +298,20 @@ def followup_window_closed(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}discharge_date__lt": window_open_since(day)})
 
 
+def followup_due(day: datetime.date, prefix: str = "") -> Q:
+    """Discharged episodes whose six-month follow-up came due by ``day`` (its date
+    reached) and is not recorded, while its window is still open, in SQL: the caseload's
+    "Follow-up due" and the data-quality page's overdue follow-ups."""
+    return Q(
+        followup_window_still_open(day, prefix),
+        **{
+            f"{prefix}discharge_date__isnull": False,
+            f"{prefix}followup_date__lte": day,
+            f"{prefix}work_status_at_followup": "",
+        },
+    )
+
+
 def followup_window_closed_on(episode, day: datetime.date) -> datetime.date | None:
     """For one episode: the day its follow-up window closed, if that was before ``day``
     with no follow-up recorded (:func:`followup_window_closed` for many, in SQL)."""
@@ -373,6 +388,16 @@ def check_followup(
             )
         )
     return broken
+
+
+def followup_left_out(episode) -> bool:
+    """For one episode: a follow-up status is recorded but was not collected inside the
+    window (or on a day not known), so the report leaves it out and counts it as
+    ``out_of_window`` (:func:`followup_in_window` for many, in SQL)."""
+    if not episode.work_status_at_followup or not episode.discharge_date:
+        return False
+    day = episode.followup_collected_on
+    return day is None or day not in followup_window(episode.discharge_date)
 
 
 def followup_in_window(prefix: str = "") -> Q:

@@ -14,7 +14,8 @@ instrument it holds answers of there, such as imported history):
 
 :func:`completion` counts them in two aggregate queries whatever the number of
 episodes; :func:`episodes_behind` gives the episodes behind any count, for the people
-allowed to see them. ``tests/reports/test_completeness.py`` holds the two to each other.
+allowed to see them. ``tests/reports/test_questionnaire_completion.py`` holds the two to
+each other.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import VRMDS_TIMEPOINTS
-from vocrehab.episodes.facts import followup_window_closed, window_open_since
+from vocrehab.episodes.facts import followup_due, followup_window_closed, window_open_since
 from vocrehab.episodes.models import Episode
 from vocrehab.measures.instruments import INSTRUMENTS
 from vocrehab.measures.models import Administration, AdministrationStatus, QuestionnairePair
@@ -184,7 +185,7 @@ def completion(episodes, services, as_of: dt.date) -> list[Completion]:
 
 # The required columns of VRMDS episodes.csv that an episode can lack (its ids and
 # service it cannot). The schema is interchange's, beside this app, so it is not read
-# here: tests/reports/test_completeness.py holds this list to it.
+# here: tests/reports/test_required_fields.py holds this list to it.
 REQUIRED_FIELDS = (
     "referral_date",
     "referral_source",
@@ -214,8 +215,9 @@ class Check:
 
 def checks(as_of: dt.date) -> tuple[Check, ...]:
     """The data-quality checks besides questionnaire completion, each a filter on
-    episodes: no discharge outcome, each VRMDS required field missing, follow-up
-    questionnaires overdue."""
+    episodes: no discharge outcome, each VRMDS required field missing, the six-month
+    follow-up due and not recorded while its window is open (the caseload's "Follow-up
+    due"), follow-up questionnaires overdue."""
     overdue_followups = Administration.objects.overdue(as_of).filter(
         episode_id=OuterRef("pk"), timepoint=FOLLOWUP
     )
@@ -232,6 +234,11 @@ def checks(as_of: dt.date) -> tuple[Check, ...]:
                 _missing(field),
             )
             for field in REQUIRED_FIELDS
+        ),
+        Check(
+            "followup_status_overdue",
+            _("Six-month follow-up due and not recorded"),
+            followup_due(as_of),
         ),
         Check(
             "followup_overdue",
