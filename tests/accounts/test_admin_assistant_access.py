@@ -86,3 +86,21 @@ def test_a_case_manager_still_triages_with_the_whole_referral(signed_in, episode
     body = http.get(reverse("referrals:detail", args=[episode.referral.pk])).content.decode()
     for shown in (episode.client.nhs_number, "C50", "Cancer", "Breast care nurse"):
         assert shown in body
+
+
+def test_assistant_pauses_the_clock_and_sees_why_it_is_paused(signed_in, episode):
+    """Scheduling: the pause and its reason, given through the triage page."""
+    http, _user = signed_in(Role.ADMIN_ASSISTANT)
+    referral = episode.referral
+    response = http.post(
+        reverse("referrals:pause", args=[referral.pk]),
+        {
+            "pause-start_day": episode.referral_date.day,
+            "pause-start_month": episode.referral_date.month,
+            "pause-start_year": episode.referral_date.year,
+            "pause-reason": "Wants to wait",
+        },
+    )
+    assert response.status_code == 302
+    body = http.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Wants to wait" in body and "Restart the clock" in body

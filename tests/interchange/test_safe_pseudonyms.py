@@ -5,6 +5,7 @@ before anything is written (web and command line)."""
 import csv
 import datetime
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -118,6 +119,17 @@ def test_k_is_reported_and_a_small_k_refused_before_writing(imported, tmp_path, 
     summary = export_dataset(tmp_path / "ok", fmt="csv", pseudonymise=True)
     k = summary.profile.k
     assert 1 <= k <= 4 and f"k = {k}" in str(summary)
+    # k and the group named are those of the episodes as written.
+    written = Counter(
+        (r["x_age_band"], r["sex"], r["area_code"], r["condition"]) for r in _read(tmp_path / "ok")
+    )
+    (smallest, size), *_ = sorted(written.items(), key=lambda item: (item[1], item[0]))
+    assert size == k
+    named = ", ".join(
+        f"{name} {value or '-'}"
+        for name, value in zip(("age_band", "sex", "area_code", "condition"), smallest, strict=True)
+    )
+    assert f"sharing age band, sex, area and condition: {named})" in str(summary)
     event = AccessEvent.objects.filter(action=Action.EXPORT).latest("pk")
     assert f"k={k}" in event.detail
     before = AccessEvent.objects.count()

@@ -9,16 +9,24 @@ from tests.referrals.conftest import intake
 from vocrehab.accounts.models import Role
 from vocrehab.casework.models import CaseNote, Contact, EpisodeDocument
 from vocrehab.clients.services import update_client
-from vocrehab.codes import Engagement, WorkStatus
+from vocrehab.codes import Condition, Engagement, WorkStatus
 from vocrehab.episodes.models import Episode
 from vocrehab.referrals.services import create_referral
 
 # Far enough after the episodes below for the default 8 years to have passed.
 TODAY = datetime.date(2034, 3, 1)
+DIAGNOSED = datetime.date(2023, 12, 1)
 
 
 def closed_episode(service, author, *, discharged=datetime.date(2024, 11, 20), **person):
-    """A referral taken, assessed, worked and discharged, the way staff record it."""
+    """A referral taken, assessed, worked and discharged, the way staff record it.
+
+    The person has multiple sclerosis unless ``condition`` says otherwise, so that the
+    adult health record's period applies; records relating to cancer are kept longer
+    (``test_cancer_records.py``).
+    """
+    person.setdefault("condition", Condition.MS)
+    person.setdefault("condition_detail", "G35" if person["condition"] == Condition.MS else "C50")
     episode = create_referral(
         service=service, channel="phone", data=intake(**person)
     ).referral.episode
@@ -27,9 +35,10 @@ def closed_episode(service, author, *, discharged=datetime.date(2024, 11, 20), *
         assessment_date=datetime.date(2024, 3, 11),
         discharge_date=discharged,
         followup_date=discharged + datetime.timedelta(days=182),
+        diagnosis_date=DIAGNOSED,
         engagement=Engagement.ENGAGED,
         work_status_at_discharge=WorkStatus.AT_WORK,
-        discharge_reason="Back at work after chemotherapy",
+        discharge_reason="Back at work after treatment",
         deprivation_index="simd2020",
         deprivation_rank=432,
         deprivation_decile=1,

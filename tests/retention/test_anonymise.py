@@ -47,7 +47,8 @@ def test_a_person_past_retention_is_anonymised_and_the_figures_kept(
     assert episode.discharge_reason == "" and episode.job_title == "" and episode.area_code == ""
     # What the evaluation counts is kept: dates of the pathway, codes, age, decile.
     assert episode.assessment_date == datetime.date(2024, 3, 11)
-    assert episode.condition == "cancer" and episode.age_at_referral == old_episode.age_at_referral
+    assert episode.condition == "ms" and episode.condition_detail == "G35"
+    assert episode.age_at_referral == old_episode.age_at_referral
     assert decile_from_rank("simd2020", episode.deprivation_rank) == 1
     assert episode.deprivation_rank != 432
     contact = Contact.objects.get(episode=episode)

@@ -90,10 +90,19 @@ def test_the_manager_and_administrator_set_the_schedule(signed_in, service):
     http, _user = signed_in(Role.SERVICE_MANAGER)
     url = reverse("retention:schedule")
     assert http.get(url).status_code == 200
-    bad = http.post(url, {"closed_episode_years": "0", "unassessed_referral_years": "8"})
+    page = http.get(url).content.decode()
+    assert "30 years from the diagnosis" in page and 'value="30"' in page
+    periods = {
+        "closed_episode_years": "0",
+        "unassessed_referral_years": "8",
+        "cancer_years": "30",
+        "cancer_after_death_years": "8",
+    }
+    bad = http.post(url, periods)
     assert bad.status_code == 200 and "greater than or equal to 1" in bad.content.decode()
-    http.post(url, {"closed_episode_years": "10", "unassessed_referral_years": "3"})
-    assert service.retention_schedule.closed_episode_years == 10
+    http.post(url, {**periods, "closed_episode_years": "10", "cancer_years": "25"})
+    schedule = service.retention_schedule
+    assert (schedule.closed_episode_years, schedule.cancer_years) == (10, 25)
 
 
 def test_a_case_manager_may_not_set_the_schedule(signed_in):

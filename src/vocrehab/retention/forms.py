@@ -6,7 +6,12 @@ from .models import RetentionSchedule
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = RetentionSchedule
-        fields = ["closed_episode_years", "unassessed_referral_years"]
+        fields = [
+            "closed_episode_years",
+            "unassessed_referral_years",
+            "cancer_years",
+            "cancer_after_death_years",
+        ]
 
 
 class ConfirmForm(forms.Form):

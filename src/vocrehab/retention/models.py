@@ -17,6 +17,10 @@ from vocrehab.clients.models import Client
 # The Records Management Code of Practice's period for adult health records (years
 # after the conclusion of treatment): the default for every kind of episode.
 ADULT_HEALTH_RECORD_YEARS = 8
+# Its longer period for any record relating to a diagnosis of cancer: 30 years from the
+# diagnosis, or 8 years after the person's death when that comes first.
+CANCER_RECORD_YEARS = 30
+CANCER_AFTER_DEATH_YEARS = 8
 
 _YEARS = [MinValueValidator(1), MaxValueValidator(100)]
 
@@ -44,6 +48,27 @@ class RetentionSchedule(models.Model):
         help_text=_(
             "A referral that was declined, withdrawn or never engaged: kept for this many "
             "years after it was closed."
+        ),
+    )
+    cancer_years = models.PositiveSmallIntegerField(
+        _("records of a person with cancer (years after diagnosis)"),
+        default=CANCER_RECORD_YEARS,
+        validators=_YEARS,
+        help_text=_(
+            "An episode whose condition is cancer, assessed or not: kept for at least this "
+            "many years from the diagnosis (from the referral when no diagnosis date is "
+            "recorded), and never less than the periods above."
+        ),
+    )
+    cancer_after_death_years = models.PositiveSmallIntegerField(
+        _("records of a person with cancer who has died (years after the death is recorded)"),
+        default=CANCER_AFTER_DEATH_YEARS,
+        validators=_YEARS,
+        help_text=_(
+            "When an episode records that the person has died (work status 'Deceased' at "
+            "discharge or follow-up), their cancer records are kept for this many years "
+            "from that record instead, if that ends sooner; never less than the periods "
+            "above."
         ),
     )
 

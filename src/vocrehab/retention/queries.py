@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.accounts.models import Service
+from vocrehab.codes import Condition, WorkStatus
 from vocrehab.dates import add_months
 from vocrehab.episodes.models import Episode
 
@@ -24,19 +25,44 @@ def schedule_for(service: Service) -> RetentionSchedule:
         return RetentionSchedule(service=service)
 
 
-def retention_ends(episode: Episode, schedule: RetentionSchedule) -> datetime.date | None:
+def retention_ends(
+    episode: Episode, schedule: RetentionSchedule, *, died: datetime.date | None = None
+) -> datetime.date | None:
     """The day an episode's retention period ends; None while it is open.
 
     An assessed episode is the adult health record: kept from the conclusion of care
     (discharge, or the six-month follow-up when later). A referral closed without an
     assessment (declined, withdrawn, never engaged) is kept from the day it closed.
+    An episode whose condition is cancer is a record relating to a diagnosis of cancer,
+    which the Code keeps longer: from the diagnosis (or, without its date, the referral,
+    which comes after it), or, once the person's death is recorded (``died``), from that
+    record if that ends sooner; never less than the period above.
     """
     if episode.discharge_date is None:
         return None
     if episode.assessment_date is None:
-        return add_months(episode.discharge_date, 12 * schedule.unassessed_referral_years)
-    concluded = max(d for d in (episode.discharge_date, episode.followup_date) if d)
-    return add_months(concluded, 12 * schedule.closed_episode_years)
+        ends = add_months(episode.discharge_date, 12 * schedule.unassessed_referral_years)
+    else:
+        concluded = max(d for d in (episode.discharge_date, episode.followup_date) if d)
+        ends = add_months(concluded, 12 * schedule.closed_episode_years)
+    if episode.condition != Condition.CANCER:
+        return ends
+    diagnosed = episode.diagnosis_date or episode.referral_date
+    cancer_ends = add_months(diagnosed, 12 * schedule.cancer_years)
+    if died is not None:
+        cancer_ends = min(cancer_ends, add_months(died, 12 * schedule.cancer_after_death_years))
+    return max(ends, cancer_ends)
+
+
+def death_recorded_on(episode: Episode) -> datetime.date | None:
+    """The day an episode records the person as dead (work status "Deceased" at discharge
+    or follow-up): the discharge or follow-up date. The death was on or before it, so a
+    period counted from it is never shorter than one counted from the death."""
+    if episode.work_status_at_discharge == WorkStatus.DECEASED:
+        return episode.discharge_date
+    if episode.work_status_at_followup == WorkStatus.DECEASED:
+        return episode.followup_date or episode.discharge_date
+    return None
 
 
 @dataclass(frozen=True)
@@ -54,6 +80,7 @@ def due_clients(service: Service, today: datetime.date) -> list[Due]:
     anonymised.
     """
     schedule = schedule_for(service)
+    # No period is shorter than these two (cancer's only lengthens them).
     shortest = min(schedule.closed_episode_years, schedule.unassessed_referral_years)
     concluded_by = add_months(today, -12 * shortest)
     candidates = (
@@ -63,14 +90,25 @@ def due_clients(service: Service, today: datetime.date) -> list[Due]:
         .values("client_id")
     )
     episodes = Episode.objects.filter(client_id__in=candidates).only(
-        "pk", "client_id", "discharge_date", "assessment_date", "followup_date"
+        "pk",
+        "client_id",
+        "referral_date",
+        "assessment_date",
+        "discharge_date",
+        "followup_date",
+        "condition",
+        "diagnosis_date",
+        "work_status_at_discharge",
+        "work_status_at_followup",
     )
     by_client: dict[int, list[Episode]] = defaultdict(list)
     for episode in episodes.order_by("client_id", "pk"):
         by_client[episode.client_id].append(episode)
     due = []
     for client_id, held in by_client.items():
-        ends = [retention_ends(episode, schedule) for episode in held]
+        deaths = [day for day in map(death_recorded_on, held) if day is not None]
+        died = min(deaths) if deaths else None
+        ends = [retention_ends(episode, schedule, died=died) for episode in held]
         if all(end is not None and end <= today for end in ends):
             due.append(Due(client_id, [e.pk for e in held], max(ends)))
     return due
