@@ -15,6 +15,8 @@ _NOT_REPLAYED_PARTS = ("password", "secret", "token")
 
 
 def permission_denied(request, exception=None):
+    if _is_fhir(request):
+        return _operation_outcome(403, "forbidden", _("You may not read this."))
     return render(request, "errors/403.html", status=403)
 
 
@@ -41,6 +43,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if _is_fhir(request):
+        message = f"{_('Sorry, there is a problem with the service')}. {_('Try again later.')}"
+        return _operation_outcome(500, "exception", message)
     return render(request, "errors/500.html", status=500)
 
 

@@ -2,6 +2,7 @@
 
 from fhir.resources.R4B import get_fhir_model_class
 
+from vocrehab.clients.identifiers import is_valid_nhs_number
 from vocrehab.fhir import systems
 
 
@@ -12,13 +13,19 @@ def validate(resource: dict):
 
 
 def check_uk_core(resource: dict) -> None:
-    """The UK Core elements the server claims: the profile, and NHS number identifiers."""
+    """The UK Core elements the server claims: the profile, and NHS number identifiers
+    (UK Core's ``identifier:nhsNumber`` slice: at most one, its system and a value of ten
+    digits with a valid check digit)."""
     profile = systems.PROFILES.get(resource["resourceType"])
     if profile:
         assert resource["meta"]["profile"] == [profile]
     if resource["resourceType"] == "Patient":
         for identifier in resource["identifier"]:
             assert identifier["system"] and identifier["value"]
+        nhs = [i["value"] for i in resource["identifier"] if i["system"] == systems.NHS_NUMBER]
+        assert len(nhs) <= 1
+        for value in nhs:
+            assert len(value) == 10 and value.isdigit() and is_valid_nhs_number(value), value
 
 
 def entries(bundle: dict) -> list[dict]:

@@ -1,6 +1,7 @@
 """Every resource type the server produces parses and validates as FHIR, with UK Core's
 profile and identifier systems; nothing licensed or private leaks into it."""
 
+import datetime
 import json
 
 import pytest
@@ -8,9 +9,11 @@ import pytest
 from tests.fhir.conftest import NHS_NUMBER
 from tests.fhir.helpers import check_uk_core, entries, validate
 from vocrehab.accounts.models import Role
+from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.fhir import systems
 from vocrehab.fhir.queries import ALL_TYPES
-from vocrehab.measures.models import ItemWording
+from vocrehab.measures.instruments import INSTRUMENTS, ItemKind
+from vocrehab.measures.models import Administration, AdministrationStatus, ItemValue, ItemWording
 
 
 @pytest.fixture
@@ -110,3 +113,75 @@ def test_licensed_wording_only_when_loaded(signed_in, record):
     questionnaire = client.get("/fhir/r4/Questionnaire/hads").json()
     validate(questionnaire)
     assert questionnaire["item"][0]["text"] == "Licensed wording of A1"
+
+
+def _answers_for(instrument) -> dict:
+    """An answer to every item of ``instrument``: the highest number, the first code."""
+    values = {}
+    for item in instrument.items:
+        if item.kind is ItemKind.NUMBER:
+            values[item.code] = item.max if item.max is not None else (item.min or 1)
+        elif item.kind is ItemKind.YES_NO:
+            values[item.code] = 1
+        elif item.kind is ItemKind.CODE:
+            values[item.code] = item.choices[0]
+        else:
+            values[item.code] = "Synthetic answer"
+    assert instrument.validate(values) == {}, instrument.code
+    return values
+
+
+@pytest.mark.django_db
+def test_every_questionnaire_gives_valid_responses_and_scores(signed_in, record):
+    """Every instrument the server knows, answered in full, gives a QuestionnaireResponse
+    and its scores as Observations that validate; PHQ-9 and GAD-7 carry their LOINC
+    codes beside the project's own, and the work status at follow-up is an Observation."""
+    client, _user = signed_in(Role.CASE_MANAGER)
+    record.followup_date = record.discharge_date + datetime.timedelta(days=180)
+    record.work_status_at_followup = WorkStatus.AT_WORK
+    record.save()
+    for code, instrument in INSTRUMENTS.items():
+        administration = Administration.objects.create(
+            episode=record,
+            instrument=code,
+            timepoint=Timepoint.AD_HOC,
+            date=record.referral_date + datetime.timedelta(days=30),
+            status=AdministrationStatus.COMPLETED,
+        )
+        for item, value in _answers_for(instrument).items():
+            if isinstance(value, str):
+                ItemValue.objects.create(administration=administration, item=item, text_value=value)
+            else:
+                ItemValue.objects.create(administration=administration, item=item, value=value)
+
+    bundle = client.get(f"/fhir/r4/Patient/{record.client_id}/$everything").json()
+    found = entries(bundle)
+    for resource in found:
+        validate(resource)
+        check_uk_core(resource)
+    responses = {
+        r["questionnaire"].rsplit("/", 1)[1]
+        for r in found
+        if r["resourceType"] == "QuestionnaireResponse"
+    }
+    assert responses == set(INSTRUMENTS)
+    codings = [
+        coding
+        for r in found
+        if r["resourceType"] == "Observation"
+        for coding in r["code"]["coding"]
+    ]
+    own = {c["code"] for c in codings if c["system"] == systems.code_system("scores")}
+    assert {"phq9.total", "gad7.total", "who5.total", "eq5d5l.index", "eq5d5l.vas"} <= own
+    assert {"hads.anxiety", "hads.depression", "copm.performance", "copm.satisfaction"} <= own
+    loinc = {c["code"] for c in codings if c["system"] == systems.LOINC}
+    assert loinc == {"44261-6", "70274-6"}
+    work = [r["id"] for r in found if r["id"].startswith("work-")]
+    assert work == [f"work-{record.pk}-{point}" for point in ("referral", "discharge", "followup")]
+
+    # A LOINC code finds the score it names.
+    search = client.get(
+        f"/fhir/r4/Observation?patient={record.client_id}&code={systems.LOINC}|44261-6"
+    ).json()
+    validate(search)
+    assert [r["valueQuantity"]["value"] for r in entries(search)] == [27]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.fhir.helpers import validate
+from tests.fhir.helpers import check_uk_core, validate
 from vocrehab.accounts.models import Role, Service
 from vocrehab.casework.models import Contact, Goal, OnwardReferral, ReturnPlan
 from vocrehab.clients.models import Client
@@ -93,7 +93,9 @@ def test_a_synthetic_service_round_trips_through_bulk_export(
     )
     assert scored, "the synthetic service has scored questionnaires"
 
-    # Every resource validates (a sample of the largest types keeps this quick).
+    # Every resource validates and claims its UK Core profile (a sample of the largest
+    # types keeps this quick).
     for found in [*exported.values(), observations]:
         for resource in found[:300]:
             validate(resource)
+            check_uk_core(resource)

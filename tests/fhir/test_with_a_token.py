@@ -86,22 +86,28 @@ def test_a_token_without_the_fhir_scope_is_refused(make_staff, make_record, serv
     assert response.json()["resourceType"] == "OperationOutcome"
 
 
-def test_exports_in_bulk_with_the_token(
-    make_staff, make_record, service, client, django_capture_on_commit_callbacks
-):
-    owner = make_staff(Role.SERVICE_MANAGER, service)
-    record = make_record(service)
-    bearer = _token(owner, [service], [Scope.FHIR_READ])
+def test_exports_in_bulk_with_the_token(integration, django_capture_on_commit_callbacks):
+    client, bearer, ours, theirs = integration
+    # The owner may export both services; the token covers one.
+    refused = client.get(
+        f"/fhir/r4/Group/{theirs.service.code}/$export", HTTP_PREFER="respond-async", **bearer
+    )
+    assert refused.status_code == 404
+    assert refused.json()["resourceType"] == "OperationOutcome"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get("/fhir/r4/$export", HTTP_PREFER="respond-async", **bearer)
     assert response.status_code == 202, response.content
-    manifest = client.get(response["Content-Location"], **bearer).json()
+    status_url = response["Content-Location"]
+    manifest = client.get(status_url, **bearer).json()
     patients = next(o for o in manifest["output"] if o["type"] == "Patient")
     download = client.get(patients["url"], **bearer)
     assert download.status_code == 200
     lines = b"".join(download.streaming_content).splitlines()
-    assert [json.loads(line)["id"] for line in lines] == [str(record.client_id)]
+    assert [json.loads(line)["id"] for line in lines] == [str(ours.client_id)]
     assert AccessEvent.objects.filter(token__startswith=NAME, detail__contains="export").exists()
+    # The token cancels its export.
+    assert client.delete(status_url, **bearer).status_code == 202
+    assert client.get(status_url, **bearer).status_code == 404
 
 
 def test_records_a_contact_through_the_api(integration):
@@ -123,3 +129,15 @@ def test_records_a_contact_through_the_api(integration):
     assert response.status_code == 404
     assert not Contact.objects.filter(episode=theirs, minutes=20).exists()
     assert AccessEvent.objects.filter(token__startswith=NAME, path__contains="contacts").exists()
+
+
+def test_a_token_over_its_rate_gets_a_throttled_operation_outcome(integration, settings):
+    client, bearer, ours, _theirs = integration
+    settings.VOCREHAB_API_TOKEN_RATE = "2/hour"  # an hour: no new window mid-test
+    url = f"/fhir/r4/Patient/{ours.client_id}"
+    codes = [client.get(url, **bearer).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    response = client.get(url, **bearer)
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response.json()["issue"][0]["code"] == "throttled"
+    assert 1 <= int(response["Retry-After"]) <= 3600
