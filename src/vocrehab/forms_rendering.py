@@ -13,6 +13,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 CHOOSE = _("Choose…")
 
@@ -123,14 +124,35 @@ def _default_message_patterns(field: forms.Field) -> list[re.Pattern]:
     patterns with the placeholders filled in by anything."""
     texts = set()
     for cls in type(field).__mro__:
-        texts.update(str(m) for m in getattr(cls, "default_error_messages", {}).values())
-    texts.update(str(v.message) for v in field.validators if getattr(v, "message", None))
+        texts.update(_wordings(m) for m in getattr(cls, "default_error_messages", {}).values())
+    texts.update(_wordings(v.message) for v in field.validators if getattr(v, "message", None))
     return [
-        re.compile(re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(text)) + r"\Z", re.S) for text in texts
+        re.compile(re.sub(r"%\\\(\w+\\\)[sd]", ".+", re.escape(text)) + r"\Z", re.S)
+        for wordings in texts
+        for text in wordings
+        if text
     ]
 
 
-def _label_in_a_sentence(label: str) -> str:
+# Numbers that between them reach every plural form of the languages offered (Welsh
+# has four: 1, 2, 3 and 8).
+_PLURAL_SAMPLES = (0, 1, 2, 3, 8, 11)
+
+
+def _wordings(message) -> tuple[str, ...]:
+    """A message's wordings in the page's language: one, or each plural form of a
+    message that counts (``ngettext_lazy``, as the length validators' are)."""
+    forms_of = getattr(message, "_kw", {})
+    if "singular" in forms_of and "plural" in forms_of:
+        return tuple(
+            {ngettext(forms_of["singular"], forms_of["plural"], n) for n in _PLURAL_SAMPLES}
+        )
+    return (str(message),)
+
+
+def label_in_a_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "First name" becomes "first name"; "GP
+    visits" stays as it is."""
     label = label.strip().rstrip("?:").strip()
     if len(label) > 1 and label[0].isupper() and label[1].islower():
         return label[0].lower() + label[1:]
@@ -160,11 +182,11 @@ def named_errors(bound_field) -> list[str]:
             if isinstance(field, forms.BooleanField):
                 text = _("Tick the box to confirm: %(field)s") % {"field": label.strip()}
             elif not _is_a_choice(field):
-                text = _("Enter %(field)s") % {"field": _label_in_a_sentence(label)}
+                text = _("Enter %(field)s") % {"field": label_in_a_sentence(label)}
             elif label.rstrip().endswith("?"):
                 text = _("Answer “%(question)s”") % {"question": label.strip()}
             else:
-                text = _("Choose %(field)s") % {"field": _label_in_a_sentence(label)}
+                text = _("Choose %(field)s") % {"field": label_in_a_sentence(label)}
         elif any(pattern.match(text) for pattern in generic):
             text = f"{label.strip().rstrip('?:')}: {text[:1].lower()}{text[1:]}"
         messages.append(text)

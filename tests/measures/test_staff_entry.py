@@ -46,8 +46,19 @@ def test_out_of_range_values_get_clear_messages_and_nothing_is_stored(signed_in,
     data = {**_date(date(2026, 1, 20)), "vas": "101", "mobility": "2"}
     response = client.post(_enter_url(episode, "eq5d5l"), data)
     assert response.status_code == 200
-    assert "value 101 is outside 0–100 for eq5d5l item vas" in response.content.decode().lower()
+    page = response.content.decode()
+    # The question is named as the page shows it, never by its code.
+    assert "Enter EQ VAS (0 = worst, 100 = best imaginable health) as a number from 0 to 100" in (
+        page
+    )
+    assert "item vas" not in page
     assert not Administration.objects.filter(episode=episode).exists()
+
+
+def test_the_comment_box_says_optional_once(signed_in, episode):
+    client, _ = signed_in(Role.CASE_MANAGER)
+    page = client.get(_enter_url(episode, "work_ability")).content.decode()
+    assert "Comments (optional)" in page and "(optional) (optional)" not in page
 
 
 def test_a_future_date_is_refused(signed_in, episode):

@@ -262,3 +262,64 @@ def test_the_letter_marks_english_questionnaires_and_carries_the_other_language(
     assert "<li>Holiadur Iechyd Cleifion (PHQ-9) (yn Saesneg)</li>" in letter
     assert "<li>Hyder yn y gwaith</li>" in letter
     assert '<p lang="en-GB">The pages are also in English' in letter
+
+
+def _page_of(instrument, item):
+    from vocrehab.measures.forms import client_items
+    from vocrehab.measures.instruments import INSTRUMENTS
+
+    codes = [i.code for i in client_items(INSTRUMENTS[instrument])]
+    return codes.index(item) + 1
+
+
+@pytest.mark.parametrize(
+    ("language", "instrument", "item", "value", "message"),
+    [
+        ("en-gb", "health_use", "gp_visits", "two", "Enter GP visits as a number"),
+        ("en-gb", "health_use", "gp_visits", "1.5", "Enter GP visits as a whole number"),
+        ("en-gb", "health_use", "gp_visits", "-1", "Enter GP visits as a number, 0 or more"),
+        (
+            "en-gb",
+            "followup_survey",
+            "hours_per_week",
+            "200",
+            "Enter hours worked per week as a number from 0 to 168",
+        ),
+        (
+            "en-gb",
+            "followup_survey",
+            "hours_per_week",
+            "37.25",
+            "Enter hours worked per week with no more than 1 decimal place",
+        ),
+        (
+            "cy",
+            "health_use",
+            "gp_visits",
+            "two",
+            "Rhowch ymweliadau â&#x27;r meddyg teulu fel rhif",
+        ),
+        (
+            "cy",
+            "followup_survey",
+            "hours_per_week",
+            "200",
+            "Rhowch oriau gwaith yr wythnos fel rhif o 0 i 168",
+        ),
+    ],
+)
+def test_an_answer_that_does_not_fit_is_explained_in_the_pages_language_by_its_question(
+    client, episode, language, instrument, item, value, message
+):
+    """Not "value 200 is outside 0–168 for followup_survey item hours_per_week"."""
+    link = _opened(client, episode, instrument)
+    client.get(f"/language/{language}/?next=/")
+    page_number = _page_of(instrument, item)
+    url = reverse("measures:questionnaire", args=[link.pk, 1]) + f"?page={page_number}"
+    response = client.post(url, {item: value})
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = parse(page).find("div", cls="nhsuk-error-summary").text()
+    assert message in page, summary
+    assert instrument not in summary and item not in summary
+    assert not Administration.objects.get(episode=episode).values.exists()

@@ -213,3 +213,41 @@ def test_the_acknowledgement_speaks_about_the_person_to_a_professional(client, g
     client.post("/referrals/refer/professional/check/", {})
     page = client.get(reverse("referrals:public_done")).text
     assert "will contact the person referred within 5 working days" in page
+
+
+def _error_summary(page: str) -> list[str]:
+    from tests.ui.dom import parse
+
+    summary = parse(page).find("div", cls="nhsuk-error-summary")
+    return [li.text() for li in summary.find_all("li")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en-gb", "Your first name: ensure this value has at most 100 characters (it has 101)."),
+        ("cy", "Eich enw cyntaf: sicrhewch fod gan y gwerth hwn ddim mwy na 100 nod"),
+    ],
+)
+def test_a_too_long_answer_names_its_field(client, glasgow, language, expected):
+    from .helpers import PERSON
+
+    client.get(f"/language/{language}/?next=/")
+    url = reverse("referrals:public_step", kwargs={"kind": "self", "slug": "person"})
+    page = client.post(url, {**PERSON, "first_name": "x" * 101}).text
+    assert [item for item in _error_summary(page) if item.startswith(expected)], page
+
+
+@pytest.mark.django_db
+def test_a_date_in_the_future_names_its_field(client, glasgow):
+    from .helpers import HEALTH, PERSON
+
+    fill_steps(client, "self")  # the earlier steps answered
+    client.post("/referrals/refer/self/person/", PERSON)
+    page = client.post(
+        "/referrals/refer/self/health/", {**HEALTH, "diagnosis_date_year": "2099"}
+    ).text
+    (item,) = _error_summary(page)
+    assert item.endswith(": the date must be today or in the past."), item
+    assert not item.startswith("The date")

@@ -145,3 +145,21 @@ def test_the_switch_on_a_page_that_is_not_public_returns_home(client, db):
     html = client.get("/clients/AB123456C/?name=Alex", follow=True).content.decode()
     assert "AB123456C" not in html and "Alex" not in html
     assert "/language/cy/?next=/" in html
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("123", "Rhowch y rhif GIG neu CHI fel 10 digid, er enghraifft 943 476 5919."),
+        ("943 476 5918", "Nid yw&#x27;r rhif GIG neu CHI hwn yn ddilys."),
+    ],
+)
+def test_a_wrong_nhs_number_is_explained_in_welsh(client, glasgow, number, expected):
+    from .helpers import PERSON
+
+    in_welsh(client, "/referrals/refer/self/person/")
+    response = client.post("/referrals/refer/self/person/", {**PERSON, "nhs_number": number})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert expected in body
+    assert "NHS or CHI number" not in body

@@ -54,3 +54,31 @@ def test_radio_groups_offer_no_blank_line(name, field):
     labels = [str(label) for value, label in field.widget.choices]
     assert "---------" not in labels, name
     assert "" not in [value for value, _ in field.widget.choices], name
+
+
+def _labels_written_in_code():
+    """Every label written in a form module's code, fields made in ``__init__`` included
+    (the walk above sees only the fields a form class declares)."""
+    import ast
+    from pathlib import Path
+
+    import vocrehab
+
+    src = Path(vocrehab.__file__).parent
+    for path in sorted(src.glob("**/forms.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_label = (isinstance(node, ast.keyword) and node.arg == "label") or (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Attribute) and t.attr == "label" for t in node.targets)
+            )
+            if not is_label:
+                continue
+            for inner in ast.walk(node.value):
+                if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                    yield f"{path.relative_to(src)}:{inner.lineno}", inner.value
+
+
+def test_no_label_written_in_code_says_optional_itself():
+    labels = list(_labels_written_in_code())
+    assert len(labels) > 200
+    assert [where for where, text in labels if "(optional)" in text] == []

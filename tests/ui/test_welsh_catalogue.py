@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import trans_real
@@ -98,6 +99,12 @@ def _form_texts(form) -> list[str]:
         texts += [str(field.label or ""), str(field.help_text or "")]
         texts += [str(label) for _value, label in getattr(field, "choices", ()) if label]
         texts += [str(m) for m in field.error_messages.values() if "%(" not in str(m)]
+        # A validator's message too (the NHS number's; Django's own have Welsh already).
+        for validator in field.validators:
+            if isinstance(validator, ProhibitNullCharactersValidator):
+                continue  # Django's, with no Welsh of its own; no one types a NUL
+            message = getattr(validator, "message", "")
+            texts.append(getattr(message, "_kw", {}).get("singular") or str(message))
     return [t for t in texts if t and t != "---------"]
 
 
@@ -173,6 +180,11 @@ def test_every_template_string_is_in_the_catalogue():
 # or the named functions and classes of a module (and the module's functions they call).
 PUBLIC_CODE = [
     ("referrals/public_views.py", None),
+    (
+        "referrals/forms.py",
+        {"PersonForm", "HealthWorkForm", "ReferrerForm", "CarerForm", "ConsentForm", "DateField"},
+    ),
+    ("clients/identifiers.py", {"validate_nhs_number"}),
     ("referrals/display.py", None),
     ("measures/delivery.py", None),
     (

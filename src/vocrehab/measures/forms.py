@@ -1,21 +1,29 @@
 """Forms generated from instrument definitions, for staff entry and client pages.
 
 Each item becomes one field named by its code. Values are checked by the instrument
-engine (``Instrument.validate_value``) so that the rules and messages are the same as
-for imports.
+engine (``Instrument.value_problem``) so that the rules are the same as for imports;
+the messages name the question as the page shows it, not its code.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import Timepoint, WorkStatus
-from vocrehab.forms_rendering import NHSUKDateInput
+from vocrehab.forms_rendering import NHSUKDateInput, label_in_a_sentence
 
-from .instruments import HNA_CONCERN_AREAS, INSTRUMENTS, Instrument, Item, ItemKind, get_instrument
+from .instruments import (
+    HNA_CONCERN_AREAS,
+    INSTRUMENTS,
+    Instrument,
+    Item,
+    ItemKind,
+    ValueProblem,
+    get_instrument,
+)
 from .models import Channel, MeasureSchedule
 
 # Rating scales with at most this many points are radios; longer ones a number box.
@@ -143,6 +151,35 @@ def _field_for(item: Item, wording, *, inline: bool, instrument: str) -> forms.F
     )
 
 
+def item_error(problem: ValueProblem, label: str) -> str:
+    """The message beside a question whose answer does not fit it, naming the question
+    as the page does (not its code) in the page's language."""
+    field = label_in_a_sentence(label)
+    params = {"field": field, **problem.params}
+    if problem.reason == "not_a_number":
+        return _("Enter %(field)s as a number") % params
+    if problem.reason == "not_whole":
+        return _("Enter %(field)s as a whole number") % params
+    if problem.reason == "too_many_decimals":
+        return (
+            ngettext(
+                "Enter %(field)s with no more than %(decimals)s decimal place",
+                "Enter %(field)s with no more than %(decimals)s decimal places",
+                problem.params["decimals"],
+            )
+            % params
+        )
+    if problem.reason == "below_min":
+        return _("Enter %(field)s as a number, %(min)s or more") % params
+    if problem.reason == "out_of_range":
+        return _("Enter %(field)s as a number from %(min)s to %(max)s") % params
+    if problem.reason == "too_long":
+        return _("Enter %(field)s in %(max)s characters or fewer") % params
+    if problem.reason == "not_a_choice":
+        return _("Choose one of the answers to %(field)s") % params
+    return _("Enter %(field)s as text") % params
+
+
 class InstrumentItemsForm(forms.Form):
     """Fields for some items of one instrument, validated by the engine."""
 
@@ -166,10 +203,12 @@ class InstrumentItemsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for item in self.items:
-            value = cleaned.get(item.code)
-            message = self.instrument.validate_value(item, value)
-            if message:
-                self.add_error(item.code, message[:1].upper() + message[1:] + ".")
+            if item.code not in cleaned:
+                continue  # the field refused it already, with its own message
+            problem = self.instrument.value_problem(item, cleaned[item.code])
+            if problem:
+                label = str(self.fields[item.code].label or item.code)
+                self.add_error(item.code, item_error(problem, label))
         return cleaned
 
     def item_values(self) -> dict:
@@ -189,7 +228,7 @@ class StaffEntryForm(InstrumentItemsForm):
             ),
             **self.fields,
             "comment": forms.CharField(
-                label=_("Comments (optional)"),
+                label=_("Comments"),
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 3}),

@@ -111,6 +111,41 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+@dataclass(frozen=True)
+class ValueProblem:
+    """Why a value does not fit an item (``reason``), with the numbers a message needs."""
+
+    reason: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+# The file validator's and the API's wording of each ValueProblem: by item code, as the
+# people who read them work from the VRMDS files.
+_FILE_MESSAGES = {
+    "not_text": gettext_noop("%(instrument)s item %(item)s must be text"),
+    "too_long": gettext_noop(
+        "text for %(instrument)s item %(item)s is longer than %(max)s characters"
+    ),
+    "not_a_choice": gettext_noop(
+        "value %(value)s is not one of %(choices)s for %(instrument)s item %(item)s"
+    ),
+    "not_a_number": gettext_noop(
+        "value %(value)s is not a number for %(instrument)s item %(item)s"
+    ),
+    "not_whole": gettext_noop(
+        "value %(value)s is not a whole number for %(instrument)s item %(item)s"
+    ),
+    "too_many_decimals": gettext_noop(
+        "value %(value)s has more than %(decimals)s decimal place(s) "
+        "for %(instrument)s item %(item)s"
+    ),
+    "below_min": gettext_noop("value %(value)s is below %(min)s for %(instrument)s item %(item)s"),
+    "out_of_range": gettext_noop(
+        "value %(value)s is outside %(min)s–%(max)s for %(instrument)s item %(item)s"
+    ),
+}
+
+
 def _tr(message: str) -> str:
     # Messages feed both the web UI and the file validator, which may run with no
     # Django set-up at all (scripts, workers before apps load): translate when we can.
@@ -337,61 +372,42 @@ class Instrument:
                 _tr(gettext_noop("%(instrument)s item %(item)s is not part of VRMDS measures.csv"))
                 % names
             )
+        problem = self.value_problem(definition, value)
+        if problem is None:
+            return None
+        return _tr(_FILE_MESSAGES[problem.reason]) % {**names, **problem.params}
+
+    def value_problem(self, item: Item, value: Any) -> ValueProblem | None:
+        """What is wrong with ``value`` for ``item`` (None if nothing): the one rule that
+        the file validator's messages (:meth:`validate_value`, naming codes) and the
+        forms' (naming the question) both word."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if definition.kind is ItemKind.TEXT:
+        if item.kind is ItemKind.TEXT:
             if not isinstance(value, str):
-                return _tr(gettext_noop("%(instrument)s item %(item)s must be text")) % names
-            if definition.max_length and len(value) > definition.max_length:
-                return _tr(
-                    gettext_noop(
-                        "text for %(instrument)s item %(item)s is longer than %(max)s characters"
-                    )
-                ) % {**names, "max": definition.max_length}
+                return ValueProblem("not_text")
+            if item.max_length and len(value) > item.max_length:
+                return ValueProblem("too_long", {"max": item.max_length})
             return None
-        if definition.kind is ItemKind.CODE:
-            if str(value).strip() not in definition.choices:
-                return _tr(
-                    gettext_noop(
-                        "value %(value)s is not one of %(choices)s for %(instrument)s item %(item)s"
-                    )
-                ) % {**names, "choices": ", ".join(definition.choices)}
+        if item.kind is ItemKind.CODE:
+            if str(value).strip() not in item.choices:
+                return ValueProblem("not_a_choice", {"choices": ", ".join(item.choices)})
             return None
         number = _to_decimal(value)
         if number is None:
-            return (
-                _tr(
-                    gettext_noop("value %(value)s is not a number for %(instrument)s item %(item)s")
-                )
-                % names
-            )
+            return ValueProblem("not_a_number")
         # The exponent test cannot overflow the way quantize() does on huge values.
-        if number.normalize().as_tuple().exponent < -definition.decimals:
-            if definition.integer:
-                template = gettext_noop(
-                    "value %(value)s is not a whole number for %(instrument)s item %(item)s"
-                )
-            else:
-                template = gettext_noop(
-                    "value %(value)s has more than %(decimals)s decimal place(s) "
-                    "for %(instrument)s item %(item)s"
-                )
-            return _tr(template) % {**names, "decimals": definition.decimals}
-        low, high = definition.min, definition.max
+        if number.normalize().as_tuple().exponent < -item.decimals:
+            if item.integer:
+                return ValueProblem("not_whole")
+            return ValueProblem("too_many_decimals", {"decimals": item.decimals})
+        low, high = item.min, item.max
         if (low is not None and number < Decimal(str(low))) or (
             high is not None and number > Decimal(str(high))
         ):
             if high is None:
-                return _tr(
-                    gettext_noop(
-                        "value %(value)s is below %(min)s for %(instrument)s item %(item)s"
-                    )
-                ) % {**names, "min": _fmt(low)}
-            return _tr(
-                gettext_noop(
-                    "value %(value)s is outside %(min)s–%(max)s for %(instrument)s item %(item)s"
-                )
-            ) % {**names, "min": _fmt(low), "max": _fmt(high)}
+                return ValueProblem("below_min", {"min": _fmt(low)})
+            return ValueProblem("out_of_range", {"min": _fmt(low), "max": _fmt(high)})
         return None
 
     def validate(self, values: Mapping[str, Any], *, vrmds: bool = False) -> dict[str, str]:

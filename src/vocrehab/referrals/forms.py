@@ -71,6 +71,11 @@ class HoneypotMixin(forms.Form):
 
 class DateField(forms.DateField):
     widget = NHSUKDateInput
+    # Django's kind of message (the field is named before it on the page).
+    default_error_messages = {
+        "future": _("The date must be today or in the past."),
+        "too_early": _("The year must be %(year)s or later."),
+    }
 
     def __init__(self, *, past_only=True, earliest_year=1900, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
@@ -90,10 +95,10 @@ class DateField(forms.DateField):
         if value is None:
             return
         if self.past_only and value > timezone.localdate():
-            raise forms.ValidationError(_("The date must be today or in the past."), code="future")
+            raise forms.ValidationError(self.error_messages["future"], code="future")
         if value.year < self.earliest_year:
             raise forms.ValidationError(
-                _("The year must be %(year)s or later.") % {"year": self.earliest_year},
+                self.error_messages["too_early"] % {"year": self.earliest_year},
                 code="too_early",
             )
 
