@@ -92,6 +92,7 @@ def test_the_manager_and_administrator_set_the_schedule(signed_in, service):
     assert http.get(url).status_code == 200
     page = http.get(url).content.decode()
     assert "30 years from the diagnosis" in page and 'value="30"' in page
+    assert page.count("nhsuk-input--width-3") == 4  # each box sized for a number of years
     periods = {
         "closed_episode_years": "0",
         "unassessed_referral_years": "8",

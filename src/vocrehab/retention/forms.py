@@ -12,6 +12,11 @@ class ScheduleForm(forms.ModelForm):
             "cancer_years",
             "cancer_after_death_years",
         ]
+        # Years are one to three digits: a box that size says so.
+        widgets = {
+            name: forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"})
+            for name in fields
+        }
 
 
 class ConfirmForm(forms.Form):
