@@ -179,6 +179,12 @@ WEB_PROCESSES = int(
     os.environ.get("VOCREHAB_WEB_PROCESSES") or os.environ.get("WEB_CONCURRENCY") or "1"
 )
 SQLITE_ACCEPTED = env_bool("VOCREHAB_ACCEPT_SQLITE", False)
+# How many database connections one evaluation report reads with at once (its queries
+# side by side over one snapshot; reports/snapshot.py): one per core, at most four, so
+# a report on a small server does not take every connection. 1 reads with one.
+REPORT_WORKERS = int(
+    os.environ.get("VOCREHAB_REPORT_WORKERS") or min(4, len(os.sched_getaffinity(0)))
+)
 # Rows loaded from a dump (`vocrehab loaddata`, moving to PostgreSQL) are not changes
 # made by anyone: their change history is loaded with them, not written again.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True

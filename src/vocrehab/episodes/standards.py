@@ -324,17 +324,18 @@ def calendar_rows(nation: str, start: datetime.date, end: datetime.date):
         index += is_working_day(day, nation)
 
 
-def ensure_calendar(nations, start: datetime.date, end: datetime.date) -> int:
-    """Make sure every date from ``start`` to ``end`` exists for each nation.
-
-    Costs one query when the calendar is already there (the usual case); otherwise
-    inserts the missing dates. Returns the number of rows inserted.
-    """
+def _calendar_span(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
     start = max(EPOCH, start)
-    end = max(start, end)
+    return start, max(start, end)
+
+
+def calendar_gaps(nations, start: datetime.date, end: datetime.date) -> list[str]:
+    """The nations among ``nations`` whose calendar lacks a date from ``start`` to
+    ``end``: one query, writing nothing."""
+    start, end = _calendar_span(start, end)
     nations = sorted({str(n) for n in nations})
     if not nations:
-        return 0
+        return []
     expected = (end - start).days + 1
     have = {
         row["nation"]: row["days"]
@@ -343,10 +344,18 @@ def ensure_calendar(nations, start: datetime.date, end: datetime.date) -> int:
         .annotate(days=Count("id"))
         .order_by()
     }
+    return [nation for nation in nations if have.get(nation) != expected]
+
+
+def ensure_calendar(nations, start: datetime.date, end: datetime.date) -> int:
+    """Make sure every date from ``start`` to ``end`` exists for each nation.
+
+    Costs one query when the calendar is already there (the usual case); otherwise
+    inserts the missing dates. Returns the number of rows inserted.
+    """
+    start, end = _calendar_span(start, end)
     inserted = 0
-    for nation in nations:
-        if have.get(nation) == expected:
-            continue
+    for nation in calendar_gaps(nations, start, end):
         with transaction.atomic():
             existing = set(
                 WorkingDay.objects.filter(nation=nation, date__range=(start, end)).values_list(

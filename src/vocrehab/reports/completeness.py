@@ -114,11 +114,15 @@ def _instrument_order(code: str) -> tuple:
     return (codes.index(code) if code in codes else len(codes), code)
 
 
-def completion(episodes, services, as_of: dt.date) -> list[Completion]:
-    """Every instrument the ``services`` use at each timepoint, counted over
-    ``episodes`` (an Episode queryset), in instrument then timepoint order."""
+def completion(lookups: dict, services, as_of: dt.date) -> list[Completion]:
+    """Every instrument the ``services`` use at each timepoint, counted over the
+    episodes that ``lookups`` (Episode field lookups, such as ``{"service": s}``)
+    choose, in instrument then timepoint order."""
     services = list(services)
-    episodes = episodes.order_by()
+    episodes = Episode.objects.filter(**lookups).order_by()
+    # The same episodes seen from their questionnaires: a join, not a second pass over
+    # the episodes for an IN list.
+    on_episode = {f"episode__{lookup}": value for lookup, value in lookups.items()}
     population = {
         row["service_id"]: row
         for row in episodes.values("service_id")
@@ -132,7 +136,7 @@ def completion(episodes, services, as_of: dt.date) -> list[Completion]:
     for tp in TIMEPOINTS:
         owed |= Q(timepoint=tp) & eligible(tp, as_of, "episode__")
     found = (
-        Administration.objects.filter(episode__in=episodes.values("pk"), timepoint__in=TIMEPOINTS)
+        Administration.objects.filter(timepoint__in=TIMEPOINTS, **on_episode)
         .values("episode__service_id", "instrument", "timepoint")
         .annotate(
             sent=Count("pk", filter=owed & Q(status__in=SENT_STATUSES)),
@@ -144,8 +148,8 @@ def completion(episodes, services, as_of: dt.date) -> list[Completion]:
         (r["episode__service_id"], r["instrument"]): r["n"]
         for r in QuestionnairePair.objects.filter(
             eligible(DISCHARGE, as_of, "episode__"),
-            episode__in=episodes.values("pk"),
             entry_scorable=True,
+            **on_episode,
             discharge_scorable=True,
         )
         .values("episode__service_id", "instrument")

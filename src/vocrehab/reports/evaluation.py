@@ -61,7 +61,7 @@ from vocrehab.codes import (
 from vocrehab.dates import DaysBetween
 from vocrehab.episodes.facts import followup_in_window
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.standards import STANDARDS, count_standards
+from vocrehab.episodes.standards import STANDARDS, calendar_gaps, count_standards
 from vocrehab.episodes.tiers import highest_tier_reached
 from vocrehab.measures.instruments import (
     HADS,
@@ -81,7 +81,7 @@ from vocrehab.measures.valuesets import (
     get_value_set,
 )
 
-from . import casework_tables
+from . import casework_tables, snapshot
 from .completeness import completion
 from .sql import RoundHalfUp1
 from .tables import NOT_RECORDED, TABLES
@@ -112,6 +112,10 @@ MEASURE_INSTRUMENTS = (
     "work_confidence",
     "health_use",
 )
+
+
+# A LIMIT no table reaches: see _measures.
+EVERY_ROW = 2**62
 
 
 class ReportError(ValueError):
@@ -234,65 +238,48 @@ class _Evaluation:
                     "choose one of " + ", ".join(sorted(DEFAULT_VALUE_SETS.values()))
                 )
 
-        period = Q(service_id__in=self.service_ids)
-        if date_from:
-            period &= Q(referral_date__gte=date_from)
-        if date_to:
-            period &= Q(referral_date__lte=date_to)
-        self.episodes = Episode.objects.filter(period).order_by()
+        # The report's episodes, as Episode lookups; and the same lookups from a record
+        # that hangs off an episode (``episode__…``).
+        self.episode_lookups = {
+            "service_id__in": self.service_ids,
+            **({"referral_date__gte": date_from} if date_from else {}),
+            **({"referral_date__lte": date_to} if date_to else {}),
+        }
+        self.episodes = Episode.objects.filter(**self.episode_lookups).order_by()
         self.discharged = self.episodes.filter(discharge_date__isnull=False)
         self.cohort = self.discharged.exclude(main_reason=MainReason.THIRD_PARTY)
-        self.episode_filter = {
-            "episode__service_id__in": self.service_ids,
-            **({"episode__referral_date__gte": date_from} if date_from else {}),
-            **({"episode__referral_date__lte": date_to} if date_to else {}),
-        }
+        self.episode_filter = {f"episode__{k}": v for k, v in self.episode_lookups.items()}
         self.administration_filter = {
             f"administration__{k}": v for k, v in self.episode_filter.items()
         }
 
     # -- the report -----------------------------------------------------------------
 
-    def build(self) -> dict:
-        tables: dict[str, dict] = {}
+    def build(self, *, shared: bool = False) -> dict:
+        """Every table. ``shared``: the queries after the scalars run side by side on
+        connections reading this transaction's snapshot (:mod:`.snapshot`)."""
         scalars = self._scalars()
-        tables["summary"] = self._summary(scalars)
-        # One GROUP BY over the four code lists (a few thousand groups at most) rather
-        # than a scan of the episodes for each.
-        profile = _grouped(self.episodes, *PROFILE_FIELDS)
-        referred = scalars["referred"]
-        tables["referral_sources"] = self._simple(
-            "referral_sources", "referral_source", ReferralSource.values, referred, profile
-        )
-        tables["conditions"] = self._conditions(referred)
-        tables["sex"] = self._simple("sex", "sex", Sex.values, referred, profile)
-        tables["age"] = self._age(scalars)
-        tables["ethnicity"] = self._simple(
-            "ethnicity", "ethnicity", Ethnicity.values, referred, profile
-        )
-        tables["deprivation"] = self._deprivation()
-        tables["occupations"] = self._simple(
-            "occupations", "occupation", Occupation.values, referred, profile
-        )
-        tables["diagnosis_to_referral"] = self._diagnosis_to_referral()
-        tables["reasons_by_tier"] = self._reasons_by_tier()
-        tables["time_to_assessment"] = self._cumulative(
-            "time_to_assessment", scalars, "assessed", ASSESSMENT_WITHIN, remainder=None
-        )
-        tables["service_standards"] = self._service_standards(scalars)
-        tables["engagement"] = self._engagement(scalars["discharged"])
-        tables.update(self._contacts(scalars["discharged"]))
-        tables["interventions"] = self._interventions()
-        tables["length_of_stay"] = self._cumulative(
-            "length_of_stay", scalars, "discharged", STAY_WITHIN, remainder="over_16_weeks"
-        )
-        tables["onward"] = self._onward()
-        tables.update(self._outcomes())
-        tables["followup"] = self._followup(scalars)
-        tables.update(self._measures())
-        tables["satisfaction"] = self._satisfaction()
-        tables["questionnaire_completion"] = self._questionnaire_completion(scalars)
-        tables.update(casework_tables.build(self, TABLES))
+        tables: dict[str, dict] = {
+            "summary": self._summary(scalars),
+            "time_to_assessment": self._cumulative(
+                "time_to_assessment", scalars, "assessed", ASSESSMENT_WITHIN, remainder=None
+            ),
+            "length_of_stay": self._cumulative(
+                "length_of_stay", scalars, "discharged", STAY_WITHIN, remainder="over_16_weeks"
+            ),
+            "followup": self._followup(scalars),
+        }
+        tasks = self._queries(scalars)
+        if shared:
+            # The helpers only read: the calendar the standards join must be there.
+            if calendar_gaps({s.nation for s in self.services}, *self._standards_span(scalars)):
+                raise CalendarShort
+            _tune_for_sharing()
+            results = snapshot.run_all(tasks, prepare=_tune_for_sharing)
+        else:
+            results = [task() for task in tasks]
+        for result in results:
+            tables.update(result)
         return {
             "report": "evaluation",
             "vrmds_version": VRMDS_VERSION,
@@ -302,6 +289,45 @@ class _Evaluation:
                 "to": self.date_to.isoformat() if self.date_to else None,
             },
             "tables": {table_id: tables[table_id] for table_id in TABLES},
+        }
+
+    def _queries(self, s) -> list[Callable[[], dict]]:
+        """The tables that need queries of their own, each {table id: table}, the
+        longest first (they may be run side by side, taken in this order)."""
+        referred, discharged = s["referred"], s["discharged"]
+        return [
+            self._measures,
+            lambda: {"questionnaire_completion": self._questionnaire_completion(s)},
+            lambda: self._contacts(discharged),  # and interventions
+            lambda: {"onward": self._onward()},
+            self._outcomes,
+            lambda: casework_tables.build(self, TABLES),
+            lambda: {"service_standards": self._service_standards(s)},
+            lambda: {"satisfaction": self._satisfaction()},
+            lambda: self._profile(referred),
+            lambda: {"conditions": self._conditions(referred)},
+            lambda: {"deprivation": self._deprivation()},
+            lambda: {"diagnosis_to_referral": self._diagnosis_to_referral()},
+            lambda: {"reasons_by_tier": self._reasons_by_tier()},
+            lambda: {"engagement": self._engagement(discharged)},
+            lambda: {"age": self._age(s)},
+        ]
+
+    def _profile(self, referred) -> dict:
+        """Referral sources, sex, ethnicity and occupations from ONE GROUP BY over the
+        four code lists (a few thousand groups at most) rather than a scan for each."""
+        profile = _grouped(self.episodes, *PROFILE_FIELDS)
+        return {
+            "referral_sources": self._simple(
+                "referral_sources", "referral_source", ReferralSource.values, referred, profile
+            ),
+            "sex": self._simple("sex", "sex", Sex.values, referred, profile),
+            "ethnicity": self._simple(
+                "ethnicity", "ethnicity", Ethnicity.values, referred, profile
+            ),
+            "occupations": self._simple(
+                "occupations", "occupation", Occupation.values, referred, profile
+            ),
         }
 
     # -- one pass of scalar aggregates over the episodes ------------------------------
@@ -524,15 +550,21 @@ class _Evaluation:
             cells.append({"within": remainder, "count": rest, "percent": _percent(rest, n)})
         return _table(table_id, n, cells)
 
+    def _standards_span(self, scalars) -> tuple[dt.date, dt.date]:
+        """The dates the calendar must cover: every date compared (referrals, contacts,
+        assessments) and the report date."""
+        first = min(filter(None, (scalars["first_referral"], self.as_of)))
+        last = max(filter(None, (scalars["last_date"], self.as_of)))
+        return first, last
+
     def _service_standards(self, scalars) -> dict:
         """The VRMDS national standards for every service, named so (comparable between
         services), then each service's own standard where it differs from the national."""
-        # The calendar must cover every date compared: referrals, contacts, assessments
-        # and the report date.
-        first = min(filter(None, (scalars["first_referral"], self.as_of)))
-        last = max(filter(None, (scalars["last_date"], self.as_of)))
         counts = count_standards(
-            self.episodes, services=self.services, as_of=self.as_of, span=(first, last)
+            self.episodes,
+            services=self.services,
+            as_of=self.as_of,
+            span=self._standards_span(scalars),
         )
 
         def cell(name, tallies, **dimensions):
@@ -585,10 +617,18 @@ class _Evaluation:
         )
 
     def _contacts(self, discharged) -> dict:
-        """contacts_by_tier and contact_modes from one GROUP BY of the episodes by the
-        row they fall in (open episodes apart), over their stored contact counts
-        (:class:`~vocrehab.casework.models.EpisodeContactCounts`), not the contacts."""
+        """contacts_by_tier, contact_modes and interventions (VRMDS v1.1) from one GROUP
+        BY of the episodes by the row they fall in (open episodes apart), over their
+        stored contact counts (:class:`~vocrehab.casework.models.EpisodeContactCounts`),
+        not the contacts. Interventions count the discharged episodes' rows only."""
         modes = {f"mode:{code}": Sum(f"contact_counts__mode_{code}") for code in ContactMode.values}
+        interventions = {}
+        for code in Intervention.values:
+            column = f"contact_counts__intervention_{code}"
+            interventions[f"count:{code}"] = Sum(column)
+            interventions[f"clients:{code}"] = Count(
+                "client", distinct=True, filter=Q(**{f"{column}__gt": 0})
+            )
         rows = (
             self.episodes.annotate(
                 row=Case(
@@ -601,22 +641,22 @@ class _Evaluation:
             .annotate(
                 contacts=Sum("contact_counts__contacts"),
                 clients=Count("client", distinct=True),
+                coded=Sum("contact_counts__with_interventions"),
                 **modes,
+                **interventions,
             )
             .order_by()
         )
+        found = {r["row"]: r for r in rows}
         by_mode: dict[str, int] = defaultdict(int)
-        by_row: dict[str, int] = {}
-        clients: dict[str, int] = {}
-        for r in rows:
-            by_row[r["row"]] = r["contacts"] or 0
-            clients[r["row"]] = r["clients"]
+        for r in found.values():
             for code in ContactMode.values:
                 by_mode[code] += r[f"mode:{code}"] or 0
-        all_contacts = sum(n for row, n in by_row.items() if row != "open")
+        all_contacts = sum(r["contacts"] or 0 for row, r in found.items() if row != "open")
         cells = []
         for code in ("2", "3", "third_party"):
-            people, contacts = clients.get(code, 0), by_row.get(code, 0)
+            r = found.get(code, {})
+            people, contacts = r.get("clients", 0), r.get("contacts") or 0
             cells.append(
                 {
                     "tier": code,
@@ -632,25 +672,12 @@ class _Evaluation:
             "contact_modes": _table(
                 "contact_modes", total, _count_cells("mode", ContactMode.values, by_mode, total)
             ),
+            "interventions": self._interventions(found),
         }
 
-    def _interventions(self) -> dict:
-        """Contacts and people per tier row and intervention code (VRMDS v1.1), from the
-        discharged episodes' stored contact counts: one GROUP BY of the episodes."""
-        columns = {}
-        for code in Intervention.values:
-            column = f"contact_counts__intervention_{code}"
-            columns[f"count:{code}"] = Sum(column)
-            columns[f"clients:{code}"] = Count(
-                "client", distinct=True, filter=Q(**{f"{column}__gt": 0})
-            )
-        rows = (
-            self.discharged.annotate(row=self._contact_row())
-            .values("row")
-            .annotate(coded=Sum("contact_counts__with_interventions"), **columns)
-            .order_by()
-        )
-        found = {r["row"]: r for r in rows}
+    @staticmethod
+    def _interventions(found) -> dict:
+        """The interventions table from the discharged rows of :meth:`_contacts`."""
         cells = []
         for tier in ("2", "3", "third_party"):
             r = found.get(tier, {})
@@ -663,7 +690,7 @@ class _Evaluation:
                         "clients": r.get(f"clients:{code}") or 0,
                     }
                 )
-        contacts = sum(r["coded"] or 0 for r in found.values())
+        contacts = sum(r["coded"] or 0 for row, r in found.items() if row != "open")
         return _table("interventions", contacts, cells)
 
     def _onward(self) -> dict:
@@ -841,7 +868,11 @@ class _Evaluation:
             columns.update(part.columns)
             derived.update(part.derived)
             aggregates.update(part.aggregates)
-        rows = self._pairs().annotate(**columns).annotate(**derived)
+        # Sliced beyond any table's size, the rows become a subquery of their own: each
+        # pair's columns are then worked out once, not again inside every one of the
+        # hundred or so aggregates that read them (the database folds a plain subquery
+        # into its outer query, but not one with a LIMIT). Half the query's time.
+        rows = self._pairs().annotate(**columns).annotate(**derived)[:EVERY_ROW]
         agg = rows.aggregate(**aggregates)
         tables = {}
         for part in parts:
@@ -1180,7 +1211,7 @@ class _Evaluation:
 
     def _questionnaire_completion(self, scalars) -> dict:
         cells = []
-        for row in completion(self.episodes, self.services, self.as_of):
+        for row in completion(self.episode_lookups, self.services, self.as_of):
             cells.append(
                 {
                     "instrument": row.instrument,
@@ -1215,9 +1246,22 @@ def build_evaluation(
     unusable option.
     """
     evaluation = _Evaluation(services, date_from, date_to, value_set, as_of)
+    if snapshot.may_share():
+        try:
+            with transaction.atomic():
+                snapshot.begin()
+                _tune_for_reporting()
+                return evaluation.build(shared=True)
+        except CalendarShort:
+            pass  # filled below, in a transaction that may write; next time, shared
     with transaction.atomic():
         _tune_for_reporting()
         return evaluation.build()
+
+
+class CalendarShort(Exception):
+    """The working-day calendar lacks dates the report compares; the connections that
+    share a snapshot only read, so the report fills it in a transaction of its own."""
 
 
 # PostgreSQL settings for the report's transaction only (SET LOCAL). Its aggregate
@@ -1227,9 +1271,18 @@ def build_evaluation(
 REPORTING_SETTINGS = {"work_mem": "64MB", "jit": "off"}
 
 
-def _tune_for_reporting() -> None:
+def _tune_for_reporting(extra=None) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for name, value in REPORTING_SETTINGS.items():
+        for name, value in {**REPORTING_SETTINGS, **(extra or {})}.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+# When the report's queries run side by side, each on one core: a query's own parallel
+# workers would only compete with the other queries for the same cores.
+SHARED_SETTINGS = {"max_parallel_workers_per_gather": "0"}
+
+
+def _tune_for_sharing() -> None:
+    _tune_for_reporting(SHARED_SETTINGS)

@@ -318,7 +318,7 @@ def data_quality(service, *, today: dt.date | None = None) -> dict:
     episodes = Episode.objects.filter(service=service)
     return {
         "as_of": today,
-        "completion": completeness.completion(episodes, [service], today),
+        "completion": completeness.completion({"service": service}, [service], today),
         "checks": completeness.check_counts(episodes, today),
     }
 
