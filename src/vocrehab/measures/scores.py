@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from vocrehab.episodes.models import Episode
-from vocrehab.summaries import rows_differing, upsert
+from vocrehab.episodes.summaries import Summary
 
 from .instruments import COPM_PROBLEMS, INSTRUMENTS, get_instrument, prorated_total_scored
 from .models import (
@@ -209,94 +208,41 @@ def _pair_column_names() -> list[str]:
     return list(_pair_expressions())
 
 
-def _pairs_select(where: str, columns=None) -> str:
-    """SELECT the pair rows (``columns``, default all) of the completed entry and
-    discharge questionnaires whose administration ``where`` selects (alias ``a``), one
-    per (episode, instrument)."""
+def _pairs_select(episodes, columns) -> str:
+    """SELECT the pair rows (``columns``) of the completed entry and discharge
+    questionnaires of the episodes the predicate ``episodes`` chooses, one per
+    (episode, instrument)."""
     quote = connection.ops.quote_name
     expressions = _pair_expressions()
-    chosen = [expressions[c] for c in (columns or expressions)]
     timepoints = ", ".join(f"'{tp.value}'" for tp in PAIRED_TIMEPOINTS)
     # Only constants and quoted names are interpolated; values are parameters.
     return (
-        f"SELECT {', '.join(chosen)} "  # noqa: S608
+        f"SELECT {', '.join(expressions[c] for c in columns)} "  # noqa: S608
         f"FROM {quote(QuestionnaireScores._meta.db_table)} s "
         f"INNER JOIN {quote(Administration._meta.db_table)} a "
         f"ON (a.{quote('id')} = s.{quote('administration_id')}) "
         f"WHERE a.{quote('status')} = '{AdministrationStatus.COMPLETED.value}' "
-        f"AND a.{quote('timepoint')} IN ({timepoints}) AND {where} "
+        f"AND a.{quote('timepoint')} IN ({timepoints}) "
+        f"AND {episodes('a.' + quote('episode_id'))} "
         f"GROUP BY a.{quote('episode_id')}, a.{quote('instrument')}"
     )
 
 
-def _replace_pairs(where: str, params: list) -> None:
-    """Replace the pairs of the episodes ``where`` selects (over ``episode_id``)."""
-    quote = connection.ops.quote_name
-    table = quote(QuestionnairePair._meta.db_table)
-    columns = ", ".join(quote(c) for c in _pair_column_names())
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) "  # noqa: S608
-            + _pairs_select(f"a.{where}")
-            + upsert(PAIR_KEY, _pair_column_names()),
-            params,
-        )
-
-
-def refresh_pairs(episode_ids: Iterable[int]) -> None:
-    """Recompute the report's entry/discharge pairs of these episodes from their stored
-    scores. Called by :func:`refresh_scores` and when an administration is saved or
-    deleted (``receivers``)."""
-    ids = sorted(set(episode_ids))
-    episode_id = connection.ops.quote_name("episode_id")
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        _replace_pairs(f"{episode_id} IN ({', '.join(['%s'] * len(chunk))})", chunk)
-
-
-def refresh_pairs_of_services(service_ids: Iterable[int]) -> None:
-    """Recompute the pairs of every episode of these services: one statement, for a
-    bulk writer (the dataset import) whose rows bypass the signals."""
-    ids = sorted(set(service_ids))
-    if not ids:
-        return
-    quote = connection.ops.quote_name
-    episodes = (
-        f"SELECT {quote('id')} FROM {quote(Episode._meta.db_table)} "  # noqa: S608
-        f"WHERE {quote('service_id')} IN ({', '.join(['%s'] * len(ids))})"
-    )
-    _replace_pairs(f"{quote('episode_id')} IN ({episodes})", ids)
-
-
-def rebuild_all_pairs(columns=None) -> int:
-    """Recompute every pair from the stored scores; returns the rows written.
-    ``columns``: the table's columns as a migration finds them (default all)."""
-    quote = connection.ops.quote_name
-    table = quote(QuestionnairePair._meta.db_table)
-    names = [c for c in _pair_column_names() if columns is None or c in set(columns)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        # Everything was deleted above, in this transaction: a plain insert (which the
-        # migration that makes the table runs before its unique constraint exists).
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(quote(c) for c in names)}) "  # noqa: S608
-            + _pairs_select("1 = 1", names)
-        )
-        return cursor.rowcount
-
-
-def pairs_differing(limit: int = 20) -> tuple[int, list[str]]:
-    """Compare every stored pair with a fresh computation from the stored scores.
-
-    Returns the number of (episode, instrument) rows that differ, are missing or are
-    extra, and up to ``limit`` of them described."""
-    quote = connection.ops.quote_name
-    names = _pair_column_names()
-    columns = ", ".join(quote(c) for c in names)
-    stored = f"SELECT {columns} FROM {quote(QuestionnairePair._meta.db_table)}"  # noqa: S608
-    keys = rows_differing(stored, _pairs_select("1 = 1"), PAIR_KEY)
-    return len(keys), [f"episode {e}, {i}" for e, i in keys[:limit]]
+QUESTIONNAIRE_PAIRS = Summary(
+    model=QuestionnairePair,
+    key=PAIR_KEY,
+    columns=_pair_column_names,
+    select=_pairs_select,
+    selections=1,
+    describe=lambda key: f"episode {key[0]}, {key[1]}",
+)
+# Recompute the report's entry/discharge pairs of these episodes from their stored
+# scores: by refresh_scores and when an administration is saved or deleted (receivers).
+refresh_pairs = QUESTIONNAIRE_PAIRS.refresh
+# Every episode of these services: for a bulk writer (the dataset import).
+refresh_pairs_of_services = QUESTIONNAIRE_PAIRS.refresh_of_services
+rebuild_all_pairs = QUESTIONNAIRE_PAIRS.rebuild_all
+pairs_differing = QUESTIONNAIRE_PAIRS.differing
 
 
 # --- scorable: the questionnaire gives at least one score ---------------------------
