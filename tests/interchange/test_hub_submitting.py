@@ -216,6 +216,21 @@ def test_the_hub_command_takes_the_token_from_input_and_never_shows_it(
         call_command("hub", "add", service=service.code, name="x", url="http://h.example.org")
 
 
+def test_the_command_sends_a_quarter_and_names_a_period_it_cannot_read(records, hub, stub):
+    call_command("submit", hub="region", period="2024-q1")
+    (received,) = stub.received
+    assert received.fields["period"] == b"2024-Q1"
+    assert sorted(e["referral_date"] for e in _files(received)["episodes.csv"]) == [
+        "2024-01-08",
+        "2024-02-14",
+        "2024-03-01",
+    ]
+    assert Submission.objects.get().status == SubmissionStatus.ACCEPTED
+    with pytest.raises(CommandError, match=r'"2024-13" is not a period: give a month'):
+        call_command("submit", hub="region", period="2024-13")
+    assert Submission.objects.count() == 1 and len(stub.received) == 1
+
+
 def test_submit_to_an_unknown_hub_says_so(service):
     with pytest.raises(CommandError, match='No service here sends to a hub named "nowhere"'):
         call_command("submit", hub="nowhere")
