@@ -1,5 +1,6 @@
 """Submission files for hub tests: the VRMDS example, as one service's .zip."""
 
+import csv
 import hashlib
 import io
 import zipfile
@@ -12,6 +13,8 @@ def example_zip(service_code: str, *, change=None, drop_episodes=()) -> bytes:
     files = read_example()
     for row in files["episodes.csv"]:
         row["service_code"] = service_code
+    # Each file's columns, kept when every row is dropped (a period with no episode).
+    headers = {name: [k for row in rows[:1] for k in row] for name, rows in files.items()}
     if drop_episodes:
         files = {
             name: [r for r in rows if r.get("episode_id") not in drop_episodes]
@@ -23,11 +26,9 @@ def example_zip(service_code: str, *, change=None, drop_episodes=()) -> bytes:
     with zipfile.ZipFile(buffer, "w") as zf:
         for name, rows in files.items():
             text = io.StringIO()
-            header: list[str] = []
+            header: list[str] = list(headers.get(name, []))
             for row in rows:
                 header += [k for k in row if k not in header]
-            import csv
-
             writer = csv.DictWriter(text, fieldnames=header, lineterminator="\r\n")
             writer.writeheader()
             writer.writerows(rows)

@@ -143,6 +143,27 @@ def test_a_correction_replaces_the_period_and_keeps_the_history(submitter, servi
     assert versions == [(1, False, sha256(first)), (2, True, sha256(second))]
 
 
+def test_a_period_without_a_referral_is_accepted_and_empties_the_period(submitter, service):
+    """A month with no referral is sent as files with no episode (the service's worker
+    sends every month): accepted as that period's version, not refused as a file of no
+    service; as a correction it withdraws the episodes the period held."""
+    everyone = ["EX-1", "EX-2", "EX-3", "EX-4"]
+    empty = example_zip(service.code, drop_episodes=everyone)
+    response = post(submitter, empty, period="2023-11")
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "accepted"
+    assert response.json()["rows"]["episodes.csv"] == 0
+    assert ReceivedVersion.objects.get(period="2023-11").current
+
+    assert post(submitter, example_zip(service.code)).status_code == 201
+    held = Episode.objects.filter(service=service, referral_date__year=2024).count()
+    assert held > 0
+    emptied = post(submitter, empty)  # the same quarter, now with nothing in it
+    assert emptied.status_code == 201, emptied.content
+    assert emptied.json()["episodes_removed"] == held
+    assert not Episode.objects.filter(service=service, referral_date__year=2024).exists()
+
+
 def test_the_same_file_twice_changes_nothing(submitter, service):
     data = example_zip(service.code)
     assert post(submitter, data).status_code == 201

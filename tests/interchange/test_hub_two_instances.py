@@ -2,8 +2,10 @@
 talking HTTP on 127.0.0.1. The service sends a synthetic quarter; the hub's evaluation
 report for that service and quarter equals the service's own (both read unsuppressed,
 as managers, through each install's API); then a corrected file replaces it: one
-current version, two in the history, and the reports still agree."""
+current version, two in the history, and the reports still agree. Last, the service's
+worker sends last month's submission on its own, as it does at the start of each day."""
 
+import datetime
 import json
 import socket
 import subprocess
@@ -16,6 +18,7 @@ from django.db import connection
 
 from tests.database.helpers import ROOT, database_url, environment
 from vocrehab.interchange import synth
+from vocrehab.interchange.submitting import previous_month
 
 CODE = "GGC-VR"
 PERIOD, START, END = "2025-Q2", "2025-04-01", "2025-06-30"
@@ -91,6 +94,28 @@ class Install:
                 assert self.server.poll() is None, self.log.read_text()
                 time.sleep(0.2)
         raise AssertionError(f"the server did not start: {self.log.read_text()}")
+
+    def worker_until(self, done, seconds: float = 120):
+        """Run ``vocrehab worker`` until ``done()`` gives something, then stop it."""
+        log = self.log.with_name("worker.log")
+        with log.open("w") as output:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "vocrehab.cli", "worker", "--interval", "0.5"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                deadline = time.monotonic() + seconds
+                while not (found := done()):
+                    assert worker.poll() is None, log.read_text()
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(1)
+                return found
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
 
     def stop(self) -> None:
         if self.server is not None and self.server.poll() is None:
@@ -182,6 +207,14 @@ def test_a_service_sends_a_quarter_to_a_hub_and_corrects_it(tmp_path):
         own = service.report(ours["reports"])
         _same_figures(own, hub.report(theirs["reports"]))
         assert changed["withdrawn"] not in json.dumps(held)
+
+        # On its own: the service's worker, at the first sweep of its day, sends the
+        # month before to each monthly hub, and the hub holds it.
+        month = previous_month(datetime.date.today()).code
+        assert hub.act("versions", CODE, month)["versions"] == []
+        held = service.worker_until(lambda: hub.act("versions", CODE, month)["versions"])
+        assert [(v["number"], v["current"]) for v in held] == [(1, True)]
+        assert held[0]["token_name"] == f"{CODE} monthly"
     finally:
         service.stop()
         hub.stop()

@@ -581,6 +581,12 @@ def _plan_services(dataset, *, service_code, create_services, allowed_services, 
             if target is not None:
                 by_code[service_code] = target
             restricted = len(found) > 1
+        elif not found:
+            # No episode at all (a month without a referral): nothing to import, for
+            # the service named.
+            target = get_or_create(service_code, None, "", "")
+            if target is not None:
+                by_code[service_code] = target
         elif len(found) == 1:
             ((only, (first_row, index, area)),) = found.items()
             target = get_or_create(service_code, None, index, area)
