@@ -80,6 +80,53 @@ def test_a_client_answering_item_9_above_0_alerts_the_case_manager_today(
     assert "116 123" not in email.body and "better off dead" not in email.body
 
 
+def test_item_9_saved_on_the_way_alerts_today_even_if_never_sent(client, cared_for, manager):
+    """A client who answers item 9 above 0 and stops before sending: the answer is
+    saved, so the case manager is told today and the client pointed to help at once;
+    sending the rest later raises no second alert."""
+    administration = Administration.objects.create(
+        episode=cared_for, instrument="phq9", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    url = reverse("measures:questionnaire", args=[link.pk, 1])
+    answers = {**PHQ9_LOW, "q9": "2"}
+    for number, (item, value) in enumerate(answers.items(), start=1):
+        response = client.post(f"{url}?page={number}", {item: value}, follow=True)
+        assert response.status_code == 200
+    # The page after item 9 (checking the answers) already points to help.
+    assert "Samaritans free on 116 123" in response.content.decode()
+    administration.refresh_from_db()
+    assert administration.status == "in_progress"
+    (alert,) = Reminder.objects.filter(episode=cared_for, safety_alert=True)
+    assert alert.assigned_to == manager and alert.due_on == timezone.localdate()
+    assert "by the client" in alert.text
+
+    sent = client.post(reverse("measures:check", args=[link.pk, 1]), follow=True)
+    assert "116 123" in sent.content.decode()
+    administration.refresh_from_db()
+    assert administration.status == "completed"
+    assert Reminder.objects.filter(episode=cared_for, safety_alert=True).count() == 1
+
+
+def test_item_9_changed_to_0_before_sending_keeps_the_alert_raised(client, cared_for):
+    """Once told, the case manager stays told: the answer was given, then changed."""
+    administration = Administration.objects.create(
+        episode=cared_for, instrument="phq9", timepoint="entry", status="scheduled"
+    )
+    link = services.issue_link(administration, channel=Channel.EMAIL)
+    client.get(reverse("measures:open_link", args=[links.make_token(link)]))
+    url = reverse("measures:questionnaire", args=[link.pk, 1])
+    for number, (item, value) in enumerate({**PHQ9_LOW, "q9": "2"}.items(), start=1):
+        assert client.post(f"{url}?page={number}", {item: value}).status_code == 302
+    assert client.post(f"{url}?page=9&from=check", {"q9": "0"}).status_code == 302
+    client.post(reverse("measures:check", args=[link.pk, 1]))
+    administration.refresh_from_db()
+    assert administration.status == "completed"
+    assert administration.values.get(item="q9").value == 0
+    assert Reminder.objects.filter(episode=cared_for, safety_alert=True).count() == 1
+
+
 def test_item_9_answered_0_raises_nothing_and_shows_no_crisis_wording(client, cared_for):
     done = answer_by_link(client, cared_for, {**PHQ9_LOW, "q9": "0"})
     assert "116 123" not in done.content.decode()

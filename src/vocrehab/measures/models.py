@@ -107,6 +107,11 @@ class Administration(EpisodeLinked, models.Model):
     )
     comment = models.TextField(_("comments"), blank=True)
     cancelled_reason = models.CharField(_("why cancelled"), max_length=255, blank=True)
+    # When an answer in it last alerted the case manager (PHQ-9 item 9): a client's answer
+    # alerts when saved on the way, and not again when the questionnaire is sent.
+    safety_announced_at = models.DateTimeField(
+        _("safety alert raised"), null=True, blank=True, editable=False
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -428,17 +428,26 @@ def save_answers(administration: Administration, values: Mapping[str, Any]) -> N
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
+        # An answer that needs the case manager today does not wait for the rest.
+        announce_safety_answers(current, completed_by=CompletedBy.CLIENT)
 
 
-def announce_safety_answers(administration: Administration) -> dict[str, float]:
+def announce_safety_answers(
+    administration: Administration, *, completed_by: str | None = None, again: bool = False
+) -> dict[str, float]:
     """Tell the episode core about answers the case manager must act on today (PHQ-9
     item 9 above 0): casework makes a same-day task of each. Returns them (item -> value).
 
-    Called inside the writer's transaction, so the answers and the alert stand or fall
-    together.
+    As soon as such an answer is stored: a client's answer when saved on the way (they
+    may never send the rest), and not again when the questionnaire is sent; staff
+    entering answers (a correction included) ``again``. Called inside the writer's
+    transaction, with the administration locked, so the answers and the alert stand or
+    fall together.
     """
     definition = get_instrument(administration.instrument)
     if not definition.safety_items:
+        return {}
+    if administration.safety_announced_at is not None and not again:
         return {}
     stored = dict(
         ItemValue.objects.filter(
@@ -453,7 +462,12 @@ def announce_safety_answers(administration: Administration) -> dict[str, float]:
             instrument=administration.instrument_name,
             item=item,
             value=value,
-            completed_by=administration.completed_by,
+            completed_by=completed_by or administration.completed_by,
+        )
+    if found:
+        administration.safety_announced_at = timezone.now()
+        Administration.objects.filter(pk=administration.pk).update(
+            safety_announced_at=administration.safety_announced_at
         )
     return found
 
@@ -574,7 +588,8 @@ def record_staff_entry(
         _store(administration, cleaned)
         # The client's invitation no longer offers it; with nothing left, it is withdrawn.
         _withdraw_finished_invitations(administration)
-        announce_safety_answers(administration)
+        # Entered by staff, a correction too: a new alert to act on.
+        announce_safety_answers(administration, again=True)
     return administration
 
 

@@ -722,6 +722,11 @@ def questionnaire(request, link_id: int, number: int):
             except ValueError:
                 return _problem(request, links.LinkProblem.USED)
             else:
+                # An answer that alerts the case manager (saved, so they are told today)
+                # points the client to help on the very next page, and again at the end.
+                if instrument.safety_answers(answers):
+                    request.session[SUPPORT_KEY] = True
+                    request.session[SUPPORT_NOW_KEY] = True
                 if request.GET.get("from") == "check":
                     return redirect(reverse("measures:check", args=[link.pk, number]))
                 return redirect(_page_url(link, number, page + 1))
@@ -858,6 +863,7 @@ def check(request, link_id: int, number: int):
             "nothing_answered": nothing_answered,
             "tried_to_send": request.method == "POST",
             "english_only": english_only,
+            "support_now": request.session.pop(SUPPORT_NOW_KEY, False),
         },
         status=422 if request.method == "POST" else 200,
     )
