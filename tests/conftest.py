@@ -2,11 +2,14 @@
 
 import itertools
 import os
+from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 
 from tests.browser import CHROMIUM, chromium_installed
+from vocrehab.accounts import tokens
 from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
 from vocrehab.codes import Nation
 
@@ -148,3 +151,15 @@ def signed_in(client, make_staff, service):
         return client, user
 
     return sign_in
+
+
+# Half past the hour and half past the minute: no rate window starts during a test.
+MID_WINDOW = 1_800_001_830.0
+
+
+@pytest.fixture
+def rate_clock(monkeypatch):
+    """The token rate limit's clock held mid-window (its count in a fresh cache), so
+    that a test's requests are never split between two windows by the real clock."""
+    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: MID_WINDOW))
+    cache.clear()
