@@ -11,9 +11,10 @@ a file copy of the test database.
 import datetime as dt
 import json
 import threading
+from contextlib import contextmanager
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from tests.database.helpers import database_url, environment, vocrehab
 from vocrehab.accounts.models import Service
@@ -124,3 +125,22 @@ def test_inside_a_callers_transaction_the_queries_run_on_its_connection(settings
         assert snapshot.may_share() is False
     settings.REPORT_WORKERS = 1
     assert snapshot.may_share() is False
+
+
+@on_postgresql
+def test_a_connection_that_cannot_start_leaves_its_share_to_the_others(
+    three_services, settings, monkeypatch
+):
+    """With no connection to spare, the report is made on the ones it has."""
+    settings.REPORT_WORKERS = 3
+
+    @contextmanager
+    def refused(_snapshot):
+        raise OperationalError("sorry, too many clients already")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(snapshot, "_reading", refused)
+    settings.REPORT_WORKERS = 1
+    one = to_json(evaluation.build_evaluation(three_services, as_of=AS_OF))
+    settings.REPORT_WORKERS = 3
+    assert to_json(evaluation.build_evaluation(three_services, as_of=AS_OF)) == one

@@ -23,17 +23,19 @@ queries then run one after another as before (:func:`may_share`).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def workers() -> int:
@@ -117,8 +119,16 @@ def run_all(tasks: list[Callable[[], T]], prepare: Callable[[], None]) -> list[T
 
     def helper():
         try:
-            with translation.override(language), _reading(snapshot):
-                prepare()
+            with ExitStack() as stack:
+                try:
+                    stack.enter_context(translation.override(language))
+                    stack.enter_context(_reading(snapshot))
+                    prepare()
+                except DatabaseError:
+                    # No connection to spare (the server's limit reached, say): the other
+                    # connections take its share; the report is only slower.
+                    logger.warning("a report's helper connection could not start", exc_info=True)
+                    return
                 work()
         except BaseException as exc:
             with lock:
