@@ -9,7 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 
 from tests.browser import CHROMIUM, chromium_installed
-from vocrehab.accounts import tokens
+from vocrehab import ratelimit
 from vocrehab.accounts.models import Membership, Organisation, Role, Service, User
 from vocrehab.codes import Nation
 
@@ -159,7 +159,7 @@ MID_WINDOW = 1_800_001_830.0
 
 @pytest.fixture
 def rate_clock(monkeypatch):
-    """The token rate limit's clock held mid-window (its count in a fresh cache), so
+    """The rate limits' clock held mid-window (its count in a fresh cache), so
     that a test's requests are never split between two windows by the real clock."""
-    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: MID_WINDOW))
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: MID_WINDOW))
     cache.clear()

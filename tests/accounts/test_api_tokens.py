@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,8 +14,15 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from tests.accounts.conftest import bearer
+from tests.conftest import MID_WINDOW
+from vocrehab import ratelimit
 from vocrehab.accounts.models import ApiToken, Membership, Role, Scope
-from vocrehab.accounts.tokens import TokenAuthentication, issue_token, revoke_token
+from vocrehab.accounts.tokens import (
+    REFUSED_TOKENS_PER_MINUTE,
+    TokenAuthentication,
+    issue_token,
+    revoke_token,
+)
 from vocrehab.audit.models import AccessEvent, Action
 from vocrehab.clients.models import Client
 from vocrehab.codes import Condition, MainReason, ReferralSource, WorkStatus
@@ -346,6 +354,30 @@ def test_a_system_account_cannot_sign_in(make_staff, service, client):
 
 
 # --- rate limits ------------------------------------------------------------------------
+
+
+def test_an_address_guessing_tokens_is_refused_every_token_for_the_rest_of_the_minute(
+    make_token, make_staff, service, rate_clock, monkeypatch
+):
+    """After REFUSED_TOKENS_PER_MINUTE refused tokens from one address, every token from
+    it gets 429, a good one too (or a guesser could tell a hit by its 200); another
+    address, and the next minute, are not held up."""
+    owner = make_staff(Role.CASE_MANAGER, service)
+    _token, secret = make_token(owner, [service])
+    guess = f"vrt_{'a' * 10}_{'b' * 43}"
+    url = reverse("api:episodes")
+    refused = [
+        _api().get(url, **bearer(guess)).status_code for _ in range(REFUSED_TOKENS_PER_MINUTE)
+    ]
+    assert refused == [401] * REFUSED_TOKENS_PER_MINUTE
+    held = _api().get(url, **bearer(secret))
+    assert held.status_code == 429
+    assert int(held["Retry-After"]) == 30  # the rest of the minute
+    assert _api().get(url, **bearer(guess)).status_code == 429
+    elsewhere = _api().get(url, REMOTE_ADDR="192.0.2.7", **bearer(secret))
+    assert elsewhere.status_code == 200
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: MID_WINDOW + 60))
+    assert _api().get(url, **bearer(secret)).status_code == 200
 
 
 def test_requests_over_the_tokens_rate_get_429_with_retry_after(

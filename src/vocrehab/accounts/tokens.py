@@ -20,15 +20,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import math
 import re
 import secrets
-import time
 from dataclasses import dataclass
+from typing import NoReturn
 
 from auditlog.context import auditlog_value
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +35,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
+
+from vocrehab.ratelimit import address_key, counted, hit
 
 from .access import membership_services
 from .models import TOKEN_MAX_DAYS, ApiToken, Role, Scope, Service, User
@@ -55,6 +55,9 @@ _TOKEN_PATTERN = re.compile(r"^vrt_(?P<prefix>[a-z0-9]{10})_(?P<secret>[A-Za-z0-
 # Writing "last used" on every request would make each read a write; once a minute is
 # precise enough to tell a token in use from a forgotten one.
 _LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+# Tokens refused from one address in a minute before every token from it is refused
+# for the rest of that minute (guessing tokens, or a script with a wrong one).
+REFUSED_TOKENS_PER_MINUTE = 20
 
 
 def _digest(token: str) -> str:
@@ -196,17 +199,24 @@ class TokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        # An address that sent too many tokens that were refused is refused every token
+        # for the rest of the minute, a good one too: otherwise a 429 for a guess and a
+        # 200 for a hit would still tell a guesser which is which.
+        refusals = address_key(request, "api-token-refused")
+        count, seconds = counted(refusals, 60)
+        if count >= REFUSED_TOKENS_PER_MINUTE:
+            raise exceptions.Throttled(wait=seconds)
         if not request.path.startswith(TOKEN_PATH_PREFIXES):
-            raise exceptions.AuthenticationFailed(_("API tokens work only on the API."))
+            self._refuse(refusals, _("API tokens work only on the API."))
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Send one token after “Bearer”."))
+            self._refuse(refusals, _("Send one token after “Bearer”."))
         try:
             presented = header[1].decode()
         except UnicodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+            self._refuse(refusals, _("Invalid token."))
         token = find_token(presented)
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token: unknown, expired or revoked."))
+            self._refuse(refusals, _("Invalid token: unknown, expired or revoked."))
         user = token.owner
         # access._memberships narrows the owner's roles to the token's services.
         user.api_token = token
@@ -215,6 +225,11 @@ class TokenAuthentication(BaseAuthentication):
         if token.last_used_at is None or now - token.last_used_at > _LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return user, token
+
+    @staticmethod
+    def _refuse(refusals: str, message) -> NoReturn:
+        hit(refusals, 60)
+        raise exceptions.AuthenticationFailed(message)
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
@@ -269,16 +284,7 @@ class TokenRateThrottle(BaseThrottle):
         if not isinstance(token, ApiToken):
             return True
         limit, period = parse_rate(settings.VOCREHAB_API_TOKEN_RATE)
-        now = time.time()
-        window = int(now // period)
-        self.retry_after = max(1, math.ceil((window + 1) * period - now))
-        key = f"api-token-rate:{token.pk}:{window}"
-        cache.add(key, 0, period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, period + 1)
-            count = 1
+        count, self.retry_after = hit(f"api-token-rate:{token.pk}", period)
         return count <= limit
 
     def wait(self):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -28,6 +27,7 @@ from vocrehab.audit.services import record_read
 from vocrehab.codes import Timepoint, WorkStatus
 from vocrehab.episodes.access import may_record
 from vocrehab.language import chose_a_language, remember_language
+from vocrehab.ratelimit import address_key, hit
 
 from . import charts, links, queries, services
 from .forms import (
@@ -501,13 +501,7 @@ def _in_the_clients_language(request, response, link):
 
 
 def _rate_limited(request) -> bool:
-    key = f"measures-code:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, CODE_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, CODE_WINDOW_SECONDS)
-        attempts = 1
+    attempts, _seconds = hit(address_key(request, "measures-code"), CODE_WINDOW_SECONDS)
     return attempts > CODE_ATTEMPTS
 
 

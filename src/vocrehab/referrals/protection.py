@@ -6,13 +6,12 @@ one web process), a cap on the request body, and a honeypot field (``forms``).
 
 from __future__ import annotations
 
-import hashlib
-import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
+
+from vocrehab.ratelimit import address_key, hit
 
 # Every POST of every step counts: a referral takes four or five.
 DEFAULT_LIMIT_PER_HOUR = 60
@@ -27,24 +26,9 @@ def max_body_bytes() -> int:
     return int(getattr(settings, "REFERRAL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
 
 
-def _key(request) -> str:
-    # The address is hashed so the cache never holds it in clear.
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    return f"referrals:rate:{digest}:{int(time.time() // 3600)}"
-
-
 def over_limit(request) -> bool:
     """Count this submission; True once the address has sent more than the hourly limit."""
-    key = _key(request)
-    if cache.add(key, 1, timeout=3600):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=3600)
-            count = 1
+    count, _seconds = hit(address_key(request, "referrals:rate"), 3600)
     return count > limit_per_hour()
 
 
