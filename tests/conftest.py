@@ -28,6 +28,13 @@ def _each_test_starts_in_english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_with_an_empty_cache():
+    """Rate-limit counts (refused tokens, code attempts, form posts from 127.0.0.1) live
+    in the cache; each test starts with none, whatever ran before it on the worker."""
+    cache.clear()
+
+
 def _flush_past_append_only_triggers():
     """Let the test database be emptied between transactional tests on PostgreSQL.
 
