@@ -1,6 +1,7 @@
-"""The report's queries run side by side on connections that share one snapshot
-(``reports/snapshot.py``) give exactly the report that one connection gives, and every
-connection sees the same state of the database, whatever is committed meanwhile.
+"""The report's (and the dashboard's) queries run side by side on connections that
+share one snapshot (``reports/snapshot.py``) give exactly what one connection gives,
+and every connection sees the same state of the database, whatever is committed
+meanwhile.
 
 The connections only share a snapshot when the report opens its own transaction on a
 database other connections can open (PostgreSQL, or a SQLite file): so these tests
@@ -23,6 +24,7 @@ from vocrehab.interchange.importer import import_dataset
 from vocrehab.interchange.synth import service_catalogue, write_synthetic_dataset
 from vocrehab.reports import evaluation, snapshot
 from vocrehab.reports.exports import to_json
+from vocrehab.reports.queries import dashboard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 on_postgresql = pytest.mark.skipif(
@@ -144,3 +146,24 @@ def test_a_connection_that_cannot_start_leaves_its_share_to_the_others(
     one = to_json(evaluation.build_evaluation(three_services, as_of=AS_OF))
     settings.REPORT_WORKERS = 3
     assert to_json(evaluation.build_evaluation(three_services, as_of=AS_OF)) == one
+
+
+@on_postgresql
+def test_the_dashboard_side_by_side_gives_the_same_figures(three_services, settings, monkeypatch):
+    shared = []
+    run_all = snapshot.run_all
+
+    def spy(tasks, prepare):
+        shared.append(len(tasks))
+        return run_all(tasks, prepare)
+
+    monkeypatch.setattr(snapshot, "run_all", spy)
+    today = dt.date(2025, 3, 3)
+    settings.REPORT_WORKERS = 1
+    one = dashboard(three_services, today=today, months=24)
+    assert shared == []
+    settings.REPORT_WORKERS = 3
+    side_by_side = dashboard(three_services, today=today, months=24)
+    assert shared, "the dashboard did not share its snapshot"
+    assert repr(side_by_side) == repr(one)
+    assert one["open_total"] > 0 and one["outcomes"]["discharged"] > 0

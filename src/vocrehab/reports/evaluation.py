@@ -1271,18 +1271,15 @@ class CalendarShort(Exception):
 REPORTING_SETTINGS = {"work_mem": "64MB", "jit": "off"}
 
 
-def _tune_for_reporting(extra=None) -> None:
+def _tune_for_reporting() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for name, value in {**REPORTING_SETTINGS, **(extra or {})}.items():
+        for name, value in REPORTING_SETTINGS.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-# When the report's queries run side by side, each on one core: a query's own parallel
-# workers would only compete with the other queries for the same cores.
-SHARED_SETTINGS = {"max_parallel_workers_per_gather": "0"}
-
-
 def _tune_for_sharing() -> None:
-    _tune_for_reporting(SHARED_SETTINGS)
+    """The report's settings, on a connection that runs its queries beside others."""
+    _tune_for_reporting()
+    snapshot.one_core_each()

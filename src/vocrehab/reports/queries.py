@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.http import Http404
 
@@ -22,10 +23,15 @@ from vocrehab.casework.queries import no_recent_contact as no_recent_contact_of
 from vocrehab.casework.queries import with_last_contact
 from vocrehab.codes import IN_WORK, MainReason
 from vocrehab.episodes.models import Episode
-from vocrehab.episodes.standards import ASSESSMENT, FIRST_CONTACT, count_standards
+from vocrehab.episodes.standards import (
+    ASSESSMENT,
+    FIRST_CONTACT,
+    count_standards,
+    ensure_calendar,
+)
 from vocrehab.measures.models import OUTSTANDING_STATUSES, Administration
 
-from . import completeness, trends
+from . import completeness, snapshot, trends
 from .evaluation import build_evaluation
 from .suppression import suppress, suppress_across, suppress_dashboard
 
@@ -216,76 +222,107 @@ def data_quality_services(user):
 
 
 def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> dict:
-    """Operational figures for ``services``; a fixed number of aggregate queries."""
+    """Operational figures for ``services``; a fixed number of aggregate queries, run
+    side by side on connections sharing one snapshot where they may be (as the
+    evaluation report's are, :mod:`.snapshot`)."""
     today = today or dt.date.today()
     services = list(services)
     ids = [s.pk for s in services]
     episodes = Episode.objects.filter(service_id__in=ids).order_by()
-    series = trends.monthly_series(services, today=today, months=months)
-    months_list = [
-        {"month": m["month"], "referrals": m["value"] or 0} for m in series["referrals"].months
-    ]
-
+    month_dates = trends.series_span(today, months)
     open_episodes = episodes.filter(discharge_date__isnull=True)
-    by_tier = {
-        row["tier"]: row["n"]
-        for row in open_episodes.values("tier").annotate(n=Count("pk")).order_by()
-    }
-    by_case_manager = list(
-        open_episodes.values(
-            "case_manager_id",
-            first_name=F("case_manager__first_name"),
-            last_name=F("case_manager__last_name"),
-        )
-        .annotate(
-            n=Count("pk"),
-            tier2=Count("pk", filter=Q(tier="2")),
-            tier3=Count("pk", filter=Q(tier="3")),
-        )
-        .order_by("last_name", "first_name", "case_manager_id")
-    )
-
     year_ago = today - dt.timedelta(days=365)
-    recent = episodes.filter(referral_date__gte=year_ago)
-    standards = build_standards(services, recent, today)
     in_work = [str(s) for s in IN_WORK]
-    outcomes = (
-        episodes.filter(discharge_date__isnull=False)
-        .exclude(main_reason=MainReason.THIRD_PARTY)
-        .aggregate(
-            discharged=Count("pk"),
-            in_work_at_entry=Count("pk", filter=Q(work_status_at_referral__in=in_work)),
-            in_work_at_discharge=Count("pk", filter=Q(work_status_at_discharge__in=in_work)),
-            off_sick_returned=Count(
-                "pk",
-                filter=Q(work_status_at_referral="off_sick", work_status_at_discharge__in=in_work),
-            ),
-            off_sick_at_entry=Count("pk", filter=Q(work_status_at_referral="off_sick")),
+
+    def by_tier():
+        return {
+            row["tier"]: row["n"]
+            for row in open_episodes.values("tier").annotate(n=Count("pk")).order_by()
+        }
+
+    def by_case_manager():
+        return list(
+            open_episodes.values(
+                "case_manager_id",
+                first_name=F("case_manager__first_name"),
+                last_name=F("case_manager__last_name"),
+            )
+            .annotate(
+                n=Count("pk"),
+                tier2=Count("pk", filter=Q(tier="2")),
+                tier3=Count("pk", filter=Q(tier="3")),
+            )
+            .order_by("last_name", "first_name", "case_manager_id")
         )
-    )
-    # Overdue means what the caseload flags: past due and still worth collecting.
-    overdue = Administration.objects.overdue(today).values("pk")
-    outstanding = Administration.objects.filter(
-        episode__service_id__in=ids, status__in=OUTSTANDING_STATUSES
-    ).aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(pk__in=overdue)),
-    )
-    no_recent_contact = (
-        with_last_contact(open_episodes).filter(no_recent_contact_of(services, today)).count()
-    )
+
+    def outcomes():
+        return (
+            episodes.filter(discharge_date__isnull=False)
+            .exclude(main_reason=MainReason.THIRD_PARTY)
+            .aggregate(
+                discharged=Count("pk"),
+                in_work_at_entry=Count("pk", filter=Q(work_status_at_referral__in=in_work)),
+                in_work_at_discharge=Count("pk", filter=Q(work_status_at_discharge__in=in_work)),
+                off_sick_returned=Count(
+                    "pk",
+                    filter=Q(
+                        work_status_at_referral="off_sick", work_status_at_discharge__in=in_work
+                    ),
+                ),
+                off_sick_at_entry=Count("pk", filter=Q(work_status_at_referral="off_sick")),
+            )
+        )
+
+    def outstanding():
+        # Overdue means what the caseload flags: past due and still worth collecting.
+        overdue = Administration.objects.overdue(today).values("pk")
+        return Administration.objects.filter(
+            episode__service_id__in=ids, status__in=OUTSTANDING_STATUSES
+        ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(pk__in=overdue)))
+
+    def no_recent_contact():
+        return (
+            with_last_contact(open_episodes).filter(no_recent_contact_of(services, today)).count()
+        )
+
+    recent = episodes.filter(referral_date__gte=year_ago)
+    tasks = [
+        *trends.series_queries(services, today=today, month_dates=month_dates),
+        lambda: {"outcomes": outcomes()},
+        lambda: {"standards": build_standards(services, recent, today)},
+        lambda: {"outstanding": outstanding()},
+        lambda: {"no_recent_contact": no_recent_contact()},
+        lambda: {"by_tier": by_tier()},
+        lambda: {"open_by_case_manager": by_case_manager()},
+    ]
+    if snapshot.may_share():
+        # The other connections only read: the calendar the standards join first.
+        ensure_calendar({s.nation for s in services}, min(month_dates[0], year_ago), today)
+        with transaction.atomic():
+            snapshot.begin()
+            snapshot.one_core_each()
+            results = snapshot.run_all(tasks, prepare=snapshot.one_core_each)
+    else:
+        results = [task() for task in tasks]
+    found: dict = {}
+    for result in results:
+        found.update(result)
+    series = trends.in_order({k: v for k, v in found.items() if k in trends.SERIES_ORDER})
+    by_tier_counts = found["by_tier"]
     return {
-        "months": months_list,
-        "trends": series,
-        "open_total": sum(by_tier.values()),
-        "open_by_tier": [
-            {"tier": tier or "", "n": by_tier.get(tier, 0)} for tier in ("", "1", "2", "3")
+        "months": [
+            {"month": m["month"], "referrals": m["value"] or 0} for m in series["referrals"].months
         ],
-        "open_by_case_manager": by_case_manager,
-        "standards": standards,
-        "outcomes": outcomes,
-        "outstanding": outstanding,
-        "no_recent_contact": no_recent_contact,
+        "trends": series,
+        "open_total": sum(by_tier_counts.values()),
+        "open_by_tier": [
+            {"tier": tier or "", "n": by_tier_counts.get(tier, 0)} for tier in ("", "1", "2", "3")
+        ],
+        "open_by_case_manager": found["open_by_case_manager"],
+        "standards": found["standards"],
+        "outcomes": found["outcomes"],
+        "outstanding": found["outstanding"],
+        "no_recent_contact": found["no_recent_contact"],
     }
 
 

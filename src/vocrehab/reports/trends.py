@@ -167,43 +167,78 @@ def questionnaire_completion(episodes, months) -> dict:
     return {_month(r["month"]): (_percent(r["completed"], r["n"]), r["n"]) for r in rows}
 
 
+def series_span(today: dt.date, months: int = 24, first: dt.date | None = None):
+    """The months the series cover: from ``first`` (default: the month ``months - 1``
+    before ``today``'s) to ``today``'s."""
+    return month_list((first or first_months(today, months)).replace(day=1), today)
+
+
+def series_queries(services, *, today: dt.date, month_dates) -> list:
+    """The series' queries, each a callable giving {slug: Series}, so that a caller may
+    run them side by side (the dashboard) or one after another."""
+    services = list(services)
+    episodes = Episode.objects.filter(service_id__in=[s.pk for s in services]).order_by()
+
+    def standards():
+        found = standards_met(episodes, services, month_dates, today)
+        return {
+            f"standard_{s.code}": _series(
+                f"standard_{s.code}", "percent", month_dates, found[s.code]
+            )
+            for s in STANDARDS
+        }
+
+    def one(slug, kind, values):
+        return lambda: {slug: _series(slug, kind, month_dates, values())}
+
+    return [
+        one(
+            "questionnaire_completion",
+            "percent",
+            lambda: questionnaire_completion(episodes, month_dates),
+        ),
+        standards,
+        one("referrals", "count", lambda: referrals(episodes, month_dates)),
+        one(
+            "days_to_first_contact",
+            "days",
+            lambda: median_days(episodes, month_dates, "first_contact_date"),
+        ),
+        one(
+            "days_to_assessment",
+            "days",
+            lambda: median_days(episodes, month_dates, "assessment_date"),
+        ),
+        one(
+            "in_work_at_discharge",
+            "percent",
+            lambda: in_work_at_discharge(episodes, month_dates),
+        ),
+    ]
+
+
+# The order the series are shown in.
+SERIES_ORDER = (
+    "referrals",
+    "days_to_first_contact",
+    "days_to_assessment",
+    *(f"standard_{s.code}" for s in STANDARDS),
+    "in_work_at_discharge",
+    "questionnaire_completion",
+)
+
+
+def in_order(found: dict) -> dict:
+    """{slug: Series} in the order they are shown."""
+    return {slug: found[slug] for slug in SERIES_ORDER}
+
+
 def monthly_series(services, *, today: dt.date, months: int = 24, first: dt.date | None = None):
     """Every series of change over time for ``services``, from ``first`` (default: the
     month ``months - 1`` before ``today``'s) to ``today``'s month: {slug: Series}."""
-    services = list(services)
-    first = (first or first_months(today, months)).replace(day=1)
-    month_dates = month_list(first, today)
-    episodes = Episode.objects.filter(service_id__in=[s.pk for s in services]).order_by()
-    standards = standards_met(episodes, services, month_dates, today)
-    all_series = [
-        _series("referrals", "count", month_dates, referrals(episodes, month_dates)),
-        _series(
-            "days_to_first_contact",
-            "days",
-            month_dates,
-            median_days(episodes, month_dates, "first_contact_date"),
-        ),
-        _series(
-            "days_to_assessment",
-            "days",
-            month_dates,
-            median_days(episodes, month_dates, "assessment_date"),
-        ),
-        *(
-            _series(f"standard_{s.code}", "percent", month_dates, standards[s.code])
-            for s in STANDARDS
-        ),
-        _series(
-            "in_work_at_discharge",
-            "percent",
-            month_dates,
-            in_work_at_discharge(episodes, month_dates),
-        ),
-        _series(
-            "questionnaire_completion",
-            "percent",
-            month_dates,
-            questionnaire_completion(episodes, month_dates),
-        ),
-    ]
-    return {s.slug: s for s in all_series}
+    found = {}
+    for query in series_queries(
+        services, today=today, month_dates=series_span(today, months, first)
+    ):
+        found.update(query())
+    return in_order(found)
