@@ -91,6 +91,8 @@ def test_a_manager_chooses_only_among_their_services(signed_in, service, other_s
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     response = client.get(reverse("reports:dashboard"), {"service": other_service.pk})
     assert response.context["service"] == other_service
+    page = response.content.decode()
+    assert "---------" not in page and "Choose a service" in page
 
 
 @pytest.mark.parametrize("role", [Role.CASE_MANAGER, Role.SUPPORT_WORKER])

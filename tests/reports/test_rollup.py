@@ -271,6 +271,8 @@ def test_a_commissioner_sees_the_dashboard_of_their_area_suppressed_without_staf
     assert reverse("reports:data_quality") not in html
     assert "Dashboard: West of Scotland" in html
     assert f"?area={data['west'].pk}" in html  # on to the node's report and benchmark
+    # The choices read as choices: no "---------".
+    assert "---------" not in html and "None: show the area chosen above" in html
 
 
 def test_the_dashboard_of_a_part_and_a_refused_node(client, data, other_service):

@@ -140,8 +140,10 @@ class DashboardForm(forms.Form):
             field = self.fields["area"]
             field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas])
             field.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in areas]
+            self.fields["service"].empty_label = _("None: show the area chosen above")
         else:
             del self.fields["area"]
+            self.fields["service"].empty_label = _("Choose a service")
 
 
 class SubscriptionForm(forms.Form):
