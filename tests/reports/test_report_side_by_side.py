@@ -43,6 +43,20 @@ def three_services(organisation, tmp_path):
     return list(Service.objects.filter(code__in=codes).order_by("code"))
 
 
+@pytest.fixture
+def shared(monkeypatch):
+    """The number of queries of each run side by side, as they happen."""
+    calls = []
+    run_all = snapshot.run_all
+
+    def spy(tasks, prepare):
+        calls.append(len(tasks))
+        return run_all(tasks, prepare)
+
+    monkeypatch.setattr(snapshot, "run_all", spy)
+    return calls
+
+
 def test_side_by_side_the_command_writes_the_same_report(three_services, tmp_path):
     url = database_url(tmp_path)
     env = environment(url, tmp_path)
@@ -60,15 +74,7 @@ def test_side_by_side_the_command_writes_the_same_report(three_services, tmp_pat
 
 
 @on_postgresql
-def test_side_by_side_in_process_gives_the_same_report(three_services, settings, monkeypatch):
-    shared = []
-    run_all = snapshot.run_all
-
-    def spy(tasks, prepare):
-        shared.append(len(tasks))
-        return run_all(tasks, prepare)
-
-    monkeypatch.setattr(snapshot, "run_all", spy)
+def test_side_by_side_in_process_gives_the_same_report(three_services, settings, shared):
     settings.REPORT_WORKERS = 1
     one = to_json(evaluation.build_evaluation(three_services, as_of=AS_OF))
     assert shared == []
@@ -149,15 +155,7 @@ def test_a_connection_that_cannot_start_leaves_its_share_to_the_others(
 
 
 @on_postgresql
-def test_the_dashboard_side_by_side_gives_the_same_figures(three_services, settings, monkeypatch):
-    shared = []
-    run_all = snapshot.run_all
-
-    def spy(tasks, prepare):
-        shared.append(len(tasks))
-        return run_all(tasks, prepare)
-
-    monkeypatch.setattr(snapshot, "run_all", spy)
+def test_the_dashboard_side_by_side_gives_the_same_figures(three_services, settings, shared):
     today = dt.date(2025, 3, 3)
     settings.REPORT_WORKERS = 1
     one = dashboard(three_services, today=today, months=24)

@@ -274,7 +274,7 @@ class _Evaluation:
             # The helpers only read: the calendar the standards join must be there.
             if calendar_gaps({s.nation for s in self.services}, *self._standards_span(scalars)):
                 raise CalendarShort
-            _tune_for_sharing()
+            snapshot.one_core_each()  # the report's own settings are in place already
             results = snapshot.run_all(tasks, prepare=_tune_for_sharing)
         else:
             results = [task() for task in tasks]

@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.http import Http404
 
@@ -295,15 +294,12 @@ def dashboard(services, *, today: dt.date | None = None, months: int = 12) -> di
         lambda: {"by_tier": by_tier()},
         lambda: {"open_by_case_manager": by_case_manager()},
     ]
-    if snapshot.may_share():
-        # The other connections only read: the calendar the standards join first.
-        ensure_calendar({s.nation for s in services}, min(month_dates[0], year_ago), today)
-        with transaction.atomic():
-            snapshot.begin()
-            snapshot.one_core_each()
-            results = snapshot.run_all(tasks, prepare=snapshot.one_core_each)
-    else:
-        results = [task() for task in tasks]
+    nations = {s.nation for s in services}
+    results = snapshot.run(
+        tasks,
+        # The calendar the standards join (which they fill when run one by one).
+        before_sharing=lambda: ensure_calendar(nations, min(month_dates[0], year_ago), today),
+    )
     found: dict = {}
     for result in results:
         found.update(result)

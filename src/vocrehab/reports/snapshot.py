@@ -95,6 +95,21 @@ def _reading(snapshot: str | None):
         connection.close()
 
 
+def run(tasks: list[Callable[[], T]], *, before_sharing: Callable[[], object]) -> list[T]:
+    """The results of ``tasks``: side by side in a transaction of their own when
+    :func:`may_share` (``before_sharing`` first, outside it: whatever the tasks would
+    write, as the helpers only read), else one after another on this connection. For
+    readers whose queries are all independent (the dashboard); the report runs its
+    first query before the others and calls :func:`run_all` itself."""
+    if not may_share():
+        return [task() for task in tasks]
+    before_sharing()
+    with transaction.atomic():
+        begin()
+        one_core_each()
+        return run_all(tasks, prepare=one_core_each)
+
+
 def run_all(tasks: list[Callable[[], T]], prepare: Callable[[], None]) -> list[T]:
     """The results of ``tasks``, in order, run by this thread and up to
     :func:`workers` - 1 others, each in a transaction reading this one's snapshot
