@@ -37,8 +37,11 @@ demo: $(STAMP)
 	VOCREHAB_DEBUG=1 VOCREHAB_DEMO=1 $(BIN)/vocrehab demo
 
 # One worker per core (pytest-xdist); the tests of one file stay together on one worker.
+# Bytecode is written even where the environment says not to: pytest then keeps the
+# test modules it rewrites for its assertion messages, so that the next run (and each
+# worker of it) does not rewrite all of them again, about 6 s of every worker's start.
 test: $(STAMP)
-	$(BIN)/pytest -n auto --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -52,3 +52,12 @@ def console_errors(page):
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture(autouse=True)
+def accept_the_code_of_the_period_before(settings):
+    """A code typed in the last seconds of its 30-second period may reach the live
+    server in the next one; the browser tests accept it there, as a phone whose clock
+    runs a little behind would be, rather than wait for a fresh period to begin. What
+    the server accepts and refuses is tested in tests/accounts/test_login_mfa.py."""
+    settings.MFA_TOTP_TOLERANCE = 1

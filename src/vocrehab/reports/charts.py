@@ -32,6 +32,10 @@ def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
+    # Text stays text (with a list of fonts to fall back on): a reader can select and
+    # search it in the PDF, and the PDF is quicker to make than with every letter a
+    # drawn path.
+    matplotlib.rcParams["svg.fonttype"] = "none"
     import matplotlib.pyplot as plt  # after use("Agg"), so pyplot never looks for a display
 
     return plt
