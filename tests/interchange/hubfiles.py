@@ -7,10 +7,18 @@ import zipfile
 
 from tests.interchange.helpers import read_example
 
+# The example's first quarter, which the hub tests send: EX-1 to EX-3. Its fourth
+# episode is a re-referral of February 2025, which that quarter's submission lacks.
+QUARTER = "2024-Q1"
+LATER = ("EX-4",)
 
-def example_zip(service_code: str, *, change=None, drop_episodes=()) -> bytes:
-    """The example dataset as a .zip of one service (``change(files)`` edits the rows)."""
+
+def example_zip(service_code: str, *, change=None, drop_episodes=(), keep=()) -> bytes:
+    """The example dataset as a .zip of one service, as a submission of ``QUARTER``:
+    without the ``LATER`` episode and ``drop_episodes``, unless ``keep`` names them;
+    ``change(files)`` edits the rows."""
     files = read_example()
+    drop_episodes = (set(LATER) | set(drop_episodes)) - set(keep)
     for row in files["episodes.csv"]:
         row["service_code"] = service_code
     # Each file's columns, kept when every row is dropped (a period with no episode).

@@ -56,11 +56,11 @@ def test_an_accepted_submission_is_imported_as_the_current_version(submitter, se
     assert body["status"] == "accepted"
     assert body["version"] == 1 and body["current"] is True
     assert body["checksum"] == sha256(data)
-    assert body["rows"]["episodes.csv"] == 4
-    assert Episode.objects.filter(service=service).count() == 4
+    assert body["rows"]["episodes.csv"] == 3
+    assert Episode.objects.filter(service=service).count() == 3
     version = ReceivedVersion.objects.get()
     assert version.token_name == "Glasgow monthly"
-    assert version.rows["contacts.csv"] == 5
+    assert version.rows["contacts.csv"] == 4
 
 
 def test_a_bad_file_is_refused_with_row_and_column_and_nothing_written(submitter, service):
@@ -91,7 +91,7 @@ def test_a_refusal_leaves_the_earlier_version_as_it_was(submitter, service):
         (2, "tier"),
         (3, "age_at_referral"),
     ]
-    assert Episode.objects.filter(service=service).count() == 4
+    assert Episode.objects.filter(service=service).count() == 3
     assert list(ReceivedVersion.objects.values_list("number", "current")) == [(1, True)]
 
 
@@ -120,6 +120,38 @@ def test_episodes_of_another_service_are_refused(submitter, service, other_servi
     assert Episode.objects.count() == 0
 
 
+def test_an_episode_referred_after_the_period_is_refused_naming_its_row(submitter, service):
+    """A file made by hand may hold episodes the period does not: refused, or a later
+    correction of their own period would not replace them."""
+    response = post(submitter, example_zip(service.code, keep=["EX-4"]))
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert "not this service's in this period" in body["detail"]
+    error = body["errors"][0]
+    assert (error["file"], error["row"], error["column"]) == ("episodes.csv", 5, "referral_date")
+    assert (
+        "referred on 3 Feb 2025, outside Jan to Mar 2024 (1 Jan 2024 to 31 Mar 2024)"
+        in (error["message"])
+    )
+    assert Episode.objects.count() == 0 and ReceivedVersion.objects.count() == 0
+
+
+def test_an_earlier_episode_of_a_re_referral_in_the_period_is_carried(submitter, service):
+    """EX-4 (February 2025) follows EX-1 (January 2024): the 2025 quarter carries EX-1
+    too, as a service's worker sends it, so that the re-referral keeps its history."""
+    data = example_zip(service.code, keep=["EX-4"], drop_episodes=["EX-2", "EX-3"])
+    response = post(submitter, data, period="2025-Q1")
+    assert response.status_code == 201, response.content
+    episode = Episode.objects.get(reference="EX-4")
+    assert episode.previous_episode.reference == "EX-1"
+
+    # Without EX-4, EX-1 is no earlier episode of anything in 2025: refused.
+    alone = example_zip(service.code, drop_episodes=["EX-2", "EX-3"])
+    refused = post(submitter, alone, period="2025-Q1")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["row"] == 2
+
+
 def test_a_correction_replaces_the_period_and_keeps_the_history(submitter, service):
     first = example_zip(service.code)
     assert post(submitter, first).status_code == 201
@@ -134,7 +166,7 @@ def test_a_correction_replaces_the_period_and_keeps_the_history(submitter, servi
     assert response.json()["version"] == 2
     assert response.json()["episodes_removed"] == 1
     references = set(Episode.objects.filter(service=service).values_list("reference", flat=True))
-    assert references == {"EX-1", "EX-3", "EX-4"}
+    assert references == {"EX-1", "EX-3"}
     assert Episode.objects.get(reference="EX-1").weeks_absent_at_referral == 30
     assert not Contact.objects.filter(episode__reference="EX-2").exists()
     versions = list(
@@ -221,17 +253,17 @@ def test_a_large_submission_is_validated_alongside_and_still_all_or_nothing(
     monkeypatch.setattr(receiving.os, "cpu_count", lambda: 2)
 
     def break_tier(files):
-        files["episodes.csv"][3]["tier"] = "9"
+        files["episodes.csv"][2]["tier"] = "9"
 
     response = post(submitter, example_zip(service.code, change=break_tier))
     assert response.status_code == 422
     assert (response.json()["errors"][0]["row"], response.json()["errors"][0]["column"]) == (
-        5,
+        4,
         "tier",
     )
     assert Episode.objects.count() == 0 and ReceivedVersion.objects.count() == 0
     assert post(submitter, example_zip(service.code)).status_code == 201
-    assert Episode.objects.filter(service=service).count() == 4
+    assert Episode.objects.filter(service=service).count() == 3
 
 
 def test_odd_input_is_refused_with_a_reason_never_a_server_error(submitter, service):

@@ -37,7 +37,7 @@ def stub():
 def records(service, tmp_path):
     """The VRMDS example imported into ``service``: EX-4 (Feb 2025) re-refers EX-1."""
     path = tmp_path / "example.zip"
-    path.write_bytes(example_zip(service.code))
+    path.write_bytes(example_zip(service.code, keep=["EX-4"]))
     summary = import_dataset(path, service_code=service.code)
     assert summary.ok, summary.errors
     return summary

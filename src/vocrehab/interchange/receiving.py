@@ -19,6 +19,7 @@ service and one period, with the SHA-256 checksum of the file as sent. At the hu
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import os
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from vocrehab.accounts.access import Perm, services_for
 from vocrehab.accounts.models import ApiToken, Scope, Service
 from vocrehab.clients.models import Client
+from vocrehab.dates import human_date
 from vocrehab.episodes.models import Episode
 from vocrehab.interchange.bulk import chunks
 from vocrehab.interchange.importer import import_dataset
@@ -54,6 +56,8 @@ from vocrehab.interchange.vrmds.validate import Issue
 logger = logging.getLogger(__name__)
 
 PARALLEL_EPISODES = 10_000
+# Issues named in a refusal at most; a file wrong throughout needs no more to be fixed.
+MAX_ISSUES = 100
 
 ACCEPTED = "accepted"
 UNCHANGED = "unchanged"
@@ -140,16 +144,22 @@ def receive_submission(
         return _accept(user, token, service, found, path, actual, request)
 
 
-def _episode_ids(path: Path, service: Service) -> tuple[set[str], list[Issue]]:
-    """The episode_ids of the file; an issue for each episode of another service."""
+def _episode_ids(path: Path, service: Service, period: Period) -> tuple[set[str], list[Issue]]:
+    """The episode_ids of the file; an issue for each episode of another service, and
+    for each referred outside ``period`` that is not an earlier episode of one referred
+    in it (a submission carries those so that re-referrals keep their history)."""
     ids: set[str] = set()
     issues: list[Issue] = []
+    outside: dict[str, tuple[int, datetime.date]] = {}
+    previous: dict[str, str] = {}
+    in_period: set[str] = set()
     with open_dataset(path, limits=submission_limits()) as dataset:
         label = dataset.label(schema.EPISODES)
         with dataset.open(schema.EPISODES) as table:
             for row_number, row in table:
+                episode_id = row.get("episode_id", "")
                 code = row.get("service_code", "")
-                if code != service.code and len(issues) < 100:
+                if code != service.code and len(issues) < MAX_ISSUES:
                     issues.append(
                         Issue(
                             label,
@@ -159,18 +169,61 @@ def _episode_ids(path: Path, service: Service) -> tuple[set[str], list[Issue]]:
                             % {"service": service.code, "code": code[:32]},
                         )
                     )
-                ids.add(row.get("episode_id", ""))
+                ids.add(episode_id)
+                if row.get("previous_episode_id"):
+                    previous[episode_id] = row["previous_episode_id"]
+                try:
+                    referred = datetime.date.fromisoformat(row.get("referral_date", ""))
+                except ValueError:
+                    continue  # the standard's validation names a date it cannot read
+                if period.start <= referred <= period.end:
+                    in_period.add(episode_id)
+                else:
+                    outside[episode_id] = (row_number, referred)
+    for episode_id in _earlier_episodes(in_period, previous):
+        outside.pop(episode_id, None)
+    for row_number, referred in sorted(outside.values())[: max(0, MAX_ISSUES - len(issues))]:
+        issues.append(
+            Issue(
+                label,
+                row_number,
+                "referral_date",
+                _(
+                    "referred on %(date)s, outside %(period)s (%(start)s to %(end)s) that "
+                    "this submission is for, and not an earlier episode of one referred in it"
+                )
+                % {
+                    "date": human_date(referred),
+                    "period": period.label,
+                    "start": human_date(period.start),
+                    "end": human_date(period.end),
+                },
+            )
+        )
     return ids, issues
+
+
+def _earlier_episodes(episode_ids: set[str], previous: dict[str, str]) -> set[str]:
+    """The episodes that ``episode_ids`` follow, directly or through others."""
+    found: set[str] = set()
+    for episode_id in episode_ids:
+        earlier = previous.get(episode_id)
+        while earlier and earlier not in found and earlier not in episode_ids:
+            found.add(earlier)
+            earlier = previous.get(earlier)
+    return found
 
 
 def _accept(user, token, service, period: Period, path, checksum, request) -> Outcome:
     try:
-        ids, issues = _episode_ids(path, service)
+        ids, issues = _episode_ids(path, service, period)
     except DatasetError as exc:
         issue = Issue(exc.file or path.name, exc.row, exc.column, exc.message)
         return _refused(_("The file cannot be read."), [issue])
     if issues:
-        return _refused(_("The file holds episodes of another service."), issues)
+        return _refused(
+            _("The file holds episodes that are not this service's in this period."), issues
+        )
     try:
         with transaction.atomic():
             summary = import_dataset(
