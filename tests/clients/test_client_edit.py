@@ -71,6 +71,16 @@ def test_invalid_values_are_refused(signed_in, ann):
     assert "not valid" in body and "real postcode" in body and "Enter a phone number" in body
 
 
+def test_a_phone_that_is_not_a_number_is_refused_and_nothing_changes(signed_in, ann):
+    http, _user = signed_in(Role.CASE_MANAGER)
+    before = ann.phone
+    response = http.post(f"/clients/{ann.pk}/edit/", form_data(ann, phone="ask at reception"))
+    assert response.status_code == 200
+    assert "Enter a phone number using digits only" in response.content.decode()
+    ann.refresh_from_db()
+    assert ann.phone == before
+
+
 def test_stale_edit_is_refused(signed_in, ann):
     http, _user = signed_in(Role.CASE_MANAGER)
     stale = form_data(ann, first_name="Annie")

@@ -208,3 +208,26 @@ def test_phone_source_form():
     assert "valid choice" in errors(
         f.PhoneSourceForm, {**data, "referral_source": "x"}, "referral_source"
     )
+
+
+@pytest.mark.parametrize(
+    "form_class,data",
+    [
+        (f.ReferrerForm, PROFESSIONAL),
+        (f.CarerForm, CARER),
+        (
+            f.PhoneSourceForm,
+            {
+                "referral_source": "primary_care",
+                "received_day": "1",
+                "received_month": "3",
+                "received_year": "2025",
+            },
+        ),
+    ],
+)
+def test_the_referrers_phone_is_a_phone_number(form_class, data):
+    message = errors(form_class, {**data, "referrer_phone": "ring the ward"}, "referrer_phone")
+    assert "digits only, for example 0141 496 0000" in message
+    for number in ("0141 496 0000", "(0141) 496 0000", "+44 141 496 0000", ""):
+        assert form_class({**data, "referrer_phone": number}).is_valid(), number

@@ -251,3 +251,17 @@ def test_a_date_in_the_future_names_its_field(client, glasgow):
     (item,) = _error_summary(page)
     assert item.endswith(": the date must be today or in the past."), item
     assert not item.startswith("The date")
+
+
+def test_a_referrers_phone_that_is_not_a_number_is_asked_again(client, glasgow):
+    fill_steps(client, "professional")
+    from .helpers import PROFESSIONAL
+
+    page = client.post(
+        "/referrals/refer/professional/you/", {**PROFESSIONAL, "referrer_phone": "bleep me"}
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Enter a phone number using digits only, for example 0141 496 0000." in body
+    assert 'href="#id_referrer_phone"' in body  # the error summary links to the field
+    assert not Referral.objects.exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.accounts.models import Service
 from vocrehab.clients.identifiers import normalise_nhs_number, validate_nhs_number
 from vocrehab.clients.models import Language
+from vocrehab.clients.phones import validate_phone
 from vocrehab.clients.postcodes import format_postcode, is_valid_postcode, services_covering
 from vocrehab.codes import (
     Condition,
@@ -29,7 +30,6 @@ from .models import TreatmentStage
 from .services import NonEngagement, WithdrawalReason
 
 _ICD10_CANCER = re.compile(r"^C[0-9]{2}$")
-_PHONE = re.compile(r"^[0-9+() ]{7,20}$")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -156,7 +156,9 @@ class PersonForm(HoneypotMixin):
     address = forms.CharField(
         label=_("Address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    phone = forms.CharField(label=_("Phone number"), required=False, max_length=40)
+    phone = forms.CharField(
+        label=_("Phone number"), required=False, max_length=40, validators=[validate_phone]
+    )
     email = forms.EmailField(label=_("Email address"), required=False, max_length=254)
     contact_methods = forms.MultipleChoiceField(
         label=_("How may the service contact them?"),
@@ -218,15 +220,6 @@ class PersonForm(HoneypotMixin):
                 _("Enter a real postcode, for example G31 2ER."), code="postcode"
             )
         return format_postcode(value)
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "").strip()
-        if value and not _PHONE.match(value):
-            raise forms.ValidationError(
-                _("Enter a phone number using digits only, for example 0141 496 0000."),
-                code="phone",
-            )
-        return value
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")
@@ -390,7 +383,9 @@ class ReferrerForm(HoneypotMixin):
         help_text=_("We send the acknowledgement here."),
         max_length=254,
     )
-    referrer_phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40)
+    referrer_phone = forms.CharField(
+        label=_("Your phone number"), required=False, max_length=40, validators=[validate_phone]
+    )
 
     def to_intake(self) -> dict:
         data = dict(self.cleaned_data)
@@ -415,7 +410,9 @@ class CarerForm(HoneypotMixin):
         required=False,
         max_length=254,
     )
-    referrer_phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40)
+    referrer_phone = forms.CharField(
+        label=_("Your phone number"), required=False, max_length=40, validators=[validate_phone]
+    )
 
     def to_intake(self) -> dict:
         data = dict(self.cleaned_data)
@@ -482,7 +479,9 @@ class PhoneSourceForm(forms.Form):
     referrer_email = forms.EmailField(
         label=_("Email for the acknowledgement"), required=False, max_length=254
     )
-    referrer_phone = forms.CharField(label=_("Referrer's phone"), required=False, max_length=40)
+    referrer_phone = forms.CharField(
+        label=_("Referrer's phone"), required=False, max_length=40, validators=[validate_phone]
+    )
     received = DateField(label=_("Date the referral was received"))
 
     def to_intake(self) -> dict:
