@@ -335,6 +335,57 @@ def test_a_failed_email_is_retried_then_shown_as_not_sent(
     assert "could not be sent" in letter.reason
 
 
+def _reopened_while_sending(monkeypatch, episode, *, then_fail: bool):
+    """The episode re-opened (its unsent discharge summaries withheld) while the email
+    is on its way; the email then goes, or fails."""
+    from vocrehab.casework.services import letters as letter_services
+
+    send = letter_services._send_email
+
+    def reopened_meanwhile(letter, pdf):
+        assert letter_services.withhold_on_reopening(episode, on=TODAY) == 2
+        if then_fail:
+            raise ConnectionRefusedError("mail server down")
+        send(letter, pdf)
+
+    monkeypatch.setattr(letter_services, "_send_email", reopened_meanwhile)
+
+
+def test_a_letter_withheld_while_its_email_went_is_recorded_as_sent(referred, monkeypatch):
+    episode = referred(first_contact_date=TODAY - datetime.timedelta(days=20))
+    record_discharge(episode, on=TODAY, work_status="self_employed")
+    gp = _letters(episode, LetterKind.DISCHARGE)["gp"]
+    _reopened_while_sending(monkeypatch, episode, then_fail=False)
+    assert send_letter(gp.pk) is True
+    assert len(mail.outbox) == 1
+    gp.refresh_from_db()
+    # It reached the GP: the record says so, and the disclosure is in the access log.
+    assert gp.status == LetterStatus.SENT and gp.reason == ""
+    assert AccessEvent.objects.filter(
+        object_type="casework.letter", object_id=str(gp.pk), action="export"
+    ).exists()
+
+
+def test_a_letter_withheld_while_its_email_failed_stays_withheld(
+    referred, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks.backends.database.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+    episode = referred(first_contact_date=TODAY - datetime.timedelta(days=20))
+    record_discharge(episode, on=TODAY, work_status="self_employed")
+    gp = _letters(episode, LetterKind.DISCHARGE)["gp"]
+    DBTaskResult.objects.all().delete()
+    _reopened_while_sending(monkeypatch, episode, then_fail=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_letter(gp.pk, attempt=1) is False
+    gp.refresh_from_db()
+    # Not put back to wait and tried again: it would reach the GP after the re-opening.
+    assert gp.status == LetterStatus.WITHHELD and "re-opened" in gp.reason
+    assert not DBTaskResult.objects.filter(task_path__endswith="send_letter_task").exists()
+    assert not mail.outbox
+
+
 def test_a_failed_email_can_go_to_the_print_list(signed_in, referred, settings):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
     episode = referred()

@@ -463,26 +463,38 @@ def send_letter(letter_id: int, *, attempt: int = 1) -> bool:
         reason = _describe(exc)
         can_wait = _task().get_backend().supports_defer
         retry = attempt <= len(RETRY_MINUTES) and can_wait
-        Letter.objects.filter(pk=letter.pk).update(
+        # Still waiting: a letter withheld or printed while this try was under way (the
+        # episode re-opened, say) stays so, and is not tried again.
+        waiting = Letter.objects.filter(pk=letter.pk, status=LetterStatus.DRAFTED).update(
             attempts=attempt,
             last_error=reason,
             status=LetterStatus.DRAFTED if retry else LetterStatus.FAILED,
             reason="" if retry else _("The email could not be sent (%(why)s).") % {"why": reason},
         )
         logger.warning("letter %s not sent (attempt %s, %s)", letter.pk, attempt, reason)
-        if retry:
+        if retry and waiting:
             _queue(letter.pk, attempt=attempt + 1, wait_minutes=RETRY_MINUTES[attempt - 1])
         return False
+    return _record_sent(letter, attempt=attempt, how=letter.get_channel_display().lower())
+
+
+def _record_sent(letter: Letter, *, attempt: int, how: str, **fields) -> bool:
+    """Record that ``letter`` went, and its disclosure. A letter withheld while it was on
+    its way (the episode re-opened as the email went) is recorded as sent all the same:
+    it reached its recipient, and the record says what happened."""
     with transaction.atomic():
-        updated = Letter.objects.filter(pk=letter.pk, status=LetterStatus.DRAFTED).update(
+        updated = Letter.objects.filter(
+            pk=letter.pk, status__in=(LetterStatus.DRAFTED, LetterStatus.WITHHELD)
+        ).update(
             status=LetterStatus.SENT,
             sent_at=timezone.now(),
             attempts=attempt,
             last_error="",
             reason="",
+            **fields,
         )
         if updated:
-            _disclosed(letter, how=letter.get_channel_display().lower())
+            _disclosed(letter, how=how)
     return bool(updated)
 
 
@@ -532,20 +544,12 @@ def _post_by_notify(letter: Letter, *, attempt: int) -> bool:
         _to_print_list(letter, reason, attempt=attempt, error=detail)
         return False
     notify_id = str((answer or {}).get("id", ""))[:36]
-    with transaction.atomic():
-        updated = Letter.objects.filter(
-            pk=letter.pk, status=LetterStatus.DRAFTED, channel=LetterChannel.NOTIFY_POST
-        ).update(
-            status=LetterStatus.SENT,
-            sent_at=timezone.now(),
-            attempts=attempt,
-            last_error="",
-            reason="",
-            notify_id=notify_id,
-        )
-        if updated:
-            _disclosed(letter, how=f"posted by GOV.UK Notify, id {notify_id}")
-    return bool(updated)
+    return _record_sent(
+        letter,
+        attempt=attempt,
+        how=f"posted by GOV.UK Notify, id {notify_id}",
+        notify_id=notify_id,
+    )
 
 
 def _notify_failure(exc: Exception) -> tuple[str, str]:
