@@ -71,3 +71,32 @@ def enqueue_wait(enqueue, timeout=5.0):
     deadline = time.monotonic() + timeout
     while not enqueue.called and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+@pytest.mark.parametrize("sweep_minutes", ["0", "0.01"])
+def test_every_worker_announces_the_new_day_sweeping_or_not(db, sweep_minutes):
+    """Nightly work (retention, scheduled reports, hub submissions) is queued by each
+    worker's announcement of the day, so a deployment whose workers all run with
+    ``--sweep-minutes 0`` still gets it."""
+    import threading
+
+    from vocrehab import scheduling
+
+    announced = threading.Event()
+
+    def heard(sender, *, today, **kwargs):
+        announced.set()
+
+    scheduling.daily.connect(heard, dispatch_uid="test-new-day")
+    try:
+        with (
+            mock.patch("vocrehab.measures.management.commands.worker.call_command") as run,
+            mock.patch("vocrehab.measures.tasks.send_due_invitations_task") as sweep,
+        ):
+            run.side_effect = lambda *a, **k: announced.wait(5)
+            call_command("worker", "--sweep-minutes", sweep_minutes)
+    finally:
+        scheduling.daily.disconnect(dispatch_uid="test-new-day")
+    assert announced.is_set()
+    # Only a sweeping worker sweeps.
+    assert sweep.enqueue.called is (sweep_minutes != "0")

@@ -22,14 +22,15 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 
-def stopped_after_claiming(monkeypatch):
-    """db_worker as it behaves when SIGTERM arrives just after it claimed a task."""
+def stopped_after_claiming(monkeypatch, task_id):
+    """db_worker as it behaves when SIGTERM arrives just after it claimed a task (the
+    worker's other thread may queue the new day's work meanwhile)."""
     seen = {}
 
     def db_worker(name, *, worker_id, **options):
         assert name == "db_worker"
         seen["worker_id"] = worker_id
-        DBTaskResult.objects.ready().get().claim(worker_id)
+        DBTaskResult.objects.get(pk=task_id).claim(worker_id)
         raise SystemExit(0)
 
     monkeypatch.setattr(worker_command, "call_command", db_worker)
@@ -38,7 +39,7 @@ def stopped_after_claiming(monkeypatch):
 
 def test_a_task_claimed_but_not_started_goes_back_on_the_queue(database_queue, monkeypatch):
     queued = send_due_invitations_task.enqueue()
-    seen = stopped_after_claiming(monkeypatch)
+    seen = stopped_after_claiming(monkeypatch, queued.id)
 
     with pytest.raises(SystemExit):
         call_command("worker", sweep_minutes=0)
@@ -58,7 +59,7 @@ def test_another_workers_running_task_is_left_alone(database_queue, monkeypatch)
     theirs = send_due_invitations_task.enqueue()
     DBTaskResult.objects.get(pk=theirs.id).claim("another-worker")
     mine = send_due_invitations_task.enqueue()
-    stopped_after_claiming(monkeypatch)
+    stopped_after_claiming(monkeypatch, mine.id)
 
     with pytest.raises(SystemExit):
         call_command("worker", sweep_minutes=0)

@@ -2,8 +2,10 @@
 
 Runs django-tasks' database worker (``db_worker``) in this process, and from a
 background thread enqueues the questionnaire sweep (invite what is due, send, retry
-failed sends, remind, expire) every ``--sweep-minutes``, and once a day announces the
-new day (``vocrehab.scheduling.daily``) for nightly work such as the retention check.
+failed sends, remind, expire) every ``--sweep-minutes`` (never when 0), and once a day
+announces the new day (``vocrehab.scheduling.daily``) for nightly work such as the
+retention check, the scheduled reports and the hub submissions (every worker does,
+sweeping or not).
 Several workers may run: the sweep claims each send, so nothing goes twice, and nightly
 work is written to be harmless when queued more than once. A task this worker claimed
 but had not started when it was stopped goes back to the queue for the next worker.
@@ -28,20 +30,28 @@ logger = logging.getLogger(__name__)
 SWEEP_FINISH_SECONDS = 30
 
 
-def _sweep_loop(stop: threading.Event, minutes: float) -> None:
+# How often a worker that does not sweep looks at the calendar for a new day.
+DAY_CHECK_SECONDS = 60
+
+
+def _background_loop(stop: threading.Event, sweep_minutes: float) -> None:
+    """Enqueue the questionnaire sweep every ``sweep_minutes`` (none when 0) and announce
+    each new day, whether or not this worker sweeps: nightly work must not depend on
+    which workers were started with sweeps."""
     # Imported in the thread that runs the sweep, once Django is set up.
     from vocrehab.measures.tasks import send_due_invitations_task
 
     last_day = None
     while not stop.is_set():
         try:
-            send_due_invitations_task.enqueue()
+            if sweep_minutes > 0:
+                send_due_invitations_task.enqueue()
             last_day = announce_new_day(last_day)
-        except Exception:  # noqa: BLE001 - keep sweeping; the worker logs task failures
-            logger.exception("could not enqueue the questionnaire sweep")
+        except Exception:  # noqa: BLE001 - keep going; the worker logs task failures
+            logger.exception("could not enqueue the questionnaire sweep or the new day's work")
         finally:
             close_old_connections()
-        stop.wait(minutes * 60)
+        stop.wait(sweep_minutes * 60 if sweep_minutes > 0 else DAY_CHECK_SECONDS)
 
 
 def announce_new_day(last_day):
@@ -89,7 +99,10 @@ class Command(BaseCommand):
             "--sweep-minutes",
             type=float,
             default=5.0,
-            help="Minutes between questionnaire sweeps (default 5); 0 to never sweep.",
+            help=(
+                "Minutes between questionnaire sweeps (default 5); 0 to never sweep (the "
+                "new day's work is queued either way)."
+            ),
         )
         parser.add_argument(
             "--once",
@@ -114,12 +127,10 @@ class Command(BaseCommand):
             self.stdout.write(str(send_due_invitations()))
             return
         stop = threading.Event()
-        sweep = None
-        if sweep_minutes > 0:
-            sweep = threading.Thread(
-                target=_sweep_loop, args=(stop, sweep_minutes), daemon=True, name="sweep"
-            )
-            sweep.start()
+        sweep = threading.Thread(
+            target=_background_loop, args=(stop, sweep_minutes), daemon=True, name="sweep"
+        )
+        sweep.start()
         worker_id = f"vocrehab-{uuid.uuid4().hex}"
         try:
             call_command(
@@ -134,5 +145,4 @@ class Command(BaseCommand):
             stop.set()
             release_unstarted_tasks(worker_id)
             # Let a sweep under way finish (and close its connection) before returning.
-            if sweep is not None:
-                sweep.join(timeout=SWEEP_FINISH_SECONDS)
+            sweep.join(timeout=SWEEP_FINISH_SECONDS)
