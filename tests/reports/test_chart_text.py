@@ -42,3 +42,12 @@ def test_a_process_chart_titles_and_labels_in_text():
     words = _words(svg)
     assert "Referrals" in words and "Jan 2026" in words, words
     assert not _drawn_letters(svg)
+
+
+def test_a_process_chart_of_counts_marks_whole_numbers_only():
+    # A quiet year, then a busy autumn: the axis reaches 19.
+    counts = [0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 19, 12, 0]
+    labels = [f"Month {i}" for i in range(len(counts))]
+    svg = charts.spc_chart_svg(xmr(counts), labels, title="Referrals per month", slug="referrals")
+    ticks = [w for w in _words(svg) if re.fullmatch(r"[−\-]?[0-9.]+", w)]
+    assert ticks and all("." not in t for t in ticks), ticks

@@ -201,6 +201,11 @@ def spc_chart_svg(chart, labels: list[str], *, title: str, slug: str) -> str:
             ax.set_xticks(xs[::step])
             ax.set_xticklabels(labels[::step], fontsize=7)
             ax.tick_params(axis="y", labelsize=7)
+            if all(float(v).is_integer() for v in values):
+                # Counts read as whole numbers: no "2.5 referrals" on the axis.
+                from matplotlib.ticker import MaxNLocator  # loaded by _pyplot() above
+
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_title(title, fontsize=9, loc="left")
             ax.spines[["top", "right"]].set_visible(False)
             fig.tight_layout()
