@@ -428,7 +428,11 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"svg_styles_in_pdfs": {"()": "vocrehab.logfilters.SvgStylesInPdfs"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VOCREHAB_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "weasyprint": {"filters": ["svg_styles_in_pdfs"]},
+    },
 }
