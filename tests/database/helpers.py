@@ -23,6 +23,10 @@ def database_url(tmp_path: Path) -> str:
         connection.ensure_connection()
         target = sqlite3.connect(path)
         connection.connection.backup(target)
+        # In WAL mode already, as a database `vocrehab migrate` made is: otherwise the
+        # processes a test starts together race to switch it, and the switch, which
+        # needs the file to itself, fails at once with "database is locked".
+        target.execute("PRAGMA journal_mode=WAL")
         target.close()
         return f"sqlite:///{path}"
     return postgresql_url()
