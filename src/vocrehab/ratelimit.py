@@ -25,12 +25,12 @@ def _window(key: str, period: int) -> tuple[str, int]:
 def hit(key: str, period: int) -> tuple[int, int]:
     """Count one more under ``key`` in the current window of ``period`` seconds:
     (the count in this window so far, seconds until the window ends)."""
-    counted, seconds = _window(key, period)
-    cache.add(counted, 0, period + 1)
+    window_key, seconds = _window(key, period)
+    cache.add(window_key, 0, period + 1)
     try:
-        count = cache.incr(counted)
+        count = cache.incr(window_key)
     except ValueError:  # expired between add and incr
-        cache.set(counted, 1, period + 1)
+        cache.set(window_key, 1, period + 1)
         count = 1
     return count, seconds
 
@@ -38,8 +38,8 @@ def hit(key: str, period: int) -> tuple[int, int]:
 def counted(key: str, period: int) -> tuple[int, int]:
     """The count under ``key`` in the current window, without adding to it: (count,
     seconds until the window ends)."""
-    counted_key, seconds = _window(key, period)
-    return cache.get(counted_key, 0), seconds
+    window_key, seconds = _window(key, period)
+    return cache.get(window_key, 0), seconds
 
 
 def address_key(request, purpose: str) -> str:

@@ -185,6 +185,20 @@ def test_a_referrer_added_on_the_episode_writes_the_referrers_letter(
     assert len(mail.outbox) == 1
 
 
+def test_the_referrer_form_refuses_a_phone_that_is_not_a_number(case_manager, referred):
+    web, user = case_manager
+    episode = referred(user)
+    url = reverse("casework:referrer_edit", args=[episode.pk])
+    r = web.post(
+        url,
+        {"referrer_name": "Dr Patel", "referrer_phone": "bleep 4432", "version": episode.version},
+    )
+    assert r.status_code == 200
+    assert "Enter a phone number using digits only" in r.content.decode()
+    episode.refresh_from_db()
+    assert episode.referrer_phone == "" and episode.referrer_name != "Dr Patel"
+
+
 def test_the_referrer_form_refuses_a_bad_email_and_a_stale_edit(case_manager, referred):
     web, user = case_manager
     episode = referred(user, referrer_name="")

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vocrehab.codes import NATIONAL_ASSESSMENT_DAYS, NATIONAL_FIRST_CONTACT_DAYS, Nation
+from vocrehab.phones import validate_phone
 
 
 class AreaLevel(models.TextChoices):
@@ -169,7 +170,9 @@ class Service(models.Model):
         ),
     )
     email = models.EmailField(_("contact email"), blank=True)
-    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("contact phone"), max_length=40, blank=True, validators=[validate_phone]
+    )
     opening_hours = models.CharField(
         _("phone opening hours"),
         max_length=120,

@@ -21,6 +21,7 @@ from vocrehab.codes import (
 )
 from vocrehab.dates import human_date
 from vocrehab.episodes.models import Episode, EpisodeChild, EpisodeLinked
+from vocrehab.phones import validate_phone
 
 
 class Contact(EpisodeChild):
@@ -343,7 +344,7 @@ class EmployerContact(EpisodeLinked, models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(_("role"), max_length=20, choices=EmployerContactRole.choices)
     name = models.CharField(_("name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:

@@ -8,7 +8,6 @@ from vocrehab.forms_rendering import NHSUKDateInput
 
 from .identifiers import normalise_nhs_number, validate_nhs_number
 from .models import Client, Language
-from .phones import validate_phone
 from .postcodes import format_postcode, is_valid_postcode
 
 GP_CONSENT_CHOICES = [
@@ -68,7 +67,6 @@ class ClientForm(forms.ModelForm):
         self.fields["nhs_number"].max_length = 14
         self.fields["nhs_number"].widget.attrs["maxlength"] = 14
         self.fields["nhs_number"].validators = [validate_nhs_number]
-        self.fields["phone"].validators.append(validate_phone)
         self.fields["postcode"].max_length = 10
         self.fields["postcode"].widget.attrs["maxlength"] = 10
         self.fields["gp_address"].widget.attrs["rows"] = 3

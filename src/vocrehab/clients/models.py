@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vocrehab.accounts.models import Service
 from vocrehab.codes import DeprivationIndex, Ethnicity, Sex
+from vocrehab.phones import validate_phone
 
 
 class IdentifierType(models.TextChoices):
@@ -58,7 +59,7 @@ class Client(models.Model):
         _("ethnic group"), max_length=1, choices=Ethnicity.choices, blank=True
     )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     address = models.TextField(_("address"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=8, blank=True)
     contact_by_phone = models.BooleanField(_("may be contacted by phone"), default=True)

@@ -21,6 +21,7 @@ from vocrehab.audit.history import ServiceLinked
 from vocrehab.casework.models import Contact
 from vocrehab.codes import Condition, OnwardCategory
 from vocrehab.episodes.models import Episode, EpisodeLinked
+from vocrehab.phones import validate_phone
 
 
 class ProviderType(models.TextChoices):
@@ -54,7 +55,7 @@ class DirectoryService(ServiceLinked, models.Model):
     description = models.TextField(_("what it offers"), blank=True)
     eligibility = models.TextField(_("who is eligible"), blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("address"), blank=True)
     how_to_refer = models.TextField(_("how to refer"), blank=True)

@@ -32,6 +32,7 @@ from vocrehab.codes import (
     Tier,
     WorkStatus,
 )
+from vocrehab.phones import validate_phone
 
 
 class AuditedRecord(models.Model):
@@ -80,7 +81,9 @@ class Episode(AuditedRecord):
         _("referrer's organisation"), max_length=200, blank=True
     )
     referrer_email = models.EmailField(_("referrer's email"), blank=True)
-    referrer_phone = models.CharField(_("referrer's phone"), max_length=40, blank=True)
+    referrer_phone = models.CharField(
+        _("referrer's phone"), max_length=40, blank=True, validators=[validate_phone]
+    )
     consent_to_contact = models.BooleanField(_("consents to be contacted"), null=True)
     consent_to_share = models.BooleanField(_("consents to information sharing"), null=True)
     first_contact_date = models.DateField(_("first contact"), null=True, blank=True)

@@ -51,7 +51,7 @@ from vocrehab.interchange.periods import (
 )
 from vocrehab.interchange.vrmds import schema
 from vocrehab.interchange.vrmds.reader import DatasetError, Limits, open_dataset
-from vocrehab.interchange.vrmds.validate import Issue
+from vocrehab.interchange.vrmds.validate import Issue, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -173,9 +173,11 @@ def _episode_ids(path: Path, service: Service, period: Period) -> tuple[set[str]
                 if row.get("previous_episode_id"):
                     previous[episode_id] = row["previous_episode_id"]
                 try:
-                    referred = datetime.date.fromisoformat(row.get("referral_date", ""))
+                    referred = parse_date(row.get("referral_date", ""))
                 except ValueError:
-                    continue  # the standard's validation names a date it cannot read
+                    referred = None  # the standard's validation names a date it cannot read
+                if referred is None:
+                    continue
                 if period.start <= referred <= period.end:
                     in_period.add(episode_id)
                 else:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from vocrehab.accounts.models import Service
 from vocrehab.clients.identifiers import normalise_nhs_number, validate_nhs_number
 from vocrehab.clients.models import Language
-from vocrehab.clients.phones import validate_phone
 from vocrehab.clients.postcodes import format_postcode, is_valid_postcode, services_covering
 from vocrehab.codes import (
     Condition,
@@ -25,6 +24,7 @@ from vocrehab.codes import (
     WorkStatus,
 )
 from vocrehab.forms_rendering import NHSUKDateInput, blank_first
+from vocrehab.phones import validate_phone
 
 from .models import TreatmentStage
 from .services import NonEngagement, WithdrawalReason

@@ -127,10 +127,10 @@ class Command(BaseCommand):
             self.stdout.write(str(send_due_invitations()))
             return
         stop = threading.Event()
-        sweep = threading.Thread(
-            target=_background_loop, args=(stop, sweep_minutes), daemon=True, name="sweep"
+        background = threading.Thread(
+            target=_background_loop, args=(stop, sweep_minutes), daemon=True, name="sweep-and-day"
         )
-        sweep.start()
+        background.start()
         worker_id = f"vocrehab-{uuid.uuid4().hex}"
         try:
             call_command(
@@ -145,4 +145,4 @@ class Command(BaseCommand):
             stop.set()
             release_unstarted_tasks(worker_id)
             # Let a sweep under way finish (and close its connection) before returning.
-            sweep.join(timeout=SWEEP_FINISH_SECONDS)
+            background.join(timeout=SWEEP_FINISH_SECONDS)
